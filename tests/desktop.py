@@ -1,0 +1,185 @@
+"""Real desktop hosts for tests: Xvfb, a private D-Bus session, dunst, trayer.
+
+A missing tool fails the test with the Debian package to install; it never skips.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PACKAGES = {
+    "Xvfb": "xvfb",
+    "xdotool": "xdotool",
+    "xwininfo": "x11-utils",
+    "xdpyinfo": "x11-utils",
+    "xprop": "x11-utils",
+    "trayer": "trayer",
+    "dunst": "dunst",
+    "dunstctl": "dunst",
+    "dbus-daemon": "dbus",
+    "dbus-monitor": "dbus",
+    "import": "imagemagick",
+    "openbox": "openbox",
+    "desktop-file-validate": "desktop-file-utils",
+}
+
+
+def require(tool: str) -> str:
+    """Path of `tool`, or fail the test saying which Debian package provides it."""
+    path = shutil.which(tool)
+    if path is None:
+        pkg = PACKAGES.get(tool, tool)
+        pytest.fail(f"{tool} is not installed: run `apt-get install {pkg}` (the README's test command does)")
+    return path
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
+    """Poll until `predicate()` is truthy; return its value or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def _free_display() -> int:
+    for n in range(90, 400):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@dataclass
+class Display:
+    name: str
+    proc: subprocess.Popen
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ, DISPLAY=self.name)
+        env.pop("WAYLAND_DISPLAY", None)
+        env.update(extra)
+        return env
+
+    def run(self, *args: str, check: bool = True, timeout: float = 10) -> str:
+        out = subprocess.run(
+            args, env=self.env(), capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if check and out.returncode != 0:
+            raise AssertionError(f"{' '.join(args)} failed ({out.returncode}): {out.stderr.strip()}")
+        return out.stdout
+
+
+@contextlib.contextmanager
+def xvfb(*extra_args: str, size: str = "1280x800x24") -> Iterator[Display]:
+    """A private Xvfb server; pass `-extension`, `MIT-SCREEN-SAVER` to turn that extension off."""
+    binary = require("Xvfb")
+    require("xdpyinfo")
+    for _attempt in range(5):
+        n = _free_display()
+        proc = subprocess.Popen(
+            [binary, f":{n}", "-screen", "0", size, "-nolisten", "tcp", *extra_args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        disp = Display(f":{n}", proc)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            probe = subprocess.run(
+                ["xdpyinfo", "-display", disp.name], capture_output=True, check=False
+            )
+            if probe.returncode == 0:
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            try:
+                yield disp
+            finally:
+                _stop(proc)
+            return
+    pytest.fail("Xvfb did not start")
+
+
+@dataclass
+class Bus:
+    address: str
+    pid: int
+
+
+@contextlib.contextmanager
+def dbus_session() -> Iterator[Bus]:
+    """A private session-style D-Bus daemon, so tests never touch a real desktop's bus."""
+    binary = require("dbus-daemon")
+    out = subprocess.run(
+        [binary, "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    )
+    address, pid = out.stdout.split()[:2]
+    try:
+        yield Bus(address, int(pid))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def background(args: list[str], env: dict[str, str], **kw) -> Iterator[subprocess.Popen]:
+    """Run a helper process for the length of a `with` block."""
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    try:
+        yield proc
+    finally:
+        _stop(proc)
+
+
+def dunst_config(tmp: Path, dmenu_script: str | None = None) -> Path:
+    """A dunst config; `dmenu_script` lets a test pick a named action through `dunstctl context`."""
+    lines = ["[global]", "    timeout = 0"]
+    if dmenu_script:
+        lines.append(f'    dmenu = "{dmenu_script}"')
+    cfg = tmp / "dunstrc"
+    cfg.write_text("\n".join(lines) + "\n")
+    return cfg
+
+
+@contextlib.contextmanager
+def dunst(display: Display, bus: Bus, config: Path) -> Iterator[subprocess.Popen]:
+    """A real notification daemon on the private bus; waits until it owns the name."""
+    binary = require("dunst")
+    env = display.env(DBUS_SESSION_BUS_ADDRESS=bus.address)
+    with background([binary, "-config", str(config)], env) as proc:
+        def owned() -> bool:
+            r = subprocess.run(
+                ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                 "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
+                 "string:org.freedesktop.Notifications"],
+                env=env, capture_output=True, text=True, check=False,
+            )
+            return "boolean true" in r.stdout
+        wait_for(owned, what="dunst to own org.freedesktop.Notifications")
+        yield proc

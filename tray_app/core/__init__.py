@@ -1,0 +1,1 @@
+"""The pure core: standard library only, no threads, never reads a clock."""

@@ -1,0 +1,92 @@
+"""Settings and phases: the plain data the state machine works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    """What sitbreak thinks the user is doing; the values are the `status --json` contract."""
+
+    SITTING = "sitting"
+    AWAY = "away"
+    BREAK_DUE = "break_due"
+    ON_BREAK = "on_break"
+    SNOOZED = "snoozed"
+    PAUSED = "paused"
+    OFF_HOURS = "off_hours"
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class SittingSettings:
+    idle_reset: float = 5 * 60
+    break_after: float = 50 * 60
+
+
+@dataclass(frozen=True)
+class BreakSettings:
+    heads_up: float = 60
+    strict: bool = False
+    length: float = 2 * 60
+
+
+@dataclass(frozen=True)
+class PostureSettings:
+    every: float = 20 * 60
+
+
+@dataclass(frozen=True)
+class SnoozeSettings:
+    options: tuple[float, ...] = (5 * 60, 10 * 60, 20 * 60)
+    max_per_break: int = 3
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    # Weekday numbers, Monday = 0, as datetime.weekday() gives them.
+    days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    # Half-open ranges in minutes after midnight; (0, 1440) is all day.
+    hours: tuple[tuple[int, int], ...] = ((0, 24 * 60),)
+    day_starts: int = 4 * 60
+
+
+@dataclass(frozen=True)
+class SmartPauseSettings:
+    enabled: bool = True
+    max_delay: float = 30 * 60
+
+
+@dataclass(frozen=True)
+class ExerciseSettings:
+    places: tuple[str, ...] = ("chair", "standing")
+    exclude: tuple[str, ...] = ()
+    extra: str = ""
+
+
+@dataclass(frozen=True)
+class HistorySettings:
+    keep_days: int = 365
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings, durations in seconds. Defaults match the shipped settings.toml."""
+
+    sitting: SittingSettings = field(default_factory=SittingSettings)
+    breaks: BreakSettings = field(default_factory=BreakSettings)
+    posture: PostureSettings = field(default_factory=PostureSettings)
+    snooze: SnoozeSettings = field(default_factory=SnoozeSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    smart_pause: SmartPauseSettings = field(default_factory=SmartPauseSettings)
+    exercises: ExerciseSettings = field(default_factory=ExerciseSettings)
+    history: HistorySettings = field(default_factory=HistorySettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
