@@ -39,7 +39,10 @@ def require(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
         pkg = PACKAGES.get(tool, tool)
-        pytest.fail(f"{tool} is not installed: run `apt-get install {pkg}` (the README's test command does)")
+        pytest.fail(
+            f"{tool} is not installed: run `apt-get install {pkg}` "
+            "(the README's test command does)"
+        )
     return path
 
 
@@ -88,7 +91,8 @@ class Display:
             args, env=self.env(), capture_output=True, text=True, timeout=timeout, check=False
         )
         if check and out.returncode != 0:
-            raise AssertionError(f"{' '.join(args)} failed ({out.returncode}): {out.stderr.strip()}")
+            cmd = " ".join(args)
+            raise AssertionError(f"{cmd} failed ({out.returncode}): {out.stderr.strip()}")
         return out.stdout
 
 

@@ -90,3 +90,22 @@ class Settings:
     exercises: ExerciseSettings = field(default_factory=ExerciseSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+
+
+class Kind(StrEnum):
+    """Kinds of history rows; the values are stored in the history file and exported."""
+
+    STRETCH_STARTED = "stretch_started"
+    STRETCH_ENDED = "stretch_ended"
+    NATURAL_BREAK = "natural_break"
+    HEADS_UP = "heads_up"
+    BREAK_OFFERED = "break_offered"
+    SNOOZED = "snoozed"
+    SKIPPED = "skipped"
+    STARTED = "started"
+    COMPLETED = "completed"
+    POSTURE_NUDGE = "posture_nudge"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    SLEPT = "slept"
+    WINDOW_FAILED = "window_failed"

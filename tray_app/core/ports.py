@@ -1,0 +1,64 @@
+"""What the shell plugs into the runtime: one small Protocol per capability."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class IdleSource(Protocol):
+    """Seconds since the last keyboard or mouse input."""
+
+    name: str  # shown in `status` as idle_source, e.g. "x11-screensaver", "fallback"
+    sees_input: bool  # False for the fallback that only counts wall time
+
+    def idle_seconds(self) -> float | None:
+        """Seconds since last input, or None when the source cannot tell right now."""
+        ...
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str  # e.g. "start", "snooze-300", "skip"
+    label: str  # e.g. "Start break", "Snooze 5 min"
+
+
+class Notifier(Protocol):
+    """Desktop notifications; never raises (a broken service is logged, not fatal)."""
+
+    name: str
+
+    def notify(self, kind: str, title: str, body: str, actions: Sequence[Action] = ()) -> None:
+        """Show a notification, replacing sitbreak's previous one."""
+        ...
+
+    def close(self) -> None:
+        """Withdraw sitbreak's current notification, if any."""
+        ...
+
+    def set_action_handler(self, handler: Callable[[str], None]) -> None:
+        """`handler(action_id)` is called (from any thread) when the user clicks an action."""
+        ...
+
+
+@dataclass(frozen=True)
+class Row:
+    """One history row."""
+
+    kind: str  # a tray_app.core.model.Kind value
+    wall: float  # seconds since the epoch, UTC
+    duration_s: float = 0.0
+    exercise_id: str | None = None
+    category: str | None = None
+    detail: str | None = None
+
+
+class HistoryStore(Protocol):
+    def record(self, row: Row) -> None: ...
+
+    def recent_exercises(self, limit: int) -> list[tuple[float, str, str]]:
+        """(wall, exercise_id, category) of the last `limit` exercises, newest first."""
+        ...
+
+    def close(self) -> None: ...
