@@ -1,0 +1,113 @@
+"""Events the core reacts to. Frozen and validated on creation, so bad ones never reach step()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tray_app.core.model import Settings
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A heartbeat or wake-up: the only event that carries time.
+
+    `mono` is time.monotonic() (stops during suspend on Linux and macOS), `wall` is time.time(),
+    `utc_offset_s` the local zone's offset at `wall`. `idle_s` is seconds since the last input
+    (None when unknown); `locked` is True while the screen is locked.
+    """
+
+    mono: float
+    wall: float
+    idle_s: float | None = 0.0
+    utc_offset_s: int = 0
+    locked: bool = False
+
+    def __post_init__(self) -> None:
+        if self.idle_s is not None and self.idle_s < 0:
+            raise ValueError(f"idle_s must not be negative, got {self.idle_s}")
+
+
+@dataclass(frozen=True)
+class TakeBreakNow:
+    """Start a break at once (from the menu, the prompt's Start button or `sitbreak break-now`)."""
+
+
+@dataclass(frozen=True)
+class Snooze:
+    """Put the due (or upcoming) break off; `seconds=None` means the first snooze option."""
+
+    seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None and self.seconds <= 0:
+            raise ValueError(f"snooze must be positive, got {self.seconds}")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Let this break go; the next one is a full interval away."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """The break was taken; optional exercise details go to history."""
+
+    exercise_id: str | None = None
+    category: str | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Stop counting for `seconds`, until wall time `until_wall`, or (both None) until resumed."""
+
+    seconds: float | None = None
+    until_wall: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None and self.seconds <= 0:
+            raise ValueError(f"pause must be positive, got {self.seconds}")
+
+
+@dataclass(frozen=True)
+class Resume:
+    """End a pause."""
+
+
+@dataclass(frozen=True)
+class Suspending:
+    """The machine is about to sleep (logind PrepareForSleep(true))."""
+
+
+@dataclass(frozen=True)
+class BreakViewFailed:
+    """The break window crashed or was killed; the prompt falls back to a notification."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SettingsChanged:
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Smart pause: a fullscreen window, do-not-disturb or lock asks to hold prompts (or not)."""
+
+    reason: str | None  # None releases the hold
+
+
+Event = (
+    Tick
+    | TakeBreakNow
+    | Snooze
+    | Skip
+    | Done
+    | Pause
+    | Resume
+    | Suspending
+    | BreakViewFailed
+    | SettingsChanged
+    | Hold
+)

@@ -1,0 +1,194 @@
+"""Daily and weekly statistics from history rows: pure maths, no clock, no files.
+
+A "day" starts at `day_starts` minutes after local midnight (04:00 by default), so a late
+evening that runs past midnight still counts as the evening's day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from tray_app.core.model import Kind
+from tray_app.core.ports import Row
+
+# Rows without a category (or with an unknown one) are still counted, under this name.
+UNCATEGORISED = "other"
+
+# The counters every day and every week total carries, in display order.
+COUNT_FIELDS = (
+    "sitting_seconds",
+    "stretches",
+    "longest_stretch_seconds",
+    "breaks_offered",
+    "breaks_taken",
+    "snoozed",
+    "skipped",
+    "completed",
+    "natural_breaks",
+    "posture_nudges",
+)
+
+# The UTC offset (seconds east of UTC) in force at a wall time; a plain int means a fixed offset.
+UtcOffset = int | Callable[[float], int]
+
+
+def day_of(wall: float, utc_offset_s: int, day_starts_min: int) -> date:
+    """The statistics day a wall time belongs to: local date, with days turning at day_starts."""
+    shifted = wall + utc_offset_s - day_starts_min * 60
+    return datetime.fromtimestamp(shifted, UTC).date()
+
+
+def day_start_wall(day: date, utc_offset_s: int, day_starts_min: int) -> float:
+    """The wall time at which `day` begins (inverse of day_of for a fixed offset)."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+    return midnight - utc_offset_s + day_starts_min * 60
+
+
+@dataclass
+class Totals:
+    """Counters over some span of time (a day, or a week)."""
+
+    sitting_seconds: float = 0.0
+    stretches: int = 0
+    longest_stretch_seconds: float = 0.0
+    breaks_offered: int = 0
+    breaks_taken: int = 0
+    snoozed: int = 0
+    skipped: int = 0
+    completed: int = 0
+    natural_breaks: int = 0
+    posture_nudges: int = 0
+    exercise_minutes_by_category: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exercise_minutes(self) -> float:
+        """All exercise minutes, whatever the category."""
+        return sum(self.exercise_minutes_by_category.values())
+
+    def add(self, other: Totals) -> None:
+        """Fold `other` into these totals (longest stretch is a maximum, not a sum)."""
+        for name in COUNT_FIELDS:
+            if name == "longest_stretch_seconds":
+                self.longest_stretch_seconds = max(
+                    self.longest_stretch_seconds, other.longest_stretch_seconds
+                )
+            else:
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+        for cat, minutes in other.exercise_minutes_by_category.items():
+            self.exercise_minutes_by_category[cat] = (
+                self.exercise_minutes_by_category.get(cat, 0.0) + minutes
+            )
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for JSON: the counters plus minutes by category."""
+        out: dict[str, object] = {name: getattr(self, name) for name in COUNT_FIELDS}
+        out["exercise_minutes_by_category"] = dict(self.exercise_minutes_by_category)
+        return out
+
+
+@dataclass
+class DayStats(Totals):
+    """Totals for one statistics day."""
+
+    day: date = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a week's number moved against the week before; percent is None when that was 0."""
+
+    absolute: float
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """The last seven days (ending `end`, inclusive) against the seven before them."""
+
+    start: date
+    end: date
+    totals: Totals
+    previous: Totals
+    change: dict[str, Change]
+
+
+def _offset_at(utc_offset: UtcOffset, wall: float) -> int:
+    return utc_offset if isinstance(utc_offset, int) else int(utc_offset(wall))
+
+
+def _count(day: DayStats, row: Row) -> None:
+    kind = row.kind
+    if kind == Kind.STRETCH_ENDED:
+        day.sitting_seconds += row.duration_s
+        day.stretches += 1
+        day.longest_stretch_seconds = max(day.longest_stretch_seconds, row.duration_s)
+    elif kind == Kind.BREAK_OFFERED:
+        day.breaks_offered += 1
+    elif kind == Kind.STARTED:
+        day.breaks_taken += 1
+    elif kind == Kind.SNOOZED:
+        day.snoozed += 1
+    elif kind == Kind.SKIPPED:
+        day.skipped += 1
+    elif kind == Kind.COMPLETED:
+        day.completed += 1
+        cat = row.category or UNCATEGORISED
+        minutes = day.exercise_minutes_by_category.get(cat, 0.0)
+        day.exercise_minutes_by_category[cat] = minutes + row.duration_s / 60
+    elif kind == Kind.NATURAL_BREAK:
+        day.natural_breaks += 1
+    elif kind == Kind.POSTURE_NUDGE:
+        day.posture_nudges += 1
+
+
+def daily_stats(
+    rows: Iterable[Row],
+    *,
+    first: date,
+    last: date,
+    utc_offset: UtcOffset,
+    day_starts_min: int,
+) -> list[DayStats]:
+    """One DayStats per day from `first` to `last` inclusive (empty days included), oldest first.
+
+    A row counts on the day of its own wall time: a stretch that ends at 04:10 after starting
+    at 03:30 counts on the new day, whole, because the row only knows when it ended.
+    """
+    days: dict[date, DayStats] = {}
+    cursor = first
+    while cursor <= last:
+        days[cursor] = DayStats(day=cursor)
+        cursor += timedelta(days=1)
+    for row in rows:
+        bucket = days.get(day_of(row.wall, _offset_at(utc_offset, row.wall), day_starts_min))
+        if bucket is not None:
+            _count(bucket, row)
+    return list(days.values())
+
+
+def _change(now: float, before: float) -> Change:
+    percent = None if before == 0 else round((now - before) / before * 100, 1)
+    return Change(absolute=now - before, percent=percent)
+
+
+def week_summary(days: Iterable[DayStats], end: date) -> WeekSummary:
+    """Totals for the 7 days ending `end` and the 7 before, with the change between them.
+
+    `days` must cover both weeks for the comparison to mean anything; missing days count as empty.
+    """
+    start = end - timedelta(days=6)
+    prev_start = start - timedelta(days=7)
+    totals, previous = Totals(), Totals()
+    for d in days:
+        if start <= d.day <= end:
+            totals.add(d)
+        elif prev_start <= d.day < start:
+            previous.add(d)
+    change = {
+        name: _change(getattr(totals, name), getattr(previous, name)) for name in COUNT_FIELDS
+    }
+    change["exercise_minutes"] = _change(totals.exercise_minutes, previous.exercise_minutes)
+    return WeekSummary(start=start, end=end, totals=totals, previous=previous, change=change)
+

@@ -1,0 +1,98 @@
+"""What `sitbreak status` reports and the tray's status line: pure functions of the state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tray_app.core import schedule
+from tray_app.core.machine import State, human_duration
+from tray_app.core.model import Phase
+
+STATUS_FIELDS = (
+    "state",
+    "sitting_seconds",
+    "next_break_in_seconds",
+    "snoozes_left",
+    "paused_until",
+    "idle_source",
+    "today_sitting_seconds",
+)
+
+
+def clock_text(wall: float, utc_offset_s: int) -> str:
+    """Local HH:MM for a wall time."""
+    local = int(wall + utc_offset_s) % 86400
+    return f"{local // 3600:02d}:{local % 3600 // 60:02d}"
+
+
+def iso_local(wall: float, utc_offset_s: int) -> str:
+    """ISO 8601 local time with its offset, computed without the time zone database."""
+    import datetime as dt
+
+    tz = dt.timezone(dt.timedelta(seconds=utc_offset_s))
+    return dt.datetime.fromtimestamp(wall, tz).isoformat(timespec="seconds")
+
+
+def next_break_in(state: State) -> float | None:
+    if state.phase in (Phase.SITTING, Phase.SNOOZED):
+        return max(0.0, state.next_break_at - state.stretch_s)
+    if state.phase is Phase.BREAK_DUE:
+        return 0.0
+    return None
+
+
+def snoozes_left(state: State) -> int:
+    return max(0, state.settings.snooze.max_per_break - state.snoozes_used)
+
+
+def status_dict(state: State, idle_source: str, extra: dict[str, Any] | None = None) -> dict:
+    """The `status --json` object. The fields in STATUS_FIELDS are a contract; more may follow."""
+    nb = next_break_in(state)
+    until = state.paused_until_wall if state.phase is Phase.PAUSED else None
+    out: dict[str, Any] = {
+        "state": str(state.phase),
+        "sitting_seconds": round(state.stretch_s, 1),
+        "next_break_in_seconds": None if nb is None else round(nb, 1),
+        "snoozes_left": snoozes_left(state),
+        "paused_until": None if until is None else iso_local(until, state.utc_offset_s),
+        "idle_source": idle_source,
+        "today_sitting_seconds": round(state.today_sitting_s, 1),
+        "today_longest_stretch_seconds": round(state.today_longest_s, 1),
+        "idle_seconds": round(state.idle_s, 1),
+        "waiting_for": state.hold_reason if state.waiting_since_mono is not None else None,
+        "held_by": state.hold_reason,
+        "strict": state.settings.breaks.strict,
+        "line": status_line(state),
+    }
+    if extra:
+        out.update(extra)
+    return out
+
+
+def status_line(state: State) -> str:
+    """One human line, e.g. 'Sitting 32 min · break in 18 min'; also the tray tooltip."""
+    p = state.phase
+    sitting = human_duration(state.stretch_s)
+    nb = next_break_in(state)
+    if p is Phase.SITTING:
+        if state.waiting_since_mono is not None:
+            return f"Sitting {sitting} · break waiting ({state.hold_reason})"
+        return f"Sitting {sitting} · break in {human_duration(nb or 0)}"
+    if p is Phase.SNOOZED:
+        return f"Snoozed · break in {human_duration(nb or 0)}"
+    if p is Phase.BREAK_DUE:
+        return f"Break due · sitting {sitting}"
+    if p is Phase.ON_BREAK:
+        return "On a break"
+    if p is Phase.PAUSED:
+        if state.paused_until_wall is None:
+            return "Paused until you resume"
+        return f"Paused until {clock_text(state.paused_until_wall, state.utc_offset_s)}"
+    if p is Phase.OFF_HOURS:
+        change = schedule.seconds_to_next_change(
+            state.settings.schedule, state.wall, state.utc_offset_s
+        )
+        if change is None:
+            return "Off hours"
+        return f"Off hours · back at {clock_text(state.wall + change, state.utc_offset_s)}"
+    return "Away · stretch reset"
