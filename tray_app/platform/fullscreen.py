@@ -1,0 +1,43 @@
+"""Choose a fullscreen probe: `detect(env) -> FullscreenProbe | None`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import Protocol
+
+from tray_app.platform.session_type import x11_display
+
+log = logging.getLogger(__name__)
+
+
+class FullscreenProbe(Protocol):
+    """Tells whether the window the user is looking at fills the screen."""
+
+    def is_fullscreen_focused(self) -> bool:
+        """True when a fullscreen window has focus; never raises."""
+        ...
+
+
+def detect(
+    env: Mapping[str, str] = os.environ, platform: str = sys.platform
+) -> FullscreenProbe | None:
+    """A probe for this desktop, or None where we cannot tell (Wayland, macOS). Never raises."""
+    try:
+        if platform == "win32":
+            from tray_app.platform.fullscreen_windows import WindowsFullscreenProbe
+
+            return WindowsFullscreenProbe()
+        if platform == "darwin":
+            return None
+        display = x11_display(env)
+        if display is None:
+            return None
+        from tray_app.platform import fullscreen_x11
+
+        return fullscreen_x11.probe(display)
+    except Exception:
+        log.exception("fullscreen detection failed")
+        return None
