@@ -1,0 +1,272 @@
+"""Load and check exercise catalogues: the built-in file plus the user's optional extra file.
+
+Every problem in a file is collected before anything is raised, so the user fixes them all in
+one go. Keys in problems count from 1, the way people do: `exercise[3].steps[2].seconds` is
+the second step of the third exercise; once an exercise's id is known it is named instead:
+`exercise 'dead-bug'.category`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from tray_app.core.exercise import CATEGORIES, PLACES, Exercise, Step
+from tray_app.core.model import ExerciseSettings
+from tray_app.core.problems import Problem, ProblemsError
+
+BUILTIN_CATALOGUE = Path(__file__).with_name("catalogue.toml")
+
+REQUIRED = ("id", "name", "category", "where", "steps", "cue", "why")
+OPTIONAL = ("cautions", "tags")
+STEP_KEYS = ("text", "seconds")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def load_catalogue(settings: ExerciseSettings, *, builtin: Path | None = None) -> list[Exercise]:
+    """The exercises the user wants: built-in plus `settings.extra`, minus exclusions.
+
+    `settings.exclude` holds ids or tags; only exercises whose place is in `settings.places`
+    are kept. Raises ProblemsError listing every problem in the files.
+    """
+    builtin_path = builtin or BUILTIN_CATALOGUE
+    exercises, problems = read_catalogue(builtin_path)
+    if settings.extra:
+        extra_path = Path(settings.extra).expanduser()
+        extra, extra_problems = read_catalogue(extra_path, taken={e.id for e in exercises})
+        exercises += extra
+        problems += extra_problems
+    if problems:
+        raise ProblemsError(problems)
+    excluded = set(settings.exclude)
+    places = set(settings.places)
+    return [
+        e
+        for e in exercises
+        if e.id not in excluded and excluded.isdisjoint(e.tags) and e.where in places
+    ]
+
+
+def validate_catalogue(path: Path, *, taken: Iterable[str] = ()) -> list[Problem]:
+    """Every problem in one catalogue file (empty when it is fine); for a `check` command.
+
+    `taken` lists ids already in use (the built-in ones when checking a user's file).
+    """
+    return read_catalogue(path, taken=taken)[1]
+
+
+def read_catalogue(
+    path: Path, *, taken: Iterable[str] = ()
+) -> tuple[list[Exercise], list[Problem]]:
+    """Read one file: the exercises that are fine, and the problems found."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [], [
+            Problem(file, "", "the exercise file does not exist",
+                    allowed="fix the path in [exercises] extra, or set it to \"\"")
+        ]
+    except (OSError, UnicodeDecodeError) as err:
+        return [], [Problem(file, "", f"cannot read the exercise file: {err}")]
+    return parse_catalogue(text, file, taken=taken)
+
+
+def parse_catalogue(
+    text: str, file: str, *, taken: Iterable[str] = ()
+) -> tuple[list[Exercise], list[Problem]]:
+    """Parse and validate catalogue text; `file` names it in problems."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        # Python 3.11's error has no line attribute; the line is only in the message.
+        found = re.search(r"at line (\d+)", str(err))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+        return [], [
+            Problem(file, "", f"this is not valid TOML: {message}",
+                    line=int(found.group(1)) if found else None)
+        ]
+    return _Checker(file, text, set(taken)).catalogue(data)
+
+
+class _Checker:
+    """Walks parsed TOML and turns it into exercises, collecting problems on the way."""
+
+    def __init__(self, file: str, text: str, taken: set[str]) -> None:
+        self.file = file
+        self.lines = text.splitlines()
+        self.taken = taken
+        self.problems: list[Problem] = []
+        self.blocks = self._exercise_blocks()
+
+    def catalogue(self, data: Mapping[str, Any]) -> tuple[list[Exercise], list[Problem]]:
+        for key in data:
+            if key != "exercise":
+                self._unknown(key, ("exercise",), key, None)
+        entries = data.get("exercise")
+        if not isinstance(entries, list) or not entries:
+            self.problems.append(
+                Problem(self.file, "exercise", "the file has no exercises",
+                        allowed="add one or more [[exercise]] tables")
+            )
+            return [], self.problems
+        exercises: list[Exercise] = []
+        for index, entry in enumerate(entries):
+            exercise = self._exercise(index, entry)
+            if exercise is not None:
+                exercises.append(exercise)
+        return exercises, self.problems
+
+    # -- one exercise -------------------------------------------------------------------------
+
+    def _exercise(self, index: int, entry: Any) -> Exercise | None:
+        label = f"exercise[{index + 1}]"
+        if not isinstance(entry, dict):
+            self._add(label, "must be a table", repr(entry), None, index, None)
+            return None
+        before = len(self.problems)
+        ident = entry.get("id")
+        if isinstance(ident, str) and ID_PATTERN.match(ident) and ident not in self.taken:
+            label = f"exercise '{ident}'"
+        for key in entry:
+            if key not in REQUIRED + OPTIONAL:
+                self._unknown(f"{label}.{key}", REQUIRED + OPTIONAL, key, index)
+        for key in REQUIRED:
+            if key not in entry:
+                self._add(f"{label}.{key}", "is missing", None, None, index, None)
+        self._check_id(label, ident, index)
+        strings = {k: self._text(label, k, entry.get(k), index) for k in ("name", "cue", "why")}
+        category = self._choice(label, "category", entry.get("category"), CATEGORIES, index)
+        where = self._choice(label, "where", entry.get("where"), PLACES, index, noun="place")
+        steps = self._steps(label, entry.get("steps"), index)
+        cautions = self._text_list(label, "cautions", entry.get("cautions", []), index)
+        tags = self._text_list(label, "tags", entry.get("tags", []), index)
+        if len(self.problems) > before:
+            return None
+        return Exercise(
+            id=ident, name=strings["name"], category=category, where=where, steps=steps,
+            cue=strings["cue"], why=strings["why"], cautions=cautions, tags=tags,
+        )  # fmt: skip
+
+    def _check_id(self, label: str, ident: Any, index: int) -> None:
+        if ident is None:
+            return  # reported as missing
+        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+            self._add(f"{label}.id", "is not a valid id", repr(ident),
+                      "use lower-case letters, digits and dashes, e.g. \"seated-march\"",
+                      index, "id")
+        elif ident in self.taken:
+            self._add(f"{label}.id", "is used by another exercise", repr(ident),
+                      "every exercise needs its own id", index, "id")
+        else:
+            self.taken.add(ident)
+
+    def _text(self, label: str, key: str, value: Any, index: int) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self._add(f"{label}.{key}", "must be a non-empty text", repr(value), None, index, key)
+            return ""
+        return value.strip()
+
+    def _choice(self, label: str, key: str, value: Any, allowed: tuple[str, ...],
+                index: int, noun: str = "") -> str:  # fmt: skip
+        if value is None:
+            return ""
+        if value not in allowed:
+            self._add(f"{label}.{key}", f"unknown {noun or key}", repr(value),
+                      _allowed(str(value), allowed), index, key)
+            return ""
+        return str(value)
+
+    def _text_list(self, label: str, key: str, value: Any, index: int) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            self._add(f"{label}.{key}", "must be a list of texts", repr(value),
+                      "e.g. [\"first\", \"second\"]", index, key)
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def _steps(self, label: str, value: Any, index: int) -> tuple[Step, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self._add(f"{label}.steps", "needs at least one step", repr(value),
+                      "steps = [{ text = \"...\", seconds = 30 }]", index, "steps")
+            return ()
+        steps: list[Step] = []
+        for number, step in enumerate(value, start=1):
+            where = f"{label}.steps[{number}]"
+            if not isinstance(step, dict):
+                self._add(where, "must be a table", repr(step),
+                          "{ text = \"...\", seconds = 30 }", index, "steps")
+                continue
+            for key in step:
+                if key not in STEP_KEYS:
+                    self._unknown(f"{where}.{key}", STEP_KEYS, key, index)
+            text = step.get("text")
+            seconds = step.get("seconds")
+            if not isinstance(text, str) or not text.strip():
+                message = "is missing" if text is None else "must be a non-empty text"
+                self._add(f"{where}.text", message, None if text is None else repr(text),
+                          None, index, "steps")
+            if seconds is None:
+                self._add(f"{where}.seconds", "is missing", None, None, index, "steps")
+            elif isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
+                self._add(f"{where}.seconds", "must be a positive whole number of seconds",
+                          repr(seconds), "e.g. 30", index, "seconds", nth=number)
+            if isinstance(text, str) and isinstance(seconds, int) and seconds > 0:
+                steps.append(Step(text=text.strip(), seconds=seconds))
+        return tuple(steps)
+
+    # -- reporting ----------------------------------------------------------------------------
+
+    def _unknown(self, key: str, known: tuple[str, ...], name: str, index: int | None) -> None:
+        self._add(key, "unknown key", None, _allowed(name, known), index, name)
+
+    def _add(self, key: str, message: str, value: str | None, allowed: str | None,
+             index: int | None, toml_key: str | None, nth: int = 1) -> None:  # fmt: skip
+        self.problems.append(
+            Problem(self.file, key, message, value, allowed, self._line(index, toml_key, nth))
+        )
+
+    def _exercise_blocks(self) -> list[tuple[int, int]]:
+        """(first, last) 0-based line ranges of each [[exercise]] table, in file order."""
+        starts = [i for i, line in enumerate(self.lines) if line.strip() == "[[exercise]]"]
+        return [
+            (start, starts[n + 1] if n + 1 < len(starts) else len(self.lines))
+            for n, start in enumerate(starts)
+        ]
+
+    def _line(self, index: int | None, key: str | None, nth: int = 1) -> int | None:
+        """Best-effort 1-based line of `key` (its nth occurrence) inside exercise `index`."""
+        if index is None:
+            first, last = 0, len(self.lines)
+        elif index < len(self.blocks):
+            first, last = self.blocks[index]
+        else:
+            return None  # exercises written some other way (inline arrays): no line
+        if key is None:
+            return first + 1
+        pattern = re.compile(rf"(^|[{{,\s]){re.escape(key)}\s*=")
+        seen = 0
+        for number in range(first, last):
+            if pattern.search(self.lines[number]):
+                seen += 1
+                if seen == nth:
+                    return number + 1
+        return first + 1 if index is not None else None
+
+
+def _allowed(value: str, allowed: tuple[str, ...]) -> str:
+    """'allowed: a, b, c' plus a did-you-mean when the value is close to one of them."""
+    text = "allowed: " + ", ".join(allowed)
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if close:
+        text = f"did you mean {close[0]!r}? {text}"
+    return text
