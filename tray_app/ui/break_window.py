@@ -1,0 +1,532 @@
+"""The guided break window: a short-lived Tk child process.
+
+Run as `python -m tray_app.ui.break_window`; it reads one BreakRequest (JSON) on stdin and
+writes JSON lines on stdout (see tray_app.ui.window_protocol). The tray process never imports
+this module, so Tk is only ever loaded here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import sys
+import time
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+from typing import Any, TextIO
+
+from tray_app.ui.window_protocol import (
+    DEBUG_ENV,
+    BreakRequest,
+    BreakResult,
+    ExerciseSpec,
+    ProtocolError,
+    event_line,
+    request_from_json,
+    result_to_dict,
+    snooze_label,
+)
+
+TYPING_PAUSE_MS = 1500  # a pause this long means the user is not mid-sentence
+FOCUS_POLL_MS = 100
+TICK_MS = 100
+FRAME_MS = 1000
+
+
+class BreakSession:
+    """The routine's state, without Tk: which exercise, which step, how long is left.
+
+    Every method takes `now` (monotonic seconds) so tests can drive it without a clock.
+    """
+
+    def __init__(self, req: BreakRequest) -> None:
+        self.req = req
+        self.index = 0
+        self.started = False
+        self.finished = False
+        self.step_index = 0
+        self.steps_done = 0
+        self._step_started = 0.0
+        self._routine_started: float | None = None
+
+    @property
+    def exercise(self) -> ExerciseSpec:
+        """The exercise on show."""
+        return self.req.exercises[self.index]
+
+    @property
+    def is_last_step(self) -> bool:
+        """True while the final step is running."""
+        return self.step_index == len(self.exercise.steps) - 1
+
+    def start(self, now: float) -> bool:
+        """Begin the routine at its first step; False when it was already running."""
+        if self.started or self.finished:
+            return False
+        self.started = True
+        self.step_index = 0
+        self.steps_done = 0
+        self._step_started = now
+        self._routine_started = now
+        return True
+
+    def advance(self, now: float) -> None:
+        """What Enter / Next does: start, go to the next step, or finish after the last."""
+        if self.finished:
+            return
+        if not self.started:
+            self.start(now)
+            return
+        self.steps_done += 1
+        if self.is_last_step:
+            self.finished = True
+            return
+        self.step_index += 1
+        self._step_started = now
+
+    def tick(self, now: float) -> None:
+        """Let time pass; steps whose countdown has run out advance by themselves."""
+        if not self.started or self.finished:
+            return
+        # a loop, not an if: a stalled event loop may have slept through several steps
+        while not self.finished:
+            ends = self._step_started + self.exercise.steps[self.step_index].seconds
+            if now < ends:
+                return
+            self.advance(ends)
+
+    def step_left(self, now: float) -> float:
+        """Seconds left in the current step (the whole step before the routine starts)."""
+        step = self.exercise.steps[self.step_index]
+        if not self.started:
+            return float(step.seconds)
+        if self.finished:
+            return 0.0
+        return max(0.0, step.seconds - (now - self._step_started))
+
+    def progress(self, now: float) -> float:
+        """Share of the whole routine done, 0.0 to 1.0."""
+        if self.finished:
+            return 1.0
+        if not self.started:
+            return 0.0
+        steps = self.exercise.steps
+        before = sum(s.seconds for s in steps[: self.step_index])
+        here = steps[self.step_index].seconds - self.step_left(now)
+        return min(1.0, (before + here) / self.exercise.seconds)
+
+    def another(self) -> ExerciseSpec:
+        """Show the next alternative (cycling); a switch returns to the not-started view."""
+        self.index = (self.index + 1) % len(self.req.exercises)
+        self.started = False
+        self.finished = False
+        self.step_index = 0
+        self.steps_done = 0
+        self._routine_started = None
+        return self.exercise
+
+    def result(self, action: str, now: float, snooze_seconds: int | None = None) -> BreakResult:
+        """The final answer for `action`, with the steps done and the routine's time so far."""
+        elapsed = 0.0 if self._routine_started is None else now - self._routine_started
+        return BreakResult(
+            action=action,
+            exercise_id=self.exercise.id,
+            category=self.exercise.category,
+            steps_done=self.steps_done,
+            elapsed_seconds=round(max(0.0, elapsed), 2),
+            snooze_seconds=snooze_seconds,
+        )
+
+
+def format_clock(seconds: float) -> str:
+    """Countdown text: whole seconds rounded up, as m:ss."""
+    whole = max(0, math.ceil(seconds - 1e-9))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def focus_due(idle_ms: int | None, waited_s: float, wait_max_s: float) -> bool:
+    """Whether to take keyboard focus now.
+
+    Take it after a pause in typing, or once the longest wait is over. Without an idle
+    reading (no X screensaver extension) a plain 1.5 s wait stands in for the pause.
+    """
+    if waited_s >= wait_max_s:
+        return True
+    if idle_ms is None:
+        return waited_s * 1000 >= TYPING_PAUSE_MS
+    return idle_ms >= TYPING_PAUSE_MS
+
+
+class _X11:
+    """The bits of X11 Tk cannot do: idle time and the "do not focus me on map" hint.
+
+    python-xlib is imported lazily and every failure degrades to None/no-op, so the
+    window still works on a server without the extensions (or on another platform).
+    """
+
+    def __init__(self) -> None:
+        self.display: Any = None
+        try:
+            from Xlib import display as xdisplay
+
+            self.display = xdisplay.Display()
+        except Exception:
+            self.display = None
+
+    def idle_ms(self) -> int | None:
+        """Milliseconds since the last key or pointer input, or None when unknown."""
+        if self.display is None:
+            return None
+        try:
+            return int(self.display.screen().root.screensaver_query_info().idle)
+        except Exception:
+            return None
+
+    def no_focus_on_map(self, window_id: int) -> None:
+        """Set _NET_WM_USER_TIME = 0: EWMH window managers then map without giving focus."""
+        if self.display is None:
+            return
+        try:
+            from Xlib import Xatom
+
+            win = self.display.create_resource_object("window", window_id)
+            atom = self.display.intern_atom("_NET_WM_USER_TIME")
+            win.change_property(atom, Xatom.CARDINAL, 32, [0])
+            self.display.sync()
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        """Drop the connection."""
+        if self.display is not None:
+            with contextlib.suppress(Exception):
+                self.display.close()
+
+
+class BreakWindow:
+    """The Tk window around a BreakSession; writes events through `emit`."""
+
+    def __init__(
+        self,
+        root: tk.Tk,
+        req: BreakRequest,
+        emit: Callable[[dict[str, Any]], None],
+        debug: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.root = root
+        self.req = req
+        self.emit = emit
+        self.debug = debug
+        self.clock = clock
+        self.session = BreakSession(req)
+        self.result: BreakResult | None = None
+        self.x11: _X11 | None = None
+        self._frames: list[tk.PhotoImage] = []
+        self._frame_index = 0
+        self._frame_job: str | None = None
+        self._shown_at: float | None = None
+        self._focused = False
+        self.buttons: dict[str, ttk.Button] = {}
+        self._build()
+        self._show_exercise()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = self.root
+        root.title(self.req.title)
+        root.resizable(False, False)
+        root.protocol("WM_DELETE_WINDOW", lambda: self.finish("closed"))
+        style = ttk.Style(root)
+        with contextlib.suppress(tk.TclError):
+            style.theme_use("clam")  # its focus ring is clearly visible
+        style.configure("Name.TLabel", font=("TkDefaultFont", 16, "bold"))
+        style.configure("Clock.TLabel", font=("TkFixedFont", 22, "bold"))
+        style.configure("Small.TLabel", font=("TkDefaultFont", 9))
+        style.configure("TButton", focusthickness=2, focuscolor="#1c5fb8")
+
+        wrap = root.winfo_fpixels("4.6i")  # inches, so the layout follows the screen's DPI
+        pad = int(root.winfo_fpixels("0.12i"))
+        body = ttk.Frame(root, padding=pad)
+        body.pack(fill="both", expand=True)
+        self.name_label = ttk.Label(body, style="Name.TLabel", wraplength=wrap)
+        self.name_label.pack(anchor="w")
+        self.where_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
+        self.where_label.pack(anchor="w")
+        self.picture = ttk.Label(body, anchor="center")
+        self.picture.pack(pady=pad // 2)
+        self.step_label = ttk.Label(body, wraplength=wrap, justify="left")
+        self.step_label.pack(anchor="w", fill="x")
+        row = ttk.Frame(body)
+        row.pack(fill="x", pady=(pad // 2, 0))
+        self.clock_label = ttk.Label(row, style="Clock.TLabel")
+        self.clock_label.pack(side="left")
+        self.count_label = ttk.Label(row, style="Small.TLabel")
+        self.count_label.pack(side="right")
+        self.progress = ttk.Progressbar(body, mode="determinate", maximum=1000)
+        self.progress.pack(fill="x", pady=(2, pad // 2))
+        self.cue_label = ttk.Label(body, wraplength=wrap, font=("TkDefaultFont", 10, "italic"))
+        self.cue_label.pack(anchor="w")
+        self.safety_label = ttk.Label(
+            body, text=self.req.safety, style="Small.TLabel", wraplength=wrap
+        )
+        self.safety_label.pack(anchor="w", pady=(pad // 2, 0))
+
+        bar = ttk.Frame(body)
+        bar.pack(fill="x", pady=(pad, 0))
+        # fixed width: the button keeps its place when "Start" becomes "Next"
+        self._add_button(bar, "start", "Start", self.on_enter, width=8)
+        self._add_button(bar, "done", "Done", lambda: self.finish("done"))
+        if self.req.snooze_options:
+            for seconds in self.req.snooze_options:
+                self._add_button(
+                    bar, f"snooze_{seconds}", snooze_label(seconds),
+                    lambda s=seconds: self.finish("snooze", s),
+                )
+        else:
+            self._add_button(bar, "snooze", "Snooze", lambda: None).state(["disabled"])
+        if self.req.can_skip:
+            self._add_button(bar, "skip", "Skip", lambda: self.finish("skip"))
+        if len(self.req.exercises) > 1:
+            self._add_button(bar, "another", "Another exercise", self.on_another)
+
+        for seq in ("<Return>", "<KP_Enter>"):
+            root.bind(seq, lambda _e: self.on_enter())
+        for seq in ("<Key-s>", "<Key-S>", "<Escape>"):
+            root.bind(seq, lambda _e: self.on_snooze_key())
+
+    def _add_button(
+        self, parent: ttk.Frame, name: str, text: str, command: Callable[[], object],
+        width: int | None = None,
+    ) -> ttk.Button:
+        button = ttk.Button(parent, text=text, command=command, takefocus=True)
+        if width is not None:
+            button.configure(width=width)
+        button.pack(side="left", padx=(0, 4))
+        if self.debug:
+            button.bind("<FocusIn>", lambda _e, n=name: self.emit({"event": "focus", "widget": n}))
+        self.buttons[name] = button
+        return button
+
+    def _show_exercise(self) -> None:
+        ex = self.session.exercise
+        self.name_label.configure(text=ex.name)
+        self.where_label.configure(text=" · ".join(p for p in (ex.where, ex.category) if p))
+        self.cue_label.configure(text=ex.cue)
+        self._load_frames(ex)
+        self._refresh()
+
+    def _load_frames(self, ex: ExerciseSpec) -> None:
+        """Load the picture frames; scale big ones down so the window fits small screens."""
+        self._frames = []
+        limit = self.root.winfo_fpixels("2.4i")
+        for path in ex.frames:
+            try:
+                img = tk.PhotoImage(file=path)
+            except tk.TclError:
+                continue  # a missing frame costs the picture, never the break
+            factor = math.ceil(max(img.width(), img.height()) / limit)
+            self._frames.append(img.subsample(factor) if factor > 1 else img)
+        self._frame_index = 0
+        if self._frames:
+            self.picture.configure(image=self._frames[0], text="")
+        else:
+            self.picture.configure(image="", text="")
+
+    # --- showing and focus ------------------------------------------------------------------
+
+    def show(self) -> None:
+        """Place the window centred near the pointer, on top, and map it without focus."""
+        root = self.root
+        root.update_idletasks()
+        w, h = root.winfo_reqwidth(), root.winfo_reqheight()
+        x, y = centred(w, h, root.winfo_screenwidth(), root.winfo_screenheight(),
+                       root.winfo_pointerxy())
+        root.geometry(f"+{x}+{y}")
+        root.attributes("-topmost", True)
+        root.bind("<Map>", self._on_map)
+        root.deiconify()
+
+    def _on_map(self, event: tk.Event) -> None:
+        if event.widget is not self.root or self._shown_at is not None:
+            return
+        self._shown_at = self.clock()
+        self.emit({"event": "shown"})
+        if self.req.started and self.session.start(self.clock()):
+            self._emit_started()
+        self.root.after(TICK_MS, self._tick)
+        self._frame_job = self.root.after(FRAME_MS, self._next_frame)
+        self.root.after_idle(self._after_shown)
+
+    def _after_shown(self) -> None:
+        if self.debug:
+            self.emit_layout()
+        self.x11 = _X11() if sys.platform.startswith("linux") else None
+        self._poll_focus()
+
+    def _poll_focus(self) -> None:
+        if self._focused or self.result is not None or self._shown_at is None:
+            return
+        idle = self.x11.idle_ms() if self.x11 is not None else None
+        if focus_due(idle, self.clock() - self._shown_at, self.req.focus_wait_max):
+            self._focused = True
+            self.root.lift()
+            self.root.focus_force()
+            self.buttons["start"].focus_set()
+            self.emit({"event": "focused"})
+        else:
+            self.root.after(FOCUS_POLL_MS, self._poll_focus)
+
+    def emit_layout(self) -> None:
+        """Debug aid for tests: widget rectangles in root-window coordinates."""
+        self.root.update_idletasks()
+        widgets: dict[str, ttk.Widget] = {
+            **self.buttons,
+            "picture": self.picture,
+            "progress": self.progress,
+            "clock": self.clock_label,
+            "step": self.step_label,
+        }
+        rects = {
+            name: [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(), w.winfo_height()]
+            for name, w in widgets.items()
+        }
+        self.emit({"event": "layout", "widgets": rects})
+
+    # --- running ----------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        if self.result is not None:
+            return
+        self.session.tick(self.clock())
+        if self.session.finished:
+            self.finish("done")
+            return
+        self._refresh()
+        self.root.after(TICK_MS, self._tick)
+
+    def _next_frame(self) -> None:
+        if len(self._frames) > 1:
+            self._frame_index = (self._frame_index + 1) % len(self._frames)
+            self.picture.configure(image=self._frames[self._frame_index])
+        self._frame_job = self.root.after(FRAME_MS, self._next_frame)
+
+    def _refresh(self) -> None:
+        s, now = self.session, self.clock()
+        steps = s.exercise.steps
+        step = steps[s.step_index]
+        if s.started:
+            self.step_label.configure(text=step.text)
+            self.clock_label.configure(text=format_clock(s.step_left(now)))
+            self.count_label.configure(text=f"Step {s.step_index + 1} of {len(steps)}")
+            self.buttons["start"].configure(text="Finish" if s.is_last_step else "Next")
+        else:
+            self.step_label.configure(text=f"First: {step.text}")
+            self.clock_label.configure(text=format_clock(s.exercise.seconds))
+            self.count_label.configure(text=f"{len(steps)} steps · press Enter to begin")
+            self.buttons["start"].configure(text="Start")
+        self.progress.configure(value=round(s.progress(now) * 1000))
+
+    def _emit_started(self) -> None:
+        self.emit({"event": "started", "exercise_id": self.session.exercise.id})
+
+    def on_enter(self) -> None:
+        """Start, next step, or finish on the last step."""
+        if self.result is not None:
+            return
+        was_started = self.session.started
+        self.session.advance(self.clock())
+        if self.session.finished:
+            self.finish("done")
+            return
+        if not was_started:
+            self._emit_started()
+        self._refresh()
+
+    def on_snooze_key(self) -> None:
+        """S and Esc snooze with the first remaining option; with none left they do nothing."""
+        if self.req.snooze_options:
+            self.finish("snooze", self.req.snooze_options[0])
+
+    def on_another(self) -> None:
+        """Swap in the next alternative exercise."""
+        if self.result is not None:
+            return
+        self.session.another()
+        self._show_exercise()
+        if self.debug:
+            self.root.after_idle(self.emit_layout)
+
+    def finish(self, action: str, snooze_seconds: int | None = None) -> None:
+        """Record the one result and close the window; later calls are ignored."""
+        if self.result is not None:
+            return
+        self.result = self.session.result(action, self.clock(), snooze_seconds)
+        if self.x11 is not None:
+            self.x11.close()
+        self.root.destroy()
+
+
+def centred(
+    width: int, height: int, screen_w: int, screen_h: int, pointer: tuple[int, int]
+) -> tuple[int, int]:
+    """Top-left corner that centres a window on the screen holding the pointer.
+
+    Tk knows only the whole X screen, so a pointer outside it (another screen) falls back
+    to the screen's centre; the corner is kept on-screen when the window is larger.
+    """
+    del pointer  # one Tk screen; kept in the signature for a per-monitor lookup later
+    x = max(0, (screen_w - width) // 2)
+    y = max(0, (screen_h - height) // 2)
+    return x, y
+
+
+def _writer(out: TextIO) -> Callable[[dict[str, Any]], None]:
+    def emit(event: dict[str, Any]) -> None:
+        # a vanished parent must not turn into a traceback in the user's face
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            out.write(event_line(event))
+            out.flush()
+
+    return emit
+
+
+def run(req: BreakRequest, out: TextIO) -> BreakResult:
+    """Show the window for `req` until the user answers; write events to `out`."""
+    emit = _writer(out)
+    root = tk.Tk(className="sitbreak")
+    root.withdraw()  # build unseen, then place and map once
+    window = BreakWindow(root, req, emit, debug=os.environ.get(DEBUG_ENV) == "1")
+    window.show()
+    root.mainloop()
+    result = window.result
+    if result is None:  # the Tk loop ended another way (e.g. the display went away)
+        result = window.session.result("closed", time.monotonic())
+    emit(result_to_dict(result))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the child process: read the request, run the window, exit 0."""
+    del argv
+    # the parent closes the window with SIGTERM; leave quietly, the parent expects no result
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    try:
+        req = request_from_json(sys.stdin.read())
+    except ProtocolError as exc:
+        print(f"sitbreak break window: bad request: {exc}", file=sys.stderr)
+        return 2
+    try:
+        run(req, sys.stdout)
+    except tk.TclError as exc:
+        print(f"sitbreak break window: cannot open a window: {exc}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
