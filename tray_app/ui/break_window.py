@@ -230,6 +230,7 @@ class BreakWindow:
         self._frame_job: str | None = None
         self._shown_at: float | None = None
         self._focused = False
+        self._last_tick: tuple[int, str] | None = None
         self.buttons: dict[str, ttk.Button] = {}
         self._build()
         self._show_exercise()
@@ -430,6 +431,12 @@ class BreakWindow:
             self.count_label.configure(text=f"{len(steps)} steps · press Enter to begin")
             self.buttons["start"].configure(text="Start")
         self.progress.configure(value=round(s.progress(now) * 1000))
+        if self.debug and s.started:
+            shown = (s.step_index, self.clock_label.cget("text"))
+            if shown != self._last_tick:  # only changes, so tests can follow the countdown
+                self._last_tick = shown
+                self.emit({"event": "tick", "step": shown[0], "clock": shown[1],
+                           "progress": round(s.progress(now), 3)})
 
     def _emit_started(self) -> None:
         self.emit({"event": "started", "exercise_id": self.session.exercise.id})
