@@ -1,0 +1,81 @@
+"""Exercises as terminal text and JSON, for `sitbreak exercises list/show`."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from tray_app.core.exercise import Exercise
+from tray_app.exercises import SAFETY_LINE
+
+
+def duration(seconds: int) -> str:
+    """'45 s', '1 min', '1 min 25 s'."""
+    minutes, rest = divmod(int(seconds), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min" if not rest else f"{minutes} min {rest} s"
+
+
+def _only(exercises: Sequence[Exercise], category: str | None) -> list[Exercise]:
+    return [e for e in exercises if category is None or e.category == category]
+
+
+def list_text(exercises: Sequence[Exercise], category: str | None = None) -> str:
+    """A table of id, category, where, duration and name, one exercise a line."""
+    header = ("ID", "CATEGORY", "WHERE", "TIME", "NAME")
+    rows = [header] + [
+        (e.id, e.category, e.where, duration(e.seconds), e.name) for e in _only(exercises, category)
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def as_dict(exercise: Exercise) -> dict[str, Any]:
+    """The JSON shape of one exercise (the `list --json` contract)."""
+    return {
+        "id": exercise.id,
+        "name": exercise.name,
+        "category": exercise.category,
+        "where": exercise.where,
+        "seconds": exercise.seconds,
+        "steps": [{"text": s.text, "seconds": s.seconds} for s in exercise.steps],
+        "cue": exercise.cue,
+        "why": exercise.why,
+        "cautions": list(exercise.cautions),
+        "tags": list(exercise.tags),
+    }
+
+
+def list_json(exercises: Sequence[Exercise], category: str | None = None) -> str:
+    """A JSON array of exercise objects (see `as_dict`)."""
+    return json.dumps([as_dict(e) for e in _only(exercises, category)], indent=2)
+
+
+def show_text(exercise: Exercise, width: int = 78) -> str:
+    """Everything about one exercise, ending with the safety line."""
+    wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
+    lines = [
+        exercise.name,
+        "=" * len(exercise.name),
+        f"Category: {exercise.category}   Where: {exercise.where}   "
+        f"Takes: {duration(exercise.seconds)}",
+        "",
+    ]
+    for number, step in enumerate(exercise.steps, start=1):
+        lines += wrap.wrap(f"{number:>2}. {step.text} ({step.seconds} s)")
+    lines += ["", *textwrap.wrap(f"Cue: {exercise.cue}", width)]
+    lines += textwrap.wrap(f"Why: {exercise.why}", width)
+    if exercise.cautions:
+        lines += ["Take care:"]
+        for caution in exercise.cautions:
+            lines += textwrap.wrap(f"  - {caution}", width, subsequent_indent="    ")
+    if exercise.tags:
+        lines += [f"Tags: {', '.join(exercise.tags)}"]
+    lines += ["", *textwrap.wrap(SAFETY_LINE, width)]
+    return "\n".join(lines)
