@@ -18,7 +18,7 @@ if str(REPO) not in sys.path:
     # Run as a plain script from a checkout: make the package importable.
     sys.path.insert(0, str(REPO))
 
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from tray_app.core.model import Phase  # noqa: E402
 from tray_app.ui.icons import ICON_SIZES, app_icon, draw_state_icon  # noqa: E402
@@ -89,14 +89,17 @@ def preview_sheet(scale: int = 8) -> Image.Image:
     rows: list[tuple[Phase, float]] = [(Phase.SITTING, p) for p in progresses]
     rows += [(phase, SAMPLE_PROGRESS) for phase in Phase if phase is not Phase.SITTING]
     cell = max(ICON_SIZES) * scale + 8
-    label_w = 150
+    label_w = 260
+    font = ImageFont.load_default(size=26)
     width = label_w + cell * len(ICON_SIZES) * len(PREVIEW_PANELS)
     height = cell * len(rows)
     sheet = Image.new("RGBA", (width, height), (255, 255, 255, 255))
     draw = ImageDraw.Draw(sheet)
     for r, (phase, progress) in enumerate(rows):
         y = r * cell
-        draw.text((6, y + cell // 2 - 6), f"{phase.value} {progress:.2f}", fill=(0, 0, 0, 255))
+        ring = phase in (Phase.SITTING, Phase.ON_BREAK, Phase.SNOOZED)
+        label = f"{phase.value}\n{progress:.0%}" if ring else phase.value
+        draw.multiline_text((10, y + cell // 2 - 30), label, fill=(0, 0, 0, 255), font=font)
         for p, panel in enumerate(PREVIEW_PANELS):
             for s, size in enumerate(ICON_SIZES):
                 x = label_w + (p * len(ICON_SIZES) + s) * cell
@@ -120,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         args.preview.parent.mkdir(parents=True, exist_ok=True)
         _write(args.preview, _png_bytes(preview_sheet()))
         written.append(args.preview)
-    print(f"wrote {len(written)} files to {args.out}")
+    print(f"wrote {len(written)} files ({args.out})")
     return 0
 
 

@@ -55,7 +55,7 @@ _PHASE_COLOURS: dict[Phase, Colour] = {
     Phase.SNOOZED: (255, 222, 40, 255),  # yellow
     Phase.PAUSED: (200, 202, 206, 255),  # light grey
     Phase.AWAY: (200, 202, 206, 255),
-    Phase.OFF_HOURS: (150, 154, 160, 255),  # dim grey
+    Phase.OFF_HOURS: (172, 176, 182, 255),  # dim grey
 }
 
 
@@ -257,7 +257,9 @@ def draw_state_icon(
     """
     if size < 1:
         raise ValueError(f"icon size must be at least 1 px, got {size}")
-    return _cached_state_icon(Phase(phase), progress_bucket(progress), size, background)
+    # A plain tuple whatever the caller passed, so it can be a cache key.
+    key = None if background is None else tuple(background)
+    return _cached_state_icon(Phase(phase), progress_bucket(progress), size, key)
 
 
 @lru_cache(maxsize=256)

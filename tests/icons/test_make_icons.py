@@ -1,0 +1,72 @@
+"""scripts/make_icons.py: the committed icons/ must be exactly what the script draws now."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tray_app.core.model import Phase
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "make_icons.py"
+COMMITTED = REPO / "icons"
+APP_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh run of the script, from outside the repo to prove it finds the package."""
+    out = tmp_path_factory.mktemp("icons")
+    subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out)],
+        cwd=out,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out
+
+
+def test_committed_icons_match_a_fresh_run(fresh: Path) -> None:
+    made = sorted(p.name for p in fresh.iterdir())
+    committed = sorted(p.name for p in COMMITTED.iterdir())
+    assert made == committed, "icons/ is out of date: run python scripts/make_icons.py"
+    stale = [n for n in made if (fresh / n).read_bytes() != (COMMITTED / n).read_bytes()]
+    assert not stale, f"icons differ from a fresh run, regenerate them: {stale}"
+
+
+def test_app_icon_pngs_have_their_sizes(fresh: Path) -> None:
+    for n in APP_SIZES:
+        with Image.open(fresh / f"sitbreak-{n}.png") as im:
+            assert (im.format, im.mode, im.size) == ("PNG", "RGBA", (n, n))
+
+
+def test_pngs_carry_no_metadata(fresh: Path) -> None:
+    with Image.open(fresh / "sitbreak-32.png") as im:
+        assert not {"tIME", "date:create", "Software", "Creation Time"} & set(im.info)
+        assert im.text == {}
+
+
+def test_state_icons_at_32_and_64(fresh: Path) -> None:
+    for phase in Phase:
+        for name, size in ((f"state-{phase.value}.png", 32), (f"state-{phase.value}-64.png", 64)):
+            with Image.open(fresh / name) as im:
+                assert im.size == (size, size), name
+
+
+def test_ico_holds_several_sizes(fresh: Path) -> None:
+    with Image.open(fresh / "sitbreak.ico") as im:
+        sizes = set(im.info["sizes"])
+    assert {(16, 16), (24, 24), (32, 32), (48, 48), (256, 256)} <= sizes
+
+
+def test_icns_opens_at_full_size(fresh: Path) -> None:
+    with Image.open(fresh / "sitbreak.icns") as im:
+        assert im.format == "ICNS"
+        assert im.size == (1024, 1024)
+        im.load()
+        assert im.getpixel((512, 512))[3] == 255  # type: ignore[index]
