@@ -1,0 +1,248 @@
+"""FreedesktopNotifier against a real dunst on a private D-Bus session."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import Bus, Display, dunst, dunst_config, require, wait_for
+from tray_app.core.ports import Action
+from tray_app.platform.notify import NullNotifier, detect
+from tray_app.platform.notify_freedesktop import FreedesktopNotifier
+
+pytestmark = pytest.mark.desktop
+
+START = Action("start", "Start break")
+SNOOZE = Action("snooze-300", "Snooze 5 min")
+SKIP = Action("skip", "Skip")
+
+
+class Monitor:
+    """`dbus-monitor` on the notification interface, parsed into calls and signals."""
+
+    def __init__(self, bus: Bus) -> None:
+        exe = require("dbus-monitor")
+        self.proc = subprocess.Popen(
+            [exe, "--address", bus.address, "interface='org.freedesktop.Notifications'"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        # dbus-monitor turns into a monitor by dropping its name: from then on it sees all.
+        wait_for(lambda: any("member=NameLost" in ln for ln in self.lines), what="dbus-monitor")
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(5)
+
+    def messages(self, member: str) -> list[list[str]]:
+        """Each message with this member, as its argument lines (indented, stripped)."""
+        found: list[list[str]] = []
+        current: list[str] | None = None
+        for line in list(self.lines):
+            if not line.startswith(" "):
+                current = [] if f"member={member}" in line else None
+                if current is not None:
+                    found.append(current)
+            elif current is not None:
+                current.append(line.strip())
+        return found
+
+    def notify_calls(self) -> list[dict[str, object]]:
+        """Notify calls as dicts: app, replaces, icon, summary, body, actions, hints, timeout."""
+        calls = []
+        for args in self.messages("Notify"):
+            text = "\n".join(args)
+            if not re.search(r"^int32 -?\d+$", text, re.M):
+                continue  # still being printed
+            scalars = re.findall(r'^(string|uint32|int32) "?(.*?)"?$', text, re.M)
+            # Top-level scalars come in order; array items are also "string" lines, so split.
+            head, rest = text.split("array [", 1)
+            actions_part, hints_part = rest.split("]", 1)
+            top = re.findall(r'^(?:string|uint32) "?(.*?)"?$', head, re.M)
+            hints = dict(
+                re.findall(r'string "([^"]+)"\s*\n?\s*variant\s+\w+ "?([^"\n]*)"?', hints_part)
+            )
+            calls.append({
+                "app": top[0], "replaces": int(top[1]), "icon": top[2],
+                "summary": top[3], "body": top[4],
+                "actions": re.findall(r'^string "(.*)"$', actions_part, re.M),
+                "hints": hints, "timeout": int(scalars[-1][1]),
+            })
+        return calls
+
+
+@pytest.fixture
+def monitor(session_bus: Bus) -> Iterator[Monitor]:
+    mon = Monitor(session_bus)
+    yield mon
+    mon.stop()
+
+
+PICK_SNOOZE = """#!/bin/sh
+# Stands in for dmenu: dunst writes one line per action; pick the snooze one.
+grep 'snooze-300' | head -n 1
+"""
+
+
+@pytest.fixture
+def dunst_env(display: Display, session_bus: Bus, tmp_path: Path) -> Iterator[dict[str, str]]:
+    require("dunstctl")
+    script = tmp_path / "pick"
+    script.write_text(PICK_SNOOZE)
+    script.chmod(0o755)
+    with dunst(display, session_bus, dunst_config(tmp_path, str(script))):
+        yield display.env(DBUS_SESSION_BUS_ADDRESS=session_bus.address)
+
+
+def _dunstctl(env: dict[str, str], *args: str) -> str:
+    out = subprocess.run(["dunstctl", *args], env=env, capture_output=True, text=True, timeout=10)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def _displayed(env: dict[str, str]) -> int:
+    return int(_dunstctl(env, "count", "displayed").strip())
+
+
+def test_notify_content_replace_and_default_action(
+    dunst_env: dict[str, str], monitor: Monitor, tmp_path: Path
+) -> None:
+    icon = str(tmp_path / "sitbreak.png")
+    notifier, reason = detect(dunst_env, icon)
+    assert isinstance(notifier, FreedesktopNotifier), reason
+    assert reason == "freedesktop notifications over D-Bus (running)"
+    clicked: list[str] = []
+    notifier.set_action_handler(clicked.append)
+    try:
+        notifier.notify("heads_up", "Break soon", "One minute left", [SNOOZE])
+        assert notifier.flush()
+        first = notifier.current_id
+        assert first > 0
+        notifier.notify("break_due", "Break due", "Stand up for two minutes", [START, SNOOZE])
+        assert notifier.flush()
+        assert notifier.current_id == first  # replaced, not stacked
+        wait_for(lambda: len(monitor.notify_calls()) == 2, what="two Notify calls")
+        heads_up, due = monitor.notify_calls()
+        assert heads_up["app"] == "sitbreak"
+        assert heads_up["replaces"] == 0
+        assert heads_up["icon"] == icon
+        assert heads_up["timeout"] == 15_000
+        assert heads_up["hints"] == {
+            "urgency": "0", "desktop-entry": "sitbreak", "category": "x-sitbreak.heads_up"
+        }
+        assert due["replaces"] == first
+        assert (due["summary"], due["body"]) == ("Break due", "Stand up for two minutes")
+        assert due["actions"] == [
+            "default", "Start break", "start", "Start break", "snooze-300", "Snooze 5 min"
+        ]
+        assert due["timeout"] == 0
+        assert _displayed(dunst_env) == 1
+
+        _dunstctl(dunst_env, "action", "0")  # a plain click: the default action
+        wait_for(lambda: clicked, what="the action handler")
+        assert clicked == ["start"]
+    finally:
+        notifier.stop()
+
+
+def test_named_action_through_the_context_menu(dunst_env: dict[str, str]) -> None:
+    notifier = FreedesktopNotifier("", bus_address=dunst_env["DBUS_SESSION_BUS_ADDRESS"])
+    clicked: list[str] = []
+    closed: list[str] = []
+    notifier.set_action_handler(clicked.append)
+    notifier.set_close_handler(closed.append)
+    try:
+        notifier.notify("break_due", "Break due", "Time to move", [START, SNOOZE, SKIP])
+        assert notifier.flush()
+        wait_for(lambda: _displayed(dunst_env) == 1, what="dunst to show it")
+        _dunstctl(dunst_env, "context")  # our dmenu stand-in picks "Snooze 5 min"
+        wait_for(lambda: clicked, what="the action handler")
+        assert clicked == ["snooze-300"]
+    finally:
+        notifier.stop()
+
+
+def test_close_withdraws_and_reports(dunst_env: dict[str, str]) -> None:
+    notifier = FreedesktopNotifier("", bus_address=dunst_env["DBUS_SESSION_BUS_ADDRESS"])
+    closed: list[str] = []
+    notifier.set_close_handler(closed.append)
+    try:
+        notifier.notify("posture", "Sit tall", "Shoulders back")
+        assert notifier.flush()
+        wait_for(lambda: _displayed(dunst_env) == 1, what="dunst to show it")
+        notifier.close()
+        assert notifier.flush()
+        assert notifier.current_id == 0
+        wait_for(lambda: _displayed(dunst_env) == 0, what="dunst to drop it")
+        wait_for(lambda: closed, what="the close handler")
+        assert closed == ["closed"]
+    finally:
+        notifier.stop()
+
+
+BARE_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={dir}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+@pytest.fixture
+def bare_bus(tmp_path: Path) -> Iterator[Bus]:
+    """A session bus without service files, so nothing can be activated on it."""
+    exe = require("dbus-daemon")
+    config = tmp_path / "bare-bus.conf"
+    config.write_text(BARE_BUS.format(dir=tmp_path))
+    out = subprocess.run(
+        [exe, f"--config-file={config}", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True, text=True, check=True, timeout=10,
+    )
+    address, pid = out.stdout.split()[:2]
+    try:
+        yield Bus(address, int(pid))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), signal.SIGTERM)
+
+
+def test_no_service_falls_back_and_never_raises(bare_bus: Bus) -> None:
+    env = {"DBUS_SESSION_BUS_ADDRESS": bare_bus.address, "PATH": "/usr/bin:/bin"}
+    notifier, reason = detect(env, None, platform="linux")
+    assert isinstance(notifier, NullNotifier)
+    assert reason == "no notifications: no org.freedesktop.Notifications service on the session bus"
+    notifier.notify("break_due", "Break due", "x", [START])
+
+    # Built directly (e.g. the service went away after detect): logged, never raised.
+    direct = FreedesktopNotifier("", bus_address=bare_bus.address, call_timeout=2)
+    try:
+        direct.notify("break_due", "Break due", "x", [START])
+        direct.close()
+        assert direct.flush(10)
+        assert direct.current_id == 0
+    finally:
+        direct.stop()
