@@ -123,8 +123,7 @@ class _Canvas:
             self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
 
     def finish(self) -> Image.Image:
-        if self.factor == 1:
-            return self.image
+        """Shrink to the asked size; LANCZOS turns the oversampled edges into anti-aliasing."""
         return self.image.resize((self.size, self.size), Image.Resampling.LANCZOS)
 
 
