@@ -1,0 +1,64 @@
+"""Fullscreen detection under Xvfb with openbox as the EWMH window manager."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from Xlib import X, protocol
+from Xlib import display as xdisplay
+
+from tests.desktop import Display, background, require, wait_for
+from tray_app.platform import fullscreen
+from tray_app.platform.fullscreen_x11 import X11FullscreenProbe
+
+pytestmark = pytest.mark.desktop
+
+ADD, REMOVE = 1, 0  # _NET_WM_STATE client message actions
+
+
+def _active_window(conn: xdisplay.Display) -> int:
+    prop = conn.screen().root.get_full_property(
+        conn.intern_atom("_NET_ACTIVE_WINDOW"), X.AnyPropertyType
+    )
+    return int(prop.value[0]) if prop is not None and len(prop.value) else 0
+
+
+def _set_fullscreen(conn: xdisplay.Display, window: int, action: int) -> None:
+    """Ask the window manager (as a pager would, EWMH-style) to change the fullscreen state."""
+    root = conn.screen().root
+    event = protocol.event.ClientMessage(
+        window=conn.create_resource_object("window", window),
+        client_type=conn.intern_atom("_NET_WM_STATE"),
+        data=(32, [action, conn.intern_atom("_NET_WM_STATE_FULLSCREEN"), 0, 2, 0]),
+    )
+    root.send_event(event, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
+    conn.flush()
+
+
+def test_fullscreen_focused_window_flips_the_probe(display: Display) -> None:
+    require("openbox")
+    require("xprop")
+    if shutil.which("xmessage") is None:
+        pytest.fail("xmessage is not installed: run `apt-get install x11-utils`")
+    probe = fullscreen.detect(display.env(XDG_SESSION_TYPE="x11"), platform="linux")
+    assert isinstance(probe, X11FullscreenProbe)
+    conn = xdisplay.Display(display.name)
+    with background(["openbox", "--sm-disable"], display.env()):
+        # openbox announces itself on the root window once it manages the screen.
+        wait_for(lambda: display.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False)
+                 .count("window id"), what="openbox to start")
+        assert not probe.is_fullscreen_focused()
+        with background(["xmessage", "-name", "sitbreak-test", "sitting too long?"],
+                        display.env()):
+            window = wait_for(lambda: _active_window(conn), what="xmessage to get focus")
+            assert not probe.is_fullscreen_focused()
+            _set_fullscreen(conn, window, ADD)
+            wait_for(probe.is_fullscreen_focused, what="the probe to see fullscreen")
+            _set_fullscreen(conn, window, REMOVE)
+            wait_for(lambda: not probe.is_fullscreen_focused(), what="fullscreen to end")
+            _set_fullscreen(conn, window, ADD)
+            wait_for(probe.is_fullscreen_focused, what="fullscreen again")
+        # The fullscreen window closed: focus goes elsewhere (or nowhere) without errors.
+        wait_for(lambda: not probe.is_fullscreen_focused(), what="the window to close")
+    conn.close()
