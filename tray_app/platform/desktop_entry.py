@@ -1,0 +1,165 @@
+"""The freedesktop launcher: `sitbreak.desktop` plus icons in the user's hicolor theme.
+
+Also the desktop-entry helpers the XDG autostart file shares: quoting `Exec`, escaping
+values, reading the main group, writing atomically, finding XDG folders.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+APP_ID = "sitbreak"
+MANAGED_KEY = "X-Sitbreak-Managed"  # marks files sitbreak wrote, so it removes only those
+COMMENT = "Notices long sitting and offers short hip, core and posture exercise breaks"
+ICON_SIZES = range(16, 513)
+
+# Characters that force an Exec argument into double quotes (Desktop Entry spec, "Exec key").
+_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
+
+
+def quote_arg(arg: str) -> str:
+    """One Exec argument, quoted when it holds a reserved character; `%` doubled."""
+    arg = arg.replace("%", "%%")
+    if arg and not _RESERVED.intersection(arg):
+        return arg
+    inner = re.sub(r'(["`$\\])', r"\\\1", arg)
+    return f'"{inner}"'
+
+
+def escape_value(value: str) -> str:
+    r"""A string value for a .desktop file: `\`, newlines, tabs escaped (applied after quoting)."""
+    return (
+        value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    )
+
+
+def exec_value(command: Iterable[str]) -> str:
+    """The escaped `Exec=` value running `command` (argv list)."""
+    return escape_value(" ".join(quote_arg(a) for a in command))
+
+
+def render(fields: Mapping[str, str]) -> str:
+    """A `[Desktop Entry]` group from already escaped values, in the given order."""
+    return "[Desktop Entry]\n" + "".join(f"{k}={v}\n" for k, v in fields.items())
+
+
+def read_main_group(path: Path) -> dict[str, str]:
+    """Keys of the `[Desktop Entry]` group (raw values); {} when missing or unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    fields: dict[str, str] = {}
+    in_main = False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            in_main = line == "[Desktop Entry]"
+        elif in_main and "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def is_managed(path: Path) -> bool:
+    """True when `path` is a desktop entry sitbreak wrote (it carries the marker key)."""
+    return read_main_group(path).get(MANAGED_KEY, "").lower() == "true"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def xdg_dir(env: Mapping[str, str] | None, var: str, default: str) -> Path:
+    """$`var` when it is an absolute path (relative ones are invalid per XDG), else ~/`default`."""
+    env = os.environ if env is None else env
+    value = env.get(var, "")
+    if value and os.path.isabs(value):
+        return Path(value)
+    home = env.get("HOME") or str(Path.home())
+    return Path(home) / default
+
+
+def launcher_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where the launcher goes: $XDG_DATA_HOME/applications/sitbreak.desktop."""
+    return xdg_dir(env, "XDG_DATA_HOME", ".local/share") / "applications" / f"{APP_ID}.desktop"
+
+
+def _icon_sources(icons_dir: Path) -> dict[int, Path]:
+    found: dict[int, Path] = {}
+    for png in icons_dir.glob(f"{APP_ID}-*.png"):
+        size = png.stem.rsplit("-", 1)[1]
+        if size.isdigit() and int(size) in ICON_SIZES:
+            found[int(size)] = png
+    return dict(sorted(found.items()))
+
+
+def launcher_fields(command: Iterable[str], icon: str) -> dict[str, str]:
+    """The launcher's keys (values escaped)."""
+    return {
+        "Type": "Application",
+        "Version": "1.5",
+        "Name": APP_ID,
+        "GenericName": "Sitting break reminder",
+        "Comment": COMMENT,
+        "Exec": exec_value(command),
+        "Icon": escape_value(icon),
+        "Terminal": "false",
+        "Categories": "Utility;",
+        "Keywords": "break;sitting;exercise;posture;stretch;hip;",
+        "StartupNotify": "false",
+        MANAGED_KEY: "true",
+    }
+
+
+def install_desktop(
+    command: list[str], icons_dir: Path, env: Mapping[str, str] | None = None
+) -> list[Path]:
+    """Add the launcher and copy `sitbreak-<size>.png` icons into the hicolor theme.
+
+    Sizes missing from `icons_dir` are skipped. Returns the files written, icons first.
+    """
+    data_home = xdg_dir(env, "XDG_DATA_HOME", ".local/share")
+    written: list[Path] = []
+    for size, src in _icon_sources(Path(icons_dir)).items():
+        target = data_home / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target)
+        written.append(target)
+    # A theme name lets the desktop pick the best size; without icons fall back to nothing.
+    icon = APP_ID if written else ""
+    fields = launcher_fields(command, icon)
+    if not icon:
+        del fields["Icon"]
+    path = launcher_path(env)
+    write_atomic(path, render(fields))
+    written.append(path)
+    return written
+
+
+def uninstall_desktop(env: Mapping[str, str] | None = None) -> list[Path]:
+    """Remove the launcher (only if sitbreak made it) and sitbreak's hicolor icons.
+
+    Returns the files removed.
+    """
+    removed: list[Path] = []
+    path = launcher_path(env)
+    if path.exists() and is_managed(path):
+        path.unlink()
+        removed.append(path)
+    hicolor = xdg_dir(env, "XDG_DATA_HOME", ".local/share") / "icons" / "hicolor"
+    for icon in sorted(hicolor.glob(f"*/apps/{APP_ID}.png")):
+        icon.unlink()
+        removed.append(icon)
+    return removed
