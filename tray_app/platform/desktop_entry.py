@@ -109,7 +109,7 @@ def launcher_fields(command: Iterable[str], icon: str) -> dict[str, str]:
     """The launcher's keys (values escaped)."""
     return {
         "Type": "Application",
-        "Version": "1.5",
+        "Version": "1.4",  # the newest desktop-file-validate 0.26 knows
         "Name": APP_ID,
         "GenericName": "Sitting break reminder",
         "Comment": COMMENT,
