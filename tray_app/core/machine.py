@@ -473,12 +473,14 @@ def _resume(state: State, fx: list[Effect]) -> State:
 
 def _view_failed(state: State, reason: str, fx: list[Effect]) -> State:
     fx.append(Record(Row(Kind.WINDOW_FAILED, state.wall, detail=reason or None)))
+    # The window is gone: a later Start or break-now must be free to open a new one.
+    state = replace(state, prompt_open=False)
     if state.phase is Phase.BREAK_DUE:
         fx.append(
             Notify(
                 "break_due",
                 "Time to move",
-                "The break window could not be shown. Stand up for a short break anyway.",
+                "The break window is gone, but the break is still due: stand up for a minute.",
                 _prompt_actions(state, include_skip=True),
             )
         )

@@ -1,0 +1,222 @@
+"""The composition root: the one place that picks adapters and wires them to the runtime."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from tray_app import paths
+from tray_app.core.events import Done, Pause, Resume, Skip, Snooze, TakeBreakNow
+from tray_app.core.machine import Refused
+from tray_app.core.problems import ProblemsError
+from tray_app.logging_setup import setup_logging
+from tray_app.runtime import Adapters, Runtime
+
+log = logging.getLogger(__name__)
+
+ICONS = Path(__file__).resolve().parent.parent / "icons"
+
+
+def say(text: str) -> None:
+    """A one-off message for the person at the terminal (and the log)."""
+    print(f"sitbreak: {text}", file=sys.stderr, flush=True)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from tray_app.instance import AlreadyRunning, ControlServer, InstanceLock
+    from tray_app.settings import ensure_user_file, load_settings
+
+    log_file = setup_logging(paths.log_dir(), args.verbose)
+    settings_path: Path = args.config or paths.settings_file()
+    if not args.config and ensure_user_file(settings_path):
+        say(f"wrote the default settings to {settings_path}")
+    try:
+        settings = load_settings(settings_path)
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    runtime_dir = paths.runtime_dir()
+    lock = InstanceLock(runtime_dir)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    log.info("sitbreak starting (log %s, settings %s)", log_file, settings_path)
+
+    tray_host = None
+    if not args.console:
+        from tray_app.ui.tray_backend import choose_backend
+
+        backend, why = choose_backend(os.environ)
+        if backend is None:
+            say(f"no tray available, running in console mode: {why}")
+        else:
+            tray_host = backend
+            log.info("tray backend %s: %s", backend, why)
+    console = args.console or tray_host is None
+
+    runtime, extras = build_runtime(settings, settings_path, console, args.no_window)
+    server = ControlServer(runtime_dir, lambda req: handle_request(runtime, req))
+    try:
+        server.start()
+        runtime.start()
+        for start in extras:
+            start()
+        if console:
+            say(f"running in the console ({runtime.status()['line']}); Ctrl-C quits")
+            _wait_for_signals(runtime)
+        else:
+            from tray_app.ui.tray import run_tray
+
+            run_tray(runtime, tray_host, settings_path)
+    finally:
+        server.stop()
+        runtime.stop()
+        lock.release()
+        log.info("sitbreak stopped")
+    return 0
+
+
+def build_runtime(
+    settings: Any, settings_path: Path, console: bool, no_window: bool
+) -> tuple[Runtime, list]:
+    """Pick every adapter for this machine; returns the runtime and start-up callables."""
+    from tray_app.break_prompt import BreakPlanner, ConsolePrompt, WindowPrompt
+    from tray_app.history import History
+    from tray_app.platform import fullscreen, idle, notify
+    from tray_app.platform.dnd import DndProbe
+    from tray_app.platform.notify_console import ConsoleNotifier
+
+    idle_source, idle_why = idle.detect(os.environ)
+    log.info("idle source: %s", idle_why)
+    if not idle_source.sees_input:
+        say(idle_why)
+    desktop, notify_why = notify.detect(os.environ, ICONS / "sitbreak-256.png")
+    log.info("notifications: %s", notify_why)
+    notifier = notify.MultiNotifier([ConsoleNotifier(), desktop]) if console else desktop
+    history = History.open(paths.history_file(), on_notice=say)
+    try:
+        history.prune(settings.history.keep_days, _now())
+    except Exception:
+        log.exception("pruning history failed")
+    planner = BreakPlanner(history, say)
+    console_prompt = ConsolePrompt(planner) if console else None
+    holds: dict[str, Any] = {}
+    fs = fullscreen.detect(os.environ)
+    if fs is not None:
+        holds["fullscreen window"] = fs.is_fullscreen_focused
+    dnd = DndProbe(os.environ)
+    holds["do not disturb"] = dnd.is_on
+    adapters = Adapters(
+        idle=idle_source,
+        notifier=notifier,
+        history=history,
+        prompt=console_prompt or _NoPrompt(),
+        holds=holds,
+        on_notice=say if console else log.warning,
+    )
+    runtime = Runtime(settings, settings_path, adapters)
+    runtime.idle_reason = idle_why  # type: ignore[attr-defined]
+    if _has_display() and not no_window:
+        adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt)
+    extras = []
+    if sys.platform.startswith("linux"):
+        from tray_app.platform.session_linux import SessionWatcher
+
+        watcher = SessionWatcher(runtime.on_session_event, os.environ)
+        extras.append(watcher.start)
+    extras.append(lambda: threading.Thread(
+        target=_daily_prune, args=(runtime, history), daemon=True).start())
+    return runtime, extras
+
+
+class _NoPrompt:
+    """Tray mode without a window: the notification is the prompt."""
+
+    def open(self, effect: Any, state: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
+
+
+def _daily_prune(runtime: Runtime, history: Any) -> None:
+    while not runtime.wait(86400):
+        try:
+            history.prune(runtime.state.settings.history.keep_days, _now())
+        except Exception:
+            log.exception("daily pruning failed")
+
+
+def _wait_for_signals(runtime: Runtime) -> None:
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("signal %s: stopping", signum)
+        runtime.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, lambda *_: runtime.post_tick())
+    while not runtime.wait(1.0):
+        pass
+
+
+def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
+    """Answer one control command; runs on a control-channel thread."""
+    cmd = req["cmd"]
+    events = {
+        "break-now": lambda: TakeBreakNow(),
+        "skip": lambda: Skip(),
+        "done": lambda: Done(),
+        "resume": lambda: Resume(),
+        "snooze": lambda: Snooze(_num(req.get("seconds"))),
+        "pause": lambda: Pause(seconds=_num(req.get("seconds")),
+                               until_wall=_num(req.get("until_wall"))),
+    }
+    try:
+        if cmd == "status":
+            runtime.call(None)
+        elif cmd in events:
+            runtime.call(events[cmd]())
+        elif cmd == "reload":
+            runtime.reload()
+        elif cmd == "quit":
+            threading.Thread(target=runtime.stop, daemon=True).start()
+            return {"ok": True, "status": {**runtime.status(), "line": "sitbreak is quitting"}}
+        else:
+            return {"ok": False, "error": f"unknown command {cmd!r}", "code": 2}
+    except Refused as exc:
+        return {"ok": False, "error": str(exc), "code": 4}
+    except ProblemsError as exc:
+        return {"ok": False, "error": str(exc), "code": 2}
+    except (TypeError, ValueError) as exc:
+        return {"ok": False, "error": f"bad request: {exc}", "code": 2}
+    return {"ok": True, "status": runtime.status()}
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {value!r}")
+    return float(value)

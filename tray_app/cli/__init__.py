@@ -1,0 +1,133 @@
+"""The `sitbreak` command line: parse, dispatch, print. Nothing imports this module.
+
+Exit codes: 0 ok, 1 failure or already running, 2 bad settings or usage, 3 not running,
+4 a refused action (no snoozes left, skip in strict mode, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tray_app import __version__
+from tray_app.cli import commands
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_REFUSED = 0, 1, 2, 3, 4
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
+        help="settings file (default: the one in your config folder)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+        help="also log to the terminal",
+    )
+    parser = argparse.ArgumentParser(
+        prog="sitbreak",
+        description="Notices how long you have really been sitting and offers short hip, "
+        "core and posture exercise breaks.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"sitbreak {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="start sitbreak (tray, or console)")
+    run.add_argument("--console", action="store_true",
+                     help="no tray: print reminders and prompts in this terminal")
+    run.add_argument("--no-window", action="store_true",
+                     help="never open the break window; prompt in the terminal/notifications")
+    run.set_defaults(func=commands.run)
+
+    st = sub.add_parser("status", parents=[common], help="what the running sitbreak sees")
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.set_defaults(func=commands.status)
+
+    sn = sub.add_parser("snooze", parents=[common], help="put the due break off")
+    sn.add_argument("duration", nargs="?", help='e.g. "5m" (default: the first snooze option)')
+    sn.set_defaults(func=commands.snooze)
+
+    for name, helptext in (
+        ("break-now", "start a break now"),
+        ("skip", "skip the due break"),
+        ("done", "mark the current break as done"),
+        ("resume", "end a pause"),
+        ("reload", "re-read the settings file now"),
+        ("quit", "stop the running sitbreak"),
+    ):
+        p = sub.add_parser(name, parents=[common], help=helptext)
+        p.set_defaults(func=commands.simple, cmd=name)
+
+    pa = sub.add_parser("pause", parents=[common], help="stop counting for a while")
+    pa.add_argument("duration", nargs="?", help='e.g. "30m", "2h" (default: until resumed)')
+    pa.add_argument("--until", metavar="HH:MM", help="pause until this time of day")
+    pa.set_defaults(func=commands.pause)
+
+    cs = sub.add_parser("check-settings", parents=[common], help="validate a settings file")
+    cs.add_argument("path", nargs="?", type=Path, help="file to check (default: yours)")
+    cs.set_defaults(func=commands.check_settings)
+
+    ex = sub.add_parser("exercises", parents=[common], help="list the exercise catalogue")
+    ex.add_argument("--category", help="only this category")
+    ex.add_argument("--json", action="store_true", help="machine-readable output")
+    ex.add_argument("--all", action="store_true",
+                    help="ignore exercises.places and exercises.exclude")
+    ex_sub = ex.add_subparsers(dest="exercises_command", metavar="show")
+    show = ex_sub.add_parser("show", parents=[common], help="print one exercise's steps")
+    show.add_argument("id")
+    ex.set_defaults(func=commands.exercises)
+
+    sts = sub.add_parser("stats", parents=[common], help="sitting and break statistics")
+    sts.add_argument("--days", type=int, default=7, help="how many days (default 7)")
+    fmt = sts.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    sts.add_argument("--chart", type=Path, metavar="PATH.png", help="draw the weekly chart")
+    sts.set_defaults(func=commands.stats)
+
+    hi = sub.add_parser("history", parents=[common], help="export or clear the history")
+    hi_sub = hi.add_subparsers(dest="history_command", metavar="{export,clear}", required=True)
+    he = hi_sub.add_parser("export", parents=[common], help="write every event to a CSV file")
+    he.add_argument("path", type=Path)
+    hc = hi_sub.add_parser("clear", parents=[common], help="delete history")
+    hc.add_argument("--before", metavar="YYYY-MM-DD", help="only events before this day")
+    hc.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    hi.set_defaults(func=commands.history)
+
+    au = sub.add_parser("autostart", parents=[common], help="start sitbreak at login")
+    au.add_argument("action", choices=("enable", "disable", "status"))
+    au.set_defaults(func=commands.autostart)
+
+    idesk = sub.add_parser("install-desktop", parents=[common],
+                           help="add sitbreak to the application menu")
+    idesk.set_defaults(func=commands.install_desktop)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return EXIT_USAGE
+    args.config = getattr(args, "config", None)
+    args.verbose = getattr(args, "verbose", False)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def print_json(obj: object) -> None:
+    print(json.dumps(obj, indent=2, sort_keys=False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

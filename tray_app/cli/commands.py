@@ -1,0 +1,274 @@
+"""One handler per subcommand; each returns the exit code. Heavy imports stay inside handlers."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tray_app import paths
+from tray_app.core.problems import ProblemsError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_REFUSED = 0, 1, 2, 3, 4
+
+
+def _err(text: str) -> None:
+    print(f"sitbreak: {text}", file=sys.stderr)
+
+
+def settings_path(args: argparse.Namespace) -> Path:
+    return args.config if args.config else paths.settings_file()
+
+
+def load_user_settings(args: argparse.Namespace):
+    """Settings for commands that only read them; the default file stands in on first run."""
+    from tray_app.settings import DEFAULT_FILE, load_settings
+
+    path = settings_path(args)
+    if not args.config and not path.exists():
+        path = DEFAULT_FILE
+    return load_settings(path)
+
+
+# --- run -----------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    from tray_app.app import run_app
+
+    return run_app(args)
+
+
+# --- control commands ----------------------------------------------------------------------------
+
+
+def _send(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    from tray_app.instance import NotRunning, send_command
+
+    try:
+        reply = send_command(paths.runtime_dir(), request)
+    except NotRunning:
+        print("sitbreak is not running", file=sys.stderr)
+        return EXIT_NOT_RUNNING, {}
+    except (OSError, ValueError) as exc:
+        _err(f"could not reach the running sitbreak: {exc}")
+        return EXIT_FAIL, {}
+    if not reply.get("ok"):
+        _err(str(reply.get("error", "the command failed")))
+        return int(reply.get("code", EXIT_FAIL)), reply
+    return EXIT_OK, reply
+
+
+def _report(code: int, reply: dict[str, Any]) -> int:
+    if code == EXIT_OK and "status" in reply:
+        print(reply["status"]["line"])
+    return code
+
+
+def status(args: argparse.Namespace) -> int:
+    code, reply = _send({"cmd": "status"})
+    if code != EXIT_OK:
+        return code
+    st = reply["status"]
+    if args.json:
+        print(json.dumps(st, indent=2))
+    else:
+        line = st["line"]
+        if not st.get("idle_sees_input", True):
+            line += " (input not visible: counting wall time)"
+        print(line)
+    return EXIT_OK
+
+
+def simple(args: argparse.Namespace) -> int:
+    return _report(*_send({"cmd": args.cmd}))
+
+
+def _duration(text: str | None) -> float | None:
+    from tray_app.settings import BadValue, parse_duration
+
+    if text is None:
+        return None
+    try:
+        seconds = parse_duration(text)
+    except BadValue as exc:
+        raise SystemExit(f"sitbreak: bad duration {text!r}: {exc}") from None
+    if seconds <= 0:
+        raise SystemExit(f"sitbreak: bad duration {text!r}: it must be more than zero")
+    return seconds
+
+
+def snooze(args: argparse.Namespace) -> int:
+    try:
+        seconds = _duration(args.duration)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    return _report(*_send({"cmd": "snooze", "seconds": seconds}))
+
+
+def until_wall(hhmm: str, now: dt.datetime | None = None) -> float:
+    """The next local occurrence of HH:MM, as epoch seconds."""
+    from tray_app.settings import parse_clock
+
+    minutes = parse_clock(hhmm)
+    now = now or dt.datetime.now().astimezone()
+    target = now.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(
+        minutes=minutes
+    )
+    if target <= now:
+        target += dt.timedelta(days=1)
+    return target.timestamp()
+
+
+def pause(args: argparse.Namespace) -> int:
+    from tray_app.settings import BadValue
+
+    request: dict[str, Any] = {"cmd": "pause"}
+    try:
+        if args.until and args.duration:
+            raise SystemExit("sitbreak: give a duration or --until HH:MM, not both")
+        if args.until:
+            request["until_wall"] = until_wall(args.until)
+        else:
+            request["seconds"] = _duration(args.duration)
+    except BadValue as exc:
+        print(f"sitbreak: bad time {args.until!r}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    return _report(*_send(request))
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def check_settings(args: argparse.Namespace) -> int:
+    from tray_app.settings import load_settings
+
+    path = args.path or settings_path(args)
+    try:
+        load_settings(path)
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{path}: OK")
+    return EXIT_OK
+
+
+# --- exercises -----------------------------------------------------------------------------------
+
+
+def exercises(args: argparse.Namespace) -> int:
+    from tray_app.core.exercise import CATEGORIES
+    from tray_app.core.model import ExerciseSettings
+    from tray_app.exercises import format as fmt
+    from tray_app.exercises.loader import load_catalogue
+
+    try:
+        settings = load_user_settings(args)
+        ex_settings = settings.exercises
+        if args.all or getattr(args, "exercises_command", None) == "show":
+            ex_settings = ExerciseSettings(
+                places=("chair", "standing", "floor"), exclude=(), extra=ex_settings.extra
+            )
+        catalogue = load_catalogue(ex_settings)
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "exercises_command", None) == "show":
+        found = [e for e in catalogue if e.id == args.id]
+        if not found:
+            _err(f"no exercise with id {args.id!r}; `sitbreak exercises --all` lists them")
+            return EXIT_USAGE
+        print(fmt.show_text(found[0]))
+        return EXIT_OK
+    if args.category and args.category not in CATEGORIES:
+        _err(f"unknown category {args.category!r}; use one of {', '.join(CATEGORIES)}")
+        return EXIT_USAGE
+    if args.json:
+        print(fmt.list_json(catalogue, args.category))
+    else:
+        print(fmt.list_text(catalogue, args.category))
+    return EXIT_OK
+
+
+# --- statistics and history ----------------------------------------------------------------------
+
+
+def stats(args: argparse.Namespace) -> int:
+    from tray_app.stats_format import run_stats
+
+    try:
+        settings = load_user_settings(args)
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if args.days < 1:
+        _err("--days must be at least 1")
+        return EXIT_USAGE
+    fmt = "json" if args.json else "csv" if args.csv else "text"
+    return run_stats(paths.history_file(), settings, args.days, fmt, args.chart)
+
+
+def history(args: argparse.Namespace) -> int:
+    from tray_app import stats_format
+
+    if args.history_command == "export":
+        return stats_format.run_history_export(paths.history_file(), args.path)
+    before = None
+    if args.before:
+        try:
+            before = dt.date.fromisoformat(args.before)
+        except ValueError:
+            _err(f"--before {args.before!r} is not a date; use YYYY-MM-DD")
+            return EXIT_USAGE
+
+    def confirm(question: str) -> bool:
+        if not sys.stdin or not sys.stdin.isatty():
+            _err("not deleting without confirmation: add --yes")
+            return False
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+    return stats_format.run_history_clear(paths.history_file(), before, args.yes, confirm)
+
+
+# --- desktop integration -------------------------------------------------------------------------
+
+
+def launch_command() -> list[str]:
+    """How a login session should start sitbreak: the installed script, else this Python."""
+    import shutil
+
+    exe = shutil.which("sitbreak")
+    if exe:
+        return [exe, "run"]
+    main_py = Path(__file__).resolve().parents[2] / "main.py"
+    return [sys.executable, str(main_py), "run"]
+
+
+def autostart(args: argparse.Namespace) -> int:
+    from tray_app.platform import autostart as auto
+
+    entry = auto.detect()
+    if args.action == "enable":
+        print(entry.enable(launch_command()))
+    elif args.action == "disable":
+        print(entry.disable())
+    else:
+        state = "enabled" if entry.is_enabled() else "disabled"
+        print(f"autostart is {state} ({entry.location})")
+    return EXIT_OK
+
+
+def install_desktop(args: argparse.Namespace) -> int:
+    from tray_app.platform.desktop_entry import install_desktop as install
+
+    icons = Path(__file__).resolve().parents[2] / "icons"
+    for path in install(launch_command(), icons):
+        print(f"wrote {path}")
+    return EXIT_OK
