@@ -74,29 +74,34 @@ def pick(
     catalogue.
     """
     pool = [e for e in catalogue if e.id not in avoid] or list(catalogue)
+    blocked = {ident for ident, _ in recent[:NO_REPEAT]}
+    # The newest few only come back when nothing else is left.
+    pool = [e for e in pool if e.id not in blocked] or pool
     ranked = rank(pool, recent, seed)
     if not ranked:
         return []
     strong_day = any(category in STRENGTH for _, category in recent)
-    first_strength = next((e for e in ranked if e.category in STRENGTH), None)
     routine: list[Exercise] = []
-    # Exercises longer than the whole break only when nothing else fits.
-    for exercise in [e for e in ranked if e.seconds <= break_seconds] or ranked[:1]:
-        if routine and exercise.category in {e.category for e in routine}:
-            continue
+    # Balance first: walk the categories best first, and inside one prefer what fits.
+    for category in dict.fromkeys(e.category for e in ranked):
+        if category in {e.category for e in routine}:
+            continue  # already there as a stretch's partner
         used = sum(e.seconds for e in routine)
-        if routine and used + exercise.seconds > break_seconds:
+        members = [e for e in ranked if e.category == category]
+        fitting = [e for e in members if used + e.seconds <= break_seconds]
+        if routine and not fitting:
             continue
-        if exercise.category == STRETCH and not strong_day and not _has_strength(routine):
-            # Bring the best strength exercise along, in front, if both fit the break.
-            if first_strength is None or first_strength in routine:
+        # The first exercise may run over a very short break rather than skip its turn.
+        choice = fitting[0] if fitting else min(members, key=lambda e: e.seconds)
+        if category == STRETCH and not strong_day and not _has_strength(routine):
+            # Bring the best strength exercise along, if both fit the break.
+            partner = next((e for e in ranked if e.category in STRENGTH), None)
+            if partner is None or used + partner.seconds + choice.seconds > break_seconds:
                 continue
-            if used + first_strength.seconds + exercise.seconds > break_seconds:
-                continue
-            routine.append(first_strength)
-        routine.append(exercise)
+            routine.append(partner)
+        routine.append(choice)
     if not routine:
-        # Only stretches (or nothing fits with its partner): better a stretch than no break.
+        # Only stretches (or no partner fits): better a stretch than no break at all.
         routine = [ranked[0]]
     return _strength_first(routine)
 

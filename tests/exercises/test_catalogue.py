@@ -1,0 +1,195 @@
+"""The built-in catalogue and the loader: content rules, filters and user-file problems."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tray_app.core.exercise import CATEGORIES, PLACES
+from tray_app.core.model import ExerciseSettings
+from tray_app.core.problems import ProblemsError
+from tray_app.exercises.loader import (
+    BUILTIN_CATALOGUE,
+    load_catalogue,
+    parse_catalogue,
+    validate_catalogue,
+)
+
+EVERYWHERE = ExerciseSettings(places=PLACES)
+ARTICLE = Path("/work/shared/seed/psoas-and-lower-back-pain.txt")
+
+
+def test_builtin_catalogue_has_no_problems() -> None:
+    assert validate_catalogue(BUILTIN_CATALOGUE) == []
+
+
+def test_builtin_catalogue_size_and_balance() -> None:
+    exercises = load_catalogue(EVERYWHERE)
+    assert len(exercises) >= 24
+    per_category = Counter(e.category for e in exercises)
+    assert set(per_category) == set(CATEGORIES)
+    assert min(per_category.values()) >= 3
+    assert len({e.id for e in exercises}) == len(exercises)
+
+
+def test_builtin_entries_are_complete_and_mostly_desk_friendly() -> None:
+    exercises = load_catalogue(EVERYWHERE)
+    for e in exercises:
+        assert e.name and e.cue and e.why, e.id
+        assert 30 <= e.seconds <= 150, e.id
+    in_range = [e for e in exercises if 45 <= e.seconds <= 120]
+    assert len(in_range) >= 0.8 * len(exercises)
+    at_desk = [e for e in exercises if e.where in ("chair", "standing")]
+    assert len(at_desk) > len(exercises) / 2
+    assert any(e.where == "floor" for e in exercises)
+
+
+def test_sides_are_spelled_out_for_one_sided_work() -> None:
+    for e in load_catalogue(EVERYWHERE):
+        text = " ".join(s.text.lower() for s in e.steps)
+        if "right" in text:
+            assert "left" in text, f"{e.id} works the right side only"
+
+
+def test_no_sentence_is_copied_from_the_article() -> None:
+    article = ARTICLE.read_text(encoding="utf-8").lower() if ARTICLE.exists() else ""
+    words = re.findall(r"[a-z']+", article)
+    # Any run of 8 words taken from the article counts as copying.
+    runs = {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+    ours = " ".join(re.findall(r"[a-z']+", BUILTIN_CATALOGUE.read_text().lower()))
+    assert not [r for r in runs if r in ours]
+
+
+def test_default_places_drop_floor_exercises() -> None:
+    exercises = load_catalogue(ExerciseSettings())
+    assert exercises
+    assert {e.where for e in exercises} <= {"chair", "standing"}
+
+
+def test_exclude_by_id_and_by_tag() -> None:
+    everything = load_catalogue(EVERYWHERE)
+    kept = load_catalogue(ExerciseSettings(places=PLACES, exclude=("dead-bug", "kneeling")))
+    ids = {e.id for e in kept}
+    assert "dead-bug" not in ids
+    assert not [e for e in kept if "kneeling" in e.tags]
+    assert len(kept) < len(everything) - 1
+
+
+def test_user_extra_file_is_added(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '[[exercise]]\nid = "calf-raises"\nname = "Calf raises"\ncategory = "hip-extensors"\n'
+        'where = "standing"\nsteps = [{ text = "Rise onto the toes 15 times.", seconds = 45 }]\n'
+        'cue = "Slow."\nwhy = "Legs."\ntags = ["mine"]\n'
+    )
+    exercises = load_catalogue(ExerciseSettings(extra=str(extra)))
+    assert exercises[-1].id == "calf-raises"
+    assert exercises[-1].seconds == 45
+
+
+def test_loading_is_fast() -> None:
+    start = time.perf_counter()
+    load_catalogue(EVERYWHERE)
+    assert time.perf_counter() - start < 0.05
+
+
+GOOD = """[[exercise]]
+id = "my-move"
+name = "My move"
+category = "core"
+where = "chair"
+steps = [
+  { text = "Do it.", seconds = 20 },
+  { text = "Again.", seconds = 20 },
+]
+cue = "Breathe."
+why = "Because."
+"""
+
+# (how to break GOOD, expected key, expected words in message, words in allowed, line)
+CASES = [
+    (('category = "core"', 'category = "cor"'), "exercise 'my-move'.category",
+     "unknown category", "did you mean 'core'", 4),
+    (('where = "chair"', 'where = "desk"'), "exercise 'my-move'.where",
+     "unknown place", "chair, standing, floor", 5),
+    (('cue = "Breathe."\n', ""), "exercise 'my-move'.cue", "is missing", None, 1),
+    (('seconds = 20 },\n  { text = "Again.", seconds = 20 }',
+      'seconds = 20 },\n  { text = "Again.", seconds = 0 }'),
+     "exercise 'my-move'.steps[2].seconds", "positive whole number", None, 8),
+    (('{ text = "Do it.", seconds = 20 },', '{ text = "Do it.", seconds = -5 },'),
+     "exercise 'my-move'.steps[1].seconds", "positive whole number", None, 7),
+    (('{ text = "Do it.", seconds = 20 },', '{ text = "Do it.", secs = 20 },'),
+     "exercise 'my-move'.steps[1].secs", "unknown key", "did you mean 'seconds'", None),
+    (('why = "Because."', 'why = "Because."\ncaution = ["x"]'), "exercise 'my-move'.caution",
+     "unknown key", "did you mean 'cautions'", 12),
+    (('steps = [\n  { text = "Do it.", seconds = 20 },\n  { text = "Again.", seconds = 20 },\n]',
+      "steps = []"), "exercise 'my-move'.steps", "at least one step", None, 6),
+    (('id = "my-move"', 'id = "My Move"'), "exercise[1].id", "not a valid id", None, 2),
+    (('name = "My move"', 'name = ""'), "exercise 'my-move'.name", "non-empty", None, 3),
+    (('[[exercise]]', '[[exercise]'), "", "not valid TOML", None, 1),
+    (('cue = "Breathe."', 'cue = "Breathe'), "", "not valid TOML", None, 10),
+]
+
+
+@pytest.mark.parametrize(("change", "key", "message", "allowed", "line"), CASES)
+def test_bad_user_file_messages(
+    tmp_path: Path, change: tuple[str, str], key: str, message: str, allowed: str | None,
+    line: int | None,
+) -> None:  # fmt: skip
+    old, new = change
+    assert old in GOOD
+    extra = tmp_path / "mine.toml"
+    extra.write_text(GOOD.replace(old, new, 1))
+    with pytest.raises(ProblemsError) as caught:
+        load_catalogue(ExerciseSettings(extra=str(extra)))
+    problems = caught.value.problems
+    problem = next((p for p in problems if p.key == key), None)
+    assert problem is not None, problems
+    assert problem.file == str(extra)
+    assert problem.key == key
+    assert message in problem.message
+    if allowed:
+        assert problem.allowed and allowed in problem.allowed
+    if line is not None:
+        assert problem.line == line
+    assert str(extra) in str(caught.value)
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    broken = GOOD.replace('"core"', '"abs"').replace('"chair"', '"sofa"')
+    broken += broken.replace("Do it.", "Twice.")  # second copy: duplicate id
+    _, problems = parse_catalogue(broken, "x.toml")
+    keys = [p.key for p in problems]
+    assert "exercise 'my-move'.category" in keys
+    assert "exercise 'my-move'.where" in keys
+    assert "exercise[2].id" in keys
+    dup = next(p for p in problems if p.key == "exercise[2].id")
+    assert "another exercise" in dup.message
+    assert dup.line == 13
+
+
+def test_user_id_clashing_with_builtin(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.toml"
+    extra.write_text(GOOD.replace("my-move", "dead-bug"))
+    with pytest.raises(ProblemsError) as caught:
+        load_catalogue(ExerciseSettings(extra=str(extra)))
+    assert [p.key for p in caught.value.problems] == ["exercise[1].id"]
+
+
+def test_missing_extra_file_names_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(ProblemsError) as caught:
+        load_catalogue(ExerciseSettings(extra=str(missing)))
+    assert caught.value.problems[0].file == str(missing)
+    assert "does not exist" in caught.value.problems[0].message
+
+
+def test_unknown_top_level_table_and_empty_file() -> None:
+    _, problems = parse_catalogue('[[exercises]]\nid = "x"\n', "x.toml")
+    assert problems[0].key == "exercises"
+    assert "did you mean 'exercise'" in (problems[0].allowed or "")
+    assert any("no exercises" in p.message for p in problems)
