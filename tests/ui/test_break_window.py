@@ -145,6 +145,13 @@ def window_ids(display: Display) -> list[str]:
     return out.split()
 
 
+def window_geometry(display: Display, wid: str) -> tuple[int, int, int, int]:
+    geo = display.run("xdotool", "getwindowgeometry", "--shell", wid)
+    vals = dict(line.split("=") for line in geo.split())
+    x, y, w, h = (int(vals[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+    return x, y, w, h
+
+
 # --- appearing ------------------------------------------------------------------------------
 
 
@@ -166,9 +173,7 @@ def test_window_appears_within_a_second(screen: Display, frames: tuple[str, ...]
 def test_window_is_centred_and_on_top(window: Window, screen: Display) -> None:
     window.open(make_request()).ready()
     wid = window_ids(screen)[0]
-    geo = screen.run("xdotool", "getwindowgeometry", "--shell", wid)
-    vals = dict(line.split("=") for line in geo.split())
-    x, y, w, h = (int(vals[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+    x, y, w, h = window_geometry(screen, wid)
     assert abs((x + w / 2) - 640) <= 2 and abs((y + h / 2) - 400) <= 2
     state = screen.run(require("xprop"), "-id", wid, "_NET_WM_STATE", check=False)
     assert "_NET_WM_STATE_ABOVE" in state

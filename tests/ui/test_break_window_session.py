@@ -139,8 +139,15 @@ def test_focus_without_idle_reading_waits_a_fixed_pause() -> None:
 
 
 def test_centred_on_screen_and_kept_on_it() -> None:
-    assert centred(400, 300, 1280, 800, (10, 10)) == (440, 250)
-    assert centred(2000, 900, 1280, 800, (10, 10)) == (0, 0)
+    assert centred(400, 300, [(0, 0, 1280, 800)], (10, 10)) == (440, 250)
+    assert centred(2000, 900, [(0, 0, 1280, 800)], (10, 10)) == (0, 0)
+
+
+def test_centred_on_the_monitor_with_the_pointer() -> None:
+    monitors = [(0, 0, 1280, 800), (1280, 0, 800, 600)]
+    assert centred(400, 300, monitors, (1500, 100)) == (1480, 150)
+    assert centred(400, 300, monitors, (100, 100)) == (440, 250)
+    assert centred(400, 300, monitors, (-1, -1)) == (440, 250)  # pointer unknown
 
 
 def test_snooze_labels() -> None:

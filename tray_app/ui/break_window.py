@@ -161,7 +161,7 @@ def focus_due(idle_ms: int | None, waited_s: float, wait_max_s: float) -> bool:
 
 
 class _X11:
-    """The bits of X11 Tk cannot do: idle time and the "do not focus me on map" hint.
+    """The bits of X11 Tk cannot tell: input idle time and the monitor layout.
 
     python-xlib is imported lazily and every failure degrades to None/no-op, so the
     window still works on a server without the extensions (or on another platform).
@@ -185,19 +185,17 @@ class _X11:
         except Exception:
             return None
 
-    def no_focus_on_map(self, window_id: int) -> None:
-        """Set _NET_WM_USER_TIME = 0: EWMH window managers then map without giving focus."""
+    def monitors(self) -> list[tuple[int, int, int, int]]:
+        """Monitor rectangles (x, y, width, height) from Xinerama/RandR; empty when unknown."""
         if self.display is None:
-            return
+            return []
         try:
-            from Xlib import Xatom
-
-            win = self.display.create_resource_object("window", window_id)
-            atom = self.display.intern_atom("_NET_WM_USER_TIME")
-            win.change_property(atom, Xatom.CARDINAL, 32, [0])
-            self.display.sync()
+            if not self.display.has_extension("XINERAMA") or not self.display.xinerama_is_active():
+                return []
+            return [(m.x, m.y, m.width, m.height)
+                    for m in self.display.xinerama_query_screens().screens]
         except Exception:
-            pass
+            return []
 
     def close(self) -> None:
         """Drop the connection."""
@@ -341,13 +339,20 @@ class BreakWindow:
     # --- showing and focus ------------------------------------------------------------------
 
     def show(self) -> None:
-        """Place the window centred near the pointer, on top, and map it without focus."""
+        """Place the window centred on the pointer's monitor, on top, and map it unfocused."""
         root = self.root
         root.update_idletasks()
+        self.x11 = _X11() if root.tk.call("tk", "windowingsystem") == "x11" else None
+        monitors = self.x11.monitors() if self.x11 is not None else []
+        if not monitors:
+            monitors = [(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())]
         w, h = root.winfo_reqwidth(), root.winfo_reqheight()
-        x, y = centred(w, h, root.winfo_screenwidth(), root.winfo_screenheight(),
-                       root.winfo_pointerxy())
+        x, y = centred(w, h, monitors, root.winfo_pointerxy())
         root.geometry(f"+{x}+{y}")
+        # "active" sets WM_HINTS input=False, so the window manager maps us without
+        # handing over the keyboard; _take_focus switches back once the user pauses
+        root.wm_focusmodel("active")
+        root.bind_all("<ButtonPress>", lambda _e: self._take_focus(), add="+")
         root.attributes("-topmost", True)
         root.bind("<Map>", self._on_map)
         root.deiconify()
@@ -366,7 +371,6 @@ class BreakWindow:
     def _after_shown(self) -> None:
         if self.debug:
             self.emit_layout()
-        self.x11 = _X11() if sys.platform.startswith("linux") else None
         self._poll_focus()
 
     def _poll_focus(self) -> None:
@@ -374,13 +378,20 @@ class BreakWindow:
             return
         idle = self.x11.idle_ms() if self.x11 is not None else None
         if focus_due(idle, self.clock() - self._shown_at, self.req.focus_wait_max):
-            self._focused = True
-            self.root.lift()
-            self.root.focus_force()
-            self.buttons["start"].focus_set()
-            self.emit({"event": "focused"})
+            self._take_focus()
         else:
             self.root.after(FOCUS_POLL_MS, self._poll_focus)
+
+    def _take_focus(self) -> None:
+        """Take the keyboard: after a typing pause, or at once when the user clicks us."""
+        if self._focused or self.result is not None:
+            return
+        self._focused = True
+        self.root.wm_focusmodel("passive")  # from now on the window manager may focus us
+        self.root.lift()
+        self.root.focus_force()
+        self.buttons["start"].focus_set()
+        self.emit({"event": "focused"})
 
     def emit_layout(self) -> None:
         """Debug aid for tests: widget rectangles in root-window coordinates."""
@@ -479,17 +490,22 @@ class BreakWindow:
 
 
 def centred(
-    width: int, height: int, screen_w: int, screen_h: int, pointer: tuple[int, int]
+    width: int,
+    height: int,
+    monitors: list[tuple[int, int, int, int]],
+    pointer: tuple[int, int],
 ) -> tuple[int, int]:
-    """Top-left corner that centres a window on the screen holding the pointer.
+    """Top-left corner that centres a window on the monitor holding the pointer.
 
-    Tk knows only the whole X screen, so a pointer outside it (another screen) falls back
-    to the screen's centre; the corner is kept on-screen when the window is larger.
+    `monitors` are (x, y, width, height); a pointer on none of them (or unknown, -1/-1)
+    picks the first. A window larger than the monitor keeps its top-left corner on it.
     """
-    del pointer  # one Tk screen; kept in the signature for a per-monitor lookup later
-    x = max(0, (screen_w - width) // 2)
-    y = max(0, (screen_h - height) // 2)
-    return x, y
+    px, py = pointer
+    mx, my, mw, mh = next(
+        (m for m in monitors if m[0] <= px < m[0] + m[2] and m[1] <= py < m[1] + m[3]),
+        monitors[0],
+    )
+    return mx + max(0, (mw - width) // 2), my + max(0, (mh - height) // 2)
 
 
 def _writer(out: TextIO) -> Callable[[dict[str, Any]], None]:
