@@ -1,0 +1,145 @@
+"""The tray menu as plain data: what it says and which action each entry sends.
+
+`build_menu` is a pure function of the state, so the menu is tested without a tray; the tray
+turns the items into pystray's and maps action ids back to events or settings changes.
+Action ids: "break-now", "snooze-300", "skip", "pause-1800", "pause-tomorrow", "resume",
+"break-every-2400", "toggle-posture", "toggle-autostart", "open-settings", "stats", "about",
+"quit", and "status" (the status line, run on a left click where the tray has one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tray_app.core import schedule
+from tray_app.core.machine import State, human_duration
+from tray_app.core.model import Phase
+from tray_app.core.status import clock_text, status_line
+
+# Minutes offered under "Break every".
+BREAK_EVERY_MIN: tuple[int, ...] = (30, 40, 50, 60, 90)
+# Seconds offered under "Pause", besides "until tomorrow".
+PAUSE_FOR_S: tuple[int, ...] = (30 * 60, 60 * 60, 2 * 60 * 60)
+# What "Posture nudges" switches on when it is off.
+POSTURE_DEFAULT_S = 20 * 60
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One menu entry; `action` None means it does nothing (a label or a submenu parent)."""
+
+    text: str
+    action: str | None = None
+    enabled: bool = True
+    checked: bool | None = None  # None: not a checkbox
+    radio: bool = False
+    submenu: tuple[MenuItem, ...] = ()
+    default: bool = False
+
+
+# A line between groups of entries.
+SEPARATOR = MenuItem("-", enabled=False)
+
+
+def can_snooze(state: State) -> bool:
+    """Whether a snooze would be accepted: a break is due, running or announced, and one is left."""
+    upcoming = state.phase is Phase.SITTING and state.heads_up_sent
+    due = state.phase in (Phase.BREAK_DUE, Phase.ON_BREAK) or upcoming
+    return due and state.snoozes_used < state.settings.snooze.max_per_break
+
+
+def can_skip(state: State) -> bool:
+    """Whether "Skip this break" makes sense: one is due (or announced) and strict mode is off."""
+    upcoming = state.phase is Phase.SITTING and state.heads_up_sent
+    due = state.phase in (Phase.BREAK_DUE, Phase.SNOOZED, Phase.ON_BREAK) or upcoming
+    return due and not state.settings.breaks.strict
+
+
+def next_day_start(wall: float, utc_offset_s: int, day_starts_min: int) -> float:
+    """The wall time at which the next day begins (the settings' `day_starts`, e.g. 04:00)."""
+    return wall + schedule.seconds_to_day_end(wall, utc_offset_s, day_starts_min)
+
+
+def _snooze_menu(state: State) -> MenuItem:
+    s = state.settings.snooze
+    left = max(0, s.max_per_break - state.snoozes_used)
+    enabled = can_snooze(state) and bool(s.options)
+    items = tuple(
+        MenuItem(human_duration(secs), f"snooze-{round(secs)}", enabled=enabled)
+        for secs in s.options
+    )
+    text = "Snooze" if left else "Snooze (none left)"
+    return MenuItem(text, None, enabled=enabled, submenu=items)
+
+
+def _pause_menu(state: State) -> MenuItem:
+    items = [MenuItem(f"For {human_duration(secs)}", f"pause-{secs}") for secs in PAUSE_FOR_S]
+    tomorrow = "Until tomorrow"
+    if state.started:
+        at = next_day_start(state.wall, state.utc_offset_s, state.settings.schedule.day_starts)
+        tomorrow = f"Until tomorrow ({clock_text(at, state.utc_offset_s)})"
+    items.append(MenuItem(tomorrow, "pause-tomorrow"))
+    return MenuItem("Pause", None, submenu=tuple(items))
+
+
+def _break_every_menu(state: State) -> MenuItem:
+    current = round(state.settings.sitting.break_after)
+    choices = {m * 60 for m in BREAK_EVERY_MIN}
+    # A value set in the file that the list lacks is shown too, so one item is always checked.
+    choices.add(current)
+    items = tuple(
+        MenuItem(human_duration(secs), f"break-every-{secs}", checked=secs == current, radio=True)
+        for secs in sorted(choices)
+    )
+    return MenuItem("Break every", None, submenu=items)
+
+
+def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> list[MenuItem]:
+    """The whole tray menu for `state`; `status` is the runtime's status dict (for its line).
+
+    `autostart` is whether sitbreak starts at login, or None where that cannot be set.
+    """
+    line = status.get("line") or status_line(state)
+    items: list[MenuItem] = [
+        MenuItem(line, "status", enabled=False, default=True),
+        SEPARATOR,
+        MenuItem(
+            "Take a break now",
+            "break-now",
+            enabled=state.phase not in (Phase.ON_BREAK, Phase.PAUSED),
+        ),
+        _snooze_menu(state),
+    ]
+    if can_skip(state):
+        items.append(MenuItem("Skip this break", "skip"))
+    items.append(_pause_menu(state))
+    if state.phase is Phase.PAUSED:
+        items.append(MenuItem("Resume", "resume"))
+    items += [
+        SEPARATOR,
+        _break_every_menu(state),
+        MenuItem("Posture nudges", "toggle-posture", checked=state.settings.posture.every > 0),
+    ]
+    if autostart is not None:
+        items.append(MenuItem("Start at login", "toggle-autostart", checked=autostart))
+    items += [
+        SEPARATOR,
+        MenuItem("Open settings file", "open-settings"),
+        MenuItem("Statistics", "stats"),
+        MenuItem("About", "about"),
+        SEPARATOR,
+        MenuItem("Quit", "quit"),
+    ]
+    return items
+
+
+def find_action(items: list[MenuItem] | tuple[MenuItem, ...], action: str) -> MenuItem | None:
+    """The item (at any depth) that sends `action`, or None."""
+    for item in items:
+        if item.action == action:
+            return item
+        found = find_action(item.submenu, action)
+        if found is not None:
+            return found
+    return None
