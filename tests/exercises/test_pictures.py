@@ -42,7 +42,7 @@ def test_every_builtin_exercise_has_its_own_pose() -> None:
 
 def test_active_limb_is_highlighted() -> None:
     lift = next(e for e in BUILTIN if e.id == "seated-knee-lift-hold")
-    start, held = frames(lift, 120)
+    held, start = frames(lift, 120)  # the working pose is shown first
     accent = pictures.ACCENT
 
     def accent_pixels(image: Image.Image) -> int:

@@ -223,6 +223,18 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
     ),
 }
 
+# These were written start pose first; show the working pose first instead, because the first
+# frame is the one shown alone (contact sheet, lists). The animation loops, so nothing is lost.
+_WORKING_POSE_FIRST = {
+    "seated-knee-lift-hold", "standing-knee-raise-hold", "lying-tabletop-hold",
+    "supine-hip-flexor-release", "glute-bridge", "standing-hip-extension", "seated-glute-squeeze",
+    "standing-hamstring-curl", "dead-bug", "bird-dog", "standing-brace",
+    "seated-abdominal-hollowing", "chin-tucks", "shoulder-blade-squeeze", "tall-sitting-reset",
+    "seated-back-extension", "half-kneeling-lunge", "seated-edge-hip-stretch",
+    "standing-quad-hip-stretch", "wall-angels",
+}  # fmt: skip
+FRAMES = {k: v[::-1] if k in _WORKING_POSE_FIRST else v for k, v in FRAMES.items()}
+
 # Pictures for exercises without their own entry (a user's extra file).
 DEFAULT_BY_KIND: dict[tuple[str, str], tuple[Pose, ...]] = {
     ("psoas-strength", "chair"): FRAMES["seated-knee-lift-hold"],
