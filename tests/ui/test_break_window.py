@@ -405,6 +405,25 @@ def test_gives_up_waiting_after_focus_wait_max(screen: Display) -> None:
         win.close()
 
 
+def test_a_click_takes_focus_at_once(screen: Display) -> None:
+    screen.run("xdotool", "mousemove", "0", "0")
+    typing = subprocess.Popen(
+        ["xdotool", "key", "--delay", "100", *["shift"] * 30], env=screen.env()
+    )
+    win = Window(screen)
+    try:
+        win.open(make_request(focus_wait_max=10.0))
+        win.next("layout")
+        assert "focused" not in win.names()
+        win.click("picture")  # the user reached for the window: no need to wait
+        win.next("focused", 5)
+        assert typing.poll() is None, "typing ended too early for this test to mean anything"
+    finally:
+        typing.kill()
+        typing.wait()
+        win.close()
+
+
 # --- the client -----------------------------------------------------------------------------
 
 
@@ -443,3 +462,37 @@ def test_close_ends_the_window_quietly(window: Window, screen: Display) -> None:
     assert not window.client.is_open
     wait_for(lambda: not window_ids(screen), what="the window to go")
     assert window.events.empty()
+
+
+def test_a_window_manager_does_not_hand_it_the_keyboard_on_map() -> None:
+    """Openbox focuses new windows; while the user types ours must stay unfocused."""
+    openbox = require("openbox")
+    require("xprop")
+    with xvfb() as d:
+        wm = subprocess.Popen([openbox], env=d.env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+        win = Window(d)
+        try:
+            wait_for(lambda: d.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK",
+                                   check=False).count("window id") > 0,
+                     what="openbox to manage the screen")
+            d.run("xdotool", "mousemove", "0", "0")
+            typing = subprocess.Popen(["xdotool", "key", "--delay", "100", *["shift"] * 12],
+                                      env=d.env())
+            win.open(make_request(focus_wait_max=10.0))
+            win.next("layout")
+            wid = window_ids(d)[0]
+            still_typing = typing.poll() is None
+            focus = d.run("xdotool", "getwindowfocus", check=False).strip()
+            typing.wait(10)
+            assert still_typing, "typing ended before the window showed; the check proved nothing"
+            assert focus != wid, "the window manager gave the new window the keyboard"
+            win.next("focused", 10)
+            wait_for(lambda: d.run("xdotool", "getwindowfocus").strip() == wid, timeout=3,
+                     what="the window to hold the focus after the pause")
+            win.key("s")
+            assert win.result()["action"] == "snooze"
+        finally:
+            win.close()
+            wm.terminate()
+            wm.wait(5)

@@ -7,8 +7,12 @@ Events the child writes, one JSON object per line:
   {"event": "shown"}                                  once the window is mapped
   {"event": "focused"}                                when it takes keyboard focus
   {"event": "started", "exercise_id": "..."}          each time a routine starts
-  {"event": "layout", "widgets": {name: [x, y, w, h]}} only with SITBREAK_WINDOW_DEBUG=1
   {"event": "result", ...}                            exactly once, last; see BreakResult
+With SITBREAK_WINDOW_DEBUG=1 (for tests) also:
+  {"event": "layout", "widgets": {name: [x, y, w, h]}} button/picture rectangles, root coords
+  {"event": "focus", "widget": name}                  a button got the keyboard focus
+  {"event": "tick", "step": i, "clock": "0:05", "progress": 0.4}  countdown changes
+Unknown events may be added later; readers should ignore events they do not know.
 """
 
 from __future__ import annotations
