@@ -63,12 +63,12 @@ def run_app(args: argparse.Namespace) -> int:
             log.info("tray backend %s: %s", backend, why)
     console = args.console or tray_host is None
 
-    runtime, extras = build_runtime(settings, settings_path, console, args.no_window)
+    runtime, starters, stoppers = build_runtime(settings, settings_path, console, args.no_window)
     server = ControlServer(runtime_dir, lambda req: handle_request(runtime, req))
     try:
         server.start()
         runtime.start()
-        for start in extras:
+        for start in starters:
             start()
         if console:
             say(f"running in the console ({runtime.status()['line']}); Ctrl-C quits")
@@ -80,6 +80,11 @@ def run_app(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         runtime.stop()
+        for stop in stoppers:
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping %r failed", stop)
         lock.release()
         log.info("sitbreak stopped")
     return 0
@@ -87,8 +92,8 @@ def run_app(args: argparse.Namespace) -> int:
 
 def build_runtime(
     settings: Any, settings_path: Path, console: bool, no_window: bool
-) -> tuple[Runtime, list]:
-    """Pick every adapter for this machine; returns the runtime and start-up callables."""
+) -> tuple[Runtime, list, list]:
+    """Pick every adapter for this machine; returns the runtime, start and stop callables."""
     from tray_app.break_prompt import BreakPlanner, ConsolePrompt, WindowPrompt
     from tray_app.history import History
     from tray_app.platform import fullscreen, idle, notify
@@ -127,15 +132,17 @@ def build_runtime(
     runtime.idle_reason = idle_why  # type: ignore[attr-defined]
     if _has_display() and not no_window:
         adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt)
-    extras = []
+    starters: list = []
+    stoppers: list = [getattr(desktop, "stop", lambda: None), dnd.close]
     if sys.platform.startswith("linux"):
         from tray_app.platform.session_linux import SessionWatcher
 
         watcher = SessionWatcher(runtime.on_session_event, os.environ)
-        extras.append(watcher.start)
-    extras.append(lambda: threading.Thread(
+        starters.append(watcher.start)
+        stoppers.append(watcher.stop)
+    starters.append(lambda: threading.Thread(
         target=_daily_prune, args=(runtime, history), daemon=True).start())
-    return runtime, extras
+    return runtime, starters, stoppers
 
 
 class _NoPrompt:
