@@ -1,0 +1,170 @@
+"""Choosing pystray's backend without importing pystray: every branch, with stand-in probes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import xvfb
+from tray_app.ui import tray_backend
+from tray_app.ui.tray_backend import choose_backend
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def keep_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # choose_backend sets PYSTRAY_BACKEND in os.environ; undo it after each test.
+    monkeypatch.delenv("PYSTRAY_BACKEND", raising=False)
+
+
+def probes(gtk: str | None = None, ind: str | None = None, xorg: str | None = None,
+           calls: list[str] | None = None) -> dict:
+    def rec(name: str, result: str | None):
+        def probe(*_a: object) -> str | None:
+            if calls is not None:
+                calls.append(name)
+            return result
+        return probe
+
+    return {"gtk": rec("gtk", gtk), "appindicator": rec("appindicator", ind),
+            "xorg": rec("xorg", xorg)}
+
+
+X = {"DISPLAY": ":5"}
+
+
+def test_appindicator_preferred() -> None:
+    name, why = choose_backend(X, "linux", probes())
+    assert name == "appindicator"
+    assert os.environ["PYSTRAY_BACKEND"] == "appindicator"
+    assert "GNOME" not in why
+
+
+def test_gnome_hint() -> None:
+    name, why = choose_backend({**X, "XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, "linux", probes())
+    assert name == "appindicator"
+    assert "AppIndicator extension" in why
+
+
+def test_gtk_when_the_indicator_typelib_is_missing() -> None:
+    name, why = choose_backend(X, "linux", probes(ind="no typelib"))
+    assert name == "gtk"
+    assert "gir1.2-ayatanaappindicator3-0.1" in why
+    assert os.environ["PYSTRAY_BACKEND"] == "gtk"
+
+
+def test_xorg_when_gtk_is_missing_says_what_to_install() -> None:
+    name, why = choose_backend(X, "linux", probes(gtk="no gi"))
+    assert name == "xorg"
+    assert "without a menu" in why
+    for pkg in ("PyGObject", "gir1.2-gtk-3.0", "gir1.2-ayatanaappindicator3-0.1"):
+        assert pkg in why
+
+
+def test_nothing_works() -> None:
+    name, why = choose_backend(X, "linux", probes(gtk="no gi", xorg="no xlib"))
+    assert name is None
+    assert "no gi" in why and "no xlib" in why and "PyGObject" in why
+    assert "PYSTRAY_BACKEND" not in os.environ
+
+
+def test_no_display() -> None:
+    calls: list[str] = []
+    name, why = choose_backend({}, "linux", probes(calls=calls))
+    assert name is None
+    assert why.startswith("no DISPLAY")
+    assert calls == []
+
+
+def test_wayland_without_xwayland() -> None:
+    name, why = choose_backend({"WAYLAND_DISPLAY": "wayland-0"}, "linux", probes())
+    assert name is None
+    assert "XWayland" in why and "PyGObject" in why
+
+
+def test_wayland_with_xwayland_uses_display() -> None:
+    env = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}
+    assert choose_backend(env, "linux", probes())[0] == "appindicator"
+
+
+def test_windows_and_macos() -> None:
+    assert choose_backend({}, "win32", probes())[0] == "win32"
+    assert choose_backend({}, "darwin", probes())[0] == "darwin"
+
+
+def test_forced_xorg_skips_the_gtk_probe() -> None:
+    calls: list[str] = []
+    env = {**X, "SITBREAK_TRAY_BACKEND": "xorg"}
+    name, why = choose_backend(env, "linux", probes(calls=calls))
+    assert name == "xorg" and "SITBREAK_TRAY_BACKEND" in why
+    assert calls == ["xorg"]
+
+
+def test_forced_xorg_still_needs_x() -> None:
+    env = {**X, "SITBREAK_TRAY_BACKEND": "xorg"}
+    assert choose_backend(env, "linux", probes(xorg="refused"))== (None, "refused")
+
+
+def test_forced_gtk_over_appindicator() -> None:
+    env = {**X, "SITBREAK_TRAY_BACKEND": "GTK"}
+    assert choose_backend(env, "linux", probes())[0] == "gtk"
+
+
+def test_forced_backend_that_cannot_load() -> None:
+    env = {**X, "SITBREAK_TRAY_BACKEND": "appindicator"}
+    name, why = choose_backend(env, "linux", probes(ind="no typelib"))
+    assert name is None and "no typelib" in why
+    env = {**X, "SITBREAK_TRAY_BACKEND": "gtk"}
+    name, why = choose_backend(env, "linux", probes(gtk="no gi"))
+    assert name is None and "no gi" in why
+
+
+def test_forced_unknown_name() -> None:
+    name, why = choose_backend({**X, "SITBREAK_TRAY_BACKEND": "qt"}, "linux", probes())
+    assert name is None and "'qt'" in why
+
+
+def test_real_xorg_probe_rejects_a_missing_server() -> None:
+    err = tray_backend._probe_xorg(":4999")
+    assert err is not None and ":4999" in err
+
+
+SCRIPT = (
+    "import os, sys; from tray_app.ui.tray_backend import choose_backend; "
+    "name, why = choose_backend(os.environ); import pystray; "
+    "print(name, os.environ['PYSTRAY_BACKEND'], type(pystray.Icon).__name__, "
+    "pystray.Icon.__module__)"
+)
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize("forced", ["", "gtk", "xorg"])
+def test_real_probe_then_import_under_xvfb(forced: str) -> None:
+    """On this machine (Gtk + Ayatana typelibs) the probe picks a backend pystray then loads."""
+    with xvfb() as d:
+        env = d.env(SITBREAK_TRAY_BACKEND=forced)
+        env.pop("PYSTRAY_BACKEND", None)
+        out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    name, env_name, _, module = out.stdout.split()
+    expected = forced or "appindicator"
+    assert name == env_name == expected
+    assert module == f"pystray._{expected}"
+
+
+def test_real_probe_without_display_does_not_crash() -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "PYSTRAY_BACKEND",
+                        "SITBREAK_TRAY_BACKEND")}
+    code = ("import os; from tray_app.ui.tray_backend import choose_backend; "
+            "print(choose_backend(os.environ)[0])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "None"

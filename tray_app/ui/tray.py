@@ -1,0 +1,432 @@
+"""The tray icon: pystray on the main thread, fed by one worker that applies the latest state.
+
+The runtime's owner thread calls `TrayController.update` on every visible change; that only
+stores the snapshot and wakes the worker, so the owner never waits on the tray. The worker
+(pystray's setup thread) is the only thread that changes the icon, and it applies just the most
+recent snapshot: pystray's xorg backend deadlocks when its icon is changed rapidly from several
+threads, and win32's update_menu is not thread-safe, so updates are serialised and coalesced.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from tray_app import __version__
+from tray_app.core.events import Event, Pause, Resume, Skip, Snooze, TakeBreakNow
+from tray_app.core.machine import State, human_duration
+from tray_app.core.menu import (
+    POSTURE_DEFAULT_S,
+    SEPARATOR,
+    MenuItem,
+    build_menu,
+    next_day_start,
+)
+from tray_app.core.model import Phase
+from tray_app.core.problems import ProblemsError
+from tray_app.core.status import status_line
+from tray_app.ui.icons import XORG_BACKGROUND, draw_state_icon, progress_bucket
+
+log = logging.getLogger(__name__)
+
+ICON_NAME = "sitbreak"
+XORG_NOTE = (
+    "this tray (pystray's plain X11 backend) has no menu and ignores clicks: the break prompt "
+    "and the notifications carry every action, and `sitbreak --help` lists the commands"
+)
+SAFETY_LINE = (
+    "These are general movement suggestions, not medical advice: stop anything that hurts, "
+    "and see a professional about pain that lasts."
+)
+
+Snapshot = tuple[State, dict[str, Any]]
+
+
+def icon_size(backend: str | None) -> int:
+    """Pixels to draw at: hosts scale the image, so draw near the size they show."""
+    return 32 if backend == "win32" else 22
+
+
+def progress(state: State) -> float:
+    """How far the ring is filled: the stretch toward its break, or the break toward its end."""
+    if state.phase in (Phase.SITTING, Phase.SNOOZED) and state.next_break_at > 0:
+        return min(1.0, state.stretch_s / state.next_break_at)
+    if state.phase is Phase.BREAK_DUE:
+        return 1.0
+    if state.phase is Phase.ON_BREAK and state.break_started_mono is not None:
+        length = state.settings.breaks.length
+        return min(1.0, (state.mono - state.break_started_mono) / length) if length > 0 else 1.0
+    return 0.0
+
+
+def image_key(state: State, backend: str | None) -> tuple[Any, ...]:
+    """What the picture depends on; the icon is redrawn only when this changes."""
+    return (state.phase, progress_bucket(progress(state)), icon_size(backend))
+
+
+def draw_icon(state: State, backend: str | None) -> Image.Image:
+    """The tray picture for `state`; on xorg composited onto grey (it paints alpha black)."""
+    bg = XORG_BACKGROUND if backend == "xorg" else None
+    return draw_state_icon(state.phase, progress(state), icon_size(backend), background=bg)
+
+
+def event_for(action: str, state: State, now: float, utc_offset_s: int) -> Event | None:
+    """The core event a menu action id sends, or None for actions that are not events."""
+    if action == "break-now":
+        return TakeBreakNow()
+    if action == "skip":
+        return Skip()
+    if action == "resume":
+        return Resume()
+    if action.startswith("snooze-"):
+        return Snooze(float(action.removeprefix("snooze-")))
+    if action == "pause-tomorrow":
+        day_starts = state.settings.schedule.day_starts
+        return Pause(until_wall=next_day_start(now, utc_offset_s, day_starts))
+    if action.startswith("pause-"):
+        return Pause(seconds=float(action.removeprefix("pause-")))
+    return None
+
+
+def open_path(path: Path, platform: str = sys.platform) -> None:
+    """Open a file with the desktop's default application; raises OSError if that fails."""
+    if platform.startswith("win"):
+        os.startfile(str(path))  # type: ignore[attr-defined]
+        return
+    opener = "open" if platform == "darwin" else "xdg-open"
+    proc = subprocess.Popen(
+        [opener, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # Reap it in the background so no zombie is left behind.
+    threading.Thread(target=proc.wait, name="opener", daemon=True).start()
+
+
+def _autostart_entry() -> Any | None:
+    try:
+        from tray_app.platform import autostart
+
+        return autostart.detect()
+    except Exception:
+        log.info("start at login is not available here", exc_info=True)
+        return None
+
+
+class TrayController:
+    """The TrayView the runtime updates, the menu's model and the icon's only writer."""
+
+    def __init__(
+        self,
+        runtime: Any,
+        backend: str | None,
+        settings_path: Path | None,
+        *,
+        autostart: Any | None = None,
+        opener: Callable[[Path], None] = open_path,
+    ) -> None:
+        self.runtime = runtime
+        self.backend = backend
+        self.settings_path = settings_path
+        self.autostart = autostart
+        self.opener = opener
+        self.icon: Any = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._pending: Snapshot | None = None
+        self._stop_requested = False
+        self._shown: Snapshot = (runtime.state, runtime.status())
+        self._image_key: tuple[Any, ...] | None = None
+        self._menu_shown: list[MenuItem] | None = None
+        self._autostart_on = self._read_autostart()
+        # Counters for tests and the benchmark.
+        self.applied = 0
+        self.redraws = 0
+
+    # --- the TrayView side (runtime owner thread) ------------------------------------------
+
+    def update(self, state: State, status: dict[str, Any]) -> None:
+        """Remember the newest state and wake the worker; never blocks, never calls pystray."""
+        with self._lock:
+            self._pending = (state, status)
+        self._wake.set()
+
+    def request_stop(self) -> None:
+        """Ask the worker to stop the icon (from any thread)."""
+        self._stop_requested = True
+        self._wake.set()
+
+    # --- the icon ---------------------------------------------------------------------------
+
+    def make_icon(self) -> Any:
+        """A pystray Icon showing the current snapshot (PYSTRAY_BACKEND must be set already)."""
+        import pystray
+
+        state, status = self._shown
+        self._image_key = image_key(state, self.backend)
+        self._menu_shown = self.menu_items()
+        self.icon = pystray.Icon(
+            ICON_NAME,
+            icon=draw_icon(state, self.backend),
+            title=self._title(status, state),
+            menu=pystray.Menu(self._pystray_items),
+        )
+        return self.icon
+
+    def work(self, icon: Any) -> None:
+        """pystray's setup thread: show the icon, then apply snapshots until asked to stop."""
+        try:
+            icon.visible = True
+            self._set_tooltip(self._title(self._shown[1], self._shown[0]))
+        except Exception:
+            log.exception("showing the tray icon failed")
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop_requested:
+                break
+            try:
+                self.apply_pending()
+            except Exception:
+                log.exception("updating the tray icon failed")
+        icon.stop()
+
+    def apply_pending(self) -> bool:
+        """Show the latest snapshot, touching only what changed. False if none was waiting."""
+        with self._lock:
+            snap, self._pending = self._pending, None
+        if snap is None or self.icon is None:
+            return False
+        state, status = snap
+        self._shown = snap
+        self.applied += 1
+        key = image_key(state, self.backend)
+        if key != self._image_key:
+            self._image_key = key
+            self.icon.icon = draw_icon(state, self.backend)
+            self.redraws += 1
+        title = self._title(status, state)
+        if title != self.icon.title:
+            self.icon.title = title
+            self._set_tooltip(title)
+        self._refresh_menu()
+        return True
+
+    def _refresh_menu(self) -> None:
+        items = self.menu_items()
+        if items != self._menu_shown:
+            self._menu_shown = items
+            self.icon.update_menu()
+
+    @staticmethod
+    def _title(status: dict[str, Any], state: State) -> str:
+        return str(status.get("line") or status_line(state))
+
+    def _set_tooltip(self, text: str) -> None:
+        # pystray's gtk backend sets only the title, which hosts do not show on hover.
+        status_icon = getattr(self.icon, "_status_icon", None)
+        if status_icon is None:
+            return
+        from gi.repository import GLib
+
+        GLib.idle_add(status_icon.set_tooltip_text, text)
+
+    # --- the menu ---------------------------------------------------------------------------
+
+    def menu_items(self) -> list[MenuItem]:
+        """The menu for the snapshot on show."""
+        state, status = self._shown
+        return build_menu(state, status, self._autostart_on)
+
+    def _pystray_items(self) -> list[Any]:
+        return to_pystray(self.menu_items(), self.handle)
+
+    def handle(self, action: str) -> None:
+        """Carry out a menu action (runs on the tray's own thread: keep it short)."""
+        log.info("tray menu: %s", action)
+        state = self.runtime.state
+        now = time.time()
+        try:
+            event = event_for(action, state, now, self.runtime.clock.utc_offset(now))
+            if event is not None:
+                self.runtime.post(event)
+            elif action.startswith("break-every-"):
+                secs = float(action.removeprefix("break-every-"))
+                self._write("sitting.break_after", secs)
+            elif action == "toggle-posture":
+                on = state.settings.posture.every > 0
+                self._write("posture.every", 0 if on else POSTURE_DEFAULT_S)
+            elif action == "toggle-autostart":
+                self._toggle_autostart()
+            elif action == "open-settings":
+                self._open_settings()
+            elif action == "stats":
+                self._statistics()
+            elif action == "about":
+                self._notify(f"sitbreak {__version__}", (
+                    "Notices how long you have really been sitting and suggests short moves "
+                    "for the hips, core and posture. " + SAFETY_LINE))
+            elif action == "status":
+                self._notify("sitbreak", self._summary())
+            elif action == "quit":
+                self.runtime.stop()
+                self.request_stop()
+            else:
+                log.warning("unknown tray action %r", action)
+        except Exception:
+            log.exception("tray action %s failed", action)
+
+    def _notify(self, title: str, body: str) -> None:
+        try:
+            self.runtime.adapters.notifier.notify("info", title, body)
+        except Exception:
+            log.exception("notification failed")
+
+    def _write(self, key: str, seconds: float) -> None:
+        from tray_app.settings import format_duration, write_setting
+
+        if self.settings_path is None:
+            self._notify("sitbreak", "There is no settings file to change.")
+            return
+        try:
+            write_setting(self.settings_path, key, format_duration(seconds))
+        except ProblemsError as exc:
+            # The user's file is broken: say so, and leave it exactly as it is.
+            self._notify("sitbreak: settings.toml has a problem",
+                         f"Not changed; fix the file first.\n{exc}")
+            return
+        except (OSError, KeyError) as exc:
+            self._notify("sitbreak: could not change the settings", str(exc))
+            return
+        self.runtime.post_tick()  # the tick's reload check picks the new file up at once
+
+    def _read_autostart(self) -> bool | None:
+        if self.autostart is None:
+            return None
+        try:
+            return bool(self.autostart.is_enabled())
+        except Exception:
+            log.exception("reading the start-at-login entry failed")
+            return None
+
+    def _toggle_autostart(self) -> None:
+        if self.autostart is None:
+            return
+        from tray_app.cli.commands import launch_command
+
+        try:
+            if self.autostart.is_enabled():
+                msg = self.autostart.disable()
+            else:
+                msg = self.autostart.enable(launch_command())
+        except OSError as exc:
+            msg = f"could not change start at login: {exc}"
+        log.info("%s", msg)
+        self._autostart_on = self._read_autostart()
+        self._after_local_change()
+
+    def _after_local_change(self) -> None:
+        # A change the runtime does not see (autostart): redraw the menu from the last snapshot.
+        self.update(*self._shown)
+
+    def _open_settings(self) -> None:
+        path = self.settings_path
+        if path is None:
+            self._notify("sitbreak", "There is no settings file.")
+            return
+        try:
+            self.opener(path)
+        except OSError as exc:
+            self._notify("sitbreak: could not open the settings file", f"{path}\n{exc}")
+
+    def _statistics(self) -> None:
+        try:
+            from tray_app.ui import stats_launcher  # written separately; may not exist yet
+        except ImportError:
+            stats_launcher = None
+        if stats_launcher is not None:
+            try:
+                stats_launcher.launch()
+                return
+            except Exception:
+                log.exception("opening the statistics window failed")
+        self._notify("sitbreak: today", self._summary())
+
+    def _summary(self) -> str:
+        st = self.runtime.status()
+        sitting = human_duration(st.get("today_sitting_seconds") or 0)
+        longest = human_duration(st.get("today_longest_stretch_seconds") or 0)
+        return f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
+
+
+def to_pystray(items: list[MenuItem] | tuple[MenuItem, ...], on_action: Callable[[str], None]
+               ) -> list[Any]:
+    """pystray menu items for the core's items; activating one calls `on_action(id)`."""
+    import pystray
+
+    out: list[Any] = []
+    for item in items:
+        if item == SEPARATOR:
+            out.append(pystray.Menu.SEPARATOR)
+            continue
+        action: Any
+        if item.submenu:
+            action = pystray.Menu(*to_pystray(item.submenu, on_action))
+        elif item.action is not None:
+            action = _caller(on_action, item.action)
+        else:
+            action = None
+        checked = None if item.checked is None else _const(item.checked)
+        out.append(pystray.MenuItem(item.text, action, checked=checked, radio=item.radio,
+                                    default=item.default, enabled=item.enabled))
+    return out
+
+
+def _caller(on_action: Callable[[str], None], action: str) -> Callable[[Any, Any], None]:
+    def activate(icon: Any, item: Any) -> None:
+        on_action(action)
+
+    return activate
+
+
+def _const(value: bool) -> Callable[[Any], bool]:
+    return lambda _item: value
+
+
+def run_tray(runtime: Any, backend: str, settings_path: Path | None) -> None:
+    """Show the tray icon until the runtime stops or Quit is chosen; blocks the main thread."""
+    os.environ["PYSTRAY_BACKEND"] = backend
+    controller = TrayController(runtime, backend, settings_path, autostart=_autostart_entry())
+    icon = controller.make_icon()
+    runtime.adapters.tray = controller
+    if backend == "xorg":
+        log.warning("%s", XORG_NOTE)
+        print(f"sitbreak: {XORG_NOTE}", file=sys.stderr, flush=True)
+
+    def watch() -> None:
+        runtime.wait()  # `sitbreak quit`, a signal, or Quit from the menu
+        controller.request_stop()
+
+    threading.Thread(target=watch, name="tray-watch", daemon=True).start()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("signal %s: stopping", signum)
+        threading.Thread(target=runtime.stop, daemon=True).start()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, lambda *_: runtime.post_tick())
+    icon.run(setup=controller.work)
