@@ -263,6 +263,8 @@ class History:
         dest = sqlite3.connect(str(target))
         try:
             conn.backup(dest)
+            # One self-contained file: no -wal/-shm appear beside the backup when it is opened.
+            dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
         log.info("backed up history schema v%d to %s before upgrading", version, target)
