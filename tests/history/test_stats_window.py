@@ -1,0 +1,91 @@
+"""The statistics window under a real X server: it appears with its title and closes by key."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import Display, require, wait_for
+from tray_app.core.model import Kind, Settings
+from tray_app.core.ports import Row
+from tray_app.history import History
+from tray_app.stats_format import open_stats_window, stats_window_request
+
+pytestmark = pytest.mark.desktop
+
+
+def lines_of(proc: subprocess.Popen[str]) -> queue.Queue[str | None]:
+    q: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            q.put(line.strip())
+        q.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return q
+
+
+def make_history(tmp_path: Path) -> Path:
+    path = tmp_path / "history.sqlite3"
+    h = History.open(path)
+    now = time.time()
+    h.record(Row(Kind.STRETCH_ENDED, now - 60, 2700))
+    h.record(Row(Kind.STARTED, now - 50))
+    h.record(Row(Kind.COMPLETED, now - 40, 120, "bird-dog", "core"))
+    h.close()
+    return path
+
+
+def test_request_carries_today_and_a_chart(tmp_path: Path) -> None:
+    path = make_history(tmp_path)
+    req = stats_window_request(path, Settings(), tmp_path / "c" / "weekly.png")
+    assert Path(str(req["chart_png"])).is_file()
+    today = req["today"]
+    assert isinstance(today, dict) and today["breaks_taken"] == 1
+    assert today["date"] == datetime.fromtimestamp(time.time() - 4 * 3600).date().isoformat()
+    assert str(req["title"]).startswith("sitbreak statistics")
+
+
+@pytest.mark.parametrize("key", ["Escape", "Return"])
+def test_window_appears_and_closes_by_key(display: Display, tmp_path: Path, key: str) -> None:
+    require("xdotool")
+    path = make_history(tmp_path)
+    proc = open_stats_window(path, Settings(), cache_dir=tmp_path / "cache", env=display.env())
+    try:
+        out = lines_of(proc)
+        assert out.get(timeout=20) == '{"event": "shown"}'
+        found = wait_for(
+            lambda: display.run("xdotool", "search", "--name", "^sitbreak statistics",
+                                check=False).split(),
+            what="the statistics window",
+        )
+        title = display.run("xdotool", "getwindowname", found[0]).strip()
+        assert title.startswith("sitbreak statistics, ")
+        # The window gives its Close button the keyboard focus once mapped.
+        wait_for(lambda: display.run("xdotool", "getwindowfocus", check=False).strip() != "",
+                 what="keyboard focus")
+        display.run("xdotool", "windowfocus", "--sync", found[0], "key", key)
+        assert out.get(timeout=10) == '{"event": "closed"}'
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+def test_bad_request_exits_2_without_a_window(tmp_path: Path) -> None:
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "tray_app.ui.stats_window"], input="[1, 2]",
+                          capture_output=True, text=True, timeout=30,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 2
+    assert "bad request" in proc.stderr
