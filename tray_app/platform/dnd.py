@@ -14,21 +14,16 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping
-
-from jeepney import DBusAddress
-
-from tray_app.platform.dbus_client import ReconnectingClient, session_bus_address
+from typing import Any
 
 log = logging.getLogger(__name__)
 
+NOTIFICATIONS_BUS_NAME = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
-NOTIFICATIONS = DBusAddress(
-    NOTIFICATIONS_PATH,
-    bus_name="org.freedesktop.Notifications",
-    interface="org.freedesktop.Notifications",
-)
-DUNST = DBusAddress(
-    NOTIFICATIONS_PATH, bus_name="org.freedesktop.Notifications", interface="org.dunstproject.cmd0"
+# (interface, property, what it means when true), asked in this order.
+PAUSE_FLAGS = (
+    ("org.freedesktop.Notifications", "Inhibited", "the notification service is inhibited"),
+    ("org.dunstproject.cmd0", "paused", "dunst is paused"),
 )
 GSETTINGS_KEY = ("org.gnome.desktop.notifications", "show-banners")
 CACHE_S = 5.0  # the runtime may ask every tick; a subprocess per tick would be wasteful
@@ -50,7 +45,13 @@ class DndProbe:
         self._env = dict(env)
         self._cache_s = cache_s
         self._clock = clock
-        self._client = ReconnectingClient(session_bus_address(env))
+        self._client: Any = None
+        try:
+            from tray_app.platform.dbus_client import ReconnectingClient, session_bus_address
+        except ImportError:  # jeepney is a Linux-only dependency; Windows/macOS skip D-Bus
+            pass
+        else:
+            self._client = ReconnectingClient(session_bus_address(env))
         self._gsettings = gsettings or shutil.which("gsettings", path=env.get("PATH"))
         self._lock = threading.Lock()
         self._checked_at: float | None = None
@@ -80,16 +81,18 @@ class DndProbe:
         return False, "off"
 
     def _notification_service_paused(self) -> str | None:
-        for target, prop, label in (
-            (NOTIFICATIONS, "Inhibited", "the notification service is inhibited"),
-            (DUNST, "paused", "dunst is paused"),
-        ):
+        if self._client is None:
+            return None
+        from jeepney import DBusAddress
+
+        for interface, prop, label in PAUSE_FLAGS:
+            target = DBusAddress(NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME, interface)
             try:
                 if bool(self._client.prop(target, prop)):
                     return label
             except Exception as exc:
                 # Unknown property, no service, or no bus: try the next way of asking.
-                log.debug("reading %s.%s failed: %s", target.interface, prop, exc)
+                log.debug("reading %s.%s failed: %s", interface, prop, exc)
         return None
 
     def _gnome_banners_off(self) -> bool:
@@ -115,4 +118,5 @@ class DndProbe:
 
     def close(self) -> None:
         """Close the bus connection."""
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
