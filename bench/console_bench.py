@@ -41,7 +41,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--quiet", action="store_true", help="only the JSON line")
     args = ap.parse_args()
-    due_after = min(60.0, max(1.0, args.seconds / 3))
+    due_after = float(round(min(60.0, max(1.0, args.seconds / 3))))
     with tempfile.TemporaryDirectory(prefix="sitbreak-bench-") as tmp:
         root = Path(tmp)
         env = {k: v for k, v in os.environ.items()

@@ -184,8 +184,7 @@ def _wait_for_signals(runtime: Runtime) -> None:
     signal.signal(signal.SIGINT, stop)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *_: runtime.post_tick())
-    while not runtime.wait(1.0):
-        pass
+    runtime.wait()  # signals interrupt this wait; no polling
 
 
 def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:

@@ -125,14 +125,15 @@ class ControlServer:
                 os.umask(old)
             os.chmod(self.address, 0o600)
             sock.listen(8)
-            sock.settimeout(0.5)
-            self._sock = sock
+            self._sock = sock  # blocking accept: no polling wake-ups; stop() shuts it down
         self._thread = threading.Thread(target=self._serve, name="control", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stopping.set()
         if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
             self._sock.close()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.address)

@@ -42,7 +42,7 @@ LOGIN1_MANAGER = DBusAddress(LOGIN1_PATH, bus_name=LOGIN1, interface=f"{LOGIN1}.
 AUTO_SESSION_PATH = f"{LOGIN1_PATH}/session/auto"
 SCREENSAVERS = ("org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver")
 RECONNECT_S = 5.0  # pause before re-subscribing after a bus went away mid-run
-POLL_S = 1.0  # upper bound on how long stop() waits for a listener that missed the wake-up
+POLL_S = 60.0  # upper bound on how long stop() waits for a listener that missed the wake-up
 
 
 @dataclass(frozen=True)
