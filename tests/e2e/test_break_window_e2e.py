@@ -1,0 +1,66 @@
+"""A due break in the running app opens the real break window; answers reach the core."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from tests.desktop import Display, require, wait_for
+from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
+
+
+def visible_windows(display: Display) -> list[str]:
+    out = display.run("xdotool", "search", "--onlyvisible", "--name", "^Time to move$",
+                      check=False)
+    return out.split()
+
+
+def focused_window(display: Display) -> str:
+    wids = visible_windows(display)
+    if not wids:
+        return ""
+    focus = display.run("xdotool", "getwindowfocus", check=False).strip()
+    return focus if focus in wids else ""
+
+
+def test_due_break_opens_the_window_snooze_and_done(tmp_path: Path, display: Display) -> None:
+    require("xdotool")
+    box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name})
+    cfg = write_settings(
+        tmp_path / "s.toml",
+        sitting={"break_after": "3s", "idle_reset": "5m"},
+        breaks={"heads_up": "0"},
+        posture={"every": "0"},
+        snooze={"options": ["1m"], "max_per_break": 2},
+    )
+    proc = box.start("--console", "--config", str(cfg))
+    try:
+        box.wait_running(proc)
+        assert box.status()["idle_source"] == "x11-screensaver"
+        wait_for(lambda: visible_windows(display), timeout=20, what="the break window")
+        assert box.status()["state"] == "break_due"
+        wait_for(lambda: focused_window(display), timeout=15, what="the window to take focus")
+        display.run("xdotool", "key", "s")
+        box.wait_state("snoozed", timeout=10)
+        wait_for(lambda: not visible_windows(display), timeout=10, what="the window to close")
+
+        assert box.cli("break-now").returncode == 0
+        assert box.status()["state"] == "on_break"
+        wait_for(lambda: focused_window(display), timeout=20, what="the started window")
+        for _ in range(30):
+            if not visible_windows(display):
+                break
+            display.run("xdotool", "key", "Return")
+            time.sleep(0.3)  # one key per step; the window advances at its own pace
+        box.wait_state("sitting", timeout=10)
+    finally:
+        assert stop(proc) == 0
+    con = sqlite3.connect(box.history)
+    rows = con.execute(
+        "SELECT kind, exercise_id, category FROM events WHERE kind IN ('snoozed', 'completed')"
+    ).fetchall()
+    con.close()
+    assert ("snoozed", None, None) in rows
+    completed = [r for r in rows if r[0] == "completed"]
+    assert completed and completed[0][1] and completed[0][2]
