@@ -104,7 +104,10 @@ def xvfb(*extra_args: str, size: str = "1280x800x24") -> Iterator[Display]:
     for _attempt in range(5):
         n = _free_display()
         proc = subprocess.Popen(
-            [binary, f":{n}", "-screen", "0", size, "-nolisten", "tcp", *extra_args],
+            # -noreset: otherwise the readiness probe's disconnect resets the server, and on a
+            # busy machine the test's first connection can land in that reset and be dropped.
+            [binary, f":{n}", "-screen", "0", size, "-nolisten", "tcp", "-noreset",
+             *extra_args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
