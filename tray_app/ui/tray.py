@@ -188,6 +188,7 @@ class TrayController:
     def work(self, icon: Any) -> None:
         """pystray's setup thread: show the icon, then apply snapshots until asked to stop."""
         try:
+            self._name_status_icon()
             icon.visible = True
             self._set_tooltip(self._title(self._shown[1], self._shown[0]))
         except Exception:
@@ -242,6 +243,14 @@ class TrayController:
         from gi.repository import GLib
 
         GLib.idle_add(status_icon.set_tooltip_text, text)
+
+    def _name_status_icon(self) -> None:
+        # Without a name GTK labels the tray window after the script ("main.py").
+        status_icon = getattr(self.icon, "_status_icon", None)
+        if status_icon is not None:
+            from gi.repository import GLib
+
+            GLib.idle_add(status_icon.set_name, ICON_NAME)
 
     # --- the menu ---------------------------------------------------------------------------
 

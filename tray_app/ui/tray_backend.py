@@ -32,9 +32,13 @@ def _probe_gtk() -> str | None:
         import gi
 
         gi.require_version("Gtk", "3.0")
-        from gi.repository import Gtk
+        from gi.repository import GLib, Gtk
     except (ImportError, ValueError) as exc:
         return f"Gtk 3 for Python is missing ({exc})"
+    # Before Gtk starts: GTK names windows (WM_CLASS) after the program, else "main.py".
+    if GLib.get_prgname() in (None, "", "main.py", "__main__.py"):
+        GLib.set_prgname("sitbreak")
+        GLib.set_application_name("sitbreak")
     try:
         ok = Gtk.init_check()[0]
     except Exception as exc:  # older PyGObject raises instead of returning False

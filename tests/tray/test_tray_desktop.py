@@ -1,0 +1,201 @@
+"""The real tray under Xvfb with trayer as the host: docking, a changing picture, the menu.
+
+Runs `python main.py run` as a user would, with every XDG folder and the session bus private.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import (
+    Display,
+    background,
+    dbus_session,
+    dunst,
+    dunst_config,
+    require,
+    wait_for,
+    xvfb,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN = str(ROOT / "main.py")
+
+SETTINGS = """\
+# a test file
+[sitting]
+break_after = "20s"
+idle_reset = "5m"
+
+[breaks]
+heads_up = "5s"
+"""
+
+pytestmark = pytest.mark.desktop
+
+
+@dataclass
+class Session:
+    display: Display
+    env: dict[str, str]
+    proc: subprocess.Popen
+    tmp: Path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, MAIN, *args, "--config", str(self.tmp / "s.toml")],
+                              env=self.env, capture_output=True, text=True, timeout=30)
+
+    def state(self) -> str | None:
+        out = self.cli("status", "--json")
+        return json.loads(out.stdout)["state"] if out.returncode == 0 else None
+
+    def shot(self, geometry: str) -> bytes:
+        require("import")
+        return subprocess.run(
+            ["import", "-window", "root", "-crop", geometry, "+repage", "ppm:-"],
+            env=self.env, capture_output=True, check=True, timeout=20,
+        ).stdout
+
+
+def window_tree(display: Display) -> str:
+    """`xwininfo -root -tree`; window names are Latin-1 (WM_NAME STRING), not UTF-8."""
+    out = subprocess.run(["xwininfo", "-root", "-tree"], env=display.env(), capture_output=True,
+                         timeout=10, check=True)
+    return out.stdout.decode("latin-1")
+
+
+def docked_icon(display: Display) -> tuple[int, int, int, int] | None:
+    """Geometry (x, y, w, h, absolute) of sitbreak's window nested under trayer's panel."""
+    tree = window_tree(display).splitlines()
+    panel_indent = None
+    for line in tree:
+        indent = len(line) - len(line.lstrip())
+        if '("panel" "trayer")' in line:
+            panel_indent = indent
+            continue
+        if panel_indent is not None and indent <= panel_indent and line.strip():
+            panel_indent = None  # left the panel's subtree
+        # WM_CLASS: ("sitbreak" "sitbreak") from GTK, ("sitbreakSystemTrayIcon" "sitbreak") xorg.
+        if panel_indent is not None and '"sitbreak")' in line:
+            m = re.search(r"(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)", line)
+            if m:
+                w, h, x, y = (int(v) for v in m.groups())
+                if w > 1 and h > 1:
+                    return x, y, w, h
+    return None
+
+
+@pytest.fixture(params=["appindicator", "gtk", "xorg"])
+def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
+    backend = request.param
+    trayer = require("trayer")
+    require("xwininfo")
+    require("xdotool")
+    settings = tmp_path / "s.toml"
+    settings.write_text(SETTINGS)
+    xdg = {}
+    for name in ("CONFIG", "DATA", "CACHE", "STATE", "RUNTIME"):
+        folder = tmp_path / name.lower()
+        folder.mkdir(mode=0o700)
+        xdg[f"XDG_{name}_HOME" if name != "RUNTIME" else "XDG_RUNTIME_DIR"] = str(folder)
+    with xvfb() as d, dbus_session() as bus, \
+            dunst(d, bus, dunst_config(tmp_path)):
+        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND=backend,
+                    NO_AT_BRIDGE="1", **xdg)
+        env.pop("PYSTRAY_BACKEND", None)
+        with background([trayer, "--edge", "top", "--align", "right", "--widthtype", "pixel",
+                         "--width", "100", "--height", "24", "--SetDockType", "true"], env):
+            wait_for(lambda: '("panel" "trayer")' in window_tree(d),
+                     what="trayer's panel")
+            # --no-window: the break window would take the keyboard from the menu test.
+            with background([sys.executable, MAIN, "run", "--no-window", "--config",
+                             str(settings)], env, cwd=ROOT) as proc:
+                s = Session(d, env, proc, tmp_path)
+                s.backend = backend  # type: ignore[attr-defined]
+                yield s
+                # `sitbreak quit` must take the icon down and end the process by itself.
+                if proc.poll() is None:
+                    s.cli("quit")
+                    assert proc.wait(15) == 0
+
+
+def wait_docked(s: Session) -> tuple[int, int, int, int]:
+    def check() -> tuple[int, int, int, int] | None:
+        if s.proc.poll() is not None:
+            pytest.fail(f"sitbreak exited: {s.proc.stderr.read().decode()}")  # type: ignore
+        return docked_icon(s.display)
+
+    return wait_for(check, timeout=30, what="sitbreak's icon docked in trayer")
+
+
+def settled_shot(s: Session, geometry: str) -> bytes:
+    """A screenshot once the icon has been painted and two shots in a row agree."""
+    last: list[bytes] = [b""]
+
+    def same() -> bytes | None:
+        now = s.shot(geometry)
+        ok = now == last[0]
+        last[0] = now
+        return now if ok else None
+
+    return wait_for(same, timeout=15, interval=0.3, what="the tray to settle")
+
+
+def test_icon_docks_changes_and_answers(session: Session) -> None:
+    s = session
+    x, y, w, h = wait_docked(s)
+    icon_area = f"{w}x{h}+{x}+{y}"
+    wait_for(lambda: s.state() is not None, timeout=20, what="the control channel")
+    before = settled_shot(s, icon_area)
+
+    if s.backend == "xorg":  # type: ignore[attr-defined]
+        # No menu here: change the state from the command line instead.
+        assert s.cli("break-now").returncode == 0
+    else:
+        # Right click opens the menu at the pointer; the first item that can be chosen is
+        # "Take a break now" (the status line above it is greyed out).
+        menu_area = f"300x120+{max(0, x - 300)}+{y + h}"
+        empty = s.shot(menu_area)
+        s.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2))
+        s.display.run("xdotool", "click", "3")
+        wait_for(lambda: s.shot(menu_area) != empty, timeout=10, interval=0.2,
+                 what="the menu to open")
+        s.display.run("xdotool", "key", "Down")
+        s.display.run("xdotool", "key", "Return")
+    wait_for(lambda: s.state() == "on_break", timeout=15, interval=0.2,
+             what="status --json to say on_break")
+    wait_for(lambda: s.shot(icon_area) != before, timeout=15, interval=0.2,
+             what="the tray picture to change")
+    assert docked_icon(s.display) is not None
+
+
+def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
+    """The plain X11 tray tells the user where the actions are instead."""
+    trayer = require("trayer")
+    settings = tmp_path / "s.toml"
+    settings.write_text(SETTINGS)
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    with xvfb() as d, dbus_session() as bus, dunst(d, bus, dunst_config(tmp_path)):
+        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND="xorg",
+                    XDG_RUNTIME_DIR=str(runtime), XDG_STATE_HOME=str(tmp_path),
+                    XDG_DATA_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path))
+        with background([trayer, "--edge", "top", "--width", "10"], env), \
+                background([sys.executable, MAIN, "run", "--no-window", "--config",
+                            str(settings)], env, cwd=ROOT) as proc:
+            wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock")
+            out = subprocess.run([sys.executable, MAIN, "quit"], env=env, timeout=30,
+                                 capture_output=True, text=True)
+            assert out.returncode == 0, out.stderr
+            assert proc.wait(15) == 0
+            err = proc.stderr.read().decode()  # type: ignore[union-attr]
+    assert "has no menu" in err
+    assert "notifications carry every action" in err
