@@ -29,6 +29,7 @@ from tray_app.core.events import (
     Hold,
     Pause,
     Resume,
+    Resumed,
     SettingsChanged,
     Skip,
     Snooze,
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 # The settings file is checked on every heartbeat, so an edit applies within this long.
 RELOAD_CHECK_S = HEARTBEAT_S
+HOLD_RECHECK_S = 1.0
 
 
 class BreakPrompt(Protocol):
@@ -173,6 +175,8 @@ class Runtime:
         """Events from the OS session watcher: suspend, resume, lock, unlock."""
         if name == "suspend":
             self.post(Suspending())
+        elif name == "resume":
+            self.post(Resumed())
         elif name in ("lock", "unlock"):
             self.set_locked(name == "lock")
         else:
@@ -251,6 +255,10 @@ class Runtime:
                 self._schedule_wake(mono)
 
     def _schedule_wake(self, mono: float) -> None:
+        if self.state.waiting_since_mono is not None:
+            # A break held back by a fullscreen window or DND: look again every second, so it
+            # comes as soon as the hold ends rather than at the next heartbeat.
+            mono = min(mono, self.clock.mono() + HOLD_RECHECK_S)
         if self._wake_at == mono or self._stopped.is_set():
             return
         self._wake_at = mono

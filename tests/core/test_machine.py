@@ -349,3 +349,26 @@ def test_a_whole_day_runs_fast() -> None:
             sim.send(Done())
         sim.run(10 * MIN, active=False)
     assert len(sim.rows(Kind.COMPLETED)) == 8
+
+
+def test_nothing_counts_or_shows_between_suspend_and_resume() -> None:
+    from tray_app.core.events import Resumed
+
+    sim = Sim(settings=no_posture())
+    sim.run(51 * MIN)
+    sim.send(Suspending())
+    sitting = sim.state.today_sitting_s
+    sim.clear()
+    sim.run(60)  # logind announced sleep; ticks may still arrive before it happens
+    assert sim.opens() == [] and sim.state.today_sitting_s == sitting
+    sim.send(Resumed())
+    sim.run(5)
+    assert sim.state.phase is Phase.BREAK_DUE
+
+
+def test_an_aborted_suspend_does_not_hold_forever() -> None:
+    sim = Sim(settings=no_posture())
+    sim.send(Suspending())
+    sim.run(3 * MIN)
+    assert sim.state.suspended_since_mono is None
+    assert sim.state.today_sitting_s > 0

@@ -80,6 +80,11 @@ class Suspending:
 
 
 @dataclass(frozen=True)
+class Resumed:
+    """The machine woke up (logind PrepareForSleep(false))."""
+
+
+@dataclass(frozen=True)
 class BreakViewFailed:
     """The break window crashed or was killed; the prompt falls back to a notification."""
 
@@ -107,6 +112,7 @@ Event = (
     | Pause
     | Resume
     | Suspending
+    | Resumed
     | BreakViewFailed
     | SettingsChanged
     | Hold

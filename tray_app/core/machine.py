@@ -27,6 +27,7 @@ from tray_app.core.events import (
     Hold,
     Pause,
     Resume,
+    Resumed,
     SettingsChanged,
     Skip,
     Snooze,
@@ -41,6 +42,8 @@ from tray_app.core.ports import Row
 SLEEP_GAP_S = 30.0
 # Posture cues keep this far from movement breaks, before and after.
 POSTURE_QUIET_S = 5 * 60.0
+# A suspend that logind announced but that never happened (inhibited, aborted) ends after this.
+SUSPEND_ABORT_S = 120.0
 # A break nobody closes ends by itself this long after its planned length.
 BREAK_GRACE_S = 2 * 60.0
 
@@ -81,7 +84,7 @@ class State:
     hold_reason: str | None = None
     waiting_since_mono: float | None = None  # a due break held back by hold_reason
     locked_since_mono: float | None = None
-    suspended: bool = False
+    suspended_since_mono: float | None = None  # between PrepareForSleep(true) and waking
     # Daily totals.
     day: int | None = None
     today_sitting_s: float = 0.0
@@ -115,7 +118,9 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
                 raise Refused("sitbreak is not paused")
             state = _resume(state, fx)
         case Suspending():
-            state = _close_prompt(replace(state, suspended=True), fx)
+            state = _close_prompt(replace(state, suspended_since_mono=state.mono), fx)
+        case Resumed():
+            state = replace(state, suspended_since_mono=None)
         case BreakViewFailed(reason=reason):
             state = _view_failed(state, reason, fx)
         case SettingsChanged(settings=settings):
@@ -167,8 +172,11 @@ def _tick(state: State, t: Tick, fx: list[Effect]) -> State:
     reset = state.settings.sitting.idle_reset
     slept = gap if gap > SLEEP_GAP_S else 0.0
 
-    if state.suspended:
-        state = replace(state, suspended=False)
+    if state.suspended_since_mono is not None:
+        if slept or t.mono - state.suspended_since_mono >= SUSPEND_ABORT_S:
+            state = replace(state, suspended_since_mono=None)
+        else:
+            return state  # about to sleep: count nothing, show nothing
     if slept:
         # Asleep is away: a long sleep ends the stretch; a short one just does not count.
         fx.append(Record(Row(Kind.SLEPT, t.wall - slept, slept)))

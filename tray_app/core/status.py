@@ -62,6 +62,7 @@ def status_dict(state: State, idle_source: str, extra: dict[str, Any] | None = N
         "waiting_for": state.hold_reason if state.waiting_since_mono is not None else None,
         "held_by": state.hold_reason,
         "strict": state.settings.breaks.strict,
+        "suspended": state.suspended_since_mono is not None,
         "line": status_line(state),
     }
     if extra:
