@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-
-os.environ["PYSTRAY_BACKEND"] = "dummy"  # before pystray is imported anywhere in this process
-
 import shutil
 import signal
 import threading
@@ -13,7 +10,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pystray
 import pytest
 
 from tests.desktop import wait_for
@@ -25,6 +21,23 @@ from tray_app.core.status import status_dict
 from tray_app.settings import DEFAULT_FILE, load_settings
 from tray_app.ui import tray
 from tray_app.ui.icons import XORG_BACKGROUND
+
+
+def _import_dummy_pystray() -> Any:
+    """pystray with its dummy backend, without leaking PYSTRAY_BACKEND to other tests."""
+    saved = os.environ.get("PYSTRAY_BACKEND")
+    os.environ["PYSTRAY_BACKEND"] = "dummy"
+    try:
+        import pystray
+    finally:
+        if saved is None:
+            del os.environ["PYSTRAY_BACKEND"]
+        else:
+            os.environ["PYSTRAY_BACKEND"] = saved
+    return pystray
+
+
+pystray = _import_dummy_pystray()
 
 WALL = 1709632800.0
 
@@ -333,6 +346,16 @@ def test_autostart_toggle(patched_icon: None) -> None:
     assert not auto.enabled
 
 
+def test_autostart_toggle_keeps_a_newer_pending_state(patched_icon: None) -> None:
+    c, _ = controller(sitting(0), autostart=FakeAutostart())
+    snap(c, sitting(0, phase=Phase.BREAK_DUE))
+    c.handle("toggle-autostart")
+    c.apply_pending()
+    items = c.menu_items()
+    assert items[0].text.startswith("Break due")
+    assert next(i for i in items if i.action == "toggle-autostart").checked is True
+
+
 def test_no_autostart_item_without_a_backend(patched_icon: None) -> None:
     c, _ = controller(sitting(0))
     assert all(i.action != "toggle-autostart" for i in c.menu_items())
@@ -427,6 +450,7 @@ def test_to_pystray() -> None:
 def test_run_tray_stops_when_the_runtime_stops(patched_icon: None,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tray, "_autostart_entry", lambda: None)
+    monkeypatch.delenv("PYSTRAY_BACKEND", raising=False)  # run_tray sets it
     rt = FakeRuntime(sitting(0))
     saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
 
@@ -446,4 +470,3 @@ def test_run_tray_stops_when_the_runtime_stops(patched_icon: None,
     helper.join(5)
     icon = rt.adapters.tray.icon
     assert icon.calls[-1] == "stop"
-    assert os.environ["PYSTRAY_BACKEND"] == "dummy"

@@ -347,8 +347,12 @@ class TrayController:
         self._after_local_change()
 
     def _after_local_change(self) -> None:
-        # A change the runtime does not see (autostart): redraw the menu from the last snapshot.
-        self.update(*self._shown)
+        # A change the runtime does not see (autostart): redraw the menu, from the last
+        # snapshot unless a newer one is already waiting.
+        with self._lock:
+            if self._pending is None:
+                self._pending = self._shown
+        self._wake.set()
 
     def _open_settings(self) -> None:
         path = self.settings_path
