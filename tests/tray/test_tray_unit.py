@@ -185,6 +185,18 @@ def test_rapid_updates_coalesce_into_one_apply(patched_icon: None) -> None:
     assert c.applied == 1
 
 
+def test_resync_catches_up_without_undoing_a_newer_update(patched_icon: None) -> None:
+    c, rt = controller(sitting(0, phase=Phase.AWAY))
+    rt.state = sitting(0)  # the runtime moved on before the view was registered
+    c.resync()
+    c.apply_pending()
+    assert c.menu_items()[0].text.startswith("Sitting")
+    snap(c, sitting(0, phase=Phase.BREAK_DUE))
+    c.resync()  # a pending update is newer than anything resync would read
+    c.apply_pending()
+    assert c.menu_items()[0].text.startswith("Break due")
+
+
 def test_redraw_only_when_picture_changes(patched_icon: None) -> None:
     c, _ = controller(sitting(0))
     c.icon.visible = True

@@ -163,6 +163,16 @@ class TrayController:
             self._pending = (state, status)
         self._wake.set()
 
+    def resync(self) -> None:
+        """Catch up with the runtime's state, e.g. changes made before this view was registered.
+
+        The state is read under the lock, so an update() the owner makes afterwards still wins.
+        """
+        with self._lock:
+            if self._pending is None:
+                self._pending = (self.runtime.state, self.runtime.status())
+        self._wake.set()
+
     def request_stop(self) -> None:
         """Ask the worker to stop the icon (from any thread)."""
         self._stop_requested = True
@@ -424,6 +434,7 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None) -> None:
     controller = TrayController(runtime, backend, settings_path, autostart=_autostart_entry())
     icon = controller.make_icon()
     runtime.adapters.tray = controller
+    controller.resync()  # the runtime is already ticking: pick up what changed meanwhile
     if backend == "xorg":
         log.warning("%s", XORG_NOTE)
         print(f"sitbreak: {XORG_NOTE}", file=sys.stderr, flush=True)
