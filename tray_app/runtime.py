@@ -31,6 +31,7 @@ from tray_app.core.events import (
     Resume,
     Resumed,
     SettingsChanged,
+    Shutdown,
     Skip,
     Snooze,
     Suspending,
@@ -138,6 +139,11 @@ class Runtime:
         """Stop scheduling, finish queued events, close the prompt and history."""
         if self._stopped.is_set():
             return
+        if self._owner.is_alive():
+            try:
+                self.call(Shutdown())
+            except Exception:
+                log.exception("could not record the end of the stretch")
         self._stopped.set()
         try:
             self._scheduler.shutdown(wait=False)

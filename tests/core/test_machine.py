@@ -372,3 +372,12 @@ def test_an_aborted_suspend_does_not_hold_forever() -> None:
     sim.run(3 * MIN)
     assert sim.state.suspended_since_mono is None
     assert sim.state.today_sitting_s > 0
+
+
+def test_shutdown_records_the_running_stretch() -> None:
+    from tray_app.core.events import Shutdown
+
+    sim = Sim()
+    sim.run(12 * MIN)
+    sim.send(Shutdown())
+    assert sim.rows(Kind.STRETCH_ENDED)[-1].duration_s == pytest.approx(12 * MIN)

@@ -168,4 +168,5 @@ def test_sigterm_exits_cleanly_with_history_flushed(box: Sandbox) -> None:
         assert box.cli("pause").returncode == 0
     finally:
         assert stop(proc) == 0
-    assert "paused" in kinds(box.history)
+    rows = kinds(box.history)
+    assert "paused" in rows and rows[-1] == "stretch_ended"

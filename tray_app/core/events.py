@@ -85,6 +85,11 @@ class Resumed:
 
 
 @dataclass(frozen=True)
+class Shutdown:
+    """sitbreak is quitting: close the running stretch so history has its length."""
+
+
+@dataclass(frozen=True)
 class BreakViewFailed:
     """The break window crashed or was killed; the prompt falls back to a notification."""
 
@@ -113,6 +118,7 @@ Event = (
     | Resume
     | Suspending
     | Resumed
+    | Shutdown
     | BreakViewFailed
     | SettingsChanged
     | Hold

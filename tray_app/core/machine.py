@@ -29,6 +29,7 @@ from tray_app.core.events import (
     Resume,
     Resumed,
     SettingsChanged,
+    Shutdown,
     Skip,
     Snooze,
     Suspending,
@@ -119,6 +120,11 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
             state = _resume(state, fx)
         case Suspending():
             state = _close_prompt(replace(state, suspended_since_mono=state.mono), fx)
+        case Shutdown():
+            state = _close_prompt(state, fx)
+            if state.phase is Phase.PAUSED and state.stretch_s > 0:
+                fx.append(Record(Row(Kind.STRETCH_ENDED, state.wall, state.stretch_s)))
+            state = _end_stretch(state, state.wall, fx)
         case Resumed():
             state = replace(state, suspended_since_mono=None)
         case BreakViewFailed(reason=reason):
