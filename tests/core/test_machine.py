@@ -381,3 +381,13 @@ def test_shutdown_records_the_running_stretch() -> None:
     sim.run(12 * MIN)
     sim.send(Shutdown())
     assert sim.rows(Kind.STRETCH_ENDED)[-1].duration_s == pytest.approx(12 * MIN)
+
+
+def test_a_routine_records_each_exercise() -> None:
+    sim = Sim()
+    sim.send(TakeBreakNow())
+    sim.run(2 * MIN)
+    sim.send(Done(exercises=(("dead-bug", "core", 70.0), ("chin-tucks", "posture", 50.0))))
+    rows = sim.rows(Kind.COMPLETED)
+    assert [(r.exercise_id, r.category, r.duration_s) for r in rows] == [
+        ("dead-bug", "core", 70.0), ("chin-tucks", "posture", 50.0)]

@@ -55,6 +55,8 @@ class Done:
     exercise_id: str | None = None
     category: str | None = None
     seconds: float | None = None
+    # A routine: (exercise_id, category, seconds) for each exercise done, in order.
+    exercises: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(frozen=True)

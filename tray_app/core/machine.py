@@ -439,9 +439,13 @@ def _done(state: State, event: Done, fx: list[Effect]) -> State:
     took = event.seconds
     if took is None:
         took = state.mono - started if started is not None else 0.0
-    fx.append(
-        Record(Row(Kind.COMPLETED, state.wall, took, event.exercise_id, event.category))
-    )
+    if event.exercises:
+        for ident, category, seconds in event.exercises:
+            fx.append(Record(Row(Kind.COMPLETED, state.wall, seconds, ident, category)))
+    else:
+        fx.append(
+            Record(Row(Kind.COMPLETED, state.wall, took, event.exercise_id, event.category))
+        )
     fx.append(Record(Row(Kind.STRETCH_ENDED, state.wall, state.stretch_s)))
     state = _close_prompt(state, fx)
     state = replace(
