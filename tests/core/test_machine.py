@@ -391,3 +391,9 @@ def test_a_routine_records_each_exercise() -> None:
     rows = sim.rows(Kind.COMPLETED)
     assert [(r.exercise_id, r.category, r.duration_s) for r in rows] == [
         ("dead-bug", "core", 70.0), ("chin-tucks", "posture", 50.0)]
+    from tray_app.core.stats import daily_stats, day_of
+
+    day = day_of(sim.wall, 0, 240)
+    stats = daily_stats(rows, first=day, last=day, utc_offset=0, day_starts_min=240)[0]
+    assert stats.completed == 1
+    assert stats.exercise_minutes_by_category == {"core": 70 / 60, "posture": 50 / 60}

@@ -440,8 +440,10 @@ def _done(state: State, event: Done, fx: list[Effect]) -> State:
     if took is None:
         took = state.mono - started if started is not None else 0.0
     if event.exercises:
-        for ident, category, seconds in event.exercises:
-            fx.append(Record(Row(Kind.COMPLETED, state.wall, seconds, ident, category)))
+        n = len(event.exercises)
+        for i, (ident, category, seconds) in enumerate(event.exercises, 1):
+            part = f"routine {i}/{n}" if n > 1 else None
+            fx.append(Record(Row(Kind.COMPLETED, state.wall, seconds, ident, category, part)))
     else:
         fx.append(
             Record(Row(Kind.COMPLETED, state.wall, took, event.exercise_id, event.category))

@@ -133,7 +133,9 @@ def _count(day: DayStats, row: Row) -> None:
     elif kind == Kind.SKIPPED:
         day.skipped += 1
     elif kind == Kind.COMPLETED:
-        day.completed += 1
+        # A routine writes one row per exercise; the break counts once, at its first part.
+        if not (row.detail or "").startswith("routine ") or row.detail.startswith("routine 1/"):
+            day.completed += 1
         cat = row.category or UNCATEGORISED
         minutes = day.exercise_minutes_by_category.get(cat, 0.0)
         day.exercise_minutes_by_category[cat] = minutes + row.duration_s / 60
