@@ -64,3 +64,40 @@ def test_due_break_opens_the_window_snooze_and_done(tmp_path: Path, display: Dis
     assert ("snoozed", None, None) in rows
     completed = [r for r in rows if r[0] == "completed"]
     assert completed and completed[0][1] and completed[0][2]
+
+
+def test_a_killed_window_is_recorded_and_falls_back(tmp_path: Path, display: Display) -> None:
+    import os
+    import signal
+    import subprocess
+
+    require("xdotool")
+    box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name})
+    cfg = write_settings(
+        tmp_path / "s.toml",
+        sitting={"break_after": "2s", "idle_reset": "5m"},
+        breaks={"heads_up": "0"},
+        posture={"every": "0"},
+    )
+    proc = box.start("--console", "--config", str(cfg))
+    try:
+        box.wait_running(proc)
+        wait_for(lambda: visible_windows(display), timeout=20, what="the break window")
+        out = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "tray_app.ui.break_window"],
+                             capture_output=True, text=True, check=False)
+        children = out.stdout.split()
+        assert len(children) == 1, "exactly one break window process"
+        os.kill(int(children[0]), signal.SIGKILL)
+        wait_for(lambda: "break window is gone" in box.output(), timeout=10,
+                 what="the fallback notification")
+        assert box.status()["state"] == "break_due"
+        # Starting the break opens a fresh window.
+        assert box.cli("break-now").returncode == 0
+        wait_for(lambda: visible_windows(display), timeout=20, what="a new window")
+        assert len(visible_windows(display)) == 1
+    finally:
+        assert stop(proc) == 0
+    con = sqlite3.connect(box.history)
+    kinds = [r[0] for r in con.execute("SELECT kind FROM events")]
+    con.close()
+    assert "window_failed" in kinds
