@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 
 import pytest
 from Xlib import X, protocol
 from Xlib import display as xdisplay
 
-from tests.desktop import Display, background, require, wait_for, xvfb
+from tests.desktop import Display, background, require, wait_for
 from tray_app.platform import fullscreen
 from tray_app.platform.fullscreen_x11 import X11FullscreenProbe
 
 pytestmark = pytest.mark.desktop
 
 
-@pytest.fixture
-def display() -> Iterator[Display]:
-    """Xvfb that does not reset when its last client leaves.
-
-    Without -noreset, the xdpyinfo readiness probe's disconnect makes Xvfb reset, and on a
-    busy machine our first connection can land in the reset and be dropped.
-    """
-    with xvfb("-noreset") as d:
-        yield d
 
 ADD, REMOVE = 1, 0  # _NET_WM_STATE client message actions
 

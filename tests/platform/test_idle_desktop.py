@@ -16,15 +16,6 @@ from tray_app.platform.dbus_client import ReconnectingClient
 pytestmark = pytest.mark.desktop
 
 
-@pytest.fixture
-def display() -> Iterator[Display]:
-    """Xvfb that does not reset when its last client leaves.
-
-    Without -noreset, the xdpyinfo readiness probe's disconnect makes Xvfb reset, and on a
-    busy machine our first connection can land in the reset and be dropped.
-    """
-    with xvfb("-noreset") as d:
-        yield d
 
 MUTTER = ("org.gnome.Mutter.IdleMonitor", "GetIdletime")
 KDE = ("org.freedesktop.ScreenSaver", "GetSessionIdleTime")
@@ -65,7 +56,7 @@ def test_detect_picks_x11_screensaver(display: Display) -> None:
 
 
 def test_without_the_extension_detect_falls_back(session_bus: Bus) -> None:
-    with xvfb("-noreset", "-extension", "MIT-SCREEN-SAVER") as bare:
+    with xvfb("-extension", "MIT-SCREEN-SAVER") as bare:
         source, reason = idle.detect(_x11_env(bare, session_bus), platform="linux")
     assert source.name == "fallback" and not source.sees_input
     assert source.idle_seconds() == 0.0
