@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from typing import Any
+
+from tray_app.platform.x11_connection import X11Connection
 
 log = logging.getLogger(__name__)
 
@@ -19,59 +19,35 @@ class X11FullscreenProbe:
 
     def __init__(self, display_name: str, display: Any = None) -> None:
         self.display_name = display_name
-        self._display: Any = display
-        self._lock = threading.Lock()
         self._atoms: dict[str, int] = {}
+        self._conn = X11Connection(display_name, display=display, on_reopen=self._atoms.clear)
 
-    def _open(self) -> Any:
-        if self._display is None:
-            from Xlib import display  # lazy: python-xlib is only installed on Linux
-
-            self._display = display.Display(self.display_name)
-            self._atoms = {}
-        return self._display
-
-    def _atom(self, name: str) -> int:
+    def _atom(self, disp: Any, name: str) -> int:
         if name not in self._atoms:
-            self._atoms[name] = self._display.intern_atom(name)
+            self._atoms[name] = disp.intern_atom(name)
         return self._atoms[name]
 
-    def _check(self) -> bool:
+    def _check(self, disp: Any) -> bool:
         from Xlib import X
 
-        disp = self._open()
         root = disp.screen().root
-        active = root.get_full_property(self._atom("_NET_ACTIVE_WINDOW"), X.AnyPropertyType)
+        active = root.get_full_property(self._atom(disp, "_NET_ACTIVE_WINDOW"), X.AnyPropertyType)
         if active is None or not len(active.value) or not active.value[0]:
             return False
         window = disp.create_resource_object("window", int(active.value[0]))
-        state = window.get_full_property(self._atom("_NET_WM_STATE"), X.AnyPropertyType)
+        state = window.get_full_property(self._atom(disp, "_NET_WM_STATE"), X.AnyPropertyType)
         if state is None:
             return False
-        return self._atom("_NET_WM_STATE_FULLSCREEN") in [int(a) for a in state.value]
+        return self._atom(disp, "_NET_WM_STATE_FULLSCREEN") in [int(a) for a in state.value]
 
     def is_fullscreen_focused(self) -> bool:
         """True when the focused window is fullscreen; False on any doubt. Never raises."""
-        with self._lock:
-            for _attempt in range(2):  # one retry on a fresh connection
-                try:
-                    return self._check()
-                except Exception as exc:
-                    # A window closing between the two reads gives BadWindow: not fatal.
-                    log.debug("fullscreen check on %s failed: %s", self.display_name, exc)
-                    self._close()
-            return False
-
-    def _close(self) -> None:
-        if self._display is not None:
-            with contextlib.suppress(Exception):
-                self._display.close()
-            self._display = None
+        # A window closing between the two reads gives BadWindow: not fatal, just "no".
+        return self._conn.run(self._check, False, "fullscreen check")
 
     def close(self) -> None:
         """Close the X connection."""
-        with self._lock:
-            self._close()
+        self._conn.close()
 
 
 def probe(display_name: str) -> X11FullscreenProbe | None:

@@ -1,0 +1,63 @@
+"""One python-xlib connection shared by a probe's calls, reopened once after an error."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def open_display(name: str) -> Any:
+    from Xlib import display  # lazy: python-xlib is only a dependency on Linux
+
+    return display.Display(name)
+
+
+class X11Connection:
+    """Serialises calls on one X connection; a failed call is retried on a fresh one.
+
+    An X server restart or a window closing mid-read must never reach the caller, so `run`
+    answers `default` when the retry fails too.
+    """
+
+    def __init__(
+        self,
+        display_name: str,
+        opener: Callable[[str], Any] = open_display,
+        display: Any = None,
+        on_reopen: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.display_name = display_name
+        self._opener = opener
+        self._display: Any = display  # an already open connection (from a probe), or None
+        self._on_reopen = on_reopen  # e.g. forget atoms interned on the old connection
+        self._lock = threading.Lock()
+
+    def run(self, query: Callable[[Any], T], default: T, what: str) -> T:
+        with self._lock:
+            for _attempt in range(2):
+                try:
+                    if self._display is None:
+                        self._display = self._opener(self.display_name)
+                        self._on_reopen()
+                    return query(self._display)
+                except Exception as exc:
+                    log.debug("%s on %s failed: %s", what, self.display_name, exc)
+                    self._forget()
+            return default
+
+    def _forget(self) -> None:
+        if self._display is not None:
+            with contextlib.suppress(Exception):  # already broken; we only drop it
+                self._display.close()
+            self._display = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._forget()
