@@ -110,6 +110,14 @@ class Window:
             if event["event"] in ("crashed", "result"):
                 pytest.fail(f"window ended with {event} while waiting for {name!r}")
 
+    def next_where(self, name: str, **fields: Any) -> dict[str, Any]:
+        """The next event called `name` whose fields have the given values."""
+        deadline = time.monotonic() + 10.0
+        while True:
+            event = self.next(name, max(0.1, deadline - time.monotonic()))
+            if all(event.get(k) == v for k, v in fields.items()):
+                return event
+
     def names(self) -> list[str]:
         return [e["event"] for _, e in self.seen]
 
@@ -334,6 +342,96 @@ def test_countdown_runs_and_the_routine_ends_by_itself(window: Window) -> None:
     assert 0.7 <= t1 - t0 <= 3, "the first step should last about one second"
     window.client.wait(5)
     assert not window.client.is_open
+
+
+# --- routines of several exercises ---------------------------------------------------------
+
+
+def routine_request(frames: tuple[str, ...], *exercises: ExerciseSpec, **kw: Any) -> BreakRequest:
+    return make_request(exercises=exercises, routine=2, **kw)
+
+
+def test_a_routine_runs_to_the_end_by_itself(window: Window, frames: tuple[str, ...]) -> None:
+    first = exercise("march", (1, 1), frames[:2])
+    second = exercise("bridge", (2,), frames)
+    window.open(routine_request(frames, first, second, exercise("spare", (9,)), started=True))
+    shown = window.next("exercise")
+    assert shown == {"event": "exercise", "index": 0, "id": "march", "name": "Exercise march",
+                     "position": "1 of 2", "frames": 2}
+    assert window.next("started")["exercise_id"] == "march"
+    ticks = [window.next("tick")]
+    while ticks[-1]["exercise"] == 0:
+        ticks.append(window.next("tick"))
+    steps = [(t["exercise"], t["step"]) for t in ticks]
+    # (0, 1) is expected in between, but a stalled loop on a busy machine may jump it
+    assert steps[0] == (0, 0) and steps[-1] == (1, 0) and steps == sorted(steps)
+    # the second exercise came on show by itself: its name, position and pictures
+    assert [e for _, e in window.seen if e["event"] == "exercise"][-1] == {
+        "event": "exercise", "index": 1, "id": "bridge", "name": "Exercise bridge",
+        "position": "2 of 2", "frames": 3,
+    }
+    assert ticks[-1]["clock"] == "0:02"
+    # one progress bar over both exercises: 2 of 4 s done when the second one begins
+    assert 0.45 <= ticks[-1]["progress"] <= 0.6
+    res = window.result()
+    assert res["action"] == "done" and res["steps_done"] == 3
+    assert (res["exercise_id"], res["category"]) == ("march", "psoas-strength")
+    assert [e["exercise_id"] for e in res["exercises"]] == ["march", "bridge"]
+    march, bridge = (e["seconds"] for e in res["exercises"])
+    assert 1.8 <= march <= 3.0 and 1.8 <= bridge <= 3.0
+    assert res["elapsed_seconds"] == pytest.approx(march + bridge, abs=0.5)
+    assert [e for _, e in window.seen if e["event"] == "started"] == [
+        {"event": "started", "exercise_id": "march"}
+    ]
+
+
+def test_done_in_the_middle_of_the_second_exercise(window: Window) -> None:
+    first, second = exercise("march", (1,)), exercise("plank", (2, 2, 2))
+    window.open(routine_request((), first, second, started=True))
+    window.next_where("exercise", index=1)
+    window.next("layout")  # laid out again for the second exercise
+    window.click("done")
+    res = window.result()
+    assert res["action"] == "done"
+    assert [e["exercise_id"] for e in res["exercises"]] == ["march", "plank"]
+    march, plank = (e["seconds"] for e in res["exercises"])
+    assert 0.9 <= march <= 2.0
+    assert 0 <= plank < 5.9, "the second exercise was cut short, not run to its end"
+    assert res["steps_done"] in (1, 2, 3)
+
+
+def test_enter_walks_through_the_routine(window: Window) -> None:
+    window.open(routine_request((), exercise("march", (60, 60)), exercise("plank", (60,))))
+    window.ready()
+    window.key("Return")
+    window.next("started")
+    window.key("Return")  # march, step 2
+    window.next_where("tick", exercise=0, step=1)
+    window.key("Return")  # over the boundary: plank, step 1
+    assert window.next_where("exercise", index=1)["position"] == "2 of 2"
+    assert window.next_where("tick", exercise=1, step=0)["progress"] == pytest.approx(
+        120 / 180, abs=0.02)
+    window.key("Return")  # Finish
+    res = window.result()
+    assert res["action"] == "done" and res["steps_done"] == 3
+    assert [e["exercise_id"] for e in res["exercises"]] == ["march", "plank"]
+
+
+def test_another_exercise_replaces_the_whole_routine(window: Window) -> None:
+    req = routine_request((), exercise("march", (60,)), exercise("plank", (60,)),
+                          exercise("bridge", (60,)), started=True)
+    window.open(req).ready()
+    assert "started" in window.names()
+    window.click("another")
+    shown = window.next_where("exercise", id="bridge")
+    assert shown["index"] == 0 and shown["position"] == ""  # a routine of one now
+    window.next("layout")
+    window.click("start")  # back in the not-started view: this starts the swapped-in one
+    assert window.next("started")["exercise_id"] == "bridge"
+    window.click("done")
+    res = window.result()
+    assert res["exercise_id"] == "bridge"
+    assert [e["exercise_id"] for e in res["exercises"]] == ["bridge"]
 
 
 def test_picture_is_drawn_and_animated(window: Window, screen: Display,

@@ -11,23 +11,28 @@ from tray_app.ui.break_window import BreakSession, centred, focus_due, format_cl
 from tray_app.ui.window_protocol import (
     BreakRequest,
     BreakResult,
+    ExerciseDone,
     ExerciseSpec,
     ProtocolError,
     StepSpec,
     event_line,
     parse_event,
+    request_from_dict,
     request_from_json,
     request_to_json,
+    result_exercises,
     result_to_dict,
     snooze_label,
 )
 
 
-def spec(ex_id: str = "march", seconds: tuple[int, ...] = (10, 20, 30)) -> ExerciseSpec:
+def spec(
+    ex_id: str = "march", seconds: tuple[int, ...] = (10, 20, 30), category: str = "core"
+) -> ExerciseSpec:
     return ExerciseSpec(
         id=ex_id,
         name=ex_id.title(),
-        category="core",
+        category=category,
         where="chair",
         steps=tuple(StepSpec(f"step {i}", s) for i, s in enumerate(seconds)),
         cue="breathe out",
@@ -60,7 +65,8 @@ def test_enter_starts_then_advances_then_finishes() -> None:
     s.advance(103.0)
     assert s.finished and s.steps_done == 3
     res = s.result("done", 103.0)
-    assert res == BreakResult("done", "march", "core", steps_done=3, elapsed_seconds=3.0)
+    assert res == BreakResult("done", "march", "core", steps_done=3, elapsed_seconds=3.0,
+                              exercises=(ExerciseDone("march", "core", 3.0),))
 
 
 def test_countdown_advances_steps_by_itself() -> None:
@@ -114,6 +120,128 @@ def test_start_twice_is_refused() -> None:
 def test_result_before_start_has_no_time() -> None:
     res = BreakSession(request()).result("snooze", 50.0, 300)
     assert res.snooze_seconds == 300 and res.steps_done == 0 and res.elapsed_seconds == 0.0
+    assert res.exercises == ()
+
+
+def test_a_single_exercise_lists_itself_once_begun() -> None:
+    s = BreakSession(request(spec("a"), spec("b")))
+    s.start(0.0)
+    s.tick(12.5)
+    res = s.result("skip", 12.5)
+    assert res.exercises == (ExerciseDone("a", "core", 12.5),)
+
+
+# --- routines of several exercises ----------------------------------------------------------
+
+
+def routine_session(**kw) -> BreakSession:
+    """A 2-exercise routine (march 10+20 s, bridge 5+5 s) with two alternatives after it."""
+    return BreakSession(request(
+        spec("march", (10, 20)), spec("bridge", (5, 5), "hip-extensors"),
+        spec("alt1", (7,), "posture"), spec("alt2", (8,), "stretch"), routine=2, **kw,
+    ))
+
+
+def test_routine_shows_its_first_exercise_and_whole_length_before_start() -> None:
+    s = routine_session()
+    assert [e.id for e in s.routine] == ["march", "bridge"]
+    assert [e.id for e in s.alternatives] == ["alt1", "alt2"]
+    assert s.exercise.id == "march" and s.total_seconds == 40
+    assert s.step_left(0.0) == 10.0 and s.progress(0.0) == 0.0
+
+
+def test_routine_countdown_crosses_into_the_next_exercise() -> None:
+    s = routine_session()
+    s.start(100.0)
+    s.tick(129.9)
+    assert (s.ex_index, s.step_index) == (0, 1)
+    s.tick(130.0)  # march's last step ends: bridge's first step begins at once
+    assert (s.ex_index, s.step_index, s.exercise.id) == (1, 0, "bridge")
+    assert s.steps_done == 2 and not s.finished
+    assert s.step_left(132.0) == pytest.approx(3.0)
+    s.tick(136.0)
+    assert (s.ex_index, s.step_index) == (1, 1) and s.is_last_step
+    s.tick(140.0)
+    assert s.finished and s.steps_done == 4
+
+
+def test_routine_progress_spans_every_exercise() -> None:
+    s = routine_session()
+    s.start(0.0)
+    assert s.progress(10.0) == pytest.approx(10 / 40)
+    s.tick(29.0)
+    assert s.progress(29.0) == pytest.approx(29 / 40)  # still march: 29 of the 40 s
+    s.tick(32.0)
+    assert s.exercise.id == "bridge"
+    assert s.progress(32.0) == pytest.approx(32 / 40)
+    s.tick(40.0)
+    assert s.progress(40.0) == 1.0
+
+
+def test_a_stalled_loop_catches_up_across_the_boundary() -> None:
+    s = routine_session()
+    s.start(0.0)
+    s.tick(36.0)  # 10 + 20 + 5 over: one second into bridge's second step
+    assert (s.ex_index, s.step_index, s.steps_done) == (1, 1, 3)
+    assert s.step_left(36.0) == pytest.approx(4.0)
+    res = s.result("done", 36.0)
+    assert res.exercises == (ExerciseDone("march", "core", 30.0),
+                             ExerciseDone("bridge", "hip-extensors", 6.0))
+
+
+def test_enter_advances_across_the_boundary_and_finishes_after_the_last_exercise() -> None:
+    s = routine_session()
+    s.advance(0.0)  # Start
+    s.advance(2.0)  # march step 2
+    assert not s.is_last_step  # march's last step is not the routine's last
+    s.advance(5.0)  # bridge step 1
+    assert (s.ex_index, s.step_index) == (1, 0)
+    assert s.step_left(5.0) == 5.0  # a fresh countdown for the new exercise
+    s.advance(6.0)
+    assert s.is_last_step
+    s.advance(8.5)
+    assert s.finished
+    res = s.result("done", 8.5)
+    assert res.steps_done == 4 and res.elapsed_seconds == 8.5
+    assert (res.exercise_id, res.category) == ("march", "core")  # the first, as before
+    assert res.exercises == (ExerciseDone("march", "core", 5.0),
+                             ExerciseDone("bridge", "hip-extensors", 3.5))
+
+
+def test_result_lists_only_exercises_begun_with_partial_seconds() -> None:
+    s = routine_session()
+    s.start(0.0)
+    res = s.result("done", 12.25)
+    assert res.exercises == (ExerciseDone("march", "core", 12.25),)
+    s.tick(33.0)
+    res = s.result("snooze", 33.0, 300)
+    assert res.exercises == (ExerciseDone("march", "core", 30.0),
+                             ExerciseDone("bridge", "hip-extensors", 3.0))
+    assert res.elapsed_seconds == 33.0 and res.steps_done == 2
+
+
+def test_another_swaps_the_whole_routine_for_single_alternatives() -> None:
+    s = routine_session()
+    s.start(0.0)
+    s.tick(31.0)  # into bridge
+    assert s.another().id == "alt1"
+    assert s.routine == (s.req.exercises[2],) and s.ex_index == 0
+    assert not s.started and s.steps_done == 0 and s.total_seconds == 7
+    assert s.result("skip", 40.0).exercises == ()
+    s.start(50.0)
+    s.tick(57.0)
+    assert s.finished  # a routine of one: alt1 alone
+    res = s.result("done", 57.0)
+    assert res.exercise_id == "alt1" and res.exercises == (ExerciseDone("alt1", "posture", 7.0),)
+    assert s.another().id == "alt2"
+    assert s.another().id == "march"  # round again: the requested routine, both exercises
+    assert [e.id for e in s.routine] == ["march", "bridge"] and s.total_seconds == 40
+
+
+def test_a_routine_of_everything_has_no_alternatives() -> None:
+    s = BreakSession(request(spec("a"), spec("b"), routine=2))
+    assert s.alternatives == ()
+    assert s.another().id == "a" and len(s.routine) == 2
 
 
 # --- small helpers --------------------------------------------------------------------------
@@ -166,6 +294,35 @@ def test_request_round_trips() -> None:
     assert request_from_json(request_to_json(req)) == req
 
 
+def test_routine_request_round_trips() -> None:
+    req = request(spec("a"), spec("b"), spec("c"), routine=2)
+    text = request_to_json(req)
+    assert json.loads(text)["routine"] == 2
+    assert request_from_json(text) == req
+
+
+def test_request_without_routine_is_a_routine_of_one() -> None:
+    raw = json.loads(request_to_json(request(spec("a"), spec("b"))))
+    del raw["routine"]
+    req = request_from_dict(raw)
+    assert req.routine == 1
+    s = BreakSession(req)
+    assert [e.id for e in s.routine] == ["a"] and [e.id for e in s.alternatives] == ["b"]
+
+
+@pytest.mark.parametrize("routine", [0, 3, -1, True, "2", 1.5])
+def test_bad_routine_counts_are_refused(routine: object) -> None:
+    raw = json.loads(request_to_json(request(spec("a"), spec("b"))))
+    raw["routine"] = routine
+    with pytest.raises(ProtocolError, match=r"request\.routine"):
+        request_from_dict(raw)
+
+
+def test_a_request_object_checks_its_routine_too() -> None:
+    with pytest.raises(ProtocolError, match=r"request\.routine"):
+        request(spec("a"), routine=2)
+
+
 def test_request_from_a_core_exercise() -> None:
     ex = Exercise("bridge", "Bridge", "hip-extensors", "floor", (Step("Lift", 5),), "cue", "why",
                   cautions=("knees",), tags=("glutes",))
@@ -212,8 +369,32 @@ def test_event_lines_round_trip() -> None:
     assert line.endswith("\n") and "\n" not in line[:-1]
     assert parse_event(line) == {
         "event": "result", "action": "snooze", "exercise_id": "march", "category": "core",
-        "steps_done": 1, "elapsed_seconds": 4.5, "snooze_seconds": 300,
+        "steps_done": 1, "elapsed_seconds": 4.5, "snooze_seconds": 300, "exercises": [],
     }
+
+
+def test_result_exercises_round_trip() -> None:
+    done = (ExerciseDone("march", "core", 30.0), ExerciseDone("bridge", "hip-extensors", 3.25))
+    res = BreakResult("done", "march", "core", 3, 33.25, None, done)
+    event = parse_event(event_line(result_to_dict(res)))
+    assert event["exercises"] == [
+        {"exercise_id": "march", "category": "core", "seconds": 30.0},
+        {"exercise_id": "bridge", "category": "hip-extensors", "seconds": 3.25},
+    ]
+    assert result_exercises(event) == done
+
+
+def test_result_exercises_of_an_older_child_are_empty() -> None:
+    assert result_exercises({"event": "result", "action": "done"}) == ()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"exercises": "x"}, {"exercises": [1]}, {"exercises": [{"exercise_id": "a"}]},
+            {"exercises": [{"exercise_id": "a", "category": "core", "seconds": True}]}],
+)
+def test_malformed_result_exercises_are_rejected(bad: dict) -> None:
+    with pytest.raises(ProtocolError, match=r"result\.exercises"):
+        result_exercises({"event": "result", "action": "done", **bad})
 
 
 @pytest.mark.parametrize(

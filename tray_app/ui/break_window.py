@@ -22,6 +22,7 @@ from tray_app.ui.window_protocol import (
     DEBUG_ENV,
     BreakRequest,
     BreakResult,
+    ExerciseDone,
     ExerciseSpec,
     ProtocolError,
     event_line,
@@ -39,52 +40,83 @@ FRAME_MS = 1000
 class BreakSession:
     """The routine's state, without Tk: which exercise, which step, how long is left.
 
-    Every method takes `now` (monotonic seconds) so tests can drive it without a clock.
+    A routine is one or more exercises run back to back: when an exercise's last step ends
+    the next exercise's first step begins. Every method takes `now` (monotonic seconds) so
+    tests can drive it without a clock.
     """
 
     def __init__(self, req: BreakRequest) -> None:
         self.req = req
-        self.index = 0
+        self.choice = 0  # 0: the requested routine; k: the k-th alternative after it
+        self.routine: tuple[ExerciseSpec, ...] = req.exercises[: req.routine]
+        self.ex_index = 0  # position of the running exercise in the routine
         self.started = False
         self.finished = False
-        self.step_index = 0
-        self.steps_done = 0
+        self.step_index = 0  # step within the running exercise
+        self.steps_done = 0  # across the whole routine
         self._step_started = 0.0
         self._routine_started: float | None = None
+        # when each exercise begun so far began and ended (None while it runs)
+        self._begins: list[float] = []
+        self._ends: list[float | None] = []
+
+    @property
+    def alternatives(self) -> tuple[ExerciseSpec, ...]:
+        """The single exercises "Another exercise" can swap in, in order."""
+        return self.req.exercises[self.req.routine :]
 
     @property
     def exercise(self) -> ExerciseSpec:
         """The exercise on show."""
-        return self.req.exercises[self.index]
+        return self.routine[self.ex_index]
+
+    @property
+    def total_seconds(self) -> int:
+        """Length of the whole routine."""
+        return sum(ex.seconds for ex in self.routine)
 
     @property
     def is_last_step(self) -> bool:
-        """True while the final step is running."""
-        return self.step_index == len(self.exercise.steps) - 1
+        """True while the routine's final step (of its final exercise) is running."""
+        return (
+            self.ex_index == len(self.routine) - 1
+            and self.step_index == len(self.exercise.steps) - 1
+        )
 
     def start(self, now: float) -> bool:
         """Begin the routine at its first step; False when it was already running."""
         if self.started or self.finished:
             return False
         self.started = True
+        self.ex_index = 0
         self.step_index = 0
         self.steps_done = 0
         self._step_started = now
         self._routine_started = now
+        self._begins, self._ends = [now], [None]
         return True
 
     def advance(self, now: float) -> None:
-        """What Enter / Next does: start, go to the next step, or finish after the last."""
+        """What Enter / Next does: start, go to the next step (crossing into the next
+        exercise after an exercise's last step), or finish after the routine's last step."""
         if self.finished:
             return
         if not self.started:
             self.start(now)
             return
         self.steps_done += 1
-        if self.is_last_step:
+        if self.step_index < len(self.exercise.steps) - 1:
+            self.step_index += 1
+        elif self.ex_index < len(self.routine) - 1:
+            self._ends[-1] = now
+            self._begins.append(now)
+            self._ends.append(None)
+            self.ex_index += 1
+            self.step_index = 0
+        else:
+            self._ends[-1] = now
             self.finished = True
             return
-        self.step_index += 1
         self._step_started = now
 
     def tick(self, now: float) -> None:
@@ -99,7 +131,7 @@ class BreakSession:
             self.advance(ends)
 
     def step_left(self, now: float) -> float:
-        """Seconds left in the current step (the whole step before the routine starts)."""
+        """Seconds left in the current step (the whole first step before the routine starts)."""
         step = self.exercise.steps[self.step_index]
         if not self.started:
             return float(step.seconds)
@@ -114,30 +146,54 @@ class BreakSession:
         if not self.started:
             return 0.0
         steps = self.exercise.steps
-        before = sum(s.seconds for s in steps[: self.step_index])
+        before = sum(ex.seconds for ex in self.routine[: self.ex_index])
+        before += sum(s.seconds for s in steps[: self.step_index])
         here = steps[self.step_index].seconds - self.step_left(now)
-        return min(1.0, (before + here) / self.exercise.seconds)
+        return min(1.0, (before + here) / self.total_seconds)
 
     def another(self) -> ExerciseSpec:
-        """Show the next alternative (cycling); a switch returns to the not-started view."""
-        self.index = (self.index + 1) % len(self.req.exercises)
+        """Swap the whole routine for the next alternative (cycling back to the requested
+        routine after the last one); a swap returns to the not-started view.
+
+        Returns the first exercise now on show. Without alternatives nothing changes.
+        """
+        options = 1 + len(self.alternatives)
+        if options == 1:
+            return self.exercise
+        self.choice = (self.choice + 1) % options
+        if self.choice == 0:
+            self.routine = self.req.exercises[: self.req.routine]
+        else:
+            self.routine = (self.alternatives[self.choice - 1],)
+        self.ex_index = 0
         self.started = False
         self.finished = False
         self.step_index = 0
         self.steps_done = 0
         self._routine_started = None
+        self._begins, self._ends = [], []
         return self.exercise
+
+    def exercises_done(self, now: float) -> tuple[ExerciseDone, ...]:
+        """Each exercise begun so far, in order, with the seconds spent on it up to `now`."""
+        out = []
+        for ex, begin, end in zip(self.routine, self._begins, self._ends, strict=False):
+            spent = (now if end is None else end) - begin
+            out.append(ExerciseDone(ex.id, ex.category, round(max(0.0, spent), 2)))
+        return tuple(out)
 
     def result(self, action: str, now: float, snooze_seconds: int | None = None) -> BreakResult:
         """The final answer for `action`, with the steps done and the routine's time so far."""
         elapsed = 0.0 if self._routine_started is None else now - self._routine_started
+        first = self.routine[0]
         return BreakResult(
             action=action,
-            exercise_id=self.exercise.id,
-            category=self.exercise.category,
+            exercise_id=first.id,
+            category=first.category,
             steps_done=self.steps_done,
             elapsed_seconds=round(max(0.0, elapsed), 2),
             snooze_seconds=snooze_seconds,
+            exercises=self.exercises_done(now),
         )
 
 
@@ -228,10 +284,11 @@ class BreakWindow:
         self._frame_job: str | None = None
         self._shown_at: float | None = None
         self._focused = False
-        self._last_tick: tuple[int, str] | None = None
+        self._last_tick: tuple[int, int, str] | None = None
+        self._on_show: tuple[int, int] | None = None  # (choice, position) drawn last
         self.buttons: dict[str, ttk.Button] = {}
         self._build()
-        self._show_exercise()
+        self._refresh()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -246,14 +303,20 @@ class BreakWindow:
         style.configure("Name.TLabel", font=("TkDefaultFont", 16, "bold"))
         style.configure("Clock.TLabel", font=("TkFixedFont", 22, "bold"))
         style.configure("Small.TLabel", font=("TkDefaultFont", 9))
+        style.configure("Position.TLabel", font=("TkDefaultFont", 11, "bold"))
         style.configure("TButton", focusthickness=2, focuscolor="#1c5fb8")
 
         wrap = root.winfo_fpixels("4.6i")  # inches, so the layout follows the screen's DPI
         pad = int(root.winfo_fpixels("0.12i"))
         body = ttk.Frame(root, padding=pad)
         body.pack(fill="both", expand=True)
-        self.name_label = ttk.Label(body, style="Name.TLabel", wraplength=wrap)
-        self.name_label.pack(anchor="w")
+        head = ttk.Frame(body)
+        head.pack(fill="x")
+        self.name_label = ttk.Label(head, style="Name.TLabel", wraplength=wrap)
+        self.name_label.pack(side="left", anchor="w")
+        # "1 of 2" beside the name while a routine of several exercises is on show
+        self.position_label = ttk.Label(head, style="Position.TLabel")
+        self.position_label.pack(side="right", anchor="e")
         self.where_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
         self.where_label.pack(anchor="w")
         self.picture = ttk.Label(body, anchor="center")
@@ -290,7 +353,7 @@ class BreakWindow:
             self._add_button(bar, "snooze", "Snooze", lambda: None).state(["disabled"])
         if self.req.can_skip:
             self._add_button(bar, "skip", "Skip", lambda: self.finish("skip"))
-        if len(self.req.exercises) > 1:
+        if self.session.alternatives:
             self._add_button(bar, "another", "Another exercise", self.on_another)
 
         for seq in ("<Return>", "<KP_Enter>"):
@@ -312,12 +375,23 @@ class BreakWindow:
         return button
 
     def _show_exercise(self) -> None:
-        ex = self.session.exercise
+        """Draw the running (or first) exercise of the routine: name, place, cue, picture."""
+        s = self.session
+        ex = s.exercise
+        self._on_show = (s.choice, s.ex_index)
         self.name_label.configure(text=ex.name)
         self.where_label.configure(text=" · ".join(p for p in (ex.where, ex.category) if p))
         self.cue_label.configure(text=ex.cue)
+        count = len(s.routine)
+        self.position_label.configure(text=f"{s.ex_index + 1} of {count}" if count > 1 else "")
         self._load_frames(ex)
-        self._refresh()
+        if self.debug:
+            self.emit({"event": "exercise", "index": s.ex_index, "id": ex.id,
+                       "name": self.name_label.cget("text"),
+                       "position": self.position_label.cget("text"),
+                       "frames": len(self._frames)})
+            if self._shown_at is not None:  # the first layout is sent once the window maps
+                self.root.after_idle(self.emit_layout)
 
     def _load_frames(self, ex: ExerciseSpec) -> None:
         """Load the picture frames; scale big ones down so the window fits small screens."""
@@ -429,6 +503,8 @@ class BreakWindow:
 
     def _refresh(self) -> None:
         s, now = self.session, self.clock()
+        if (s.choice, s.ex_index) != self._on_show:  # a new routine, or the next exercise
+            self._show_exercise()
         steps = s.exercise.steps
         step = steps[s.step_index]
         if s.started:
@@ -438,22 +514,25 @@ class BreakWindow:
             self.buttons["start"].configure(text="Finish" if s.is_last_step else "Next")
         else:
             self.step_label.configure(text=f"First: {step.text}")
-            self.clock_label.configure(text=format_clock(s.exercise.seconds))
-            self.count_label.configure(text=f"{len(steps)} steps · press Enter to begin")
+            self.clock_label.configure(text=format_clock(s.total_seconds))
+            count = sum(len(ex.steps) for ex in s.routine)
+            exercises = f"{len(s.routine)} exercises · " if len(s.routine) > 1 else ""
+            self.count_label.configure(text=f"{exercises}{count} steps · press Enter to begin")
             self.buttons["start"].configure(text="Start")
         self.progress.configure(value=round(s.progress(now) * 1000))
         if self.debug and s.started:
-            shown = (s.step_index, self.clock_label.cget("text"))
+            shown = (s.ex_index, s.step_index, self.clock_label.cget("text"))
             if shown != self._last_tick:  # only changes, so tests can follow the countdown
                 self._last_tick = shown
-                self.emit({"event": "tick", "step": shown[0], "clock": shown[1],
-                           "progress": round(s.progress(now), 3)})
+                self.emit({"event": "tick", "exercise": shown[0], "step": shown[1],
+                           "clock": shown[2], "progress": round(s.progress(now), 3)})
 
     def _emit_started(self) -> None:
-        self.emit({"event": "started", "exercise_id": self.session.exercise.id})
+        self.emit({"event": "started", "exercise_id": self.session.routine[0].id})
 
     def on_enter(self) -> None:
-        """Start, next step, or finish on the last step."""
+        """Start, next step (into the next exercise after an exercise's last step), or finish
+        on the routine's last step."""
         if self.result is not None:
             return
         was_started = self.session.started
@@ -471,13 +550,13 @@ class BreakWindow:
             self.finish("snooze", self.req.snooze_options[0])
 
     def on_another(self) -> None:
-        """Swap in the next alternative exercise."""
+        """Swap the routine for the next alternative exercise, back in the not-started view."""
         if self.result is not None:
             return
         self.session.another()
-        self._show_exercise()
-        if self.debug:
-            self.root.after_idle(self.emit_layout)
+        self._on_show = None  # redraw even if the swap landed on the same position
+        self._last_tick = None
+        self._refresh()
 
     def finish(self, action: str, snooze_seconds: int | None = None) -> None:
         """Record the one result and close the window; later calls are ignored."""

@@ -6,13 +6,22 @@ replies without loading a toolkit. The child is `python -m tray_app.ui.break_win
 Events the child writes, one JSON object per line:
   {"event": "shown"}                                  once the window is mapped
   {"event": "focused"}                                when it takes keyboard focus
-  {"event": "started", "exercise_id": "..."}          each time a routine starts
+  {"event": "started", "exercise_id": "..."}          each time a routine starts (the id is
+                                                      the routine's first exercise)
   {"event": "result", ...}                            exactly once, last; see BreakResult
 With SITBREAK_WINDOW_DEBUG=1 (for tests) also:
   {"event": "layout", "widgets": {name: [x, y, w, h]}} button/picture rectangles, root coords
   {"event": "focus", "widget": name}                  a button got the keyboard focus
-  {"event": "tick", "step": i, "clock": "0:05", "progress": 0.4}  countdown changes
+  {"event": "tick", "exercise": i, "step": j, "clock": "0:05", "progress": 0.4}
+                                                      countdown changes; i is the position in
+                                                      the routine, j the step in that exercise
+  {"event": "exercise", "index": i, "id": "...", "name": "...", "position": "1 of 2",
+   "frames": n}                                       an exercise is put on show (as drawn)
 Unknown events may be added later; readers should ignore events they do not know.
+
+A routine: the request's first `routine` exercises run back to back as one break, the rest
+are single-exercise alternatives for "Another exercise". Without `routine` (or with 1) the
+first exercise is the pick and every other one an alternative, as before routines existed.
 """
 
 from __future__ import annotations
@@ -55,7 +64,7 @@ class ExerciseSpec:
 
     @property
     def seconds(self) -> int:
-        """Length of the whole routine."""
+        """Length of the exercise: all its steps."""
         return sum(s.seconds for s in self.steps)
 
     @classmethod
@@ -77,7 +86,11 @@ class ExerciseSpec:
 
 @dataclass(frozen=True)
 class BreakRequest:
-    """What the window should offer. The first exercise is the pick, the rest alternatives."""
+    """What the window should offer.
+
+    The first `routine` exercises are run one after another as the break; each exercise after
+    them is an alternative that "Another exercise" swaps in on its own.
+    """
 
     exercises: tuple[ExerciseSpec, ...]
     snooze_options: tuple[int, ...] = ()  # remaining snooze lengths in seconds; empty = none
@@ -86,18 +99,40 @@ class BreakRequest:
     safety: str = ""
     title: str = "Time to move"
     focus_wait_max: float = 10.0  # seconds to wait for a pause in typing before taking focus
+    routine: int = 1  # how many of the first exercises make up the break, 1..len(exercises)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.routine <= len(self.exercises):
+            raise ProtocolError(
+                f"request.routine: expected 1 to {len(self.exercises)}, got {self.routine!r}"
+            )
+
+
+@dataclass(frozen=True)
+class ExerciseDone:
+    """One exercise of the routine that was begun: how long the user actually spent on it."""
+
+    exercise_id: str
+    category: str
+    seconds: float
 
 
 @dataclass(frozen=True)
 class BreakResult:
-    """The single final answer. elapsed_seconds counts from the (last) routine start."""
+    """The single final answer. elapsed_seconds counts from the (last) routine start.
+
+    exercise_id/category name the routine's first exercise (what older readers expect);
+    `exercises` lists every exercise of the routine with at least one step started, in order,
+    and is empty when the routine never started.
+    """
 
     action: str  # one of ACTIONS
     exercise_id: str
     category: str
-    steps_done: int = 0
+    steps_done: int = 0  # across the whole routine
     elapsed_seconds: float = 0.0
     snooze_seconds: int | None = None
+    exercises: tuple[ExerciseDone, ...] = ()
 
 
 # --- encoding -------------------------------------------------------------------------------
@@ -198,6 +233,14 @@ def request_from_dict(obj: Any) -> BreakRequest:
         raise ProtocolError(
             f"request.snooze_options: expected a list of positive seconds, got {snoozes!r}"
         )
+    routine = obj.get("routine", 1)
+    if (
+        isinstance(routine, bool) or not isinstance(routine, int)
+        or not 1 <= routine <= len(exercises)
+    ):
+        raise ProtocolError(
+            f"request.routine: expected a count from 1 to {len(exercises)}, got {routine!r}"
+        )
     wait = obj.get("focus_wait_max", 10.0)
     if isinstance(wait, bool) or not isinstance(wait, int | float) or wait < 0:
         raise ProtocolError(f"request.focus_wait_max: expected seconds >= 0, got {wait!r}")
@@ -209,6 +252,7 @@ def request_from_dict(obj: Any) -> BreakRequest:
         safety=str(obj.get("safety", "") or ""),
         title=str(obj.get("title", "") or "Time to move"),
         focus_wait_max=float(wait),
+        routine=routine,
     )
 
 
@@ -234,6 +278,25 @@ def parse_event(line: str) -> dict[str, Any]:
     return obj
 
 
+def result_exercises(event: dict[str, Any]) -> tuple[ExerciseDone, ...]:
+    """The routine's exercises from a result event; () for a result without them (older child).
+
+    Raise ProtocolError when the field is there but malformed.
+    """
+    raw = event.get("exercises", [])
+    if not isinstance(raw, list):
+        raise ProtocolError(f"result.exercises: expected a list, got {raw!r}")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"result.exercises[{i}]"
+        if not isinstance(item, dict):
+            raise ProtocolError(f"{where}: expected an object, got {item!r}")
+        seconds = _need(item, "seconds", (int, float), where)
+        out.append(ExerciseDone(_need(item, "exercise_id", str, where),
+                                _need(item, "category", str, where), float(seconds)))
+    return tuple(out)
+
+
 def snooze_label(seconds: int) -> str:
     """Button text for a snooze length, e.g. "Snooze 5 min" or "Snooze 90 s"."""
     if seconds % 60 == 0:
@@ -246,6 +309,7 @@ __all__ = [
     "DEBUG_ENV",
     "BreakRequest",
     "BreakResult",
+    "ExerciseDone",
     "ExerciseSpec",
     "ProtocolError",
     "StepSpec",
@@ -254,6 +318,7 @@ __all__ = [
     "request_from_dict",
     "request_from_json",
     "request_to_json",
+    "result_exercises",
     "result_to_dict",
     "snooze_label",
 ]
