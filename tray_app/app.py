@@ -76,7 +76,7 @@ def run_app(args: argparse.Namespace) -> int:
         else:
             from tray_app.ui.tray import run_tray
 
-            run_tray(runtime, tray_host, settings_path)
+            run_tray(runtime, tray_host, settings_path, **tray_wiring(runtime))
     finally:
         server.stop()
         runtime.stop()
@@ -143,6 +143,25 @@ def build_runtime(
     starters.append(lambda: threading.Thread(
         target=_daily_prune, args=(runtime, history), daemon=True).start())
     return runtime, starters, stoppers
+
+
+def tray_wiring(runtime: Runtime) -> dict[str, Any]:
+    """What the tray menu needs from the rest of the app: start at login and statistics."""
+    from tray_app.platform import autostart
+    from tray_app.stats_format import open_stats_window
+
+    try:
+        entry: Any = autostart.detect()
+    except Exception:
+        log.info("start at login is not available here", exc_info=True)
+        entry = None
+    return {
+        "autostart": entry,
+        "launch_command": autostart.default_command,
+        "open_stats": lambda: open_stats_window(
+            paths.history_file(), runtime.state.settings, cache_dir=paths.cache_dir()
+        ),
+    }
 
 
 class _NoPrompt:

@@ -45,8 +45,8 @@ class BreakPlanner:
             self._loaded_for = settings
         return self._catalogue
 
-    def plan(self, state: State, count: int = 4) -> list[Exercise]:
-        """The routine first, then alternatives, as a flat list without repeats."""
+    def plan(self, state: State, count: int = 4) -> tuple[list[Exercise], list[Exercise]]:
+        """(the routine for this break, single alternatives for "Another exercise")."""
         from tray_app.core.picker import alternatives
 
         catalogue = self.catalogue(state.settings.exercises)
@@ -58,17 +58,25 @@ class BreakPlanner:
         routines = alternatives(
             catalogue, recent, state.settings.breaks.length, seed=int(state.wall), count=count
         )
-        out: list[Exercise] = []
-        for routine in routines:
-            out.extend(e for e in routine if e not in out)
-        return out
+        if not routines:
+            return [], []
+        routine = routines[0]
+        spare = [e for r in routines[1:] for e in r if e not in routine]
+        return routine, list(dict.fromkeys(spare))
 
 
 def result_event(event: dict[str, Any]) -> Event | None:
     """Map a break window's final JSON line to a core event."""
+    from tray_app.ui.window_protocol import ProtocolError, result_exercises
+
     action = event.get("action")
     if action == "done":
-        return Done(event.get("exercise_id"), event.get("category"), event.get("elapsed_seconds"))
+        try:
+            done = tuple((e.exercise_id, e.category, e.seconds) for e in result_exercises(event))
+        except ProtocolError:
+            done = ()
+        return Done(event.get("exercise_id"), event.get("category"),
+                    event.get("elapsed_seconds"), done)
     if action == "snooze":
         secs = event.get("snooze_seconds")
         return Snooze(float(secs) if secs else None)
@@ -85,7 +93,7 @@ class ConsolePrompt:
         self.stream = stream or sys.stdout
 
     def open(self, effect: OpenBreak, state: State) -> None:
-        exercises = self.planner.plan(state, count=1)
+        exercises, _ = self.planner.plan(state, count=1)
         out = [f"[sitbreak {time.strftime('%H:%M')}] "
                + ("Break started." if effect.started else
                   f"Time to move: you have sat for {human_duration(state.stretch_s)}.")]
@@ -133,8 +141,9 @@ class WindowPrompt:
             self.console.open(effect, state)
         if self._proc.is_open:
             return  # never two windows
+        routine, spare = self.planner.plan(state)
         specs = []
-        for ex in self.planner.plan(state):
+        for ex in routine + spare:
             try:
                 frames = [str(p) for p in cached_frames(ex, self.cache_dir / "pictures")]
             except Exception:
@@ -148,6 +157,7 @@ class WindowPrompt:
             started=effect.started or state.phase is Phase.ON_BREAK,
             safety=SAFETY_LINE,
             title="Time to move",
+            routine=max(1, len(routine)),
         )
         try:
             self._proc.open(request)

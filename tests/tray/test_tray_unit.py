@@ -387,13 +387,22 @@ def test_open_settings(patched_icon: None, tmp_path: Path) -> None:
     assert "could not open" in rt.adapters.notifier.sent[-1][1]
 
 
-def test_statistics_falls_back_to_todays_summary(patched_icon: None,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
+def test_statistics_opens_the_window(patched_icon: None) -> None:
+    c, rt = controller(sitting(0))
+    opened: list[bool] = []
+    c.open_stats = lambda: opened.append(True)
+    c.handle("stats")
+    assert opened == [True] and rt.adapters.notifier.sent == []
 
-    monkeypatch.setitem(sys.modules, "tray_app.ui.stats_launcher", None)  # import fails
+
+def test_statistics_falls_back_to_todays_summary(patched_icon: None) -> None:
     st = sitting(10 * 60, today_sitting_s=3 * 3600, today_longest_s=55 * 60)
     c, rt = controller(st)
+
+    def broken() -> None:
+        raise OSError("no display")
+
+    c.open_stats = broken
     c.handle("stats")
     (_, title, body), = rt.adapters.notifier.sent
     assert "today" in title
@@ -461,7 +470,6 @@ def test_to_pystray() -> None:
 
 def test_run_tray_stops_when_the_runtime_stops(patched_icon: None,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tray, "_autostart_entry", lambda: None)
     monkeypatch.delenv("PYSTRAY_BACKEND", raising=False)  # run_tray sets it
     rt = FakeRuntime(sitting(0))
     saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}

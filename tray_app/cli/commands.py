@@ -240,23 +240,12 @@ def history(args: argparse.Namespace) -> int:
 # --- desktop integration -------------------------------------------------------------------------
 
 
-def launch_command() -> list[str]:
-    """How a login session should start sitbreak: the installed script, else this Python."""
-    import shutil
-
-    exe = shutil.which("sitbreak")
-    if exe:
-        return [exe, "run"]
-    main_py = Path(__file__).resolve().parents[2] / "main.py"
-    return [sys.executable, str(main_py), "run"]
-
-
 def autostart(args: argparse.Namespace) -> int:
     from tray_app.platform import autostart as auto
 
     entry = auto.detect()
     if args.action == "enable":
-        print(entry.enable(launch_command()))
+        print(entry.enable(auto.default_command()))
     elif args.action == "disable":
         print(entry.disable())
     else:
@@ -266,9 +255,10 @@ def autostart(args: argparse.Namespace) -> int:
 
 
 def install_desktop(args: argparse.Namespace) -> int:
+    from tray_app.platform.autostart import default_command
     from tray_app.platform.desktop_entry import install_desktop as install
 
     icons = Path(__file__).resolve().parents[2] / "icons"
-    for path in install(launch_command(), icons):
+    for path in install(default_command(), icons):
         print(f"wrote {path}")
     return EXIT_OK

@@ -50,17 +50,17 @@ def default_icon() -> str:
 
 
 def default_command(platform: str = sys.platform) -> list[str]:
-    """How to start sitbreak from a login entry: the installed `sitbreak` script if on PATH,
-    else this Python running the checkout's main.py (pythonw on Windows: no console window)."""
+    """How to start sitbreak from a login entry or a launcher: the installed `sitbreak run` if
+    on PATH, else this Python running the checkout's main.py (pythonw on Windows: no console)."""
     script = shutil.which("sitbreak")
     if script:
-        return [os.path.abspath(script)]
+        return [os.path.abspath(script), "run"]
     python = sys.executable
     if platform.startswith("win"):
         pythonw = Path(python).with_name("pythonw.exe")
         if pythonw.exists():
             python = str(pythonw)
-    return [python, str(REPO_ROOT / "main.py")]
+    return [python, str(REPO_ROOT / "main.py"), "run"]
 
 
 def detect(

@@ -115,16 +115,6 @@ def open_path(path: Path, platform: str = sys.platform) -> None:
     threading.Thread(target=proc.wait, name="opener", daemon=True).start()
 
 
-def _autostart_entry() -> Any | None:
-    try:
-        from tray_app.platform import autostart
-
-        return autostart.detect()
-    except Exception:
-        log.info("start at login is not available here", exc_info=True)
-        return None
-
-
 class TrayController:
     """The TrayView the runtime updates, the menu's model and the icon's only writer."""
 
@@ -135,12 +125,16 @@ class TrayController:
         settings_path: Path | None,
         *,
         autostart: Any | None = None,
+        launch_command: Callable[[], list[str]] = lambda: [sys.executable, "-m", "tray_app", "run"],
+        open_stats: Callable[[], Any] | None = None,
         opener: Callable[[Path], None] = open_path,
     ) -> None:
         self.runtime = runtime
         self.backend = backend
         self.settings_path = settings_path
         self.autostart = autostart
+        self.launch_command = launch_command
+        self.open_stats = open_stats
         self.opener = opener
         self.icon: Any = None
         self._lock = threading.Lock()
@@ -343,13 +337,11 @@ class TrayController:
     def _toggle_autostart(self) -> None:
         if self.autostart is None:
             return
-        from tray_app.cli.commands import launch_command
-
         try:
             if self.autostart.is_enabled():
                 msg = self.autostart.disable()
             else:
-                msg = self.autostart.enable(launch_command())
+                msg = self.autostart.enable(self.launch_command())
         except OSError as exc:
             msg = f"could not change start at login: {exc}"
         log.info("%s", msg)
@@ -375,13 +367,9 @@ class TrayController:
             self._notify("sitbreak: could not open the settings file", f"{path}\n{exc}")
 
     def _statistics(self) -> None:
-        try:
-            from tray_app.ui import stats_launcher  # written separately; may not exist yet
-        except ImportError:
-            stats_launcher = None
-        if stats_launcher is not None:
+        if self.open_stats is not None:
             try:
-                stats_launcher.launch()
+                self.open_stats()
                 return
             except Exception:
                 log.exception("opening the statistics window failed")
@@ -428,10 +416,14 @@ def _const(value: bool) -> Callable[[Any], bool]:
     return lambda _item: value
 
 
-def run_tray(runtime: Any, backend: str, settings_path: Path | None) -> None:
-    """Show the tray icon until the runtime stops or Quit is chosen; blocks the main thread."""
+def run_tray(runtime: Any, backend: str, settings_path: Path | None, **wiring: Any) -> None:
+    """Show the tray icon until the runtime stops or Quit is chosen; blocks the main thread.
+
+    `wiring` (autostart, launch_command, open_stats) comes from the composition root, so this
+    module needs no platform or history code of its own.
+    """
     os.environ["PYSTRAY_BACKEND"] = backend
-    controller = TrayController(runtime, backend, settings_path, autostart=_autostart_entry())
+    controller = TrayController(runtime, backend, settings_path, **wiring)
     icon = controller.make_icon()
     runtime.adapters.tray = controller
     controller.resync()  # the runtime is already ticking: pick up what changed meanwhile
