@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from tray_app.child_env import child_env
 from tray_app.core.exercise import CATEGORIES
 from tray_app.core.model import Settings
 from tray_app.core.stats import (
@@ -343,19 +343,13 @@ def open_stats_window(
 
         cache_dir = Path(platformdirs.user_cache_dir("sitbreak"))
     request = stats_window_request(history_path, settings, Path(cache_dir) / "weekly.png", now)
-    child_env = dict(os.environ if env is None else env)
-    # The child imports tray_app from wherever this copy lives (a checkout or site-packages).
-    here = str(Path(__file__).resolve().parent.parent)
-    child_env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (here, child_env.get("PYTHONPATH", "")) if p
-    )
     proc = subprocess.Popen(
         [python, "-m", "tray_app.ui.stats_window"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         encoding="utf-8",
-        env=child_env,
+        env=child_env(env),
     )
     assert proc.stdin is not None
     proc.stdin.write(json.dumps(request))

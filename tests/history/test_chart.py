@@ -125,3 +125,19 @@ def test_save_writes_a_png(tmp_path: Path) -> None:
     with Image.open(out) as img:
         assert img.format == "PNG" and img.size == (900, 520)
     assert [p.name for p in out.parent.iterdir()] == ["weekly.png"]
+
+
+def test_labels_stay_whole_in_a_process_that_has_loaded_gtk() -> None:
+    # The tray process loads GTK (and its HarfBuzz) before it draws the chart for the window.
+    import subprocess
+    import sys
+
+    code = (
+        "import gi; gi.require_version('Gtk', '3.0'); from gi.repository import Gtk\n"
+        "from tray_app.ui.chart import _font\n"
+        "box = _font(14).getbbox('hours sitting')\n"
+        "print(box[2] - box[0])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert int(out.stdout.strip()) > 60

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from tray_app.child_env import child_env
 from tray_app.ui.window_protocol import (
     BreakRequest,
     ProtocolError,
@@ -87,7 +87,7 @@ class BreakWindowProcess:
                 stderr=subprocess.PIPE,
                 text=True,
                 encoding="utf-8",
-                env=self._env if self._env is not None else os.environ.copy(),
+                env=child_env(self._env),
             )
             self._proc = proc
             self._reader = threading.Thread(

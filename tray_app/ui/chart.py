@@ -45,7 +45,9 @@ def _font(size: int, bold: bool = False) -> Font:
     for folder in ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu"):
         candidate = Path(folder) / name
         if candidate.exists():
-            return ImageFont.truetype(str(candidate), size)
+            # BASIC layout: in the tray process GTK has loaded its own HarfBuzz, and Pillow's
+            # raqm layout then cuts every string to its first letter.
+            return ImageFont.truetype(str(candidate), size, layout_engine=ImageFont.Layout.BASIC)
     return ImageFont.load_default(size=size)
 
 
