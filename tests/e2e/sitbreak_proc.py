@@ -49,14 +49,14 @@ class Sandbox:
     def cli(self, *args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, MAIN, *args], env=self.env, capture_output=True, text=True,
-            timeout=timeout, check=False,
+            timeout=timeout, check=False, cwd=self.root,
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         log = open(self.root / "run.out", "w")  # noqa: SIM115 - closed with the process
         return subprocess.Popen(
             [sys.executable, MAIN, "run", *args], env=self.env, stdout=log,
-            stderr=subprocess.STDOUT, text=True,
+            stderr=subprocess.STDOUT, text=True, cwd=self.root,  # not the checkout, as users
         )
 
     def output(self) -> str:
