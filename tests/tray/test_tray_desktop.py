@@ -199,3 +199,30 @@ def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
             err = proc.stderr.read().decode()  # type: ignore[union-attr]
     assert "has no menu" in err
     assert "notifications carry every action" in err
+
+
+def test_xorg_icon_survives_changes_right_after_start(tmp_path: Path) -> None:
+    """pystray's xorg backend could hang for good when a change raced a redraw (seen most
+    often just after docking): start, change the state at once, quit; several times."""
+    trayer = require("trayer")
+    settings = tmp_path / "s.toml"
+    settings.write_text(SETTINGS)
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    with xvfb() as d, dbus_session() as bus, dunst(d, bus, dunst_config(tmp_path)):
+        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND="xorg",
+                    XDG_RUNTIME_DIR=str(runtime), XDG_STATE_HOME=str(tmp_path),
+                    XDG_DATA_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path))
+        with background([trayer, "--edge", "top", "--width", "10"], env):
+            for _ in range(5):
+                with background([sys.executable, MAIN, "run", "--no-window", "--config",
+                                 str(settings)], env, cwd=ROOT) as proc:
+                    s = Session(d, env, proc, tmp_path)
+                    wait_for(lambda s=s: s.state() is not None, timeout=30,
+                             what="the control channel")
+                    assert s.cli("break-now").returncode == 0
+                    assert s.cli("quit").returncode == 0
+                    try:
+                        assert proc.wait(15) == 0
+                    except subprocess.TimeoutExpired:
+                        pytest.fail("the xorg tray hung after a state change")

@@ -187,6 +187,8 @@ class TrayController:
             title=self._title(status, state),
             menu=pystray.Menu(self._pystray_items),
         )
+        if self.backend == "xorg":
+            route_xorg_calls(self.icon)
         return self.icon
 
     def work(self, icon: Any) -> None:
@@ -380,6 +382,51 @@ class TrayController:
         sitting = human_duration(st.get("today_sitting_seconds") or 0)
         longest = human_duration(st.get("today_longest_stretch_seconds") or 0)
         return f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
+
+
+XORG_CALLS = ("_show", "_hide", "_update_icon", "_update_title", "_stop")
+
+
+def route_xorg_calls(icon: Any, timeout: float = 10.0) -> None:
+    """Make pystray's xorg icon safe to change from our worker thread.
+
+    pystray's xorg backend hands a change to its main loop by sending an X message through the
+    main loop's own connection; when that happens while the loop waits for a reply (drawing
+    after an Expose), python-xlib can lose the reply and both threads hang for good. Here the
+    message goes through a second connection of ours, so the loop's connection is only ever
+    used by the loop. The atoms are pystray's own, so its handlers run the change as before.
+    """
+    from Xlib import X, protocol
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display()
+    lock = threading.Lock()
+    main = threading.main_thread()
+
+    def routed(name: str, direct: Callable[[], None]) -> Callable[[], None]:
+        atom = conn.intern_atom(f"_PYSTRAY_{name.upper()}")
+
+        def call() -> None:
+            if threading.current_thread() is main:
+                direct()  # already on the loop's thread: pystray runs it in place
+                return
+            with lock:
+                window = conn.create_resource_object("window", icon._window.id)
+                window.send_event(
+                    protocol.event.ClientMessage(
+                        window=window, client_type=atom, data=(32, [0, 0, 0, 0, 0])
+                    ),
+                    event_mask=X.NoEventMask,
+                )
+                conn.flush()
+                result = icon._queue.get(timeout=timeout)
+            if result is not True:
+                raise result[1]
+
+        return call
+
+    for name in XORG_CALLS:
+        setattr(icon, name, routed(name, getattr(icon, name)))
 
 
 def to_pystray(items: list[MenuItem] | tuple[MenuItem, ...], on_action: Callable[[str], None]
