@@ -52,10 +52,12 @@ def run_app(args: argparse.Namespace) -> int:
     log.info("sitbreak starting (log %s, settings %s)", log_file, settings_path)
 
     tray_host = None
+    tray_why = "console mode (--console)"
     if not args.console:
         from tray_app.ui.tray_backend import choose_backend
 
         backend, why = choose_backend(os.environ)
+        tray_why = why
         if backend is None:
             say(f"no tray available, running in console mode: {why}")
         else:
@@ -64,6 +66,7 @@ def run_app(args: argparse.Namespace) -> int:
     console = args.console or tray_host is None
 
     runtime, starters, stoppers = build_runtime(settings, settings_path, console, args.no_window)
+    runtime.adapters.details["tray"] = tray_why
     server = ControlServer(runtime_dir, lambda req: handle_request(runtime, req))
     try:
         server.start()
@@ -127,9 +130,9 @@ def build_runtime(
         prompt=console_prompt or _NoPrompt(),
         holds=holds,
         on_notice=say if console else log.warning,
+        details={"idle_reason": idle_why, "notifications": notify_why},
     )
     runtime = Runtime(settings, settings_path, adapters)
-    runtime.idle_reason = idle_why  # type: ignore[attr-defined]
     if _has_display() and not no_window:
         adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt)
     starters: list = []

@@ -90,6 +90,7 @@ class Adapters:
     prompt: BreakPrompt
     tray: TrayView | None = None
     holds: dict[str, Probe] = field(default_factory=dict)  # reason -> probe
+    details: dict[str, str] = field(default_factory=dict)  # why each adapter was chosen
     on_notice: Callable[[str], None] = lambda text: None  # one-off messages for the user
 
 
@@ -202,6 +203,8 @@ class Runtime:
                 return
             kind, event, fut = item
             try:
+                if kind == "reload":
+                    self._settings_sig = None  # forget the file's signature: read it again
                 if kind == "tick":
                     self._tick()
                 else:
@@ -319,8 +322,9 @@ class Runtime:
         from tray_app.settings import load_settings
 
         load_settings(self.settings_path)
-        self._settings_sig = None
-        self.call(None)
+        fut: Future[State] = Future()
+        self._queue.put(("reload", None, fut))
+        fut.result(5.0)
 
     def _check_holds(self) -> None:
         reason: str | None = None
@@ -339,7 +343,7 @@ class Runtime:
     # --- reading -------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
-        extra = {"idle_sees_input": self.adapters.idle.sees_input}
+        extra = {"idle_sees_input": self.adapters.idle.sees_input, **self.adapters.details}
         return status_dict(self.state, self.adapters.idle.name, extra)
 
 
