@@ -38,6 +38,9 @@ def run_app(args: argparse.Namespace) -> int:
         say(f"wrote the default settings to {settings_path}")
     try:
         settings = load_settings(settings_path)
+        from tray_app.exercises.loader import load_catalogue
+
+        load_catalogue(settings.exercises)  # a broken exercises.extra file stops us here too
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return 2

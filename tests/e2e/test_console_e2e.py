@@ -170,3 +170,13 @@ def test_sigterm_exits_cleanly_with_history_flushed(box: Sandbox) -> None:
         assert stop(proc) == 0
     rows = kinds(box.history)
     assert "paused" in rows and rows[-1] == "stretch_ended"
+
+
+def test_a_broken_exercises_file_is_reported_at_start(box: Sandbox) -> None:
+    extra = box.root / "mine.toml"
+    extra.write_text('[[exercise]]\nid = "my-stretch"\nname = "Mine"\ncategory = "yoga"\n')
+    cfg = write_settings(box.root / "s.toml", exercises={"extra": str(extra)})
+    out = box.cli("check-settings", str(cfg))
+    assert out.returncode == 2 and str(extra) in out.stderr and "category" in out.stderr
+    out = box.cli("run", "--console", "--config", str(cfg))
+    assert out.returncode == 2 and str(extra) in out.stderr

@@ -148,11 +148,12 @@ def pause(args: argparse.Namespace) -> int:
 
 
 def check_settings(args: argparse.Namespace) -> int:
+    from tray_app.exercises.loader import load_catalogue
     from tray_app.settings import load_settings
 
     path = args.path or settings_path(args)
     try:
-        load_settings(path)
+        load_catalogue(load_settings(path).exercises)  # the user's exercises file too
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
