@@ -31,6 +31,8 @@ PACKAGES = {
     "import": "imagemagick",
     "openbox": "openbox",
     "desktop-file-validate": "desktop-file-utils",
+    "gsettings": "libglib2.0-bin",
+    "xmessage": "x11-utils",
 }
 
 
