@@ -75,7 +75,8 @@ def xvfb() -> Iterator[str]:
     n = next(n for n in range(150, 400) if not Path(f"/tmp/.X{n}-lock").exists()
              and not Path(f"/tmp/.X11-unix/X{n}").exists())
     name = f":{n}"
-    with started([binary, name, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+    # -noreset: the readiness probe's disconnect must not reset the server under trayer.
+    with started([binary, name, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
                  dict(os.environ)):
         poll(lambda: subprocess.run(["xdpyinfo", "-display", name], capture_output=True,
                                     check=False).returncode == 0, 10, "Xvfb")
@@ -93,6 +94,18 @@ def session_bus() -> Iterator[str]:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(pid), signal.SIGTERM)
+
+
+def tray_owned(name: str) -> bool:
+    """A tray host owns _NET_SYSTEM_TRAY_S0 (its panel appears a moment before it does)."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display(name)
+    try:
+        return conn.get_selection_owner(conn.intern_atom("_NET_SYSTEM_TRAY_S0")) != X.NONE
+    finally:
+        conn.close()
 
 
 def docked(env: dict[str, str]) -> bool:
@@ -163,9 +176,7 @@ def measure(seconds: float, backend: str) -> dict:
                 stack.enter_context(started([trayer, "--edge", "top", "--align", "right",
                                              "--widthtype", "pixel", "--width", "100",
                                              "--height", "24"], env))
-                poll(lambda: b'"trayer")' in subprocess.run(
-                    ["xwininfo", "-root", "-tree"], env=env, capture_output=True,
-                    check=False).stdout, 10, "trayer")
+                poll(lambda: tray_owned(display), 10, "trayer to own the tray selection")
                 t0 = time.monotonic()
                 app = stack.enter_context(started(
                     [sys.executable, str(MAIN), "run", "--config", str(settings)], env,

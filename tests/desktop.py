@@ -192,3 +192,18 @@ def dunst(display: Display, bus: Bus, config: Path) -> Iterator[subprocess.Popen
             return "boolean true" in r.stdout
         wait_for(owned, what="dunst to own org.freedesktop.Notifications")
         yield proc
+
+
+def tray_manager_ready(display: Display) -> bool:
+    """True once a system tray owns the _NET_SYSTEM_TRAY_S0 selection (trayer's panel can be
+    mapped a moment before it takes the selection; an icon started then never docks)."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display(display.name)
+    try:
+        owner = conn.get_selection_owner(conn.intern_atom("_NET_SYSTEM_TRAY_S0"))
+        return owner != X.NONE
+    finally:
+        conn.close()
+

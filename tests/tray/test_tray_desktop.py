@@ -5,11 +5,12 @@ Runs `python main.py run` as a user would, with every XDG folder and the session
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tests.desktop import (
     dunst,
     dunst_config,
     require,
+    tray_manager_ready,
     wait_for,
     xvfb,
 )
@@ -113,8 +115,7 @@ def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]
         env.pop("PYSTRAY_BACKEND", None)
         with background([trayer, "--edge", "top", "--align", "right", "--widthtype", "pixel",
                          "--width", "100", "--height", "24", "--SetDockType", "true"], env):
-            wait_for(lambda: '("panel" "trayer")' in window_tree(d),
-                     what="trayer's panel")
+            wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
             # --no-window: the break window would take the keyboard from the menu test.
             with background([sys.executable, MAIN, "run", "--no-window", "--config",
                              str(settings)], env, cwd=ROOT) as proc:
@@ -125,6 +126,13 @@ def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]
                 if proc.poll() is None:
                     s.cli("quit")
                     assert proc.wait(15) == 0
+
+
+@contextlib.contextmanager
+def _when(check: Callable[[], object]) -> Iterator[None]:
+    """Run `check` inside a `with` chain (e.g. wait for a host before the next process)."""
+    check()
+    yield
 
 
 def wait_docked(s: Session) -> tuple[int, int, int, int]:
@@ -189,6 +197,7 @@ def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
                     XDG_RUNTIME_DIR=str(runtime), XDG_STATE_HOME=str(tmp_path),
                     XDG_DATA_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path))
         with background([trayer, "--edge", "top", "--width", "10"], env), \
+                _when(lambda: wait_for(lambda: tray_manager_ready(d), what="trayer")), \
                 background([sys.executable, MAIN, "run", "--no-window", "--config",
                             str(settings)], env, cwd=ROOT) as proc:
             wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock")
@@ -214,6 +223,7 @@ def test_xorg_icon_survives_changes_right_after_start(tmp_path: Path) -> None:
                     XDG_RUNTIME_DIR=str(runtime), XDG_STATE_HOME=str(tmp_path),
                     XDG_DATA_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path))
         with background([trayer, "--edge", "top", "--width", "10"], env):
+            wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
             for _ in range(5):
                 with background([sys.executable, MAIN, "run", "--no-window", "--config",
                                  str(settings)], env, cwd=ROOT) as proc:
@@ -226,3 +236,26 @@ def test_xorg_icon_survives_changes_right_after_start(tmp_path: Path) -> None:
                         assert proc.wait(15) == 0
                     except subprocess.TimeoutExpired:
                         pytest.fail("the xorg tray hung after a state change")
+
+
+@pytest.mark.parametrize("backend", ["xorg", "gtk"])
+def test_icon_docks_when_the_tray_host_comes_later(tmp_path: Path, backend: str) -> None:
+    """At login sitbreak may start before the panel; the icon must dock once it appears."""
+    trayer = require("trayer")
+    settings = tmp_path / "s.toml"
+    settings.write_text(SETTINGS)
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    with xvfb() as d, dbus_session() as bus, dunst(d, bus, dunst_config(tmp_path)):
+        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND=backend,
+                    NO_AT_BRIDGE="1", XDG_RUNTIME_DIR=str(runtime),
+                    XDG_STATE_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path),
+                    XDG_CACHE_HOME=str(tmp_path))
+        with background([sys.executable, MAIN, "run", "--no-window", "--config",
+                         str(settings)], env, cwd=ROOT) as proc:
+            s = Session(d, env, proc, tmp_path)
+            wait_for(lambda: s.state() is not None, timeout=30, what="the control channel")
+            with background([trayer, "--edge", "top", "--width", "10"], env):
+                wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock late")
+                assert s.cli("quit").returncode == 0
+                assert proc.wait(15) == 0
