@@ -101,6 +101,18 @@ def write_settings(path: Path, **sections: dict[str, object]) -> Path:
     return path
 
 
+def quick_settings(path: Path, break_after: str = "3s", idle_reset: str = "5m",
+                   **sections: dict[str, object]) -> Path:
+    """Second-scale settings with no heads-up and no posture cues, plus any other sections."""
+    return write_settings(
+        path,
+        sitting={"break_after": break_after, "idle_reset": idle_reset},
+        breaks={"heads_up": "0"},
+        posture={"every": "0"},
+        **sections,
+    )
+
+
 def stop(proc: subprocess.Popen[str]) -> int:
     if proc.poll() is None:
         proc.terminate()

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from tests.desktop import Display, require, wait_for
-from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
+from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 
 
 def visible_windows(display: Display) -> list[str]:
@@ -27,13 +27,7 @@ def focused_window(display: Display) -> str:
 def test_due_break_opens_the_window_snooze_and_done(tmp_path: Path, display: Display) -> None:
     require("xdotool")
     box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name})
-    cfg = write_settings(
-        tmp_path / "s.toml",
-        sitting={"break_after": "3s", "idle_reset": "5m"},
-        breaks={"heads_up": "0"},
-        posture={"every": "0"},
-        snooze={"options": ["1m"], "max_per_break": 2},
-    )
+    cfg = quick_settings(tmp_path / "s.toml", snooze={"options": ["1m"], "max_per_break": 2})
     proc = box.start("--console", "--config", str(cfg))
     try:
         box.wait_running(proc)
@@ -73,12 +67,7 @@ def test_a_killed_window_is_recorded_and_falls_back(tmp_path: Path, display: Dis
 
     require("xdotool")
     box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name})
-    cfg = write_settings(
-        tmp_path / "s.toml",
-        sitting={"break_after": "2s", "idle_reset": "5m"},
-        breaks={"heads_up": "0"},
-        posture={"every": "0"},
-    )
+    cfg = quick_settings(tmp_path / "s.toml", break_after="2s")
     proc = box.start("--console", "--config", str(cfg))
     try:
         box.wait_running(proc)

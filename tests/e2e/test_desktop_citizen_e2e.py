@@ -9,15 +9,9 @@ from pathlib import Path
 from Xlib import display as xdisplay
 
 from tests.desktop import Display, background, dbus_session, dunst, dunst_config, require, wait_for
-from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
+from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.platform.test_fullscreen_desktop import ADD, REMOVE, _active_window, _set_fullscreen
 from tests.platform.test_session_desktop import LOGIN1, MANAGER, OUR_SESSION, SESSION, _logind
-
-QUICK = {
-    "sitting": {"break_after": "3s", "idle_reset": "5m"},
-    "breaks": {"heads_up": "0"},
-    "posture": {"every": "0"},
-}
 
 
 def break_windows(display: Display) -> list[str]:
@@ -31,7 +25,7 @@ def test_fullscreen_window_holds_the_break_until_it_leaves_fullscreen(
     require("openbox")
     require("xdotool")
     box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name, "XDG_SESSION_TYPE": "x11"})
-    cfg = write_settings(tmp_path / "s.toml", **QUICK)
+    cfg = quick_settings(tmp_path / "s.toml")
     conn = xdisplay.Display(display.name)
     with background(["openbox", "--sm-disable"], display.env()):
         wait_for(lambda: display.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False)
@@ -63,7 +57,7 @@ def test_do_not_disturb_holds_the_break(tmp_path: Path, display: Display) -> Non
         env = display.env(DBUS_SESSION_BUS_ADDRESS=bus.address)
         subprocess.run(["dunstctl", "set-paused", "true"], env=env, check=True)
         box = Sandbox(tmp_path, extra_env={"DBUS_SESSION_BUS_ADDRESS": bus.address})
-        cfg = write_settings(tmp_path / "s.toml", **QUICK)
+        cfg = quick_settings(tmp_path / "s.toml")
         proc = box.start("--console", "--no-window", "--config", str(cfg))
         try:
             box.wait_running(proc)
@@ -80,12 +74,7 @@ def test_lock_is_away_and_sleep_holds_prompts(tmp_path: Path) -> None:
     with dbus_session() as system, dbus_session() as session, _logind(system) as logind:
         box = Sandbox(tmp_path, extra_env={"DBUS_SYSTEM_BUS_ADDRESS": system.address,
                                            "DBUS_SESSION_BUS_ADDRESS": session.address})
-        cfg = write_settings(
-            tmp_path / "s.toml",
-            sitting={"break_after": "8s", "idle_reset": "2s"},
-            breaks={"heads_up": "0"},
-            posture={"every": "0"},
-        )
+        cfg = quick_settings(tmp_path / "s.toml", break_after="8s", idle_reset="2s")
         proc = box.start("--console", "--no-window", "--config", str(cfg))
         try:
             box.wait_running(proc)

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from tests.desktop import Display, dbus_session, dunst, dunst_config, require, wait_for
-from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
+from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 
 PICK_SNOOZE = """#!/bin/sh
 # Stands in for dmenu: dunst writes one line per action; pick sitbreak's snooze.
@@ -35,13 +35,8 @@ def test_snooze_from_the_notification(tmp_path: Path, display: Display) -> None:
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         box = Sandbox(tmp_path, extra_env={"DBUS_SESSION_BUS_ADDRESS": bus.address})
-        cfg = write_settings(
-            tmp_path / "s.toml",
-            sitting={"break_after": "3s", "idle_reset": "5m"},
-            breaks={"heads_up": "0"},
-            posture={"every": "0"},
-            snooze={"options": ["1m"], "max_per_break": 2},
-        )
+        cfg = quick_settings(tmp_path / "s.toml",
+                             snooze={"options": ["1m"], "max_per_break": 2})
         proc = box.start("--no-window", "--console", "--config", str(cfg))
         try:
             box.wait_running(proc)
