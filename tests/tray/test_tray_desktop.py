@@ -52,8 +52,13 @@ class Session:
     tmp: Path
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, MAIN, *args, "--config", str(self.tmp / "s.toml")],
-                              env=self.env, capture_output=True, text=True, timeout=30)
+        return subprocess.run(
+            [sys.executable, MAIN, *args, "--config", str(self.tmp / "s.toml")],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
 
     def state(self) -> str | None:
         out = self.cli("status", "--json")
@@ -63,14 +68,22 @@ class Session:
         require("import")
         return subprocess.run(
             ["import", "-window", "root", "-crop", geometry, "+repage", "ppm:-"],
-            env=self.env, capture_output=True, check=True, timeout=20,
+            env=self.env,
+            capture_output=True,
+            check=True,
+            timeout=20,
         ).stdout
 
 
 def window_tree(display: Display) -> str:
     """`xwininfo -root -tree`; window names are Latin-1 (WM_NAME STRING), not UTF-8."""
-    out = subprocess.run(["xwininfo", "-root", "-tree"], env=display.env(), capture_output=True,
-                         timeout=10, check=True)
+    out = subprocess.run(
+        ["xwininfo", "-root", "-tree"],
+        env=display.env(),
+        capture_output=True,
+        timeout=10,
+        check=True,
+    )
     return out.stdout.decode("latin-1")
 
 
@@ -108,17 +121,39 @@ def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]
         folder = tmp_path / name.lower()
         folder.mkdir(mode=0o700)
         xdg[f"XDG_{name}_HOME" if name != "RUNTIME" else "XDG_RUNTIME_DIR"] = str(folder)
-    with xvfb() as d, dbus_session() as bus, \
-            dunst(d, bus, dunst_config(tmp_path)):
-        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND=backend,
-                    NO_AT_BRIDGE="1", **xdg)
+    with xvfb() as d, dbus_session() as bus, dunst(d, bus, dunst_config(tmp_path)):
+        env = d.env(
+            DBUS_SESSION_BUS_ADDRESS=bus.address,
+            SITBREAK_TRAY_BACKEND=backend,
+            NO_AT_BRIDGE="1",
+            **xdg,
+        )
         env.pop("PYSTRAY_BACKEND", None)
-        with background([trayer, "--edge", "top", "--align", "right", "--widthtype", "pixel",
-                         "--width", "100", "--height", "24", "--SetDockType", "true"], env):
+        with background(
+            [
+                trayer,
+                "--edge",
+                "top",
+                "--align",
+                "right",
+                "--widthtype",
+                "pixel",
+                "--width",
+                "100",
+                "--height",
+                "24",
+                "--SetDockType",
+                "true",
+            ],
+            env,
+        ):
             wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
             # --no-window: the break window would take the keyboard from the menu test.
-            with background([sys.executable, MAIN, "run", "--no-window", "--config",
-                             str(settings)], env, cwd=ROOT) as proc:
+            with background(
+                [sys.executable, MAIN, "run", "--no-window", "--config", str(settings)],
+                env,
+                cwd=ROOT,
+            ) as proc:
                 s = Session(d, env, proc, tmp_path)
                 s.backend = backend  # type: ignore[attr-defined]
                 yield s
@@ -174,38 +209,67 @@ def test_icon_docks_changes_and_answers(session: Session) -> None:
         empty = s.shot(menu_area)
         s.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2))
         s.display.run("xdotool", "click", "3")
-        wait_for(lambda: s.shot(menu_area) != empty, timeout=10, interval=0.2,
-                 what="the menu to open")
+        wait_for(
+            lambda: s.shot(menu_area) != empty, timeout=10, interval=0.2, what="the menu to open"
+        )
         s.display.run("xdotool", "key", "Down")
         s.display.run("xdotool", "key", "Return")
-    wait_for(lambda: s.state() == "on_break", timeout=15, interval=0.2,
-             what="status --json to say on_break")
-    wait_for(lambda: s.shot(icon_area) != before, timeout=15, interval=0.2,
-             what="the tray picture to change")
+    wait_for(
+        lambda: s.state() == "on_break",
+        timeout=15,
+        interval=0.2,
+        what="status --json to say on_break",
+    )
+    wait_for(
+        lambda: s.shot(icon_area) != before,
+        timeout=15,
+        interval=0.2,
+        what="the tray picture to change",
+    )
     assert docked_icon(s.display) is not None
 
 
-def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
-    """The plain X11 tray tells the user where the actions are instead."""
-    trayer = require("trayer")
+@contextlib.contextmanager
+def private_desktop(tmp_path: Path, backend: str) -> Iterator[tuple[Display, dict, Path]]:
+    """Xvfb, a private bus with dunst, private XDG folders and a settings file; no tray yet."""
     settings = tmp_path / "s.toml"
     settings.write_text(SETTINGS)
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     with xvfb() as d, dbus_session() as bus, dunst(d, bus, dunst_config(tmp_path)):
-        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND="xorg",
-                    XDG_RUNTIME_DIR=str(runtime), XDG_STATE_HOME=str(tmp_path),
-                    XDG_DATA_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path))
-        with background([trayer, "--edge", "top", "--width", "10"], env), \
-                _when(lambda: wait_for(lambda: tray_manager_ready(d), what="trayer")), \
-                background([sys.executable, MAIN, "run", "--no-window", "--config",
-                            str(settings)], env, cwd=ROOT) as proc:
-            wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock")
-            out = subprocess.run([sys.executable, MAIN, "quit"], env=env, timeout=30,
-                                 capture_output=True, text=True)
-            assert out.returncode == 0, out.stderr
-            assert proc.wait(15) == 0
-            err = proc.stderr.read().decode()  # type: ignore[union-attr]
+        yield (
+            d,
+            d.env(
+                DBUS_SESSION_BUS_ADDRESS=bus.address,
+                SITBREAK_TRAY_BACKEND=backend,
+                NO_AT_BRIDGE="1",
+                XDG_RUNTIME_DIR=str(runtime),
+                XDG_STATE_HOME=str(tmp_path),
+                XDG_DATA_HOME=str(tmp_path),
+                XDG_CACHE_HOME=str(tmp_path),
+            ),
+            settings,
+        )
+
+
+def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
+    """The plain X11 tray tells the user where the actions are instead."""
+    trayer = require("trayer")
+    with (
+        private_desktop(tmp_path, "xorg") as (d, env, settings),
+        background([trayer, "--edge", "top", "--width", "10"], env),
+        _when(lambda: wait_for(lambda: tray_manager_ready(d), what="trayer")),
+        background(
+            [sys.executable, MAIN, "run", "--no-window", "--config", str(settings)], env, cwd=ROOT
+        ) as proc,
+    ):
+        wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock")
+        out = subprocess.run(
+            [sys.executable, MAIN, "quit"], env=env, timeout=30, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        assert proc.wait(15) == 0
+        err = proc.stderr.read().decode()  # type: ignore[union-attr]
     assert "has no menu" in err
     assert "notifications carry every action" in err
 
@@ -214,48 +278,40 @@ def test_xorg_icon_survives_changes_right_after_start(tmp_path: Path) -> None:
     """pystray's xorg backend could hang for good when a change raced a redraw (seen most
     often just after docking): start, change the state at once, quit; several times."""
     trayer = require("trayer")
-    settings = tmp_path / "s.toml"
-    settings.write_text(SETTINGS)
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    with xvfb() as d, dbus_session() as bus, dunst(d, bus, dunst_config(tmp_path)):
-        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND="xorg",
-                    XDG_RUNTIME_DIR=str(runtime), XDG_STATE_HOME=str(tmp_path),
-                    XDG_DATA_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path))
-        with background([trayer, "--edge", "top", "--width", "10"], env):
-            wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
-            for _ in range(5):
-                with background([sys.executable, MAIN, "run", "--no-window", "--config",
-                                 str(settings)], env, cwd=ROOT) as proc:
-                    s = Session(d, env, proc, tmp_path)
-                    wait_for(lambda s=s: s.state() is not None, timeout=30,
-                             what="the control channel")
-                    assert s.cli("break-now").returncode == 0
-                    assert s.cli("quit").returncode == 0
-                    try:
-                        assert proc.wait(15) == 0
-                    except subprocess.TimeoutExpired:
-                        pytest.fail("the xorg tray hung after a state change")
+    with (
+        private_desktop(tmp_path, "xorg") as (d, env, settings),
+        background([trayer, "--edge", "top", "--width", "10"], env),
+    ):
+        wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
+        for _ in range(5):
+            with background(
+                [sys.executable, MAIN, "run", "--no-window", "--config", str(settings)],
+                env,
+                cwd=ROOT,
+            ) as proc:
+                s = Session(d, env, proc, tmp_path)
+                wait_for(lambda s=s: s.state() is not None, timeout=30, what="the control channel")
+                assert s.cli("break-now").returncode == 0
+                assert s.cli("quit").returncode == 0
+                try:
+                    assert proc.wait(15) == 0
+                except subprocess.TimeoutExpired:
+                    pytest.fail("the xorg tray hung after a state change")
 
 
 @pytest.mark.parametrize("backend", ["xorg", "gtk"])
 def test_icon_docks_when_the_tray_host_comes_later(tmp_path: Path, backend: str) -> None:
     """At login sitbreak may start before the panel; the icon must dock once it appears."""
     trayer = require("trayer")
-    settings = tmp_path / "s.toml"
-    settings.write_text(SETTINGS)
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    with xvfb() as d, dbus_session() as bus, dunst(d, bus, dunst_config(tmp_path)):
-        env = d.env(DBUS_SESSION_BUS_ADDRESS=bus.address, SITBREAK_TRAY_BACKEND=backend,
-                    NO_AT_BRIDGE="1", XDG_RUNTIME_DIR=str(runtime),
-                    XDG_STATE_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path),
-                    XDG_CACHE_HOME=str(tmp_path))
-        with background([sys.executable, MAIN, "run", "--no-window", "--config",
-                         str(settings)], env, cwd=ROOT) as proc:
-            s = Session(d, env, proc, tmp_path)
-            wait_for(lambda: s.state() is not None, timeout=30, what="the control channel")
-            with background([trayer, "--edge", "top", "--width", "10"], env):
-                wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock late")
-                assert s.cli("quit").returncode == 0
-                assert proc.wait(15) == 0
+    with (
+        private_desktop(tmp_path, backend) as (d, env, settings),
+        background(
+            [sys.executable, MAIN, "run", "--no-window", "--config", str(settings)], env, cwd=ROOT
+        ) as proc,
+    ):
+        s = Session(d, env, proc, tmp_path)
+        wait_for(lambda: s.state() is not None, timeout=30, what="the control channel")
+        with background([trayer, "--edge", "top", "--width", "10"], env):
+            wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock late")
+            assert s.cli("quit").returncode == 0
+            assert proc.wait(15) == 0
