@@ -23,22 +23,16 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from tray_app.core.effects import CloseBreak, Effect, Notify, OpenBreak, Record, UpdateTray, WakeAt
 from tray_app.core.events import (
-    BreakViewFailed,
-    Done,
     Event,
     Hold,
-    Pause,
-    Resume,
     Resumed,
     SettingsChanged,
     Shutdown,
-    Skip,
-    Snooze,
     Suspending,
-    TakeBreakNow,
     Tick,
 )
 from tray_app.core.machine import Refused, State, initial_state, step
+from tray_app.core.menu import action_event
 from tray_app.core.model import Settings
 from tray_app.core.ports import Action, HistoryStore, IdleSource, Notifier
 from tray_app.core.problems import ProblemsError
@@ -345,24 +339,3 @@ class Runtime:
     def status(self) -> dict[str, Any]:
         extra = {"idle_sees_input": self.adapters.idle.sees_input, **self.adapters.details}
         return status_dict(self.state, self.adapters.idle.name, extra)
-
-
-def action_event(action: str) -> Event | None:
-    """Map a notification / menu action id to an event ("start", "snooze-300", "skip", ...)."""
-    if action in ("start", "default"):
-        return TakeBreakNow()
-    if action == "skip":
-        return Skip()
-    if action == "done":
-        return Done()
-    if action == "resume":
-        return Resume()
-    if action.startswith("snooze"):
-        _, _, secs = action.partition("-")
-        return Snooze(float(secs)) if secs.isdigit() else Snooze()
-    if action.startswith("pause"):
-        _, _, secs = action.partition("-")
-        return Pause(seconds=float(secs)) if secs.isdigit() else Pause()
-    if action == "break-failed":
-        return BreakViewFailed()
-    return None

@@ -14,9 +14,10 @@ from tests.desktop import wait_for
 from tray_app.core.effects import OpenBreak
 from tray_app.core.events import Snooze
 from tray_app.core.machine import Refused, State
+from tray_app.core.menu import action_event
 from tray_app.core.model import BreakSettings, Phase, PostureSettings, Settings, SittingSettings
 from tray_app.core.ports import Action, Row
-from tray_app.runtime import Adapters, Runtime, action_event
+from tray_app.runtime import Adapters, Runtime
 
 
 @dataclass
@@ -173,7 +174,8 @@ def test_settings_file_edits_apply_and_broken_ones_are_kept_out(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("action", "name"),
     [("start", "TakeBreakNow"), ("default", "TakeBreakNow"), ("snooze-300", "Snooze"),
-     ("skip", "Skip"), ("pause-1800", "Pause"), ("resume", "Resume")],
+     ("skip", "Skip"), ("pause-1800", "Pause"), ("resume", "Resume"), ("done", "Done"),
+     ("break-now", "TakeBreakNow"), ("snooze", "Snooze")],
 )
 def test_action_ids_map_to_events(action: str, name: str) -> None:
     assert type(action_event(action)).__name__ == name

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tray_app.core import schedule
+from tray_app.core.events import Done, Event, Pause, Resume, Skip, Snooze, TakeBreakNow
 from tray_app.core.machine import State, human_duration
 from tray_app.core.model import Phase
 from tray_app.core.status import clock_text, status_line
@@ -143,3 +144,26 @@ def find_action(items: list[MenuItem] | tuple[MenuItem, ...], action: str) -> Me
         if found is not None:
             return found
     return None
+
+
+def action_event(action: str) -> Event | None:
+    """The core event for an action id from the menu or a notification button, else None.
+
+    Ids: start / default / break-now, skip, done, resume, snooze[-SECONDS], pause[-SECONDS].
+    ("pause-tomorrow" needs the clock, so the tray resolves it itself.)
+    """
+    if action in ("start", "default", "break-now"):
+        return TakeBreakNow()
+    if action == "skip":
+        return Skip()
+    if action == "done":
+        return Done()
+    if action == "resume":
+        return Resume()
+    kind, _, secs = action.partition("-")
+    if kind == "snooze" and (secs.isdigit() or not secs):
+        return Snooze(float(secs)) if secs else Snooze()
+    if kind == "pause" and (secs.isdigit() or not secs):
+        return Pause(seconds=float(secs)) if secs else Pause()
+    return None
+

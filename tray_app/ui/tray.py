@@ -23,12 +23,13 @@ from typing import Any
 from PIL import Image
 
 from tray_app import __version__
-from tray_app.core.events import Event, Pause, Resume, Skip, Snooze, TakeBreakNow
+from tray_app.core.events import Event, Pause
 from tray_app.core.machine import State, human_duration
 from tray_app.core.menu import (
     POSTURE_DEFAULT_S,
     SEPARATOR,
     MenuItem,
+    action_event,
     build_menu,
     next_day_start,
 )
@@ -82,20 +83,10 @@ def draw_icon(state: State, backend: str | None) -> Image.Image:
 
 def event_for(action: str, state: State, now: float, utc_offset_s: int) -> Event | None:
     """The core event a menu action id sends, or None for actions that are not events."""
-    if action == "break-now":
-        return TakeBreakNow()
-    if action == "skip":
-        return Skip()
-    if action == "resume":
-        return Resume()
-    if action.startswith("snooze-"):
-        return Snooze(float(action.removeprefix("snooze-")))
     if action == "pause-tomorrow":
         day_starts = state.settings.schedule.day_starts
         return Pause(until_wall=next_day_start(now, utc_offset_s, day_starts))
-    if action.startswith("pause-"):
-        return Pause(seconds=float(action.removeprefix("pause-")))
-    return None
+    return action_event(action)
 
 
 def open_path(path: Path, platform: str = sys.platform) -> None:
