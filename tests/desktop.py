@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -138,11 +140,15 @@ class Bus:
 
 
 @contextlib.contextmanager
-def dbus_session() -> Iterator[Bus]:
-    """A private session-style D-Bus daemon, so tests never touch a real desktop's bus."""
+def dbus_session(config: Path | None = None) -> Iterator[Bus]:
+    """A private session-style D-Bus daemon, so tests never touch a real desktop's bus.
+
+    `config` replaces the session configuration (e.g. a bus with no activatable services).
+    """
     binary = require("dbus-daemon")
+    which = f"--config-file={config}" if config else "--session"
     out = subprocess.run(
-        [binary, "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        [binary, which, "--fork", "--print-address=1", "--print-pid=1"],
         capture_output=True,
         text=True,
         check=True,
@@ -154,6 +160,20 @@ def dbus_session() -> Iterator[Bus]:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(pid), signal.SIGTERM)
+
+
+def lines_of(proc: subprocess.Popen[str]) -> queue.Queue[str | None]:
+    """Lines of a child's stdout as they come; None when it closes."""
+    q: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            q.put(line.strip())
+        q.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return q
 
 
 @contextlib.contextmanager

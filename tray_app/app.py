@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ def build_runtime(
     notifier = notify.MultiNotifier([ConsoleNotifier(), desktop]) if console else desktop
     history = History.open(paths.history_file(), on_notice=say)
     try:
-        history.prune(settings.history.keep_days, _now())
+        history.prune(settings.history.keep_days, time.time())
     except Exception:
         log.exception("pruning history failed")
     planner = BreakPlanner(history, say)
@@ -186,16 +187,10 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _now() -> float:
-    import time
-
-    return time.time()
-
-
 def _daily_prune(runtime: Runtime, history: Any) -> None:
     while not runtime.wait(86400):
         try:
-            history.prune(runtime.state.settings.history.keep_days, _now())
+            history.prune(runtime.state.settings.history.keep_days, time.time())
         except Exception:
             log.exception("daily pruning failed")
 

@@ -11,7 +11,7 @@ from Xlib import display as xdisplay
 from tests.desktop import Display, background, dbus_session, dunst, dunst_config, require, wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.platform.test_fullscreen_desktop import ADD, REMOVE, _active_window, _set_fullscreen
-from tests.platform.test_session_desktop import LOGIN1, MANAGER, OUR_SESSION, SESSION, _logind
+from tests.platform.test_session_desktop import MANAGER, OUR_SESSION, SESSION, _logind
 
 
 def break_windows(display: Display) -> list[str]:
@@ -98,4 +98,3 @@ def test_lock_is_away_and_sleep_holds_prompts(tmp_path: Path) -> None:
     kinds = [r[0] for r in con.execute("SELECT kind FROM events ORDER BY id")]
     con.close()
     assert "natural_break" in kinds
-    assert LOGIN1  # the stand-in owned the real name

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
+from tests.desktop import lines_of
 from tray_app.history import History
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,19 +22,6 @@ def writer(path: Path, tag: str, count: int, go: Path | None = None) -> subproce
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
 
-
-def lines_of(proc: subprocess.Popen[str]) -> queue.Queue[str | None]:
-    """Lines of the child's stdout as they come; None when it closes."""
-    q: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            q.put(line.strip())
-        q.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return q
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import queue
 import subprocess
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from tests.desktop import Display, require, wait_for
+from tests.desktop import Display, lines_of, require, wait_for
 from tray_app.core.model import Kind, Settings
 from tray_app.core.ports import Row
 from tray_app.history import History
@@ -19,18 +17,6 @@ from tray_app.stats_format import open_stats_window, stats_window_request
 
 pytestmark = pytest.mark.desktop
 
-
-def lines_of(proc: subprocess.Popen[str]) -> queue.Queue[str | None]:
-    q: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            q.put(line.strip())
-        q.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return q
 
 
 def make_history(tmp_path: Path) -> Path:

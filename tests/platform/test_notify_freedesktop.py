@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -13,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop import Bus, Display, dunst, dunst_config, require, wait_for
+from tests.desktop import Bus, Display, dbus_session, dunst, dunst_config, require, wait_for
 from tray_app.core.ports import Action
 from tray_app.platform.notify import NullNotifier, detect
 from tray_app.platform.notify_freedesktop import FreedesktopNotifier
@@ -215,19 +212,10 @@ BARE_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configur
 @pytest.fixture
 def bare_bus(tmp_path: Path) -> Iterator[Bus]:
     """A session bus without service files, so nothing can be activated on it."""
-    exe = require("dbus-daemon")
     config = tmp_path / "bare-bus.conf"
     config.write_text(BARE_BUS.format(dir=tmp_path))
-    out = subprocess.run(
-        [exe, f"--config-file={config}", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True, text=True, check=True, timeout=10,
-    )
-    address, pid = out.stdout.split()[:2]
-    try:
-        yield Bus(address, int(pid))
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(pid), signal.SIGTERM)
+    with dbus_session(config) as bus:
+        yield bus
 
 
 def test_no_service_falls_back_and_never_raises(bare_bus: Bus) -> None:
