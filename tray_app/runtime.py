@@ -31,7 +31,7 @@ from tray_app.core.events import (
     Suspending,
     Tick,
 )
-from tray_app.core.machine import Refused, State, initial_state, step
+from tray_app.core.machine import Refused, State, initial_state, next_wake, step
 from tray_app.core.menu import action_event
 from tray_app.core.model import Settings
 from tray_app.core.ports import Action, HistoryStore, IdleSource, Notifier
@@ -321,6 +321,8 @@ class Runtime:
         fut.result(5.0)
 
     def _check_holds(self) -> None:
+        if not self._hold_matters():
+            return  # nothing can pop up before the next heartbeat: spare the X and D-Bus calls
         reason: str | None = None
         if self.state.settings.smart_pause.enabled:
             for name, probe in self.adapters.holds.items():
@@ -333,6 +335,13 @@ class Runtime:
         if reason != self._hold:
             self._hold = reason
             self._apply(Hold(reason))
+
+    def _hold_matters(self) -> bool:
+        """A hold only changes what happens when a break is waiting or something is due soon."""
+        st = self.state
+        if not st.started or st.waiting_since_mono is not None or self._hold is not None:
+            return True
+        return next_wake(st) - self.clock.mono() <= 2 * self.heartbeat_s
 
     # --- reading -------------------------------------------------------------------------------
 

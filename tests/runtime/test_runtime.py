@@ -180,3 +180,20 @@ def test_settings_file_edits_apply_and_broken_ones_are_kept_out(tmp_path: Path) 
 def test_action_ids_map_to_events(action: str, name: str) -> None:
     assert type(action_event(action)).__name__ == name
     assert action_event("nonsense") is None
+
+
+def test_hold_probes_are_not_asked_while_no_break_is_near() -> None:
+    asked: list[float] = []
+
+    def probe() -> bool:
+        asked.append(time.monotonic())
+        return False
+
+    rt, _ad = make(fast(3600.0), heartbeat=0.05, holds={"fullscreen window": probe})
+    rt.start()
+    try:
+        wait_for(lambda: rt.state.started, timeout=5, what="the first tick")
+        time.sleep(0.5)  # about ten heartbeats, an hour before anything is due
+        assert len(asked) <= 1
+    finally:
+        rt.stop()
