@@ -72,7 +72,8 @@ def test_json_shape() -> None:
     first = data["days"][0]
     assert set(first) == {
         "date", "sitting_seconds", "stretches", "longest_stretch_seconds", "breaks_offered",
-        "breaks_taken", "snoozed", "skipped", "completed", "natural_breaks", "posture_nudges",
+        "breaks_started", "breaks_taken", "ended_early", "snoozed", "skipped", "completed",
+        "natural_breaks", "posture_nudges",
         "exercise_minutes_by_category",
     }
     assert first["sitting_seconds"] == 3600 and first["exercise_minutes_by_category"] == {

@@ -93,7 +93,13 @@ class Settings:
 
 
 class Kind(StrEnum):
-    """Kinds of history rows; the values are stored in the history file and exported."""
+    """Kinds of history rows; the values are stored in the history file and exported.
+
+    A break's life in rows: `break_offered` (it fell due), `started` (the user began it),
+    one `exercise` row per exercise with the seconds actually spent on it, then exactly one
+    ending: `completed` (Done after at least 80% of the planned time), `ended_early` (Done
+    sooner), `snoozed`, `skipped`, or nothing (a pause or sleep ended it).
+    """
 
     STRETCH_STARTED = "stretch_started"
     STRETCH_ENDED = "stretch_ended"
@@ -102,10 +108,14 @@ class Kind(StrEnum):
     BREAK_OFFERED = "break_offered"
     SNOOZED = "snoozed"
     SKIPPED = "skipped"
-    STARTED = "started"
+    BREAK_STARTED = "started"
+    STARTED = "started"  # older name of BREAK_STARTED
+    EXERCISE = "exercise"
     COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
     POSTURE_NUDGE = "posture_nudge"
     PAUSED = "paused"
     RESUMED = "resumed"
     SLEPT = "slept"
+    WINDOW_CLOSED = "window_closed"
     WINDOW_FAILED = "window_failed"

@@ -2,6 +2,18 @@
 
 A "day" starts at `day_starts` minutes after local midnight (04:00 by default), so a late
 evening that runs past midnight still counts as the evening's day.
+
+What each number means (a fold over the rows, one row kind each; the README repeats this):
+  breaks_offered   a movement break fell due and was offered (`break_offered`)
+  breaks_started   the user began a break's exercises (`started`)
+  breaks_taken     breaks ended with Done: completed + ended_early
+  completed        Done after at least 80% of the break's planned time (`completed`)
+  ended_early      Done sooner than that (`ended_early`)
+  snoozed          snoozes, each one (`snoozed`); a started break that is snoozed is not taken
+  skipped          breaks let go, by the user or held back too long (`skipped`)
+  natural_breaks   the user left the desk long enough on their own (`natural_break`)
+  exercise minutes by category: the seconds actually spent on each exercise (`exercise`),
+                   whatever way the break ended
 """
 
 from __future__ import annotations
@@ -22,10 +34,12 @@ COUNT_FIELDS = (
     "stretches",
     "longest_stretch_seconds",
     "breaks_offered",
+    "breaks_started",
     "breaks_taken",
+    "completed",
+    "ended_early",
     "snoozed",
     "skipped",
-    "completed",
     "natural_breaks",
     "posture_nudges",
 )
@@ -54,10 +68,12 @@ class Totals:
     stretches: int = 0
     longest_stretch_seconds: float = 0.0
     breaks_offered: int = 0
+    breaks_started: int = 0
     breaks_taken: int = 0
+    completed: int = 0
+    ended_early: int = 0
     snoozed: int = 0
     skipped: int = 0
-    completed: int = 0
     natural_breaks: int = 0
     posture_nudges: int = 0
     exercise_minutes_by_category: dict[str, float] = field(default_factory=dict)
@@ -82,8 +98,8 @@ class Totals:
             )
 
     def as_dict(self) -> dict[str, object]:
-        """Plain data for JSON: the counters plus minutes by category."""
-        out: dict[str, object] = {name: getattr(self, name) for name in COUNT_FIELDS}
+        """Plain data for JSON: the counters (seconds whole) plus minutes by category."""
+        out: dict[str, object] = {name: _whole(getattr(self, name)) for name in COUNT_FIELDS}
         out["exercise_minutes_by_category"] = dict(self.exercise_minutes_by_category)
         return out
 
@@ -114,8 +130,19 @@ class WeekSummary:
     change: dict[str, Change]
 
 
+def _whole(value: float | int) -> int:
+    return round(value)
+
+
 def _offset_at(utc_offset: UtcOffset, wall: float) -> int:
     return utc_offset if isinstance(utc_offset, int) else int(utc_offset(wall))
+
+
+def _add_minutes(day: DayStats, category: str | None, seconds: float) -> None:
+    cat = category or UNCATEGORISED
+    day.exercise_minutes_by_category[cat] = (
+        day.exercise_minutes_by_category.get(cat, 0.0) + seconds / 60
+    )
 
 
 def _count(day: DayStats, row: Row) -> None:
@@ -126,23 +153,38 @@ def _count(day: DayStats, row: Row) -> None:
         day.longest_stretch_seconds = max(day.longest_stretch_seconds, row.duration_s)
     elif kind == Kind.BREAK_OFFERED:
         day.breaks_offered += 1
-    elif kind == Kind.STARTED:
-        day.breaks_taken += 1
+    elif kind == Kind.BREAK_STARTED:
+        day.breaks_started += 1
     elif kind == Kind.SNOOZED:
         day.snoozed += 1
     elif kind == Kind.SKIPPED:
         day.skipped += 1
+    elif kind == Kind.EXERCISE:
+        _add_minutes(day, row.category, row.duration_s)
     elif kind == Kind.COMPLETED:
-        # A routine writes one row per exercise; the break counts once, at its first part.
-        if not (row.detail or "").startswith("routine ") or row.detail.startswith("routine 1/"):
+        detail = row.detail or ""
+        # Rows written before `exercise` rows existed carried the exercise themselves, one
+        # per exercise of a routine ("routine 2/3"): the break counts once, at its first part.
+        if row.exercise_id is not None or row.category is not None:
+            _add_minutes(day, row.category, row.duration_s)
+        if not detail.startswith("routine ") or detail.startswith("routine 1/"):
             day.completed += 1
-        cat = row.category or UNCATEGORISED
-        minutes = day.exercise_minutes_by_category.get(cat, 0.0)
-        day.exercise_minutes_by_category[cat] = minutes + row.duration_s / 60
+            day.breaks_taken += 1
+    elif kind == Kind.ENDED_EARLY:
+        day.ended_early += 1
+        day.breaks_taken += 1
     elif kind == Kind.NATURAL_BREAK:
         day.natural_breaks += 1
     elif kind == Kind.POSTURE_NUDGE:
         day.posture_nudges += 1
+
+
+def fold(rows: Iterable[Row], day: date = date(1970, 1, 1)) -> DayStats:
+    """The statistics of `rows` taken as one day (the definitions are in this module's doc)."""
+    out = DayStats(day=day)
+    for row in rows:
+        _count(out, row)
+    return out
 
 
 def daily_stats(
