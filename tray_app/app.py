@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import signal
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tray_app import paths
-from tray_app.core.events import Done, Pause, Resume, Skip, Snooze, TakeBreakNow
+from tray_app.core.events import MAX_PAUSE_S, Done, Pause, Resume, Skip, Snooze, TakeBreakNow
 from tray_app.core.machine import Refused
 from tray_app.core.problems import ProblemsError
 from tray_app.logging_setup import setup_logging
@@ -217,7 +218,7 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
         "resume": lambda: Resume(),
         "snooze": lambda: Snooze(_num(req.get("seconds"))),
         "pause": lambda: Pause(seconds=_num(req.get("seconds")),
-                               until_wall=_num(req.get("until_wall"))),
+                               until_wall=_until(req.get("until_wall"))),
     }
     try:
         if cmd == "status":
@@ -245,4 +246,15 @@ def _num(value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
     return float(value)
+
+
+def _until(value: Any) -> float | None:
+    """A pause's end as wall time: refused when it is further ahead than the longest pause."""
+    wall = _num(value)
+    if wall is not None and wall > time.time() + MAX_PAUSE_S:
+        raise ValueError(f"until_wall {wall:.0f} is more than {MAX_PAUSE_S / 86400:.0f} days "
+                         "away")
+    return wall
