@@ -47,7 +47,11 @@ def run_app(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
 
-    runtime_dir = paths.runtime_dir()
+    try:
+        runtime_dir = paths.runtime_dir(on_notice=say)
+    except PermissionError as exc:
+        say(str(exc))
+        return 1
     lock = InstanceLock(runtime_dir)
     try:
         lock.acquire()
