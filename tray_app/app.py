@@ -32,17 +32,15 @@ def say(text: str) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     from tray_app.instance import AlreadyRunning, ControlServer, InstanceLock
-    from tray_app.settings import ensure_user_file, load_settings
+    from tray_app.settings import ensure_user_file
+    from tray_app.settings.full import load_checked
 
     log_file = setup_logging(paths.log_dir(), args.verbose)
     settings_path: Path = args.config or paths.settings_file()
-    if not args.config and ensure_user_file(settings_path):
-        say(f"wrote the default settings to {settings_path}")
     try:
-        settings = load_settings(settings_path)
-        from tray_app.exercises.loader import load_catalogue
-
-        load_catalogue(settings.exercises)  # a broken exercises.extra file stops us here too
+        if not args.config and ensure_user_file(settings_path):
+            say(f"wrote the default settings to {settings_path}")
+        settings = load_checked(settings_path)  # the exercises file it names, too
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -290,10 +290,10 @@ class Runtime:
         if sig == self._settings_sig or sig is None or self.settings_path is None:
             return
         self._settings_sig = sig
-        from tray_app.settings import load_settings
+        from tray_app.settings.full import load_checked
 
         try:
-            new = load_settings(self.settings_path)
+            new = load_checked(self.settings_path)  # the exercises file too, as at start
         except ProblemsError as exc:
             if sig != self._bad_settings_sig:
                 self._bad_settings_sig = sig
@@ -301,7 +301,7 @@ class Runtime:
                 log.warning("%s", text)
                 self.adapters.on_notice(text)
                 self.adapters.notifier.notify(
-                    "info", "sitbreak: settings.toml has a problem", str(exc)
+                    "info", f"sitbreak: {self.settings_path.name} has a problem", str(exc)
                 )
             return
         if new != self.state.settings:
@@ -313,9 +313,9 @@ class Runtime:
         """Force a settings check (the `reload` command); raises ProblemsError if broken."""
         if self.settings_path is None:
             return
-        from tray_app.settings import load_settings
+        from tray_app.settings.full import load_checked
 
-        load_settings(self.settings_path)
+        load_checked(self.settings_path)
         fut: Future[State] = Future()
         self._queue.put(("reload", None, fut))
         fut.result(5.0)

@@ -56,7 +56,7 @@ BAD = [
     ('[breaks]\nstrict = "yes"', "breaks.strict", "true or false"),
     ('[breaks]\nheads_up = "2h"', "breaks.heads_up", "shorter than"),
     ('[snooze]\noptions = "5m, 10m"', "snooze.options", "1h30m"),
-    ("[snooze]\nmax_per_break = -1", "snooze.max_per_break", "at least 0"),
+    ("[snooze]\nmax_per_break = -1", "snooze.max_per_break", "from 0 to 100"),
     ("[snooze]\nmax_per_break = 2.5", "snooze.max_per_break", "whole number"),
     ('[snooze]\noptions = []\nmax_per_break = 2', "snooze.options", "max_per_break = 0"),
     ('[schedule]\ndays = ["monday", "funday"]', "schedule.days", '"mon"'),
@@ -64,7 +64,7 @@ BAD = [
     ('[schedule]\nday_starts = "25:00"', "schedule.day_starts", "between"),
     ('[schedule]\ndays = []', "schedule.days", "must not be empty"),
     ('[exercises]\nplaces = ["desk"]', "exercises.places", '"chair"'),
-    ("[history]\nkeep_days = 0", "history.keep_days", "at least 1"),
+    ("[history]\nkeep_days = 0", "history.keep_days", "from 1 to"),
     ('[smart_pause]\nmax_delay = "soon"', "smart_pause.max_delay", "duration"),
     ("sitting = 5", "sitting", "[sitting]"),
 ]

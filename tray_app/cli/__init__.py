@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=commands.status)
 
     sn = sub.add_parser("snooze", parents=[common], help="put the due break off")
-    sn.add_argument("duration", nargs="?", help='e.g. "5m" (default: the first snooze option)')
+    sn.add_argument("duration", nargs="*",
+                    help='e.g. "5m" or 5 min (default: the first snooze option)')
     sn.set_defaults(func=commands.snooze)
 
     for name, helptext in (
@@ -64,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=commands.simple, cmd=name)
 
     pa = sub.add_parser("pause", parents=[common], help="stop counting for a while")
-    pa.add_argument("duration", nargs="?", help='e.g. "30m", "2h" (default: until resumed)')
+    pa.add_argument("duration", nargs="*",
+                    help='e.g. "30m", 2 h (default: until resumed)')
     pa.add_argument("--until", metavar="HH:MM", help="pause until this time of day")
     pa.set_defaults(func=commands.pause)
 

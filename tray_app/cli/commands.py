@@ -28,7 +28,7 @@ def load_user_settings(args: argparse.Namespace):
     from tray_app.settings import DEFAULT_FILE, load_settings
 
     path = settings_path(args)
-    if not args.config and not path.exists():
+    if not args.config and not path.exists() and not path.is_symlink():
         path = DEFAULT_FILE
     return load_settings(path)
 
@@ -87,23 +87,27 @@ def simple(args: argparse.Namespace) -> int:
     return _report(*_send({"cmd": args.cmd}))
 
 
-def _duration(text: str | None) -> float | None:
-    from tray_app.settings import BadValue, parse_duration
+# What the CLI accepts for `pause` and `snooze`; the messages state it.
+PAUSE_RANGE = (1.0, 7 * 24 * 3600.0)
+SNOOZE_RANGE = (1.0, 24 * 3600.0)
 
-    if text is None:
+
+def _duration(words: list[str] | str | None, limits: tuple[float, float]) -> float | None:
+    """Seconds from the words after the command ("1 min" may arrive as two words)."""
+    from tray_app.core.duration import BadValue, parse_duration_within
+
+    if not words:
         return None
+    text = words if isinstance(words, str) else " ".join(words)
     try:
-        seconds = parse_duration(text)
+        return parse_duration_within(text, *limits)
     except BadValue as exc:
-        raise SystemExit(f"sitbreak: bad duration {text!r}: {exc}") from None
-    if seconds <= 0:
-        raise SystemExit(f"sitbreak: bad duration {text!r}: it must be more than zero")
-    return seconds
+        raise SystemExit(f"sitbreak: bad duration {text[:60]!r}: {exc}") from None
 
 
 def snooze(args: argparse.Namespace) -> int:
     try:
-        seconds = _duration(args.duration)
+        seconds = _duration(args.duration, SNOOZE_RANGE)
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
@@ -134,7 +138,7 @@ def pause(args: argparse.Namespace) -> int:
         if args.until:
             request["until_wall"] = until_wall(args.until)
         else:
-            request["seconds"] = _duration(args.duration)
+            request["seconds"] = _duration(args.duration, PAUSE_RANGE)
     except BadValue as exc:
         print(f"sitbreak: bad time {args.until!r}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -148,12 +152,11 @@ def pause(args: argparse.Namespace) -> int:
 
 
 def check_settings(args: argparse.Namespace) -> int:
-    from tray_app.exercises.loader import load_catalogue
-    from tray_app.settings import load_settings
+    from tray_app.settings.full import load_checked
 
     path = args.path or settings_path(args)
     try:
-        load_catalogue(load_settings(path).exercises)  # the user's exercises file too
+        load_checked(path)  # the user's exercises file and exclusions too
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE

@@ -18,12 +18,15 @@ from typing import Any
 from tray_app.core.exercise import CATEGORIES, PLACES, Exercise, Step
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import Problem, ProblemsError
+from tray_app.userfile import Unreadable, read_user_text
 
 BUILTIN_CATALOGUE = Path(__file__).with_name("catalogue.toml")
 
 REQUIRED = ("id", "name", "category", "where", "steps", "cue", "why")
 OPTIONAL = ("cautions", "tags")
 STEP_KEYS = ("text", "seconds")
+# The built-in catalogue is a few dozen KiB; a user's file this big is a mistake.
+MAX_CATALOGUE_BYTES = 1 << 20
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -65,14 +68,15 @@ def read_catalogue(
     """Read one file: the exercises that are fine, and the problems found."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_user_text(path, MAX_CATALOGUE_BYTES)  # never a FIFO or /dev/zero
     except FileNotFoundError:
         return [], [
             Problem(file, "", "the exercise file does not exist",
                     allowed="fix the path in [exercises] extra, or set it to \"\"")
         ]
-    except (OSError, UnicodeDecodeError) as err:
-        return [], [Problem(file, "", f"cannot read the exercise file: {err}")]
+    except Unreadable as err:
+        return [], [Problem(file, "", f"the exercise file {err}",
+                            allowed="fix the path in [exercises] extra, or set it to \"\"")]
     return parse_catalogue(text, file, taken=taken)
 
 
@@ -90,6 +94,9 @@ def parse_catalogue(
             Problem(file, "", f"this is not valid TOML: {message}",
                     line=int(found.group(1)) if found else None)
         ]
+    except RecursionError:
+        return [], [Problem(file, "", "this is nested too deeply to read (brackets inside "
+                            "brackets)", allowed="use the form of the built-in catalogue")]
     return _Checker(file, text, set(taken)).catalogue(data)
 
 

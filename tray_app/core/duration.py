@@ -1,0 +1,89 @@
+"""The one parser for durations people type, in settings files and on the command line.
+
+It reads what sitbreak itself writes and shows: "50m", "90s", "1h30m", "1 min", "2 h 30 min",
+"1 min 25 s", "10 minutes"; a bare number means minutes. Only plain decimal digits are read,
+so "nan", "inf" and "1e400" are refused here, and every caller checks a finite range.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+HELP = 'use a duration such as "50m", "90s" or "1h30m" (a bare number means minutes)'
+
+_UNITS: dict[str, int] = {
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)")
+_LONGEST = 64  # characters; no real duration is longer
+
+
+class BadValue(ValueError):
+    """A value that does not fit its key; the text says what is allowed."""
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from a duration string or a number of minutes; raises BadValue."""
+    if isinstance(value, bool):
+        raise BadValue(HELP)
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise BadValue("must be a finite number; " + HELP)
+        if value < 0:
+            raise BadValue("must not be negative; " + HELP)
+        return float(value) * 60
+    if not isinstance(value, str):
+        raise BadValue(HELP)
+    text = value.strip().lower()
+    if text.startswith("-"):
+        raise BadValue("must not be negative; " + HELP)
+    if not text or len(text) > _LONGEST:
+        raise BadValue(HELP)
+    if _NUMBER.fullmatch(text):
+        return float(text) * 60
+    total, pos, last_unit = 0.0, 0, math.inf
+    while pos < len(text):
+        m = _PART.match(text, pos)
+        if not m or m[2] not in _UNITS or _UNITS[m[2]] >= last_unit:
+            raise BadValue(HELP)  # unknown unit, or units repeated or out of order
+        last_unit = _UNITS[m[2]]
+        total += float(m[1]) * last_unit
+        pos = m.end()
+    return total
+
+
+def short(seconds: float) -> str:
+    """"1h30m", "90s" for 90 s: the form used in range messages, re-readable by the parser."""
+    whole = round(seconds)
+    if whole < 60 or whole % 60:
+        return f"{whole}s" if whole < 3600 else f"{whole // 60}m{whole % 60}s"
+    h, m = divmod(whole // 60, 60)
+    return (f"{h}h" if h else "") + (f"{m}m" if m else "")
+
+
+def range_text(low: float, high: float, zero_ok: bool = False) -> str:
+    """What a duration key allows, e.g. 'use 0 (off) or a duration from 1s to 24h'."""
+    span = f"a duration from {short(low)} to {short(high)}"
+    return f"use 0 (off) or {span}" if zero_ok else f"use {span}"
+
+
+def parse_duration_within(value: Any, low: float, high: float, zero_ok: bool = False) -> float:
+    """parse_duration, then the range check every caller needs; raises BadValue."""
+    allowed = range_text(low, high, zero_ok) + ', such as "50m", "90s" or "1h30m"'
+    try:
+        seconds = parse_duration(value)
+    except BadValue as exc:
+        reason = str(exc).removesuffix(HELP).rstrip("; ")
+        raise BadValue(f"{reason}; {allowed}" if reason else allowed) from None
+    if seconds == 0 and zero_ok:
+        return 0.0
+    if seconds == 0:
+        raise BadValue("must be more than zero; " + allowed)
+    if not low <= seconds <= high:
+        raise BadValue(allowed)
+    return seconds

@@ -1,0 +1,71 @@
+"""Changing keys in the user's file with tomlkit: comments, order, spacing and every key not
+changed stay exactly as they were; a file with a mistake in it is never rewritten."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from tray_app.core.problems import ProblemsError
+from tray_app.settings.files import atomic_write, read_settings_text
+from tray_app.settings.schema import SCHEMA
+from tray_app.settings.validate import check_text
+
+
+def apply_changes(text: str, changes: Mapping[str, Any]) -> str:
+    """`text` with each 'section.key' in `changes` set; a value of None removes the key."""
+    for key in changes:
+        section, _, name = key.partition(".")
+        if section not in SCHEMA or name not in SCHEMA[section]:
+            raise KeyError(f"unknown settings key {key!r}")
+    doc = tomlkit.parse(text)
+    for key, value in changes.items():
+        section, _, name = key.partition(".")
+        table = doc.get(section)
+        if value is None:
+            if table is not None and name in table:
+                del table[name]
+            continue
+        if table is None:
+            table = tomlkit.table()
+            doc[section] = table
+        if name in table and table[name] == value:
+            continue  # unchanged: keep the user's spelling and spacing
+        table[name] = value
+    return tomlkit.dumps(doc)
+
+
+def write_settings(path: Path, changes: Mapping[str, Any], expected_text: str | None = None
+                   ) -> str:
+    """Set several keys at once, atomically; returns the new text.
+
+    Refuses (ProblemsError) a file that has a mistake now or would have one after the change.
+    With `expected_text`, raises ChangedOnDisk if the file is no longer that text.
+    """
+    text = read_settings_text(path)
+    if expected_text is not None and text != expected_text:
+        raise ChangedOnDisk(str(path))
+    check(text, path)  # never overwrite the user's broken work
+    new_text = apply_changes(text, changes)
+    check(new_text, path)
+    if new_text != text:
+        atomic_write(path, new_text)
+    return new_text
+
+
+def write_setting(path: Path, key: str, value: Any) -> None:
+    """Change one key, keeping every comment and the order; refuses to touch a broken file."""
+    write_settings(path, {key: value})
+
+
+def check(text: str, path: Path) -> None:
+    problems = check_text(text, str(path)).problems
+    if problems:
+        raise ProblemsError(problems)
+
+
+class ChangedOnDisk(Exception):
+    """The file changed since it was read; the caller should offer to reload it."""

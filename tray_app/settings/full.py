@@ -1,0 +1,59 @@
+"""The settings together with what they point at: the user's exercises file and the
+exclusions. This is the one check behind check-settings, a start, a live reload and the
+settings window, so all of them find the same mistakes."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from tray_app.core.model import Settings
+from tray_app.core.problems import Problem, ProblemsError
+from tray_app.exercises.loader import BUILTIN_CATALOGUE, read_catalogue
+from tray_app.settings.files import read_settings_text
+from tray_app.settings.validate import Report, check_text, cut
+
+
+def check_all(text: str, file: str) -> Report:
+    """check_text, plus the exercises file and every exclusion matched against the catalogue."""
+    report = check_text(text, file)
+    if report.bad & {"exercises.extra", "exercises.exclude"} or \
+            any(p.key == "" for p in report.problems):
+        return report
+    report.problems += exercise_problems(report, file)
+    return report
+
+
+def exercise_problems(report: Report, file: str) -> list[Problem]:
+    ex = report.settings.exercises
+    exercises, problems = read_catalogue(BUILTIN_CATALOGUE)
+    out: list[Problem] = []
+    if ex.extra:
+        extra, extra_problems = read_catalogue(Path(ex.extra).expanduser(),
+                                               taken={e.id for e in exercises})
+        exercises += extra
+        for p in extra_problems:
+            if p.key == "" and p.line is None:  # the file itself: point at the key that names it
+                out.append(Problem(file, "exercises.extra", p.message, value=f'"{cut(ex.extra)}"',
+                                   allowed=p.allowed, line=report.lines.get("exercises.extra")))
+            else:
+                out.append(p)
+    names = sorted({e.id for e in exercises} | {t for e in exercises for t in e.tags})
+    for entry in ex.exclude:
+        if entry not in names:
+            close = difflib.get_close_matches(cut(entry), names, n=1, cutoff=0.6)
+            hint = "`sitbreak exercises --all` lists the ids and tags"
+            if close:
+                hint = f"did you mean '{close[0]}'? " + hint
+            out.append(Problem(file, "exercises.exclude", "matches no exercise id or tag",
+                               value=f'"{cut(entry)}"', allowed=hint,
+                               line=report.lines.get("exercises.exclude")))
+    return problems + out
+
+
+def load_checked(path: Path) -> Settings:
+    """Read and check a settings file and its exercises; raises ProblemsError with them all."""
+    report = check_all(read_settings_text(path), str(path))
+    if report.problems:
+        raise ProblemsError(report.problems)
+    return report.settings

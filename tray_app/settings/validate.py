@@ -1,0 +1,172 @@
+"""Settings text -> checked values and every problem in it, each with file, line, key,
+the bad value (cut short) and what is allowed."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from tray_app.core.duration import BadValue
+from tray_app.core.model import Settings
+from tray_app.core.problems import Problem
+from tray_app.settings.schema import SCHEMA, SECTIONS, build_section
+
+# Values and names longer than this are cut in messages (a 50 MB value made a 100 MB message).
+SHOWN_CHARS = 60
+BOM = "\ufeff"
+
+
+@dataclass
+class Report:
+    """What checking a settings text found: settings built from the good values (defaults for
+    the rest), the problems, the line of each key, and the raw values as written."""
+
+    settings: Settings
+    problems: list[Problem]
+    lines: dict[str, int]
+    raw: dict[str, Any] = field(default_factory=dict)
+    bad: set[str] = field(default_factory=set)
+
+
+def cut(text: str, limit: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def show(value: Any) -> str:
+    """A value as the user wrote it in TOML, cut short."""
+    if isinstance(value, str):
+        return f'"{cut(value)}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        inner = ", ".join(show(v) for v in value[:8]) + (", …" if len(value) > 8 else "")
+        return cut(f"[{inner}]", 4 * SHOWN_CHARS)
+    return cut(repr(value))
+
+
+def did_you_mean(word: str, choices: list[str], what: str = "keys") -> str:
+    close = difflib.get_close_matches(word[:SHOWN_CHARS], choices, n=1, cutoff=0.6)
+    known = f"known {what}: " + ", ".join(choices)
+    return f"did you mean '{close[0]}'? {known[0].upper()}{known[1:]}" if close else known
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Line numbers of sections and 'section.key' assignments (tomllib gives none)."""
+    lines: dict[str, int] = {}
+    section = ""
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = re.match(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]", line)
+        if header:
+            section = header[1]
+            lines.setdefault(section, n)
+            continue
+        key = re.match(r"^([A-Za-z0-9_.-]+)\s*=", line)
+        if key:
+            lines.setdefault(f"{section}.{key[1]}" if section else key[1], n)
+    return lines
+
+
+def syntax_problem(text: str, file: str) -> Problem | None:
+    """Why the text is not TOML at all, or None when it parses."""
+    if text.startswith(BOM):
+        return Problem(file, "", "starts with an invisible byte order mark (BOM)", line=1,
+                       allowed="save the file as UTF-8 without BOM (most editors offer it "
+                       "under 'Save with encoding')")
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        return Problem(file, "", f"is not valid TOML: {cut(str(exc), 200)}", line=int(m[1]) if m
+                       else None, allowed="fix the syntax (quotes around strings, key = value, "
+                       "[section])")
+    except RecursionError:
+        return Problem(file, "", "is nested too deeply to read (brackets inside brackets)",
+                       allowed="every setting is a plain value or a flat list")
+    return None
+
+
+def check_text(text: str, file: str = "settings.toml") -> Report:
+    """Check a whole settings text; never raises for anything in the text."""
+    lines = key_lines(text)
+    broken = syntax_problem(text, file)
+    if broken is not None:
+        return Report(Settings(), [broken], lines)
+    data = tomllib.loads(text)
+    problems: list[Problem] = []
+    raw: dict[str, Any] = {}
+    bad: set[str] = set()
+    sections: dict[str, dict[str, Any]] = {}
+    for sname, body in data.items():
+        if sname not in SCHEMA:
+            problems.append(Problem(file, cut(sname), "unknown section",
+                                    allowed=did_you_mean(sname, list(SCHEMA), "sections"),
+                                    line=lines.get(sname)))
+            continue
+        if not isinstance(body, dict):
+            problems.append(Problem(file, sname, "must be a [section] of keys", value=show(body),
+                                    allowed=f"write it as [{sname}]", line=lines.get(sname)))
+            bad.update(f"{sname}.{k}" for k in SCHEMA[sname])
+            continue
+        values: dict[str, Any] = {}
+        for kname, value in body.items():
+            dotted = f"{sname}.{kname}"
+            spec = SCHEMA[sname].get(kname)
+            if spec is None:
+                problems.append(Problem(file, cut(dotted), "unknown key",
+                                        allowed=did_you_mean(kname, list(SCHEMA[sname])),
+                                        line=lines.get(dotted)))
+                continue
+            raw[dotted] = value
+            try:
+                values[kname] = spec.parse(value)
+            except BadValue as exc:
+                bad.add(dotted)
+                problems.append(Problem(file, dotted, "bad value", value=show(value),
+                                        allowed=str(exc), line=lines.get(dotted)))
+        sections[sname] = values
+    built = {name: build_section(name, sections.get(name, {})) for name in SECTIONS}
+    settings = Settings(**built)
+    problems += cross_key_problems(settings, file, lines, raw, bad)
+    return Report(settings, problems, lines, raw, bad)
+
+
+def _where(key: str, lines: dict[str, int], raw: dict[str, Any]) -> str:
+    if key in raw:
+        return f"{key} = {show(raw[key])} on line {lines.get(key, '?')}"
+    return f"{key} (not in the file: the default)"
+
+
+def _pair(file: str, a: str, b: str, message: str, allowed: str, lines: dict[str, int],
+          raw: dict[str, Any]) -> Problem:
+    """A rule between two keys: name both, give both lines, point at the one written first."""
+    written = [k for k in (a, b) if k in lines]
+    line = min((lines[k] for k in written), default=None)
+    value = f"{_where(a, lines, raw)}; {_where(b, lines, raw)}"
+    return Problem(file, f"{a} and {b}", message, value=value, allowed=allowed, line=line)
+
+
+def cross_key_problems(s: Settings, file: str, lines: dict[str, int], raw: dict[str, Any],
+                       bad: set[str]) -> list[Problem]:
+    """Rules between keys, checked only where both keys hold good values."""
+    from tray_app.core.duration import short
+
+    out: list[Problem] = []
+    if not bad & {"breaks.heads_up", "sitting.break_after"} and \
+            s.breaks.heads_up > 0 and s.breaks.heads_up >= s.sitting.break_after:
+        out.append(_pair(
+            file, "sitting.break_after", "breaks.heads_up",
+            "the heads-up must come before the break",
+            f"make breaks.heads_up shorter than {short(s.sitting.break_after)} "
+            f"(or 0 to turn the heads-up off), or sitting.break_after longer than "
+            f"{short(s.breaks.heads_up)}", lines, raw))
+    if not bad & {"snooze.options", "snooze.max_per_break"} and \
+            s.snooze.max_per_break > 0 and not s.snooze.options:
+        out.append(_pair(
+            file, "snooze.options", "snooze.max_per_break",
+            "snooze.options is empty but snooze.max_per_break allows snoozes",
+            'give at least one duration, e.g. ["5m"], or set max_per_break = 0', lines, raw))
+    return out

@@ -1,0 +1,61 @@
+"""Reading a file the user named, safely: only a regular file, never blocking, size-limited.
+
+A FIFO would block a read for ever and /dev/zero would fill memory, so the file is opened
+non-blocking, checked with fstat before anything is read, and read at most `limit` bytes.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+
+class Unreadable(Exception):
+    """The file cannot be used; the text says why in words for people."""
+
+
+def read_user_text(path: Path, limit: int) -> str:
+    """The text of a regular UTF-8 file of at most `limit` bytes; raises Unreadable.
+
+    A missing file raises FileNotFoundError, so callers can phrase that case themselves.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Unreadable(
+                "is a symbolic link that leads back to itself (a loop); replace it with a file"
+            ) from None
+        raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("is not a regular file (a pipe, device or folder); name a text file")
+        if info.st_size > limit:
+            raise Unreadable(f"is too big ({info.st_size} bytes; at most {limit})")
+        data = _read_at_most(fd, limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise Unreadable(f"is too big (more than {limit} bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 16))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
