@@ -22,8 +22,6 @@ from tray_app.runtime import Adapters, Runtime
 
 log = logging.getLogger(__name__)
 
-ICONS = Path(__file__).resolve().parent.parent / "icons"
-
 
 def say(text: str) -> None:
     """A one-off message for the person at the terminal (and the log)."""
@@ -32,9 +30,11 @@ def say(text: str) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     from tray_app.instance import AlreadyRunning, ControlServer, InstanceLock
+    from tray_app.resources import check_install
     from tray_app.settings import ensure_user_file
     from tray_app.settings.full import load_checked
 
+    check_install()  # a damaged install stops here, before anything is written
     log_file = setup_logging(paths.log_dir(), args.verbose)
     settings_path: Path = args.config or paths.settings_file()
     try:
@@ -109,12 +109,13 @@ def build_runtime(
     from tray_app.platform import fullscreen, idle, notify
     from tray_app.platform.dnd import DndProbe
     from tray_app.platform.notify_console import ConsoleNotifier
+    from tray_app.resources import app_icon
 
     idle_source, idle_why = idle.detect(os.environ)
     log.info("idle source: %s", idle_why)
     if not idle_source.sees_input:
         say(idle_why)
-    desktop, notify_why = notify.detect(os.environ, ICONS / "sitbreak-256.png")
+    desktop, notify_why = notify.detect(os.environ, app_icon(256))
     log.info("notifications: %s", notify_why)
     notifier = notify.MultiNotifier([ConsoleNotifier(), desktop]) if console else desktop
     history = History.open(paths.history_file(), on_notice=say)

@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "main.py")
 
 
+def sitbreak_command() -> list[str]:
+    """The sitbreak under test: $SITBREAK_COMMAND (an installed `sitbreak`, see
+    scripts/check-wheel) or this checkout's main.py."""
+    installed = os.environ.get("SITBREAK_COMMAND")
+    return [installed] if installed else [sys.executable, MAIN]
+
+
 @dataclass
 class Sandbox:
     root: Path
@@ -48,14 +55,14 @@ class Sandbox:
 
     def cli(self, *args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, MAIN, *args], env=self.env, capture_output=True, text=True,
+            [*sitbreak_command(), *args], env=self.env, capture_output=True, text=True,
             timeout=timeout, check=False, cwd=self.root,
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         log = open(self.root / "run.out", "w")  # noqa: SIM115 - closed with the process
         return subprocess.Popen(
-            [sys.executable, MAIN, "run", *args], env=self.env, stdout=log,
+            [*sitbreak_command(), "run", *args], env=self.env, stdout=log,
             stderr=subprocess.STDOUT, text=True, cwd=self.root,  # not the checkout, as users
         )
 

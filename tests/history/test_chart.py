@@ -67,6 +67,12 @@ def test_one_bar_per_day_with_sitting() -> None:
     assert len(runs(chart.weekly_chart(week([1.0] * 7)), chart.PLOT_BOTTOM - 3, chart.BAR)) == 7
 
 
+def test_a_few_seconds_of_sitting_draws_a_thin_bar() -> None:
+    """Found by `sitbreak stats --chart` after a first short run: Pillow refused the bar."""
+    img = chart.weekly_chart(week([5 / 3600] + [0.0] * 6))
+    assert len(runs(img, chart.PLOT_BOTTOM - 1, chart.BAR)) == 1
+
+
 def test_bar_heights_follow_hours() -> None:
     img = chart.weekly_chart(week())
     bars = runs(img, chart.PLOT_BOTTOM - 3, chart.BAR)

@@ -232,7 +232,6 @@ def test_detect_picks_a_backend_per_system(tmp_path: Path) -> None:
 
 def test_default_command_and_icon() -> None:
     command = autostart.default_command("linux")
-    assert command and Path(command[0]).is_absolute()
+    assert command and Path(command[0]).is_absolute() and Path(command[0]).is_file()
     assert command[-1] == "run"  # plain `sitbreak` only prints its help
-    icon = autostart.default_icon()
-    assert icon == "sitbreak" or Path(icon).is_file()
+    assert Path(autostart.default_icon()).is_file()  # more in tests/packaging

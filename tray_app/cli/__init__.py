@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tray_app import __version__
 from tray_app.cli import commands
+from tray_app.resources import DataFileError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_REFUSED = 0, 1, 2, 3, 4
 
@@ -121,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.verbose = getattr(args, "verbose", False)
     try:
         return int(args.func(args) or 0)
+    except DataFileError as exc:  # a damaged install, whatever the command
+        print(f"sitbreak: {exc}", file=sys.stderr)
+        return EXIT_FAIL
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

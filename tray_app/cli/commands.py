@@ -11,6 +11,7 @@ from typing import Any
 
 from tray_app import paths
 from tray_app.core.problems import ProblemsError
+from tray_app.resources import default_settings_file
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_REFUSED = 0, 1, 2, 3, 4
 
@@ -25,11 +26,11 @@ def settings_path(args: argparse.Namespace) -> Path:
 
 def load_user_settings(args: argparse.Namespace):
     """Settings for commands that only read them; the default file stands in on first run."""
-    from tray_app.settings import DEFAULT_FILE, load_settings
+    from tray_app.settings import load_settings
 
     path = settings_path(args)
     if not args.config and not path.exists() and not path.is_symlink():
-        path = DEFAULT_FILE
+        path = default_settings_file()
     return load_settings(path)
 
 
@@ -155,7 +156,12 @@ def check_settings(args: argparse.Namespace) -> int:
     from tray_app.settings.full import load_checked
 
     path = args.path or settings_path(args)
+    first_run = not (args.path or args.config or path.exists() or path.is_symlink())
     try:
+        if first_run:  # sitbreak writes the defaults at first start: check those instead
+            load_checked(default_settings_file())
+            print(f"{path}: not made yet; the default settings it will start with are OK")
+            return EXIT_OK
         load_checked(path)  # the user's exercises file and exclusions too
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
@@ -249,7 +255,12 @@ def autostart(args: argparse.Namespace) -> int:
 
     entry = auto.detect()
     if args.action == "enable":
-        print(entry.enable(auto.default_command()))
+        try:
+            command = auto.default_command()
+        except auto.NoLaunchCommand as exc:
+            _err(str(exc))
+            return EXIT_FAIL
+        print(entry.enable(command))
     elif args.action == "disable":
         print(entry.disable())
     else:
@@ -259,10 +270,15 @@ def autostart(args: argparse.Namespace) -> int:
 
 
 def install_desktop(args: argparse.Namespace) -> int:
-    from tray_app.platform.autostart import default_command
+    from tray_app.platform.autostart import NoLaunchCommand, default_command
     from tray_app.platform.desktop_entry import install_desktop as install
+    from tray_app.resources import icons_dir
 
-    icons = Path(__file__).resolve().parents[2] / "icons"
-    for path in install(default_command(), icons):
+    try:
+        command = default_command()
+    except NoLaunchCommand as exc:
+        _err(str(exc))
+        return EXIT_FAIL
+    for path in install(command, icons_dir()):
         print(f"wrote {path}")
     return EXIT_OK

@@ -18,9 +18,10 @@ from typing import Any
 from tray_app.core.exercise import CATEGORIES, PLACES, Exercise, Step
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import Problem, ProblemsError
+from tray_app.resources import CATALOGUE, DataFileError, packaged
 from tray_app.userfile import Unreadable, read_user_text
 
-BUILTIN_CATALOGUE = Path(__file__).with_name("catalogue.toml")
+BUILTIN_CATALOGUE = packaged(CATALOGUE)
 
 REQUIRED = ("id", "name", "category", "where", "steps", "cue", "why")
 OPTIONAL = ("cautions", "tags")
@@ -34,10 +35,13 @@ def load_catalogue(settings: ExerciseSettings, *, builtin: Path | None = None) -
     """The exercises the user wants: built-in plus `settings.extra`, minus exclusions.
 
     `settings.exclude` holds ids or tags; only exercises whose place is in `settings.places`
-    are kept. Raises ProblemsError listing every problem in the files.
+    are kept. Raises ProblemsError listing every problem in the files, or DataFileError when
+    the shipped catalogue is missing or damaged.
     """
-    builtin_path = builtin or BUILTIN_CATALOGUE
-    exercises, problems = read_catalogue(builtin_path)
+    if builtin is None:
+        exercises, problems = read_builtin(), []
+    else:
+        exercises, problems = read_catalogue(builtin)
     if settings.extra:
         extra_path = Path(settings.extra).expanduser()
         extra, extra_problems = read_catalogue(extra_path, taken={e.id for e in exercises})
@@ -52,6 +56,17 @@ def load_catalogue(settings: ExerciseSettings, *, builtin: Path | None = None) -
         for e in exercises
         if e.id not in excluded and excluded.isdisjoint(e.tags) and e.where in places
     ]
+
+
+def read_builtin() -> list[Exercise]:
+    """The shipped catalogue. A problem in it is a damaged install (exit 1), not a mistake in
+    the user's settings: DataFileError names the file."""
+    if not BUILTIN_CATALOGUE.is_file():
+        raise DataFileError(BUILTIN_CATALOGUE, "is missing")
+    exercises, problems = read_catalogue(BUILTIN_CATALOGUE)
+    if problems:
+        raise DataFileError(BUILTIN_CATALOGUE, f"is damaged:\n{ProblemsError(problems)}")
+    return exercises
 
 
 def validate_catalogue(path: Path, *, taken: Iterable[str] = ()) -> list[Problem]:

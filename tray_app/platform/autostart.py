@@ -7,13 +7,19 @@ HKCU Run key (Windows), a LaunchAgent (macOS). Each removes only what sitbreak m
 from __future__ import annotations
 
 import os
-import shutil
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tray_app import resources
+
+SCRIPT_NAMES = ("sitbreak", "sitbreak.exe")
+
+
+class NoLaunchCommand(Exception):
+    """No command that starts sitbreak could be found; the text says why and what to do."""
 
 
 class Autostart(Protocol):
@@ -44,23 +50,52 @@ class Autostart(Protocol):
 
 
 def default_icon() -> str:
-    """The 256 px app icon of this checkout as an absolute path, else the theme name."""
-    png = REPO_ROOT / "icons" / "sitbreak-256.png"
-    return str(png) if png.is_file() else "sitbreak"
+    """The packaged 256 px app icon as an absolute path (checked to exist)."""
+    return str(resources.app_icon(256))
 
 
-def default_command(platform: str = sys.platform) -> list[str]:
-    """How to start sitbreak from a login entry or a launcher: the installed `sitbreak run` if
-    on PATH, else this Python running the checkout's main.py (pythonw on Windows: no console)."""
-    script = shutil.which("sitbreak")
-    if script:
-        return [os.path.abspath(script), "run"]
-    python = sys.executable
+def _imports_sitbreak_anywhere(python: str) -> bool:
+    """Whether `python`, started in / with no PYTHONPATH, finds this copy of tray_app."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    try:
+        out = subprocess.run(
+            [python, "-c", "import tray_app, sys; sys.stdout.write(tray_app.__file__)"],
+            cwd=os.path.abspath(os.sep), env=env, capture_output=True, text=True, timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    here = Path(resources.__file__).resolve().parent
+    return out.returncode == 0 and Path(out.stdout).resolve().parent == here
+
+
+def default_command(
+    platform: str = sys.platform, argv0: str | None = None, python: str | None = None
+) -> list[str]:
+    """The command that is running now, for a login entry or a launcher, checked to exist.
+
+    Started as the installed `sitbreak` script: that script, by absolute path. Otherwise the
+    current interpreter with `-m tray_app` (pythonw on Windows: no console), provided it
+    imports this sitbreak from any folder. Raises NoLaunchCommand when neither works.
+    """
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    script = Path(os.path.abspath(argv0)) if argv0 else None
+    if script and script.name.lower() in SCRIPT_NAMES and script.is_file():
+        return [str(script), "run"]
+    python = python or sys.executable
+    if not python or not Path(python).is_file():
+        raise NoLaunchCommand(
+            f"cannot find the Python running sitbreak ({python or 'unknown'}); "
+            "start sitbreak with its installed `sitbreak` command and try again")
+    if not _imports_sitbreak_anywhere(python):
+        raise NoLaunchCommand(
+            f"{python} cannot start this sitbreak from another folder (it is not installed "
+            "for that Python); install it (`pip install .` or pipx) and use its `sitbreak` "
+            "command")
     if platform.startswith("win"):
         pythonw = Path(python).with_name("pythonw.exe")
-        if pythonw.exists():
+        if pythonw.is_file():
             python = str(pythonw)
-    return [python, str(REPO_ROOT / "main.py"), "run"]
+    return [python, "-m", "tray_app", "run"]
 
 
 def detect(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 from tray_app.core.problems import Problem, ProblemsError
+from tray_app.resources import DEFAULT_SETTINGS, DataFileError, packaged, read_file
+from tray_app.settings.validate import check_text
 from tray_app.userfile import Unreadable, read_user_text
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "settings.toml"
+# The repository's settings.toml, shipped inside the package (tests keep the two identical).
+DEFAULT_FILE = packaged(DEFAULT_SETTINGS)
 # No settings file is near this; a bigger one is a mistake (or /dev/zero).
 MAX_SETTINGS_BYTES = 1 << 20
 
@@ -30,7 +32,8 @@ def read_settings_text(path: Path) -> str:
 def ensure_user_file(path: Path, default: Path = DEFAULT_FILE) -> bool:
     """Copy the documented default settings to `path` on first run. True if it was created.
 
-    A symbolic link that loops is reported, never followed or replaced.
+    A symbolic link that loops is reported, never followed or replaced. A missing or damaged
+    default raises DataFileError (a broken install) and writes nothing.
     """
     try:
         os.stat(path)
@@ -42,8 +45,12 @@ def ensure_user_file(path: Path, default: Path = DEFAULT_FILE) -> bool:
             )]) from None
     if path.exists():
         return False
+    text = read_file(default)
+    problems = check_text(text, str(default)).problems
+    if problems:
+        raise DataFileError(default, f"is damaged:\n{ProblemsError(problems)}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(default, path)
+    atomic_write(path, text)
     return True
 
 

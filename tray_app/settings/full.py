@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tray_app.core.model import Settings
 from tray_app.core.problems import Problem, ProblemsError
-from tray_app.exercises.loader import BUILTIN_CATALOGUE, read_catalogue
+from tray_app.exercises.loader import read_builtin, read_catalogue
 from tray_app.settings.files import read_settings_text
 from tray_app.settings.validate import Report, check_text, cut
 
@@ -26,7 +26,7 @@ def check_all(text: str, file: str) -> Report:
 
 def exercise_problems(report: Report, file: str) -> list[Problem]:
     ex = report.settings.exercises
-    exercises, problems = read_catalogue(BUILTIN_CATALOGUE)
+    exercises, problems = read_builtin(), []
     out: list[Problem] = []
     if ex.extra:
         extra, extra_problems = read_catalogue(Path(ex.extra).expanduser(),

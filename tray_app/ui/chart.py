@@ -133,7 +133,9 @@ def weekly_chart(days: Sequence[DayStats], size: tuple[int, int] = SIZE,
         h = hours[i]
         y_top = y_of(h)
         if d.sitting_seconds > 0:
-            draw.rectangle((round(x0), round(y_top), round(x1), PLOT_BOTTOM - 1), fill=BAR)
+            # A few seconds of sitting still gets a 1 px bar (and y0 > y1 raises in Pillow).
+            bar_y = min(round(y_top), PLOT_BOTTOM - 1)
+            draw.rectangle((round(x0), bar_y, round(x1), PLOT_BOTTOM - 1), fill=BAR)
         label = f"{h:.1f} h" if h > 0 else "–"
         dots = d.breaks_taken > 0
         _text_centered(draw, cx, y_top - (34 if dots else 18), label, f_small, TEXT)

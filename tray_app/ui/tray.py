@@ -335,7 +335,8 @@ class TrayController:
                 msg = self.autostart.disable()
             else:
                 msg = self.autostart.enable(self.launch_command())
-        except OSError as exc:
+        except Exception as exc:  # a failed write, or no command that starts sitbreak
+
             msg = f"could not change start at login: {exc}"
         log.info("%s", msg)
         self._autostart_on = self._read_autostart()
