@@ -12,7 +12,7 @@ from tray_app.resources import DEFAULT_SETTINGS, DataFileError, packaged, read_f
 from tray_app.settings.validate import check_text
 from tray_app.userfile import Unreadable, read_user_text
 
-# The repository's settings.toml, shipped inside the package (tests keep the two identical).
+# The repository's settings.toml, shipped in the package (a symbolic link here; a copy in a wheel).
 DEFAULT_FILE = packaged(DEFAULT_SETTINGS)
 # No settings file is near this; a bigger one is a mistake (or /dev/zero).
 MAX_SETTINGS_BYTES = 1 << 20
