@@ -3,8 +3,8 @@
 `build_menu` is a pure function of the state, so the menu is tested without a tray; the tray
 turns the items into pystray's and maps action ids back to events or settings changes.
 Action ids: "break-now", "snooze-300", "skip", "pause-1800", "pause-tomorrow", "resume",
-"break-every-2400", "toggle-posture", "toggle-autostart", "open-settings", "stats", "about",
-"quit", and "status" (the status line, run on a left click where the tray has one).
+"break-every-2400", "toggle-posture", "toggle-autostart", "settings", "open-settings", "stats",
+"about", "quit", and "status" (the status line, run on a left click where the tray has one).
 """
 
 from __future__ import annotations
@@ -90,10 +90,18 @@ def _break_every_menu(state: State) -> MenuItem:
     # A value set in the file that the list lacks is shown too, so one item is always checked.
     choices.add(current)
     items = tuple(
-        MenuItem(human_duration(secs), f"break-every-{secs}", checked=secs == current, radio=True)
+        MenuItem(exact_duration(secs), f"break-every-{secs}", checked=secs == current, radio=True)
         for secs in sorted(choices)
     )
     return MenuItem("Break every", None, submenu=items)
+
+
+def exact_duration(seconds: int) -> str:
+    """The value as set, never rounded: 90 s is "1 min 30 s", not "2 min"."""
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h} h"] * bool(h) + [f"{m} min"] * bool(m) + [f"{s} s"] * bool(s)
+    return " ".join(parts) or "0 s"
 
 
 def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> list[MenuItem]:

@@ -15,7 +15,7 @@ from tray_app.core.duration import HELP as DURATION_HELP
 from tray_app.core.duration import BadValue, parse_duration
 from tray_app.core.model import Settings
 from tray_app.core.problems import ProblemsError
-from tray_app.settings.edit import write_setting, write_settings
+from tray_app.settings.edit import ChangedOnDisk, write_setting, write_settings
 from tray_app.settings.files import (
     DEFAULT_FILE,
     atomic_write,
@@ -26,9 +26,10 @@ from tray_app.settings.schema import SCHEMA, SECTIONS, Key, parse_clock
 from tray_app.settings.validate import check_text
 
 __all__ = [
-    "DEFAULT_FILE", "DURATION_HELP", "SCHEMA", "SECTIONS", "BadValue", "Key", "atomic_write",
-    "check_text", "ensure_user_file", "format_duration", "load_settings", "parse_clock",
-    "parse_duration", "parse_settings", "write_setting", "write_settings",
+    "DEFAULT_FILE", "DURATION_HELP", "SCHEMA", "SECTIONS", "BadValue", "ChangedOnDisk", "Key",
+    "atomic_write", "check_text", "ensure_user_file", "format_duration", "load_settings",
+    "parse_clock", "parse_duration", "parse_settings", "read_settings_text", "write_setting",
+    "write_settings",
 ]
 
 

@@ -9,10 +9,14 @@ from typing import Any
 
 import tomlkit
 
+from tray_app.core.duration import BadValue
 from tray_app.core.problems import ProblemsError
 from tray_app.settings.files import atomic_write, read_settings_text
-from tray_app.settings.schema import SCHEMA
+from tray_app.settings.schema import SCHEMA, Key
 from tray_app.settings.validate import check_text
+
+# What "on" restores when the interval in the file is 0 (as the default file has it).
+DEFAULT_POSTURE_EVERY = "20m"
 
 
 def apply_changes(text: str, changes: Mapping[str, Any]) -> str:
@@ -32,10 +36,35 @@ def apply_changes(text: str, changes: Mapping[str, Any]) -> str:
         if table is None:
             table = tomlkit.table()
             doc[section] = table
-        if name in table and table[name] == value:
-            continue  # unchanged: keep the user's spelling and spacing
+        if name in table and _same(SCHEMA[section][name], table[name], value):
+            continue  # unchanged ("90s" for "1m30s"): keep the user's spelling and spacing
         table[name] = value
     return tomlkit.dumps(doc)
+
+
+def _same(key: Key, old: Any, new: Any) -> bool:
+    try:
+        return bool(key.parse(_plain(old)) == key.parse(new))
+    except BadValue:
+        return False
+
+
+def _plain(value: Any) -> Any:
+    """A tomlkit item as the plain Python value tomllib would give."""
+    return value.unwrap() if hasattr(value, "unwrap") else value
+
+
+def posture_changes(text: str, on: bool) -> dict[str, Any]:
+    """What turning posture cues on or off writes: the switch, never the user's interval.
+
+    Only when the interval itself is 0 (the old way to turn cues off) does "on" give it the
+    documented default again.
+    """
+    changes: dict[str, Any] = {"posture.enabled": on}
+    every = check_text(text).raw.get("posture.every", DEFAULT_POSTURE_EVERY)
+    if on and _same(SCHEMA["posture"]["every"], every, 0):
+        changes["posture.every"] = DEFAULT_POSTURE_EVERY
+    return changes
 
 
 def write_settings(path: Path, changes: Mapping[str, Any], expected_text: str | None = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -26,7 +25,6 @@ from tray_app import __version__
 from tray_app.core.events import Event, Pause
 from tray_app.core.machine import State, human_duration
 from tray_app.core.menu import (
-    POSTURE_DEFAULT_S,
     SEPARATOR,
     MenuItem,
     action_event,
@@ -36,7 +34,10 @@ from tray_app.core.menu import (
 from tray_app.core.model import Phase
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import status_line
+from tray_app.settings import format_duration
+from tray_app.settings.edit import ChangedOnDisk, posture_changes
 from tray_app.ui.icons import XORG_BACKGROUND, draw_state_icon, progress_bucket
+from tray_app.ui.open_settings import open_settings_file
 
 log = logging.getLogger(__name__)
 
@@ -89,23 +90,6 @@ def event_for(action: str, state: State, now: float, utc_offset_s: int) -> Event
     return action_event(action)
 
 
-def open_path(path: Path, platform: str = sys.platform) -> None:
-    """Open a file with the desktop's default application; raises OSError if that fails."""
-    if platform.startswith("win"):
-        os.startfile(str(path))  # type: ignore[attr-defined]
-        return
-    opener = "open" if platform == "darwin" else "xdg-open"
-    proc = subprocess.Popen(
-        [opener, str(path)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    # Reap it in the background so no zombie is left behind.
-    threading.Thread(target=proc.wait, name="opener", daemon=True).start()
-
-
 class TrayController:
     """The TrayView the runtime updates, the menu's model and the icon's only writer."""
 
@@ -118,7 +102,8 @@ class TrayController:
         autostart: Any | None = None,
         launch_command: Callable[[], list[str]] = lambda: [sys.executable, "-m", "tray_app", "run"],
         open_stats: Callable[[], Any] | None = None,
-        opener: Callable[[Path], None] = open_path,
+        open_settings_window: Callable[[], bool] | None = None,
+        opener: Callable[[Path], None] | None = None,
     ) -> None:
         self.runtime = runtime
         self.backend = backend
@@ -126,7 +111,8 @@ class TrayController:
         self.autostart = autostart
         self.launch_command = launch_command
         self.open_stats = open_stats
-        self.opener = opener
+        self.open_settings_window = open_settings_window or (lambda: False)
+        self.opener = opener  # None: the desktop's handler, then the fallbacks
         self.icon: Any = None
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -270,10 +256,12 @@ class TrayController:
                 self.runtime.post(event)
             elif action.startswith("break-every-"):
                 secs = float(action.removeprefix("break-every-"))
-                self._write("sitting.break_after", secs)
+                self._write(lambda _text: {"sitting.break_after": format_duration(secs)})
             elif action == "toggle-posture":
                 on = state.settings.posture.every > 0
-                self._write("posture.every", 0 if on else POSTURE_DEFAULT_S)
+                self._write(lambda text: posture_changes(text, not on))
+            elif action == "settings":
+                self._settings_window()
             elif action == "toggle-autostart":
                 self._toggle_autostart()
             elif action == "open-settings":
@@ -300,20 +288,23 @@ class TrayController:
         except Exception:
             log.exception("notification failed")
 
-    def _write(self, key: str, seconds: float) -> None:
-        from tray_app.settings import format_duration, write_setting
+    def _write(self, changes: Callable[[str], dict[str, Any]]) -> None:
+        """Write the keys `changes(current text)` gives, keeping everything else in the file."""
+        from tray_app.settings import read_settings_text, write_settings
 
-        if self.settings_path is None:
+        path = self.settings_path
+        if path is None:
             self._notify("sitbreak", "There is no settings file to change.")
             return
         try:
-            write_setting(self.settings_path, key, format_duration(seconds))
+            text = read_settings_text(path)
+            write_settings(path, changes(text), expected_text=text)
         except ProblemsError as exc:
             # The user's file is broken: say so, and leave it exactly as it is.
-            self._notify("sitbreak: settings.toml has a problem",
+            self._notify(f"sitbreak: {path.name} has a problem",
                          f"Not changed; fix the file first.\n{exc}")
             return
-        except (OSError, KeyError) as exc:
+        except (OSError, KeyError, ChangedOnDisk) as exc:
             self._notify("sitbreak: could not change the settings", str(exc))
             return
         self.runtime.post_tick()  # the tick's reload check picks the new file up at once
@@ -355,10 +346,24 @@ class TrayController:
         if path is None:
             self._notify("sitbreak", "There is no settings file.")
             return
+        if self.opener is not None:
+            try:
+                self.opener(path)
+            except OSError as exc:
+                self._notify("sitbreak: could not open the settings file", f"{path}\n{exc}")
+            return
+        # Each fallback may wait a moment for its launcher: not on the tray's thread.
+        threading.Thread(target=open_settings_file, name="open-settings", daemon=True,
+                         args=(path, self.open_settings_window, self._notify)).start()
+
+    def _settings_window(self) -> None:
         try:
-            self.opener(path)
-        except OSError as exc:
-            self._notify("sitbreak: could not open the settings file", f"{path}\n{exc}")
+            if self.open_settings_window():
+                return
+        except Exception:
+            log.exception("opening the settings window failed")
+        self._notify("sitbreak: no settings window here",
+                     f"Edit the file instead:\n{self.settings_path}")
 
     def _statistics(self) -> None:
         if self.open_stats is not None:
