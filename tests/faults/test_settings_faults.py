@@ -83,7 +83,8 @@ def test_a_live_edit_to_nan_is_refused_not_announced_as_reloaded(tmp_path: Path)
     ad.on_notice = notices.append
     rt.start()
     try:
-        path.write_text('[sitting]\nbreak_after = "nan"\n')
+        # A different size, so the edit is seen even within the same mtime tick.
+        path.write_text('[sitting]\nbreak_after = "nan"  # not a number\n')
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and not notices:
             time.sleep(0.05)
