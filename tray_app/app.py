@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,14 @@ from tray_app import paths
 from tray_app.core.events import MAX_PAUSE_S, Done, Pause, Resume, Skip, Snooze, TakeBreakNow
 from tray_app.core.machine import Refused
 from tray_app.core.problems import ProblemsError
+from tray_app.history.writer import HistoryWriter
 from tray_app.logging_setup import setup_logging
 from tray_app.runtime import Adapters, Runtime
 
 log = logging.getLogger(__name__)
+
+# How long a command waits for its history row to be written before saying it is not.
+UNSAVED_WAIT_S = 0.05
 
 
 def say(text: str) -> None:
@@ -105,7 +108,8 @@ def build_runtime(
 ) -> tuple[Runtime, list, list]:
     """Pick every adapter for this machine; returns the runtime, start and stop callables."""
     from tray_app.break_prompt import BreakPlanner, ConsolePrompt, WindowPrompt
-    from tray_app.history import History
+    from tray_app.core.machine import open_stretch
+    from tray_app.history.statistics import days_for
     from tray_app.platform import fullscreen, idle, notify
     from tray_app.platform.dnd import DndProbe
     from tray_app.platform.notify_console import ConsoleNotifier
@@ -118,11 +122,14 @@ def build_runtime(
     desktop, notify_why = notify.detect(os.environ, app_icon(256))
     log.info("notifications: %s", notify_why)
     notifier = notify.MultiNotifier([ConsoleNotifier(), desktop]) if console else desktop
-    history = History.open(paths.history_file(), on_notice=say)
-    try:
-        history.prune(settings.history.keep_days, time.time())
-    except Exception:
-        log.exception("pruning history failed")
+    box: dict[str, Runtime] = {}  # the writer's callbacks read the runtime built below
+    history = HistoryWriter(
+        paths.history_file(),
+        days=lambda: days_for(box["runtime"].state.settings),
+        keep_days=lambda: box["runtime"].state.settings.history.keep_days,
+        on_problem=lambda text: _tell_history_problem(box["runtime"], text),
+        open_stretch=lambda: open_stretch(box["runtime"].state),
+    )
     planner = BreakPlanner(history, say)
     console_prompt = ConsolePrompt(planner) if console else None
     holds: dict[str, Any] = {}
@@ -139,8 +146,10 @@ def build_runtime(
         holds=holds,
         on_notice=say if console else log.warning,
         details={"idle_reason": idle_why, "notifications": notify_why},
+        status_parts={"history": history.status},
     )
-    runtime = Runtime(settings, settings_path, adapters)
+    runtime = box["runtime"] = Runtime(settings, settings_path, adapters)
+    history.start()  # opens, repairs and prunes the file in its own thread: start-up never waits
     if _has_display() and not no_window:
         adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt)
     starters: list = []
@@ -151,15 +160,13 @@ def build_runtime(
         watcher = SessionWatcher(runtime.on_session_event, os.environ)
         starters.append(watcher.start)
         stoppers.append(watcher.stop)
-    starters.append(lambda: threading.Thread(
-        target=_daily_prune, args=(runtime, history), daemon=True).start())
     return runtime, starters, stoppers
 
 
 def tray_wiring(runtime: Runtime) -> dict[str, Any]:
     """What the tray menu needs from the rest of the app: start at login and statistics."""
     from tray_app.platform import autostart
-    from tray_app.stats_format import open_stats_window
+    from tray_app.stats_window_launcher import open_stats_window
 
     try:
         entry: Any = autostart.detect()
@@ -191,12 +198,20 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _daily_prune(runtime: Runtime, history: Any) -> None:
-    while not runtime.wait(86400):
-        try:
-            history.prune(runtime.state.settings.history.keep_days, time.time())
-        except Exception:
-            log.exception("daily pruning failed")
+def _tell_history_problem(runtime: Runtime, text: str) -> None:
+    """Once per problem: the history file can't take rows (they wait in memory)."""
+    runtime.adapters.on_notice(text)
+    if runtime.state.settings.notifications.enabled:
+        runtime.adapters.notifier.notify("info", "sitbreak: history not saved yet", text)
+
+
+def _unsaved_warning(runtime: Runtime) -> str | None:
+    """Why the row a command just recorded is not in the history file yet, if it is not."""
+    history = runtime.adapters.history
+    if not isinstance(history, HistoryWriter) or history.flush(UNSAVED_WAIT_S):
+        return None
+    problem = history.status()["problem"] or f"the history file {history.path} is busy"
+    return f"not saved to the history file yet: {problem}"
 
 
 def _wait_for_signals(runtime: Runtime) -> None:
@@ -228,6 +243,9 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
             runtime.call(None)
         elif cmd in events:
             runtime.call(events[cmd]())
+            warning = _unsaved_warning(runtime)
+            if warning:
+                return {"ok": True, "status": runtime.status(), "warning": warning}
         elif cmd == "reload":
             runtime.reload()
         elif cmd == "quit":

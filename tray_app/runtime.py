@@ -37,6 +37,7 @@ from tray_app.core.model import Settings
 from tray_app.core.ports import Action, HistoryStore, IdleSource, Notifier
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import status_dict
+from tray_app.localtime import utc_offset
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,7 @@ class Clock:
     wall: Callable[[], float] = time.time
 
     def utc_offset(self, wall: float) -> int:
-        off = dt.datetime.fromtimestamp(wall).astimezone().utcoffset()
-        return int(off.total_seconds()) if off else 0
+        return utc_offset(wall)
 
 
 @dataclass
@@ -86,6 +86,8 @@ class Adapters:
     holds: dict[str, Probe] = field(default_factory=dict)  # reason -> probe
     details: dict[str, str] = field(default_factory=dict)  # why each adapter was chosen
     on_notice: Callable[[str], None] = lambda text: None  # one-off messages for the user
+    # Parts of `status --json` that adapters report themselves, e.g. "history".
+    status_parts: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 _STOP = object()
@@ -347,4 +349,5 @@ class Runtime:
 
     def status(self) -> dict[str, Any]:
         extra = {"idle_sees_input": self.adapters.idle.sees_input, **self.adapters.details}
+        extra.update({name: part() for name, part in self.adapters.status_parts.items()})
         return status_dict(self.state, self.adapters.idle.name, extra)

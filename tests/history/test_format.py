@@ -10,19 +10,13 @@ from pathlib import Path
 
 from PIL import Image
 
+from tray_app.cli.history_commands import run_history_clear, run_history_export, run_stats
 from tray_app.core.exercise import CATEGORIES
 from tray_app.core.model import Kind, Settings
 from tray_app.core.ports import Row
 from tray_app.core.stats import daily_stats, week_summary
 from tray_app.history import History
-from tray_app.stats_format import (
-    run_history_clear,
-    run_history_export,
-    run_stats,
-    stats_csv,
-    stats_json,
-    stats_text,
-)
+from tray_app.stats_report import stats_csv, stats_json, stats_text
 
 TODAY = date(2025, 3, 16)
 
@@ -157,20 +151,23 @@ def test_run_history_clear_before_a_date(tmp_path: Path) -> None:
         asked.append(question)
         return False
 
-    assert run_history_clear(path, cut, False, no, io.StringIO()) == 1
-    assert "Delete 28 history events before" in asked[0]  # days 7..13 back: 7 x 4 rows
+    assert run_history_clear(path, cut.isoformat(), False, no, io.StringIO(),
+                             settings=Settings()) == 1
+    # days 7..13 back: 7 x 4 rows
+    assert "Delete 28 history events and the daily totals before" in asked[0]
     h = History.open(path)
     assert h.count() == 56  # declined: nothing deleted
     h.close()
 
     out = io.StringIO()
-    assert run_history_clear(path, cut, True, no, out) == 0
+    assert run_history_clear(path, cut.isoformat(), True, no, out, settings=Settings()) == 0
     assert "deleted 28 events" in out.getvalue() and len(asked) == 1  # --yes does not ask
     h = History.open(path)
     assert min(r.wall for r in h.events()) == at(cut, 10)
     h.close()
 
-    assert run_history_clear(path, None, False, lambda q: True, io.StringIO()) == 0
+    assert run_history_clear(path, None, False, lambda q: True, io.StringIO(),
+                             settings=Settings()) == 0
     h = History.open(path)
     assert h.count() == 0
     h.close()

@@ -13,7 +13,7 @@ from tests.desktop import Display, lines_of, require, wait_for
 from tray_app.core.model import Kind, Settings
 from tray_app.core.ports import Row
 from tray_app.history import History
-from tray_app.stats_format import open_stats_window, stats_window_request
+from tray_app.stats_window_launcher import open_stats_window, stats_window_request
 
 pytestmark = pytest.mark.desktop
 

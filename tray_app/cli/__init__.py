@@ -93,13 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
     sts.add_argument("--chart", type=Path, metavar="PATH.png", help="draw the weekly chart")
     sts.set_defaults(func=commands.stats)
 
-    hi = sub.add_parser("history", parents=[common], help="export or clear the history")
-    hi_sub = hi.add_subparsers(dest="history_command", metavar="{export,clear}", required=True)
+    hi = sub.add_parser("history", parents=[common],
+                        help="export, import, clear or check the history")
+    hi_sub = hi.add_subparsers(dest="history_command", metavar="{export,import,clear,check}",
+                               required=True)
     he = hi_sub.add_parser("export", parents=[common], help="write every event to a CSV file")
-    he.add_argument("path", type=Path)
+    he.add_argument("path")
+    he.add_argument("--force", action="store_true", help="replace the file if it exists")
+    him = hi_sub.add_parser("import", parents=[common],
+                            help="add the events of an exported CSV file")
+    him.add_argument("path")
     hc = hi_sub.add_parser("clear", parents=[common], help="delete history")
-    hc.add_argument("--before", metavar="YYYY-MM-DD", help="only events before this day")
+    hc.add_argument("--before", metavar="YYYY-MM-DD", help="only what comes before this day")
     hc.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    hi_sub.add_parser("check", parents=[common],
+                      help="check the history file for damage (and repair it)")
     hi.set_defaults(func=commands.history)
 
     au = sub.add_parser("autostart", parents=[common], help="start sitbreak at login")

@@ -60,6 +60,8 @@ def _send(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     if not reply.get("ok"):
         _err(str(reply.get("error", "the command failed")))
         return int(reply.get("code", EXIT_FAIL)), reply
+    if reply.get("warning"):
+        _err(str(reply["warning"]))
     return EXIT_OK, reply
 
 
@@ -211,32 +213,32 @@ def exercises(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    from tray_app.stats_format import run_stats
+    from tray_app.cli.history_commands import run_stats
 
     try:
         settings = load_user_settings(args)
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    if args.days < 1:
-        _err("--days must be at least 1")
-        return EXIT_USAGE
     fmt = "json" if args.json else "csv" if args.csv else "text"
     return run_stats(paths.history_file(), settings, args.days, fmt, args.chart)
 
 
 def history(args: argparse.Namespace) -> int:
-    from tray_app import stats_format
+    from tray_app.cli import history_commands as hc
 
-    if args.history_command == "export":
-        return stats_format.run_history_export(paths.history_file(), args.path)
-    before = None
-    if args.before:
-        try:
-            before = dt.date.fromisoformat(args.before)
-        except ValueError:
-            _err(f"--before {args.before!r} is not a date; use YYYY-MM-DD")
-            return EXIT_USAGE
+    command = args.history_command
+    if command == "export":
+        return hc.run_history_export(paths.history_file(), args.path, force=args.force)
+    if command == "check":
+        return hc.run_history_check(paths.history_file())
+    try:
+        settings = load_user_settings(args)  # where days turn: schedule.day_starts
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if command == "import":
+        return hc.run_history_import(paths.history_file(), args.path, settings)
 
     def confirm(question: str) -> bool:
         if not sys.stdin or not sys.stdin.isatty():
@@ -244,7 +246,9 @@ def history(args: argparse.Namespace) -> int:
             return False
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
-    return stats_format.run_history_clear(paths.history_file(), before, args.yes, confirm)
+    return hc.run_history_clear(
+        paths.history_file(), args.before, args.yes, confirm, settings=settings
+    )
 
 
 # --- desktop integration -------------------------------------------------------------------------

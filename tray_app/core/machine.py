@@ -597,3 +597,9 @@ def _human(seconds: float) -> str:
 
 
 human_duration = _human
+
+
+def open_stretch(state: State) -> tuple[float, float] | None:
+    """(wall, seconds) of the stretch still running, as its end would be recorded now."""
+    running = state.phase in COUNTING or state.phase is Phase.PAUSED
+    return (state.wall, state.stretch_s) if running and state.stretch_s > 0 else None

@@ -1,0 +1,251 @@
+"""`sitbreak stats` and `sitbreak history export|import|clear|check`: each returns its exit code."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from tray_app.core.model import Settings
+from tray_app.history import History, HistoryUnavailable
+from tray_app.history.csv_io import ImportProblem, export_csv, import_csv
+from tray_app.history.statistics import collect, days_for, span_days
+from tray_app.history.totals import Days
+from tray_app.stats_report import FORMATS, stats_csv, stats_json, stats_text
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _open_existing(history_path: Path, err: TextIO) -> History | None:
+    """The history file, or None if there is none yet (reading never creates one)."""
+    if not Path(history_path).exists():
+        return None
+    return History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
+
+
+def _chart_problem(chart_path: Path) -> str | None:
+    """Why the chart can't be written there, before any work is done."""
+    parent = chart_path.parent
+    if chart_path.is_dir():
+        return f"{chart_path} is a folder; give a file name such as {chart_path / 'week.png'}"
+    if not parent.is_dir():
+        return f"the folder {parent} does not exist; create it first or choose another place"
+    return None
+
+
+def run_stats(
+    history_path: Path,
+    settings: Settings,
+    days: int = 7,
+    fmt: str = "text",
+    chart_path: Path | None = None,
+    out: TextIO = sys.stdout,
+    *,
+    err: TextIO = sys.stderr,
+    now: float | None = None,
+    rule: Days | None = None,
+) -> int:
+    """`sitbreak stats [--days N] [--json | --csv] [--chart PATH.png]`."""
+    if fmt not in FORMATS:
+        print(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", file=err)
+        return EXIT_USAGE
+    if days < 1:
+        print(f"--days must be at least 1 (got {days})", file=err)
+        return EXIT_USAGE
+    if chart_path is not None and (problem := _chart_problem(Path(chart_path))):
+        print(f"can't write the chart: {problem}", file=err)
+        return EXIT_USAGE
+    now = time.time() if now is None else now
+    rule = rule or days_for(settings)
+    history = None
+    try:
+        history = _open_existing(history_path, err)
+        span = max(7, span_days(history, rule, now))
+        if days > span:
+            print(f"showing {span} days, all of the history (asked for {days})", file=err)
+            days = span
+        shown, summary = collect(history, settings, days, now, rule)
+    except HistoryUnavailable as e:
+        print(f"{e}; try again in a moment", file=err)
+        return EXIT_FAIL
+    finally:
+        if history is not None:
+            history.close()
+    if fmt == "json":
+        out.write(stats_json(shown, summary) + "\n")
+    elif fmt == "csv":
+        out.write(stats_csv(shown))
+    else:
+        out.write(stats_text(shown, summary))
+    if chart_path is not None:
+        from tray_app.ui.chart import save_weekly_chart  # Pillow only when a chart is wanted
+
+        try:
+            save_weekly_chart(shown[-7:], Path(chart_path))
+        except OSError as e:
+            print(f"can't write the chart to {chart_path}: {e}", file=err)
+            return EXIT_FAIL
+        print(f"chart written to {chart_path}", file=err)
+    return EXIT_OK
+
+
+def _export_problem(target: str, force: bool) -> str | None:
+    if not target.strip():
+        return "give the name of the CSV file to write, e.g. `sitbreak history export week.csv`"
+    path = Path(target)
+    if path.is_dir():
+        return f"{path} is a folder; give a file name such as {path / 'sitbreak-history.csv'}"
+    if (path.is_symlink() or path.exists()) and not force:
+        return f"{path} already exists; add --force to replace it"
+    if not path.parent.is_dir():
+        return f"the folder {path.parent} does not exist"
+    return None
+
+
+def run_history_export(
+    history_path: Path,
+    target: str | Path,
+    out: TextIO = sys.stdout,
+    *,
+    force: bool = False,
+    err: TextIO = sys.stderr,
+) -> int:
+    """`sitbreak history export PATH.csv [--force]`: stream every event to a CSV file."""
+    target = str(target)
+    problem = _export_problem(target, force)
+    if problem:
+        print(f"not exported: {problem}", file=err)
+        return EXIT_USAGE
+    try:
+        history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
+        try:
+            n = export_csv(history, Path(target))
+        finally:
+            history.close()
+    except (HistoryUnavailable, OSError) as e:
+        print(f"export failed: {e}", file=err)
+        return EXIT_FAIL
+    print(f"wrote {n} events to {target}", file=out)
+    return EXIT_OK
+
+
+def run_history_import(
+    history_path: Path,
+    source: str | Path,
+    settings: Settings,
+    out: TextIO = sys.stdout,
+    *,
+    err: TextIO = sys.stderr,
+) -> int:
+    """`sitbreak history import FILE.csv`: add the rows not present yet, all or nothing."""
+    path = Path(source)
+    if not str(source).strip() or not path.is_file():
+        print(f"not imported: {source!r} is not a file", file=err)
+        return EXIT_USAGE
+    try:
+        history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
+        try:
+            added, skipped = import_csv(history, path, days_for(settings))
+        finally:
+            history.close()
+    except ImportProblem as e:
+        print(f"nothing imported: {path}, {e}", file=err)
+        return EXIT_USAGE
+    except (HistoryUnavailable, OSError, UnicodeDecodeError) as e:
+        print(f"import failed, nothing imported: {e}", file=err)
+        return EXIT_FAIL
+    except Exception as e:  # sqlite3.Error from the transaction
+        print(f"import failed, nothing imported: {e}", file=err)
+        return EXIT_FAIL
+    print(f"imported {added} events from {path}; skipped {skipped} already present", file=out)
+    return EXIT_OK
+
+
+def parse_before(text: str | None) -> date | None:
+    """--before's day; None for no --before; ValueError for an empty or unreadable date."""
+    if text is None:
+        return None
+    if not text.strip():
+        raise ValueError("--before needs a date (YYYY-MM-DD); it was empty")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"--before {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def run_history_clear(
+    history_path: Path,
+    before: str | None,
+    yes: bool,
+    confirm: Callable[[str], bool],
+    out: TextIO = sys.stdout,
+    *,
+    settings: Settings,
+    err: TextIO = sys.stderr,
+    rule: Days | None = None,
+) -> int:
+    """`sitbreak history clear [--before DATE] [--yes]`.
+
+    --before DATE deletes what the statistics count on days before DATE (days turn at the
+    settings' day_starts), events and daily totals alike. Without --yes, `confirm(question)`
+    must answer True.
+    """
+    try:
+        day = parse_before(before)
+    except ValueError as e:
+        print(f"nothing deleted: {e}", file=err)
+        return EXIT_USAGE
+    if not Path(history_path).exists():
+        print("there is no history to clear", file=out)
+        return EXIT_OK
+    rule = rule or days_for(settings)
+    before_wall = None if day is None else rule.start(day)
+    scope = f"before {day.isoformat()}" if day else "(all of it)"
+    try:
+        history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
+        try:
+            n = history.count(before_wall)
+            first_day = history.first_day()
+            has_totals = first_day is not None and (day is None or first_day < day)
+            if n == 0 and not has_totals:
+                print(f"no history {scope}; nothing to delete", file=out)
+                return EXIT_OK
+            question = f"Delete {n} history events and the daily totals {scope}? " \
+                "This can't be undone."
+            if not yes and not confirm(question):
+                print("nothing deleted", file=out)
+                return EXIT_FAIL
+            deleted = history.clear(before_wall, day)
+        finally:
+            history.close()
+    except HistoryUnavailable as e:
+        print(f"clear failed: {e}", file=err)
+        return EXIT_FAIL
+    print(f"deleted {deleted} events and the daily totals {scope}", file=out)
+    return EXIT_OK
+
+
+def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
+                      err: TextIO = sys.stderr) -> int:
+    """`sitbreak history check`: SQLite's quick_check; a damaged file is repaired (exit 1)."""
+    if not Path(history_path).exists():
+        print("there is no history file yet", file=out)
+        return EXIT_OK
+    try:
+        history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
+        try:
+            result = history.check()
+            n = history.count()
+        finally:
+            history.close()
+    except HistoryUnavailable as e:
+        print(f"check failed: {e}", file=err)
+        return EXIT_FAIL
+    if result != "ok":
+        print(f"{history_path} was damaged ({result}); now {n} events", file=out)
+        return EXIT_FAIL
+    print(f"{history_path}: OK ({n} events)", file=out)
+    return EXIT_OK

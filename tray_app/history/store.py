@@ -1,0 +1,628 @@
+"""The history file: one SQLite database of events, shared by the tray and the CLI.
+
+Rows are committed as they are written (WAL), so a crash loses at most the rows being written.
+The schema version lives in `PRAGMA user_version`; older files are upgraded in place after a
+backup copy is taken. A file that turns out damaged (when opening it or while using it) is
+moved aside whole, never deleted; what can still be read is saved into a new file.
+`PRAGMA quick_check` runs only then, or when asked (`sitbreak history check`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from tray_app.core.model import Kind
+from tray_app.core.ports import Row
+from tray_app.core.stats import DayStats
+from tray_app.history import totals
+from tray_app.history.salvage import move_aside, salvage
+from tray_app.history.schema import DDL_CURRENT, MIGRATIONS, SCHEMA_VERSION
+from tray_app.history.totals import Days
+
+log = logging.getLogger(__name__)
+
+COLUMNS = "kind, wall, duration_s, exercise_id, category, detail"
+_INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+# The write-ahead log is cut back to this size after a checkpoint, so one big delete does not
+# leave a big file behind.
+WAL_LIMIT_BYTES = 4 * 1024 * 1024
+PRUNE_BATCH = 5000
+SETTLE_CHUNK_DAYS = 31
+
+
+class HistoryUnavailable(Exception):
+    """The history file could not be read even after waiting for other processes."""
+
+
+def _log_notice(message: str) -> None:
+    log.warning("%s", message)
+
+
+def _stamp(now: float | None = None) -> str:
+    return datetime.fromtimestamp(time.time() if now is None else now).strftime("%Y%m%d-%H%M%S")
+
+
+def _free_name(base: Path) -> Path:
+    """`base`, or `base` with a counter, whichever does not exist yet."""
+    candidate, n = base, 1
+    while candidate.exists():
+        candidate = base.with_name(f"{base.name}-{n}")
+        n += 1
+    return candidate
+
+
+def is_busy(err: sqlite3.Error) -> bool:
+    text = str(err).lower()
+    return "locked" in text or "busy" in text
+
+
+# SQLITE_CORRUPT and SQLITE_NOTADB: the file's contents are bad.
+_DAMAGE_CODES = (11, 26)
+
+
+def is_damage(err: BaseException) -> bool:
+    """The file's contents are bad (not a lock, a full disk, a permission or a closed file)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(err).lower()
+    return isinstance(err, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "quick_check" in text
+    )
+
+
+def values(row: Row) -> tuple:
+    return (row.kind, row.wall, row.duration_s, row.exercise_id, row.category, row.detail)
+
+
+class History:
+    """The SQLite history store (implements tray_app.core.ports.HistoryStore); thread-safe."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        retries: int,
+        retry_sleep: Callable[[float], None],
+        busy_timeout_s: float,
+        on_notice: Callable[[str], None],
+    ) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = threading.RLock()
+        self._retries = retries
+        self._retry_sleep = retry_sleep
+        self._busy_timeout_s = busy_timeout_s
+        self._on_notice = on_notice
+        self._dropped = 0
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        on_notice: Callable[[str], None] = _log_notice,
+        busy_timeout_s: float = 5.0,
+        retries: int = 4,
+        retry_sleep: Callable[[float], None] = time.sleep,
+        memory_fallback: bool = True,
+    ) -> History:
+        """Open (creating, upgrading or repairing as needed) the history file at `path`.
+
+        `on_notice` receives one sentence for the user when something had to be done to their
+        file (moved aside because it was damaged, or kept in memory because it can't be written).
+        `busy_timeout_s` is how long SQLite waits for another process's lock before each retry.
+        With `memory_fallback=False` a file that can't be opened raises sqlite3.Error or OSError
+        instead (the app's writer retries it later rather than losing the session's rows).
+        """
+        path = Path(path)
+        for attempt in range(retries + 1):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = cls._open_file(path, busy_timeout_s, on_notice)
+                break
+            except sqlite3.OperationalError as err:
+                if is_busy(err) and attempt < retries:
+                    retry_sleep(0.1)
+                    continue
+                if not memory_fallback:
+                    raise
+                conn = cls._open_memory(path, err, busy_timeout_s, on_notice)
+                break
+            except (OSError, sqlite3.Error) as err:
+                if not memory_fallback:
+                    raise
+                conn = cls._open_memory(path, err, busy_timeout_s, on_notice)
+                break
+        return cls(conn, path, retries=retries, retry_sleep=retry_sleep,
+                   busy_timeout_s=busy_timeout_s, on_notice=on_notice)
+
+    @classmethod
+    def _open_file(
+        cls, path: Path, busy_timeout_s: float, on_notice: Callable[[str], None]
+    ) -> sqlite3.Connection:
+        conn = cls._connect(path, busy_timeout_s)
+        try:
+            cls._prepare(conn, path)
+        except sqlite3.DatabaseError as err:
+            conn.close()
+            # Operational errors (locked, disk full, read-only) say nothing about the file's
+            # contents; only a damaged or foreign file is moved aside.
+            if not is_damage(err):
+                raise
+            conn = cls._replace_damaged(path, err, busy_timeout_s, on_notice)
+        return conn
+
+    @classmethod
+    def _replace_damaged(
+        cls, path: Path, err: Exception, busy_timeout_s: float, on_notice: Callable[[str], None]
+    ) -> sqlite3.Connection:
+        """Move the damaged file aside, start a new one and save into it what can be read."""
+        moved = move_aside(path, _free_name(path.with_name(f"{path.name}.corrupt-{_stamp()}")))
+        conn = cls._connect(path, busy_timeout_s)
+        cls._prepare(conn, path)
+        with cls._transaction(conn):
+            saved, lost = salvage(moved, conn)
+        log.warning("history file %s damaged (%s); moved to %s; %d rows saved, %s lost",
+                    path, err, moved, saved, lost)
+        lost_text = "" if lost == 0 else f" ({lost} could not be read)"
+        on_notice(
+            f"Your sitbreak history file {path} was damaged, so it was moved to {moved}; "
+            f"{saved} events were saved from it into a new history file{lost_text}."
+        )
+        return conn
+
+    @classmethod
+    def _open_memory(
+        cls, path: Path, err: Exception, busy_timeout_s: float, on_notice: Callable[[str], None]
+    ) -> sqlite3.Connection:
+        on_notice(
+            f"sitbreak can't use its history file {path} ({err}); history for this session "
+            "is kept in memory only and will be lost when sitbreak quits."
+        )
+        conn = cls._connect(Path(":memory:"), busy_timeout_s)
+        cls._prepare(conn, Path(":memory:"))
+        return conn
+
+    @staticmethod
+    def _connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
+        # isolation_level=None: autocommit; writes that belong together use _transaction.
+        conn = sqlite3.connect(
+            str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        return conn
+
+    @classmethod
+    def _prepare(cls, conn: sqlite3.Connection, path: Path) -> None:
+        """WAL mode, then create or migrate the schema."""
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode: a power cut may lose the last commits, a crashed process loses none.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if 0 < version < SCHEMA_VERSION and str(path) != ":memory:":
+            # The backup API cannot run inside our own write transaction, so copy first.
+            cls._backup(conn, path, version)
+        if version == 0:
+            # Only an empty file can change its vacuum mode without a VACUUM.
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        with cls._transaction(conn):
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                has_table = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+                ).fetchone()
+                if has_table:
+                    raise sqlite3.DatabaseError("events table without a schema version")
+                cls._run_script(conn, DDL_CURRENT)
+                return
+            while version < SCHEMA_VERSION:
+                cls._run_script(conn, MIGRATIONS[version])
+                version += 1
+            if version > SCHEMA_VERSION:
+                # A newer sitbreak wrote this file; its extra columns are left alone.
+                log.info("history schema %d is newer than %d; using it as is", version,
+                         SCHEMA_VERSION)
+
+    @staticmethod
+    def _run_script(conn: sqlite3.Connection, script: str) -> None:
+        # executescript() would COMMIT our transaction, so run statement by statement.
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @staticmethod
+    def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+        target = _free_name(path.with_name(f"{path.name}.v{version}-backup-{_stamp()}"))
+        dest = sqlite3.connect(str(target))
+        try:
+            conn.backup(dest)
+            # One self-contained file: no -wal/-shm appear beside the backup when it is opened.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        log.info("backed up history schema v%d to %s before upgrading", version, target)
+        return target
+
+    # ---- running work: retries and repair ---------------------------------------------------
+
+    def _run(self, work: Callable[[sqlite3.Connection], object]) -> object:
+        """Run `work` under the lock, retrying while another process holds the database.
+
+        A file found damaged on the way is repaired (moved aside, readable rows saved) and the
+        work is tried once more on the new file.
+        """
+        delay = 0.05
+        repaired = False
+        attempt = 0
+        while True:
+            try:
+                with self._lock:
+                    return work(self._conn)
+            except sqlite3.DatabaseError as err:
+                if is_damage(err) and not repaired and str(self.path) != ":memory:":
+                    repaired = True
+                    self.repair(err)
+                    continue
+                if not is_busy(err) or attempt >= self._retries:
+                    raise
+                attempt += 1
+                log.info("history is busy (%s); retrying", err)
+                self._retry_sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    def _read(self, work: Callable[[sqlite3.Connection], object]) -> object:
+        try:
+            return self._run(work)
+        except sqlite3.Error as err:
+            raise HistoryUnavailable(f"can't read the history file {self.path}: {err}") from err
+
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> object:
+        """`work` inside one write transaction (all or nothing)."""
+
+        def in_transaction(conn: sqlite3.Connection) -> object:
+            with self._transaction(conn):
+                return work(conn)
+
+        return self._run(in_transaction)
+
+    def repair(self, err: Exception | None = None) -> None:
+        """Replace a damaged file by a new one holding every row that can still be read."""
+        with self._lock:
+            self._conn.close()
+            self._conn = self._replace_damaged(
+                self.path, err or "damaged", self._busy_timeout_s, self._on_notice
+            )
+
+    def check(self) -> str:
+        """`PRAGMA quick_check`: "ok", or what it found (the file is then repaired)."""
+
+        def quick_check(conn: sqlite3.Connection) -> str:
+            found = conn.execute("PRAGMA quick_check").fetchall()
+            return "ok" if found == [("ok",)] else "; ".join(str(r[0]) for r in found[:5])
+
+        try:
+            result = self._read(quick_check)
+        except HistoryUnavailable as err:
+            if not isinstance(err.__cause__, sqlite3.Error) or not is_damage(err.__cause__):
+                raise
+            result = str(err.__cause__)
+        if result != "ok":
+            self.repair(sqlite3.DatabaseError(result))
+        return str(result)
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def record(self, row: Row) -> None:
+        """Append one row; never raises (a row that can't be written is logged and dropped)."""
+        try:
+            self.record_many([row])
+        except sqlite3.Error as err:
+            self._dropped += 1
+            log.error("history row dropped (%s): %r", err, row)
+
+    def record_many(self, rows: list[Row], days: Days | None = None) -> None:
+        """Append rows in one transaction; raises sqlite3.Error if they could not be written.
+
+        Rows older than what the daily totals already hold are added to their day's totals
+        (`days` says where days turn; by default as they were last folded).
+        """
+
+        def insert(conn: sqlite3.Connection) -> None:
+            conn.executemany(_INSERT, [values(r) for r in rows])
+            self._fold_late_rows(conn, rows, days)
+            if any(r.kind == Kind.STRETCH_ENDED for r in rows):
+                conn.execute("DELETE FROM open_stretch")
+
+        self._write(insert)
+
+    def _fold_late_rows(self, conn: sqlite3.Connection, rows: list[Row], days: Days | None,
+                        ) -> None:
+        found = totals.meta(conn)
+        if found is None:
+            return
+        folded_until, day_starts = found
+        late = [r for r in rows if r.wall < folded_until]
+        if late:
+            from tray_app.localtime import CachedOffset
+
+            totals.add_rows(conn, late, days or Days(day_starts, CachedOffset()))
+
+    def import_rows(self, rows: Iterable[Row], days: Days) -> tuple[int, int]:
+        """Insert the rows not already present (same wall, kind and exercise) in one
+        transaction, adding old ones to their days' totals; (added, skipped). An exception
+        from `rows` leaves the file as it was."""
+
+        def work(conn: sqlite3.Connection) -> tuple[int, int]:
+            found = totals.meta(conn)
+            folded_until = float("-inf") if found is None else found[0]
+            added = skipped = 0
+            late: list[Row] = []
+            for row in rows:
+                if conn.execute(
+                    "SELECT 1 FROM events WHERE wall = ? AND kind = ? AND exercise_id IS ? "
+                    "LIMIT 1", (row.wall, row.kind, row.exercise_id),
+                ).fetchone():
+                    skipped += 1
+                    continue
+                conn.execute(_INSERT, values(row))
+                added += 1
+                if row.wall < folded_until:
+                    late.append(row)
+                    if len(late) >= PRUNE_BATCH:
+                        totals.add_rows(conn, late, days)
+                        late = []
+            totals.add_rows(conn, late, days)
+            return added, skipped
+
+        return self._write(work)  # type: ignore[return-value]
+
+    @property
+    def dropped(self) -> int:
+        """How many rows record() had to drop since opening."""
+        return self._dropped
+
+    def save_open_stretch(self, wall: float, duration_s: float) -> None:
+        """Checkpoint the stretch that is still running, so a crash loses at most this much."""
+        self._write(lambda c: c.execute(
+            "INSERT OR REPLACE INTO open_stretch (id, wall, duration_s) VALUES (1, ?, ?)",
+            (wall, duration_s),
+        ))
+
+    def recover_open_stretch(self) -> Row | None:
+        """The stretch a crashed run left open, written now as ended at its last checkpoint.
+
+        Only the app calls this at start (it holds the instance lock, so no other run is open).
+        """
+
+        def recover(conn: sqlite3.Connection) -> Row | None:
+            found = conn.execute("SELECT wall, duration_s FROM open_stretch").fetchone()
+            if found is None:
+                return None
+            row = Row(Kind.STRETCH_ENDED, found[0], found[1],
+                      detail="recovered: sitbreak stopped without ending it")
+            conn.execute(_INSERT, values(row))
+            self._fold_late_rows(conn, [row], None)
+            conn.execute("DELETE FROM open_stretch")
+            return row
+
+        return self._write(recover)  # type: ignore[return-value]
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def recent_exercises(self, limit: int) -> list[tuple[float, str, str]]:
+        """(wall, exercise_id, category) of the last `limit` rows naming an exercise, newest first.
+
+        Never raises: the picker can choose without history.
+        """
+
+        def query(conn: sqlite3.Connection) -> list[tuple[float, str, str]]:
+            return conn.execute(
+                "SELECT wall, exercise_id, COALESCE(category, '') FROM events "
+                "WHERE exercise_id IS NOT NULL ORDER BY wall DESC, id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+
+        try:
+            return self._run(query)  # type: ignore[return-value]
+        except sqlite3.Error as err:
+            log.error("can't read recent exercises: %s", err)
+            return []
+
+    def events(self, since_wall: float | None = None, until_wall: float | None = None) -> list[Row]:
+        """Rows with since_wall <= wall < until_wall (either bound optional), oldest first.
+
+        Raises HistoryUnavailable if the file stays locked or can't be read.
+        """
+        lo = float("-inf") if since_wall is None else since_wall
+        hi = float("inf") if until_wall is None else until_wall
+
+        def query(conn: sqlite3.Connection) -> list[Row]:
+            cur = conn.execute(
+                f"SELECT {COLUMNS} FROM events WHERE wall >= ? AND wall < ? ORDER BY wall, id",
+                (lo, hi),
+            )
+            return [Row(*r) for r in cur]
+
+        return self._read(query)  # type: ignore[return-value]
+
+    def count(self, before_wall: float | None = None) -> int:
+        """Number of events (before `before_wall`, if given), counted by SQLite."""
+        hi = float("inf") if before_wall is None else before_wall
+        return self._read(  # type: ignore[return-value]
+            lambda c: c.execute("SELECT COUNT(*) FROM events WHERE wall < ?", (hi,)).fetchone()[0]
+        )
+
+    def first_wall(self) -> float | None:
+        """The time of the oldest event, or None."""
+        return self._read(lambda c: c.execute("SELECT MIN(wall) FROM events").fetchone()[0])  # type: ignore[return-value]
+
+    def first_day(self) -> date | None:
+        """The oldest day with stored totals, or None."""
+        found = self._read(lambda c: c.execute("SELECT MIN(day) FROM daily_totals").fetchone()[0])
+        return None if found is None else date.fromisoformat(str(found))
+
+    def rows_after(self, since_wall: float) -> Iterator[tuple]:
+        """(id, kind, wall, duration_s, exercise_id, category, detail) from `since_wall` on,
+        oldest first, streamed: the caller holds the lock while it iterates."""
+        with self._lock:
+            cur = self._conn.execute(
+                f"SELECT id, {COLUMNS} FROM events WHERE wall >= ? ORDER BY wall, id",
+                (since_wall,),
+            )
+            yield from cur
+
+    # ---- daily totals ----------------------------------------------------------------------
+
+    def settle(self, through_wall: float, days: Days, *, patient: bool = True) -> None:
+        """Fold every event before `through_wall` (a day start) into the daily totals.
+
+        Works a month per transaction, so other writers wait at most that long. When day_starts
+        changed, the days that still have raw events are folded again with the new boundary.
+        `patient=False` gives up at once (sqlite3.OperationalError) if another process writes.
+        """
+        if not patient:
+            with self._impatient():
+                self.settle(through_wall, days)
+            return
+
+        def begin(conn: sqlite3.Connection) -> float | None:
+            found = totals.meta(conn)
+            if found is not None and found[1] == days.day_starts:
+                return float(found[0])
+            first = conn.execute("SELECT MIN(wall) FROM events").fetchone()[0]
+            if first is None:
+                totals.set_meta(conn, through_wall, days.day_starts)
+                return None
+            start = days.start(days.of(first))
+            conn.execute("DELETE FROM daily_totals WHERE day >= ?", (days.of(first).isoformat(),))
+            totals.set_meta(conn, start, days.day_starts)
+            return start
+
+        start = self._write(begin)
+        while start is not None and start < through_wall:
+            end = totals.next_chunk(start, through_wall, days, SETTLE_CHUNK_DAYS)
+            self._write(lambda conn, s=start, e=end: self._fold_span(conn, s, e, days))
+            start = end
+
+    @contextlib.contextmanager
+    def _impatient(self) -> Iterator[None]:
+        with self._lock:
+            retries, self._retries = self._retries, 0
+            self._conn.execute("PRAGMA busy_timeout = 100")
+            try:
+                yield
+            finally:
+                self._retries = retries
+                self._conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
+
+    @staticmethod
+    def _fold_span(conn: sqlite3.Connection, start: float, end: float, days: Days) -> None:
+        cur = conn.execute(
+            f"SELECT {COLUMNS} FROM events WHERE wall >= ? AND wall < ? ORDER BY wall, id",
+            (start, end),
+        )
+        rows = (Row(*r) for r in cur)
+        totals.add(conn, days.fold(rows, days.of(start), days.of(end - 1)))
+        totals.set_meta(conn, end, days.day_starts)
+
+    def folded_until(self) -> float | None:
+        """Events before this wall time are in the daily totals."""
+        found = self._read(totals.meta)
+        return None if found is None else float(found[0])  # type: ignore[index]
+
+    def daily_totals(self, first: date, last: date) -> dict[date, DayStats]:
+        """Stored totals of the days from `first` to `last`, by day (days without any omitted)."""
+        return self._read(lambda c: totals.load(c, first, last))  # type: ignore[return-value]
+
+    # ---- deleting --------------------------------------------------------------------------
+
+    def prune(self, keep_days: int, now_wall: float, days: Days | None = None,
+              between: Callable[[], None] = lambda: None) -> int:
+        """Delete events older than `keep_days` days (whole days), after folding them into the
+        daily totals; in batches, calling `between()` after each; then give the space back.
+        Returns how many events went."""
+        if days is None:
+            from tray_app.localtime import CachedOffset
+
+            days = Days(240, CachedOffset())
+        cutoff = days.start(days.of(now_wall - keep_days * 86400.0))
+        self.settle(min(cutoff, days.start(days.of(now_wall))), days)
+        cutoff = min(cutoff, self.folded_until() or cutoff)
+        deleted = 0
+        while True:
+            n = self._write(lambda c: c.execute(
+                "DELETE FROM events WHERE id IN "
+                "(SELECT id FROM events WHERE wall < ? ORDER BY wall LIMIT ?)",
+                (cutoff, PRUNE_BATCH),
+            ).rowcount)
+            deleted += int(n)  # type: ignore[call-overload]
+            between()
+            if n < PRUNE_BATCH:  # type: ignore[operator]
+                break
+        if deleted:
+            self.give_back_space()
+        return deleted
+
+    def give_back_space(self) -> None:
+        """Return free pages to the file system and cut the write-ahead log back."""
+
+        def vacuum(conn: sqlite3.Connection) -> None:
+            conn.execute("PRAGMA incremental_vacuum").fetchall()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+        try:
+            self._run(vacuum)
+        except sqlite3.Error as err:
+            log.info("could not give space back yet: %s", err)
+
+    def clear(self, before_wall: float | None = None, before_day: date | None = None) -> int:
+        """Delete every event (or those before `before_wall`) and the daily totals (or those
+        of days before `before_day`); return how many events were deleted."""
+
+        def delete(conn: sqlite3.Connection) -> int:
+            if before_wall is None:
+                conn.execute("DELETE FROM daily_totals")
+                conn.execute("DELETE FROM totals_meta")
+                return conn.execute("DELETE FROM events").rowcount
+            if before_day is not None:
+                conn.execute("DELETE FROM daily_totals WHERE day < ?", (before_day.isoformat(),))
+            return conn.execute("DELETE FROM events WHERE wall < ?", (before_wall,)).rowcount
+
+        try:
+            n = self._write(delete)
+        except sqlite3.Error as err:
+            raise HistoryUnavailable(f"can't change the history file {self.path}: {err}") from err
+        self.give_back_space()
+        return int(n)  # type: ignore[call-overload]
+
+    def close(self) -> None:
+        """Close the file; later calls to record() are logged and dropped."""
+        with self._lock:
+            self._conn.close()

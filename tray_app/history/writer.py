@@ -1,0 +1,254 @@
+"""The app's history: rows wait in memory and one background thread writes them.
+
+The state thread only appends to a bounded list, so a locked database, a full disk or a
+read-only file never holds it up. While rows can't be written they wait (up to `capacity`)
+and are written as soon as the file takes them again; the user is told once per problem, and
+`status()` says how things stand. The same thread opens the file (start-up never waits on it),
+checkpoints the running stretch about once a minute, and prunes old events in batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from tray_app.core.ports import Row
+from tray_app.history.store import History, is_busy, is_damage
+from tray_app.history.totals import Days
+
+log = logging.getLogger(__name__)
+
+CAPACITY = 20_000  # rows kept in memory while the file can't take them (a few MB)
+BATCH = 500
+CHECKPOINT_S = 60.0
+FIRST_CHECKPOINT_S = 5.0  # soon after start, then every CHECKPOINT_S
+MAINTAIN_EVERY_S = 86400.0
+RECENT = 50  # exercises remembered for the picker
+
+
+def _open(path: Path) -> History:
+    # No waiting and no memory fallback: the writer itself retries, keeping rows meanwhile.
+    return History.open(path, busy_timeout_s=1.0, retries=0, memory_fallback=False)
+
+
+class HistoryWriter:
+    """Implements tray_app.core.ports.HistoryStore for the running app; thread-safe."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        days: Callable[[], Days],
+        keep_days: Callable[[], int],
+        on_problem: Callable[[str], None],
+        open_stretch: Callable[[], tuple[float, float] | None] = lambda: None,
+        open_store: Callable[[Path], History] = _open,
+        capacity: int = CAPACITY,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        retry_s: tuple[float, float] = (0.25, 5.0),
+    ) -> None:
+        self.path = Path(path)
+        self._days = days
+        self._keep_days = keep_days
+        self._on_problem = on_problem
+        self._open_stretch = open_stretch
+        self._open_store = open_store
+        self._capacity = capacity
+        self._clock = clock
+        self._wall = wall
+        self._retry_s = retry_s
+        self._cond = threading.Condition()
+        self._pending: deque[Row] = deque()
+        self._recent: deque[tuple[float, str, str]] = deque(maxlen=RECENT)
+        self._dropped = 0
+        self._problem: str | None = None
+        self._told = False
+        self._stopping = False
+        self._store: History | None = None
+        self._writing = 0  # rows taken off the queue but not committed yet
+        self._thread = threading.Thread(target=self._loop, name="history", daemon=True)
+
+    # ---- HistoryStore (called from the state thread: never blocks on the file) ------------
+
+    def record(self, row: Row) -> None:
+        with self._cond:
+            if row.exercise_id:
+                self._recent.appendleft((row.wall, row.exercise_id, row.category or ""))
+            if len(self._pending) >= self._capacity:
+                self._dropped += 1
+                log.error("history row dropped, %d already wait in memory: %r",
+                          len(self._pending), row)
+            else:
+                self._pending.append(row)
+            self._cond.notify_all()
+
+    def recent_exercises(self, limit: int) -> list[tuple[float, str, str]]:
+        with self._cond:
+            return list(self._recent)[:limit]
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Write what waits (for up to `timeout` seconds), then close the file."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        with self._cond:
+            left = len(self._pending) + self._writing
+        if left:
+            log.error("%d history rows could not be written before quitting", left)
+
+    # ---- for the app ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def status(self) -> dict[str, object]:
+        """{ok, pending, dropped, problem} for `status --json`."""
+        with self._cond:
+            return {
+                "ok": self._problem is None and self._dropped == 0,
+                "pending": len(self._pending) + self._writing,
+                "dropped": self._dropped,
+                "problem": self._problem,
+            }
+
+    def flush(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for every queued row to be written; True if they were."""
+        deadline = self._clock() + timeout
+        with self._cond:
+            while self._pending or self._writing:
+                left = deadline - self._clock()
+                if left <= 0 or self._problem is not None:
+                    return False
+                self._cond.wait(min(left, 0.01))
+            return True
+
+    # ---- the writer thread ----------------------------------------------------------------
+
+    def _loop(self) -> None:
+        delay = self._retry_s[0]
+        next_checkpoint = self._clock() + FIRST_CHECKPOINT_S
+        next_maintain = self._clock()
+        while True:
+            with self._cond:
+                if self._stopping and (not self._pending or self._problem is not None):
+                    break
+            try:
+                if self._store is None:
+                    self._store = self._open_store(self.path)
+                    self._opened(self._store)
+                self._write_pending()
+                now = self._clock()
+                if now >= next_checkpoint:
+                    next_checkpoint = now + CHECKPOINT_S
+                    self._checkpoint()
+                if now >= next_maintain:
+                    next_maintain = now + MAINTAIN_EVERY_S
+                    self._maintain()
+            except (sqlite3.Error, OSError) as err:
+                self._failed(err)
+                with self._cond:
+                    if not self._stopping:
+                        self._cond.wait(delay)
+                delay = min(delay * 2, self._retry_s[1])
+                continue
+            delay = self._retry_s[0]
+            self._solved()
+            with self._cond:
+                if not self._pending and not self._stopping:
+                    wait = max(0.0, min(next_checkpoint, next_maintain) - self._clock())
+                    self._cond.wait(wait)
+        self._final_close()
+
+    def _opened(self, store: History) -> None:
+        recovered = store.recover_open_stretch()
+        if recovered is not None:
+            log.warning("recorded the stretch a crashed run left open: %r", recovered)
+        found = store.recent_exercises(RECENT)
+        with self._cond:
+            seen = set(self._recent)
+            merged = list(self._recent) + [r for r in found if r not in seen]
+            self._recent = deque(sorted(merged, key=lambda r: -r[0])[:RECENT], maxlen=RECENT)
+
+    def _write_pending(self) -> None:
+        assert self._store is not None
+        while True:
+            with self._cond:
+                batch = [self._pending[i] for i in range(min(BATCH, len(self._pending)))]
+                self._writing = len(batch)
+            if not batch:
+                return
+            try:
+                self._store.record_many(batch, self._days())
+            finally:
+                with self._cond:
+                    self._writing = 0
+                    self._cond.notify_all()
+            with self._cond:
+                for _ in batch:
+                    self._pending.popleft()
+                self._cond.notify_all()
+
+    def _checkpoint(self) -> None:
+        assert self._store is not None
+        found = self._open_stretch()
+        if found is not None:
+            self._store.save_open_stretch(*found)
+
+    def _maintain(self) -> None:
+        """Fold finished days into the totals and prune old events, a batch at a time."""
+        assert self._store is not None
+        try:
+            days = self._days()
+            gone = self._store.prune(self._keep_days(), self._wall(), days,
+                                     between=self._write_pending)
+            if gone:
+                log.info("pruned %d history events older than %d days", gone, self._keep_days())
+        except sqlite3.Error as err:
+            if is_busy(err):
+                log.info("pruning postponed: %s", err)
+            else:
+                raise
+
+    def _failed(self, err: Exception) -> None:
+        with self._cond:
+            waiting = len(self._pending)
+        if isinstance(err, sqlite3.Error) and is_damage(err) and self._store is not None:
+            self._store.repair(err)
+            return
+        if self._store is not None and not (isinstance(err, sqlite3.Error) and is_busy(err)):
+            # A read-only or full file: reopen next time, so a fixed file is seen afresh.
+            with contextlib.suppress(sqlite3.Error):
+                self._store.close()
+            self._store = None
+        problem = (
+            f"sitbreak can't write its history file {self.path} ({err}); {waiting} events wait "
+            "in memory and will be written as soon as it can"
+        )
+        with self._cond:
+            first = not self._told
+            self._problem, self._told = problem, True
+            self._cond.notify_all()
+        log.warning("%s", problem)
+        if first:
+            self._on_problem(problem)
+
+    def _solved(self) -> None:
+        with self._cond:
+            if self._problem is None:
+                return
+            self._problem, self._told = None, False
+        log.warning("the history file %s takes writes again; waiting events written", self.path)
+
+    def _final_close(self) -> None:
+        # No checkpoint here: a clean stop has just recorded the stretch's end.
+        if self._store is not None:
+            self._store.close()
