@@ -40,7 +40,10 @@ def test_list_json_fields() -> None:
     assert set(first) == {"id", "name", "category", "where", "seconds", "steps", "cue", "why",
                           "cautions", "tags"}  # fmt: skip
     assert first["seconds"] == sum(s["seconds"] for s in first["steps"])
-    assert set(first["steps"][0]) == {"text", "seconds"}
+    assert set(first["steps"][0]) == {"text", "seconds", "reps", "tempo", "hold"}
+    counted = next(s for d in data for s in d["steps"] if s["reps"])
+    each = (counted["tempo"] or 0) + (counted["hold"] or 0)
+    assert counted["seconds"] >= counted["reps"] * each
     stretches = json.loads(list_json(BUILTIN, "stretch"))
     assert stretches and {d["category"] for d in stretches} == {"stretch"}
 
@@ -49,8 +52,9 @@ def test_show_text_has_everything() -> None:
     bug = next(e for e in BUILTIN if e.id == "bird-dog")
     text = show_text(bug)
     assert text.startswith("Bird dog\n")
-    assert "Category: core" in text and "Where: floor" in text and "Takes: 1 min 10 s" in text
-    assert " 1. Kneel on all fours" in text and "(10 s)" in text and " 2. " in text
+    assert "Category: core" in text and "Where: floor" in text and "Takes: 1 min 15 s" in text
+    assert " 1. Get down onto the mat on all fours" in text and "(15 s)" in text
+    assert " 2. " in text and "(60 s: 10 × 3 s + 3 s hold)" in text
     assert "Cue: " in text and "Why: " in text and "Take care:" in text
     assert "folded towel" in text
     assert " ".join(SAFETY_LINE.split()) in " ".join(text.split())
@@ -60,3 +64,5 @@ def test_show_text_has_everything() -> None:
 def test_safety_line_says_the_three_things() -> None:
     line = SAFETY_LINE.lower()
     assert "not medical advice" in line and "hurts" in line and "clinician" in line
+    # An acute spasm is a reason to rest, not to exercise.
+    assert "spasm" in line and "do not exercise" in line

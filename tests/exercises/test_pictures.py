@@ -10,9 +10,10 @@ from PIL import Image, ImageChops
 
 from tray_app.core.exercise import PLACES, Exercise, Step
 from tray_app.core.model import ExerciseSettings
-from tray_app.exercises import pictures
+from tray_app.exercises import pictures, pose_data
 from tray_app.exercises.loader import load_catalogue
-from tray_app.exercises.pictures import FRAMES, cached_frames, frames, poses_for
+from tray_app.exercises.pictures import cached_frames, frames
+from tray_app.exercises.pose_data import FRAMES, poses_for
 
 BUILTIN = load_catalogue(ExerciseSettings(places=PLACES))
 
@@ -84,7 +85,7 @@ def test_cache_follows_pose_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     other = cached_frames(next(e for e in BUILTIN if e.id == "dead-bug"), tmp_path, 64)
     edited = dict(FRAMES)
     edited["glute-bridge"] = (*FRAMES["glute-bridge"], FRAMES["glute-bridge"][0])
-    monkeypatch.setattr(pictures, "FRAMES", edited)
+    monkeypatch.setattr(pose_data, "FRAMES", edited)
     second = cached_frames(exercise, tmp_path, 64)
     assert len(second) == len(first) + 1
     assert set(first).isdisjoint(second)

@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from tray_app.core.exercise import Exercise
+from tray_app.core.exercise import Exercise, Step
 from tray_app.exercises import SAFETY_LINE
 
 
@@ -44,7 +44,7 @@ def as_dict(exercise: Exercise) -> dict[str, Any]:
         "category": exercise.category,
         "where": exercise.where,
         "seconds": exercise.seconds,
-        "steps": [{"text": s.text, "seconds": s.seconds} for s in exercise.steps],
+        "steps": [_step_dict(s) for s in exercise.steps],
         "cue": exercise.cue,
         "why": exercise.why,
         "cautions": list(exercise.cautions),
@@ -52,9 +52,23 @@ def as_dict(exercise: Exercise) -> dict[str, Any]:
     }
 
 
+def _step_dict(step: Step) -> dict[str, Any]:
+    # reps, tempo and hold are null for a step without counted work.
+    return {"text": step.text, "seconds": step.seconds, "reps": step.reps, "tempo": step.tempo,
+            "hold": step.hold}  # fmt: skip
+
+
 def list_json(exercises: Sequence[Exercise], category: str | None = None) -> str:
     """A JSON array of exercise objects (see `as_dict`)."""
     return json.dumps([as_dict(e) for e in _only(exercises, category)], indent=2)
+
+
+def _timing(step: Step) -> str:
+    """'40 s', or with counted work '40 s: 5 × 3 s + 5 s hold'."""
+    if not step.work:
+        return f"{step.seconds} s"
+    parts = [f"{v:g} s{name}" for name, v in (("", step.tempo), (" hold", step.hold)) if v]
+    return f"{step.seconds} s: {step.reps or 1} × {' + '.join(parts)}"
 
 
 def show_text(exercise: Exercise, width: int = 78) -> str:
@@ -68,7 +82,7 @@ def show_text(exercise: Exercise, width: int = 78) -> str:
         "",
     ]
     for number, step in enumerate(exercise.steps, start=1):
-        lines += wrap.wrap(f"{number:>2}. {step.text} ({step.seconds} s)")
+        lines += wrap.wrap(f"{number:>2}. {step.text} ({_timing(step)})")
     lines += ["", *textwrap.wrap(f"Cue: {exercise.cue}", width)]
     lines += textwrap.wrap(f"Why: {exercise.why}", width)
     if exercise.cautions:

@@ -9,13 +9,14 @@ the second step of the third exercise; once an exercise's id is known it is name
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tray_app.core.exercise import CATEGORIES, PLACES, Exercise, Step
+from tray_app.core.exercise import BACK_BEND, CATEGORIES, PLACES, Exercise, Step
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import Problem, ProblemsError
 from tray_app.resources import CATALOGUE, DataFileError, packaged
@@ -25,10 +26,21 @@ BUILTIN_CATALOGUE = packaged(CATALOGUE)
 
 REQUIRED = ("id", "name", "category", "where", "steps", "cue", "why")
 OPTIONAL = ("cautions", "tags")
-STEP_KEYS = ("text", "seconds")
+STEP_KEYS = ("text", "seconds", "reps", "tempo", "hold")
 # The built-in catalogue is a few dozen KiB; a user's file this big is a mistake.
 MAX_CATALOGUE_BYTES = 1 << 20
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Step wording that means the lower back extends: an arch, a leg moved behind the body, a lunge.
+LUMBAR_EXTENSION = re.compile(
+    r"\barch(es|ing)?\b|\blunge\b|\bbackwards?\b.{0,20}\b(leg|foot)\b"
+    r"|\b(leg|foot)\b.{0,25}\b(back|backwards|behind)\b(?! ?(rest|of|straight|leg|heel))"
+    r"|\b(push|swing|step|take|move)\w* (it|the (right |left )?(leg|foot))\b.{0,10}\bback"
+    r"|\b(ankle|heel|foot) behind\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(not|no|never|without|n't)\b[^.;:]*$", re.IGNORECASE)
+# A back-bend caution names the conditions the article links to the lumbar spine.
+SPINE_CONDITIONS = ("spondylolisthesis", "stenosis")
 
 
 def load_catalogue(settings: ExerciseSettings, *, builtin: Path | None = None) -> list[Exercise]:
@@ -167,6 +179,8 @@ class _Checker:
         steps = self._steps(label, entry.get("steps"), index)
         cautions = self._text_list(label, "cautions", entry.get("cautions", []), index)
         tags = self._text_list(label, "tags", entry.get("tags", []), index)
+        if len(self.problems) == before:
+            self._check_back_bend(label, steps, cautions, tags, index)
         if len(self.problems) > before:
             return None
         return Exercise(
@@ -186,6 +200,24 @@ class _Checker:
                       "every exercise needs its own id", index, "id")
         else:
             self.taken.add(ident)
+
+    def _check_back_bend(self, label: str, steps: tuple[Step, ...], cautions: tuple[str, ...],
+                         tags: tuple[str, ...], index: int) -> None:  # fmt: skip
+        if BACK_BEND not in tags:
+            for number, step in enumerate(steps, start=1):
+                found = _lumbar_extension(step.text)
+                if found:
+                    self._add(f"{label}.tags", f"step {number} extends the lower back "
+                              f"({found!r}) but the exercise is not tagged {BACK_BEND!r}",
+                              None, f"add {BACK_BEND!r} to tags, so people with a spine "
+                              "condition can exclude it, and a caution for them", index, "tags")
+                    return
+        elif not any(c in caution.lower() for caution in cautions for c in SPINE_CONDITIONS):
+            self._add(f"{label}.cautions", f"a {BACK_BEND!r} exercise needs a caution for "
+                      "people with spondylolisthesis or spinal stenosis", None,
+                      "e.g. \"Arches the lower back: skip it if you have spondylolisthesis or "
+                      "spinal stenosis, unless your clinician says otherwise.\"", index,
+                      "cautions")
 
     def _text(self, label: str, key: str, value: Any, index: int) -> str:
         if value is None:
@@ -232,19 +264,62 @@ class _Checker:
                 if key not in STEP_KEYS:
                     self._unknown(f"{where}.{key}", STEP_KEYS, key, index)
             text = step.get("text")
-            seconds = step.get("seconds")
             if not isinstance(text, str) or not text.strip():
                 message = "is missing" if text is None else "must be a non-empty text"
                 self._add(f"{where}.text", message, None if text is None else repr(text),
                           None, index, "steps")
+            counts = self._counts(where, step, index, number)
+            if counts is None:
+                continue
+            reps, tempo, hold = counts
+            probe = Step("", 0, reps, tempo, hold)
+            seconds = step.get("seconds")
+            if seconds is None and probe.work:
+                seconds = math.ceil(probe.work)  # derived from the repetitions
             if seconds is None:
-                self._add(f"{where}.seconds", "is missing", None, None, index, "steps")
-            elif isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
+                self._add(f"{where}.seconds", "is missing", None,
+                          "give seconds, or reps with tempo or hold to derive them",
+                          index, "steps")
+                continue
+            if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
                 self._add(f"{where}.seconds", "must be a positive whole number of seconds",
                           repr(seconds), "e.g. 30", index, "seconds", nth=number)
-            if isinstance(text, str) and isinstance(seconds, int) and seconds > 0:
-                steps.append(Step(text=text.strip(), seconds=seconds))
+                continue
+            if seconds < probe.work:
+                self._add(f"{where}.seconds", f"is shorter than the work it holds: "
+                          f"{_work_text(probe)} = {probe.work:g} s, so the last repetitions "
+                          "would be cut off", repr(seconds),
+                          f"make seconds at least {math.ceil(probe.work)}, or do fewer "
+                          "repetitions", index, "seconds", nth=number)
+                continue
+            if isinstance(text, str) and text.strip():
+                steps.append(Step(text.strip(), seconds, reps, tempo, hold))
         return tuple(steps)
+
+    def _counts(self, where: str, step: Mapping[str, Any], index: int,
+                number: int) -> tuple[int | None, float | None, float | None] | None:  # fmt: skip
+        """(reps, tempo, hold) of a step, or None after reporting a problem."""
+        reps, tempo, hold = step.get("reps"), step.get("tempo"), step.get("hold")
+        ok = True
+        if reps is not None and (isinstance(reps, bool) or not isinstance(reps, int) or reps <= 0):
+            self._add(f"{where}.reps", "must be a positive whole number of repetitions",
+                      repr(reps), "e.g. 8", index, "reps", nth=number)
+            ok = False
+        for key, value in (("tempo", tempo), ("hold", hold)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or value <= 0
+            ):
+                self._add(f"{where}.{key}", "must be a positive number of seconds",
+                          repr(value), "e.g. 3 or 2.5", index, key, nth=number)
+                ok = False
+        if ok and reps is not None and tempo is None and hold is None:
+            self._add(f"{where}.reps", "needs tempo (seconds one repetition takes) or hold "
+                      "(seconds held in each)", repr(reps), "e.g. reps = 8, tempo = 4",
+                      index, "reps", nth=number)
+            ok = False
+        if not ok:
+            return None
+        return reps, None if tempo is None else float(tempo), None if hold is None else float(hold)
 
     # -- reporting ----------------------------------------------------------------------------
 
@@ -283,6 +358,21 @@ class _Checker:
                 if seen == nth:
                     return number + 1
         return first + 1 if index is not None else None
+
+
+def _work_text(step: Step) -> str:
+    each = " + ".join(
+        f"{v:g} s {name}" for name, v in (("moving", step.tempo), ("held", step.hold)) if v
+    )
+    return f"{step.reps or 1} × ({each})"
+
+
+def _lumbar_extension(text: str) -> str:
+    """The words of `text` that extend the lower back, unless they are negated; else ""."""
+    for found in LUMBAR_EXTENSION.finditer(text):
+        if not NEGATION.search(text[: found.start()]):
+            return found.group(0)
+    return ""
 
 
 def _allowed(value: str, allowed: tuple[str, ...]) -> str:

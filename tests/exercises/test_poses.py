@@ -1,0 +1,521 @@
+"""Each picture against its words: contact points (floor, seat, wall, desk), which limb moves,
+joint angles. Measured on the pose data, so a wrong picture fails without looking at it.
+
+Frames are working pose first, start pose last.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+import pytest
+
+from tray_app.core.exercise import PLACES, Exercise
+from tray_app.core.model import ExerciseSettings
+from tray_app.exercises.loader import load_catalogue
+from tray_app.exercises.pose_data import FRAMES
+from tray_app.exercises.poses import (
+    ANKLE_H,
+    DESK_H,
+    DESK_W,
+    RADIUS,
+    SEAT_H,
+    SEAT_HALF,
+    Point,
+    Pose,
+    along_torso,
+    angle_of,
+    joints,
+)
+
+BUILTIN = {e.id: e for e in load_catalogue(ExerciseSettings(places=PLACES))}
+Joints = dict[str, Point]
+
+
+# -- measurements ----------------------------------------------------------------------------
+
+
+def gap(j: Joints, name: str) -> float:
+    """How far a joint's surface is above the floor."""
+    return j[name][1] - RADIUS.get(name, ANKLE_H)
+
+
+def on_floor(j: Joints, name: str, tol: float = 0.02) -> bool:
+    return gap(j, name) <= tol
+
+
+def foot_down(j: Joints, side: str = "") -> bool:
+    return on_floor(j, "ankle" + side) or on_floor(j, "toe" + side)
+
+
+def on_desk(pose: Pose, j: Joints, hand: str) -> bool:
+    x, y = j[hand]
+    return ("desk" in pose.props and abs(y - RADIUS["hand"] - DESK_H) <= 0.03
+            and pose.desk_x - 0.02 <= x <= pose.desk_x + DESK_W)  # fmt: skip
+
+
+def seg(j: Joints, a: str, b: str) -> float:
+    return angle_of(j[a], j[b])
+
+
+def turn(a: float, b: float) -> float:
+    """The smallest angle between two directions, in degrees."""
+    return abs((a - b + 180) % 360 - 180)
+
+
+def torso_lean(pose: Pose) -> float:
+    """Forward lean of the trunk from upright, degrees (negative: leaning back)."""
+    return (pose.torso + 180) % 360 - 180
+
+
+def near(a: Point, b: Point, tol: float) -> bool:
+    return math.dist(a, b) <= tol
+
+
+def to_segment(p: Point, a: Point, b: Point) -> float:
+    ax, ay = a
+    bx, by = b
+    t = ((p[0] - ax) * (bx - ax) + (p[1] - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)
+    t = max(0.0, min(1.0, t))
+    return math.dist(p, (ax + t * (bx - ax), ay + t * (by - ay)))
+
+
+def knee_bend(j: Joints, side: str = "") -> float:
+    return turn(seg(j, "hip", "knee" + side), seg(j, "knee" + side, "ankle" + side))
+
+
+def flat_back(pose: Pose) -> bool:
+    """The head stays in line with a leaning trunk (a hinge, not a hunch or a craned neck)."""
+    return pose.neck is None or turn(pose.neck, pose.torso) <= 10
+
+
+# -- checks every picture gets from its words -------------------------------------------------
+
+
+def text_of(e: Exercise) -> str:
+    return " ".join(s.text for s in e.steps).lower()
+
+
+@pytest.mark.parametrize("exercise", BUILTIN.values(), ids=lambda e: e.id)
+def test_place_and_props_follow_the_words(exercise: Exercise) -> None:
+    poses = FRAMES[exercise.id]
+    text = text_of(exercise)
+    for pose in poses:
+        j = joints(pose)
+        if exercise.where == "chair":
+            assert pose.anchor == "seat" and "chair" in pose.props
+            assert abs(gap(j, "hip") - (SEAT_H - RADIUS["hip"] + 0.03)) < 0.05, "hip on the seat"
+            back = pose.chair_x - SEAT_HALF
+            assert j["shoulder"][0] - back >= 0.015, "never over or through the backrest"
+            if re.search(r"(away from|clear of) the backrest", text):
+                assert j["shoulder"][0] - back >= 0.05, "clear of the backrest"
+        if exercise.where == "standing":
+            assert foot_down(j) or foot_down(j, "_far"), "stands on a foot"
+        if exercise.where == "floor":
+            assert "mat" in pose.props
+        if "desk" in text:
+            assert on_desk(pose, j, "hand") or on_desk(pose, j, "hand_far"), "hand on the desk"
+        if "wall" in text:
+            assert "wall" in pose.props
+    if "arms crossed on the chest" in text:
+        for pose in poses:
+            j = joints(pose)
+            chest = along_torso(0.8, 0.06)(j)
+            assert near(j["hand"], chest, 0.04) and near(j["hand_far"], chest, 0.04)
+    if re.search(r"hands (resting )?on the thighs", exercise.steps[0].text.lower()):
+        j = joints(poses[-1])
+        assert to_segment(j["hand"], j["hip"], j["knee"]) <= 0.07
+        assert to_segment(j["hand_far"], j["hip"], j["knee_far"]) <= 0.07
+    assert poses[0].active, "the working pose shows what works"
+
+
+# -- one check per exercise --------------------------------------------------------------------
+
+Check = Callable[[tuple[Pose, ...]], None]
+CHECKS: dict[str, Check] = {}
+
+
+def check(ident: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        CHECKS[ident] = fn
+        return fn
+
+    return register
+
+
+def rise(work: Pose, rest: Pose, name: str) -> float:
+    return joints(work)[name][1] - joints(rest)[name][1]
+
+
+@check("seated-knee-lift-hold")
+def _(poses: tuple[Pose, ...]) -> None:
+    work, rest = poses
+    assert 0.03 <= rise(work, rest, "knee") <= 0.07  # "about 5 cm"
+    assert not foot_down(joints(work)) and foot_down(joints(rest))
+    assert torso_lean(work) == torso_lean(rest) == 0
+
+
+@check("seated-march")
+def _(poses: tuple[Pose, ...]) -> None:
+    a, b = (joints(p) for p in poses)
+    assert a["knee"][1] - a["knee_far"][1] > 0.08 and b["knee_far"][1] - b["knee"][1] > 0.08
+    assert foot_down(a, "_far") and foot_down(b)
+
+
+@check("seated-high-knee-hold")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert j["knee"][1] - j["hip"][1] >= 0.1  # higher than the hip
+    assert torso_lean(poses[0]) >= 0, "no leaning back"
+    for hand in ("hand", "hand_far"):
+        assert abs(j[hand][1] - SEAT_H) <= 0.05, "hands hold the seat"
+
+
+@check("seated-knee-press-up")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert near(j["hand"], j["knee"], 0.06), "hand on top of the same knee"
+    assert not foot_down(joints(poses[0]))
+
+
+@check("standing-knee-raise-hold")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert abs(j["knee"][1] - j["hip"][1]) <= 0.03, "knee at hip height"
+    assert foot_down(j, "_far")
+
+
+@check("standing-slow-march")
+def _(poses: tuple[Pose, ...]) -> None:
+    a, b = (joints(p) for p in poses)
+    assert a["knee"][1] - a["knee_far"][1] > 0.15 and b["knee_far"][1] - b["knee"][1] > 0.15
+
+
+@check("lying-tabletop-hold")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert turn(seg(j, "hip", "knee"), 0) <= 10 and turn(seg(j, "knee", "ankle"), 90) <= 10
+    assert on_floor(j, "hip") and foot_down(j, "_far")
+    assert foot_down(joints(poses[1])) and foot_down(joints(poses[1]), "_far")
+
+
+def _only_pelvis(poses: tuple[Pose, ...]) -> None:
+    leans = [torso_lean(p) for p in poses]
+    assert max(leans) - min(leans) <= 8, "the trunk barely moves"
+    assert all("hip" in p.active for p in poses)
+
+
+check("seated-pelvic-tilt")(_only_pelvis)
+
+
+@check("standing-pelvic-tilt")
+def _(poses: tuple[Pose, ...]) -> None:
+    _only_pelvis(poses)
+    for pose in poses:
+        j = joints(pose)
+        assert near(j["hand"], j["hip"], 0.06) and near(j["hand_far"], j["hip"], 0.06)
+
+
+@check("seated-knee-circles")
+def _(poses: tuple[Pose, ...]) -> None:
+    knees = {tuple(round(c, 2) for c in joints(p)["knee"]) for p in poses}
+    assert len(knees) == len(poses) >= 3, "the knee travels round"
+    assert all(not foot_down(joints(p)) for p in poses)
+
+
+@check("seated-knee-sways")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert foot_down(j) and foot_down(j, "_far"), "feet stay planted"
+    assert "thigh" in poses[0].short, "the knees turn away from the side view"
+
+
+@check("seated-hip-hikes")
+def _(poses: tuple[Pose, ...]) -> None:
+    assert 0.02 <= rise(*poses, "hip") <= 0.05
+    assert foot_down(joints(poses[0])) and foot_down(joints(poses[0]), "_far")
+
+
+@check("leg-swings")
+def _(poses: tuple[Pose, ...]) -> None:
+    fwd, back = (joints(p) for p in poses)
+    assert fwd["knee"][0] > fwd["hip"][0] + 0.05 and back["knee"][0] < back["hip"][0] - 0.03
+    assert turn(seg(back, "hip", "knee"), 180) <= 25, "the back swing stays small"
+    assert all(foot_down(joints(p), "_far") for p in poses)
+
+
+@check("windshield-wipers")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        for hand in ("hand", "hand_far"):
+            assert on_floor(j, hand, 0.03), "arms rest on the floor"
+            assert j[hand][0] > j["shoulder"][0], "not overhead"
+        assert foot_down(j) and foot_down(j, "_far")
+    assert "leg" in poses[0].active
+
+
+@check("seated-glute-squeeze")
+def _(poses: tuple[Pose, ...]) -> None:
+    assert 0.005 <= rise(*poses, "hip") <= 0.03  # "rise a little"
+    assert foot_down(joints(poses[0]))
+
+
+@check("seated-heel-dig")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert 0.04 <= j["ankle"][0] - j["knee"][0] <= 0.15, "heel a little in front of the knee"
+        assert on_floor(j, "ankle", 0.03)
+        assert j["toe"][1] > j["ankle"][1], "toes up"
+
+
+@check("seated-thigh-press")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert {"hip", "leg"} <= set(poses[0].active) and foot_down(j) and foot_down(j, "_far")
+
+
+@check("seated-hip-hinge")
+def _(poses: tuple[Pose, ...]) -> None:
+    assert 20 <= torso_lean(poses[0]) <= 45 and flat_back(poses[0])
+    assert torso_lean(poses[1]) == 0
+
+
+@check("standing-hip-extension")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert knee_bend(j) <= 8, "the leg stays straight"
+    assert 10 <= turn(seg(j, "hip", "knee"), 180) <= 25, "a hand's width behind"
+    assert j["knee"][0] < j["hip"][0]
+    assert torso_lean(poses[0]) >= 0, "no arching back"
+    assert on_desk(poses[0], j, "hand") and on_desk(poses[0], j, "hand_far")
+
+
+@check("standing-hip-hinge")
+def _(poses: tuple[Pose, ...]) -> None:
+    work, rest = (joints(p) for p in poses)
+    assert 30 <= torso_lean(poses[0]) <= 60 and flat_back(poses[0])
+    assert work["hip"][0] < rest["hip"][0] - 0.03, "hips go back"
+    assert 5 <= knee_bend(work) <= 30, "soft knees, not a squat"
+    assert abs(work["ankle"][0] - rest["ankle"][0]) < 0.01
+
+
+@check("desk-squat")
+def _(poses: tuple[Pose, ...]) -> None:
+    work, rest = (joints(p) for p in poses)
+    assert rest["hip"][1] - work["hip"][1] >= 0.1, "hips go down"
+    assert work["hip"][0] < work["ankle"][0], "and back"
+    assert abs(work["ankle"][0] - rest["ankle"][0]) < 0.01
+
+
+@check("glute-bridge")
+def _(poses: tuple[Pose, ...]) -> None:
+    up, down = (joints(p) for p in poses)
+    assert gap(up, "hip") >= 0.08 and on_floor(up, "shoulder")
+    line = turn(seg(up, "shoulder", "hip"), seg(up, "hip", "knee"))
+    assert line <= 20, "knees, hips and shoulders line up"
+    assert 0.1 <= down["ankle"][0] - down["hip"][0] <= 0.3, "heels a foot's length away"
+    assert foot_down(up) and foot_down(down)
+
+
+@check("seated-abdominal-hollowing")
+def _(poses: tuple[Pose, ...]) -> None:
+    assert "torso" in poses[0].active and torso_lean(poses[0]) == 0
+
+
+@check("seated-lean-back-hold")
+def _(poses: tuple[Pose, ...]) -> None:
+    assert -20 <= torso_lean(poses[0]) <= -5 and flat_back(poses[0])
+    assert torso_lean(poses[1]) == 0
+
+
+@check("seated-opposite-reach")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose, arm, foot in ((poses[0], "", "_far"), (poses[1], "_far", "")):
+        j = joints(pose)
+        assert turn(seg(j, "shoulder", "hand" + arm), 90) <= 10, "arm forward at shoulder height"
+        assert not foot_down(j, foot) and foot_down(j, arm), "the opposite foot lifts"
+
+
+@check("seated-cross-press")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert near(j["hand_far"], j["knee"], 0.06), "the other side's hand on the knee"
+    assert not foot_down(j)
+
+
+@check("standing-brace")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert near(j["hand"], along_torso(0.35, 0.06)(j), 0.03), "a hand on the belly"
+        assert near(j["hand_far"], along_torso(0.3, -0.06)(j), 0.03), "one on the lower back"
+
+
+@check("desk-plank")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert turn(seg(j, "ankle", "hip"), seg(j, "hip", "shoulder")) <= 5, "one straight slope"
+        assert on_desk(pose, j, "hand") and on_desk(pose, j, "hand_far") and foot_down(j)
+
+
+@check("dead-bug")
+def _(poses: tuple[Pose, ...]) -> None:
+    work, start = (joints(p) for p in poses)
+    assert turn(seg(start, "shoulder", "hand"), 0) <= 10, "arms to the ceiling"
+    assert turn(seg(start, "hip", "knee"), 0) <= 10 and turn(seg(start, "knee", "ankle"), 90) <= 10
+    assert seg(work, "shoulder", "hand") > 240, "one arm reaches overhead"
+    assert knee_bend(work, "_far") <= 15 and work["ankle_far"][0] > work["knee"][0] + 0.2
+    assert on_floor(work, "hip")
+
+
+@check("bird-dog")
+def _(poses: tuple[Pose, ...]) -> None:
+    work, start = (joints(p) for p in poses)
+    assert abs(start["hand"][0] - start["shoulder"][0]) <= 0.03
+    assert abs(start["knee"][0] - start["hip"][0]) <= 0.03
+    assert turn(seg(work, "shoulder", "hand"), 90) <= 10
+    assert abs(work["ankle_far"][1] - work["hip"][1]) <= 0.05, "leg long at hip height"
+    assert on_floor(work, "knee") and on_floor(work, "hand_far")
+    assert turn(poses[0].torso, 90) <= 15, "back near level"
+
+
+@check("chin-tucks")
+def _(poses: tuple[Pose, ...]) -> None:
+    tucked, forward = (joints(p) for p in poses)
+    assert poses[0].torso == poses[1].torso, "only the head moves"
+    assert forward["head"][0] - tucked["head"][0] >= 0.03
+
+
+@check("shoulder-blade-squeeze")
+def _(poses: tuple[Pose, ...]) -> None:
+    work, start = (joints(p) for p in poses)
+    assert work["elbow"][0] < work["shoulder"][0] - 0.03, "elbows drawn back"
+    assert start["hand"][0] > start["shoulder"][0] + 0.1, "hands in front of the chest"
+
+
+@check("tall-sitting-reset")
+def _(poses: tuple[Pose, ...]) -> None:
+    assert torso_lean(poses[0]) == 0 and torso_lean(poses[1]) <= -10
+    assert poses[0].perch < 0, "at the back of the seat"
+
+
+@check("seated-back-extension")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        assert torso_lean(pose) >= -2, "the trunk never tips back from the hips"
+        assert pose.neck is None or (pose.neck + 180) % 360 - 180 >= -5, "eyes level"
+
+
+@check("wall-angels")
+def _(poses: tuple[Pose, ...]) -> None:
+    post, up = (joints(p) for p in poses)
+    assert abs(post["elbow"][1] - post["shoulder"][1]) <= 0.03, "elbows at shoulder height"
+    assert post["hand"][1] - post["elbow"][1] >= 0.1, "forearms up: a goalpost"
+    assert up["hand"][1] > up["head"][1], "slides overhead"
+    for pose, j in zip(poses, (post, up), strict=True):
+        assert 0.07 <= j["ankle"][0] - pose.wall_x <= 0.18, "heels a hand's length out"
+        assert j["shoulder"][0] - pose.wall_x <= 0.09 and j["hip"][0] - pose.wall_x <= 0.09
+
+
+@check("wall-posture-check")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        for part in ("hip", "shoulder", "head"):
+            assert j[part][0] - pose.wall_x <= 0.1, f"{part} against the wall"
+    j = joints(poses[0])
+    assert j["hand"][0] < j["hip"][0] and j["hand"][1] > j["hip"][1], "hand behind the back"
+
+
+@check("seated-figure-four")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert near(j["ankle"], j["knee_far"], 0.07), "ankle on the other knee"
+        assert foot_down(j, "_far")
+    assert 15 <= torso_lean(poses[0]) <= 40 and flat_back(poses[0])
+
+
+@check("seated-hamstring-stretch")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert knee_bend(j) <= 12 and on_floor(j, "ankle", 0.03), "leg long, heel down"
+        assert j["toe"][1] > j["ankle"][1], "toes up"
+    assert 15 <= torso_lean(poses[0]) <= 40 and flat_back(poses[0])
+
+
+@check("seated-knee-hug")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert j["knee"][1] - j["hip"][1] >= 0.15
+    assert near(j["hand"], j["knee"], 0.09) and near(j["hand_far"], j["knee"], 0.09)
+    assert torso_lean(poses[0]) == 0, "sitting tall, not curling down"
+
+
+@check("seated-side-reach")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose, hand in zip(poses, ("hand", "hand_far"), strict=True):
+        j = joints(pose)
+        assert j[hand][1] > j["head"][1], "an arm reaches up and over"
+        assert foot_down(j) and foot_down(j, "_far")
+
+
+def _lunge(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert j["ankle_far"][0] - j["ankle"][0] >= 0.3, "the right foot a long stride back"
+        assert on_floor(j, "toe") and gap(j, "ankle") > 0.02, "back heel raised"
+        assert knee_bend(j) <= 10, "back leg straight"
+        assert abs(j["knee_far"][0] - j["ankle_far"][0]) <= 0.06, "front knee over the ankle"
+        assert foot_down(j, "_far") and abs(torso_lean(pose)) <= 8
+    assert knee_bend(joints(poses[0]), "_far") >= 20
+
+
+check("split-stance-lunge")(_lunge)
+check("desk-supported-lunge")(_lunge)
+
+
+@check("standing-quad-hip-stretch")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert near(j["hand"], j["ankle"], 0.03), "the hand holds the ankle"
+    assert abs(j["knee"][0] - j["knee_far"][0]) <= 0.04, "knees side by side"
+    assert j["ankle"][1] > j["knee"][1] + 0.15, "heel up behind"
+    assert foot_down(j, "_far")
+
+
+@check("half-kneeling-lunge")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert on_floor(j, "knee") and on_floor(j, "ankle"), "back knee and shin on the mat"
+        assert foot_down(j, "_far")
+    start = joints(poses[1])
+    assert 75 <= knee_bend(start) <= 105 and 70 <= knee_bend(start, "_far") <= 110
+    assert joints(poses[0])["hip"][0] > start["hip"][0], "hips ease forward"
+
+
+@check("supine-hip-flexor-release")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert on_floor(j, "knee") and on_floor(j, "ankle"), "one leg long on the floor"
+    assert j["knee_far"][1] > 0.15 and j["knee_far"][0] < j["hip"][0] + 0.1, "knee to chest"
+    assert near(j["hand"], j["knee_far"], 0.06)
+    assert BUILTIN["supine-hip-flexor-release"].category == "stretch"
+
+
+def test_every_builtin_exercise_has_a_pose_check() -> None:
+    assert set(CHECKS) == set(BUILTIN)
+
+
+@pytest.mark.parametrize("ident", sorted(CHECKS))
+def test_pose_matches_the_words(ident: str) -> None:
+    CHECKS[ident](FRAMES[ident])

@@ -1,0 +1,370 @@
+"""The key frames of every built-in exercise, working pose first (the first frame is the one
+shown alone, in lists and on the contact sheet), and defaults for a user's own exercises.
+
+Hands and feet are placed with `reach` and `plant`, so they touch what the words say they
+touch; tests/exercises/test_poses.py measures each picture against its words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from tray_app.core.exercise import Exercise
+from tray_app.exercises.poses import (
+    ANKLE_H,
+    SHIN,
+    THIGH,
+    Point,
+    Pose,
+    along_torso,
+    joints,
+    near_joint,
+    on_desk,
+    on_floor,
+    plant,
+    reach,
+    with_,
+)
+
+Joints = dict[str, Point]
+
+
+def _between(a: str, b: str, part: float, dy: float) -> Callable[[Joints], Point]:
+    return lambda j: (j[a][0] + part * (j[b][0] - j[a][0]),
+                      j[a][1] + part * (j[b][1] - j[a][1]) + dy)  # fmt: skip
+
+
+def _hands_on_thighs(pose: Pose) -> Pose:
+    pose = reach(pose, _between("hip", "knee", 0.65, 0.04))
+    return reach(pose, _between("hip", "knee_far", 0.65, 0.04), "_far")
+
+
+def _hands_on_seat(pose: Pose) -> Pose:
+    """Both hands holding the sides of the seat, just in front of the hip."""
+    pose = reach(pose, near_joint("hip", 0.05, -0.02))
+    return reach(pose, near_joint("hip", 0.05, -0.02), "_far")
+
+
+def _arms_crossed(pose: Pose) -> Pose:
+    pose = reach(pose, along_torso(0.8, 0.06))
+    return reach(pose, along_torso(0.8, 0.06), "_far")
+
+
+def _feet_at(pose: Pose, near: float, far: float | None = None) -> Pose:
+    pose = plant(pose, on_floor(near))
+    return plant(pose, on_floor(near if far is None else far), "_far")
+
+
+def _hands_on_desk(pose: Pose, near: float, far: float | None = None) -> Pose:
+    pose = reach(pose, on_desk(near))
+    return reach(pose, on_desk(near if far is None else far), "_far")
+
+
+# -- base poses ------------------------------------------------------------------------------
+
+STAND = Pose()
+_SIT = Pose(anchor="seat", leg=(90, 180, 90), leg_far=(90, 180, 90), props=("chair",))
+SIT = _hands_on_thighs(_SIT)
+SIT_FRONT = _hands_on_thighs(with_(_SIT, perch=0.08))  # near the front of the seat
+SIT_HOLD = _hands_on_seat(with_(_SIT, perch=0.08))
+SIT_CROSSED = _arms_crossed(with_(_SIT, perch=0.08))
+# Lying on the back, head to the left, legs long to the right, arms by the sides.
+# The head is drawn thicker than the trunk, so the neck lifts it a little to let the back lie flat.
+SUPINE = Pose(torso=270, neck=288, arm=(95, 90), arm_far=(95, 90), leg=(90, 90, 5),
+              leg_far=(90, 90, 5), props=("mat",), rest="hip")  # fmt: skip
+# On the back with knees bent and feet flat (hook lying), heels a foot's length from the hips.
+HOOK = _feet_at(with_(SUPINE, leg=(40, 150, 90), leg_far=(40, 150, 90)), 0.22)
+# Hands under the shoulders, knees under the hips: the arms are longer than the thighs, so the
+# back rises a little towards the shoulders.
+ALL_FOURS = Pose(torso=78, neck=95, arm=(180, 180), arm_far=(180, 180), leg=(180, 270, 270),
+                 leg_far=(180, 270, 270), props=("mat",), rest="knee")  # fmt: skip
+BESIDE_DESK = reach(with_(STAND, props=("desk",), desk_x=-0.3), on_desk(0.07), "_far")
+FACING_DESK = _hands_on_desk(with_(STAND, torso=5, props=("desk",), desk_x=0.15), 0.18)
+
+
+def _knee_lift(pose: Pose, thigh: float, side: str = "") -> Pose:
+    leg = (thigh, 180 - (90 - thigh) * 0.3, 95)
+    return with_(pose, **{"leg" + side: leg}, active=("leg" + side,))
+
+
+def _seated_lift(knee_rise: float) -> tuple[float, float, float]:
+    """A seated leg whose knee rises `knee_rise` above the seat, the shin hanging."""
+    thigh = 90 - math.degrees(math.asin(knee_rise / 0.24))
+    return (thigh, 182, 95)
+
+
+# Kneeling on the near knee, shin and top of the foot on the mat, far foot flat in front.
+_KNEEL = Pose(torso=0, leg=(180, 270, 270), leg_far=(90, 180, 90), fix="knee", x=0.0,
+              rest="knee", props=("mat",))  # fmt: skip
+KNEEL = plant(_KNEEL, on_floor(0.24), "_far")
+
+
+def _lunge(pose: Pose, front: float, bend: float) -> Pose:
+    """A split stance: the far foot flat at `front` with its knee bent by `bend` degrees, the
+    near leg straight behind, on its toes with the heel raised; the trunk upright."""
+    pose = with_(pose, leg_far=(180 - bend, 180 + bend * 0.2, 90), leg=(200, 200, 125),
+                 fix="ankle_far", x=front, rest="ankle_far")  # fmt: skip
+    hip_y = joints(pose)["hip"][1]
+    back = 180 + math.degrees(math.acos((hip_y - ANKLE_H - 0.04) / (THIGH + SHIN)))
+    return with_(pose, leg=(back, back, 125))
+
+
+FRAMES: dict[str, tuple[Pose, ...]] = {
+    # psoas strength
+    "seated-knee-lift-hold": (
+        _hands_on_thighs(with_(SIT_FRONT, leg=_seated_lift(0.05), active=("leg",))),
+        SIT_FRONT,
+    ),
+    "seated-march": (
+        _hands_on_seat(with_(SIT_HOLD, leg=(55, 160, 100), active=("leg",))),
+        _hands_on_seat(with_(SIT_HOLD, leg_far=(55, 160, 100), active=("leg_far",))),
+    ),
+    "seated-high-knee-hold": (
+        with_(SIT_HOLD, leg=(45, 150, 100), active=("leg",)),
+        SIT_HOLD,
+    ),
+    "seated-knee-press-up": (
+        reach(with_(SIT, leg=_seated_lift(0.03), active=("leg", "arm")),
+              near_joint("knee", 0.0, 0.04)),
+        reach(SIT, near_joint("knee", 0.0, 0.04)),
+    ),
+    "standing-knee-raise-hold": (
+        with_(BESIDE_DESK, leg=(90, 180, 95), active=("leg",)),
+        BESIDE_DESK,
+    ),
+    "standing-slow-march": (
+        _knee_lift(BESIDE_DESK, 80),
+        _knee_lift(BESIDE_DESK, 80, "_far"),
+    ),
+    "lying-tabletop-hold": (
+        with_(HOOK, leg=(0, 90, 45), active=("leg",)),
+        HOOK,
+    ),
+    # psoas mobility
+    "seated-pelvic-tilt": (
+        _hands_on_thighs(with_(SIT_FRONT, torso=3, active=("hip",))),
+        _hands_on_thighs(with_(SIT_FRONT, torso=-3, active=("hip",))),
+    ),
+    "seated-knee-circles": (
+        with_(SIT_HOLD, leg=(72, 172, 95), active=("leg",)),
+        with_(SIT_HOLD, leg=(84, 160, 100), active=("leg",)),
+        with_(SIT_HOLD, leg=(86, 190, 90), active=("leg",)),
+    ),
+    "seated-knee-sways": (
+        _hands_on_thighs(_feet_at(with_(SIT, short=("thigh", "thigh_far"),
+                                        active=("leg", "leg_far")), 0.24)),
+        SIT,
+    ),
+    "seated-hip-hikes": (
+        _hands_on_thighs(_feet_at(with_(SIT, lift=0.03, active=("hip",)), 0.26)),
+        SIT,
+    ),
+    "standing-pelvic-tilt": (
+        reach(reach(with_(STAND, torso=3, active=("hip",)), near_joint("hip", 0.0, 0.03)),
+              near_joint("hip", 0.0, 0.03), "_far"),
+        reach(reach(with_(STAND, torso=-3, active=("hip",)), near_joint("hip", 0.0, 0.03)),
+              near_joint("hip", 0.0, 0.03), "_far"),
+    ),
+    "leg-swings": (
+        with_(BESIDE_DESK, leg=(145, 160, 100), fix="ankle_far", active=("leg",)),
+        with_(BESIDE_DESK, leg=(198, 198, 120), fix="ankle_far", active=("leg",)),
+    ),
+    "windshield-wipers": (
+        _feet_at(with_(HOOK, leg=(65, 110, 90), leg_far=(65, 110, 90), active=("leg",),
+                       short=("thigh", "thigh_far")), 0.22),
+        with_(HOOK, active=("leg",)),
+    ),
+    # hip extensors
+    "seated-glute-squeeze": (
+        _hands_on_thighs(_feet_at(with_(SIT, lift=0.015, active=("hip",)), 0.26)),
+        SIT,
+    ),
+    "seated-heel-dig": (
+        plant(with_(SIT, leg=(90, 160, 40), active=("leg", "hip")), (0.35, 0.045)),
+        plant(with_(SIT, leg=(90, 160, 40)), (0.35, 0.045)),
+    ),
+    "seated-thigh-press": (
+        with_(SIT, active=("leg", "hip")),
+        SIT,
+    ),
+    "seated-hip-hinge": (
+        _arms_crossed(with_(SIT_CROSSED, torso=35, active=("hip", "torso"))),
+        SIT_CROSSED,
+    ),
+    "standing-hip-extension": (
+        _hands_on_desk(with_(FACING_DESK, torso=4, leg=(198, 198, 115), fix="ankle_far",
+                             active=("leg", "hip")), 0.2),
+        FACING_DESK,
+    ),
+    "standing-hip-hinge": (
+        _hands_on_desk(with_(FACING_DESK, torso=50, neck=55, fix="ankle", x=0.0,
+                             leg=(163, 183, 90), leg_far=(163, 183, 90), desk_x=0.17,
+                             active=("hip", "leg")), 0.2),
+        _hands_on_desk(with_(FACING_DESK, desk_x=0.17, fix="ankle"), 0.2),
+    ),
+    "desk-squat": (
+        _hands_on_desk(with_(FACING_DESK, torso=30, neck=35, fix="ankle", x=0.0,
+                             leg=(120, 200, 90), leg_far=(120, 200, 90),
+                             active=("hip", "leg")), 0.2),
+        _hands_on_desk(with_(FACING_DESK, fix="ankle"), 0.2),
+    ),
+    "glute-bridge": (
+        _feet_at(with_(HOOK, torso=248, neck=285, fix="shoulder", x=-0.3, rest="shoulder",
+                       active=("hip", "torso", "leg")), 0.22),
+        with_(HOOK, active=("hip",)),
+    ),
+    # core
+    "seated-abdominal-hollowing": (with_(SIT_FRONT, active=("torso",)), SIT_FRONT),
+    "seated-lean-back-hold": (
+        _arms_crossed(with_(SIT_CROSSED, torso=-12, active=("torso",))),
+        SIT_CROSSED,
+    ),
+    "seated-opposite-reach": (
+        reach(with_(SIT_HOLD, arm=(90, 90), leg_far=_seated_lift(0.04),
+                    active=("arm", "leg_far")), near_joint("hip", 0.05, -0.02), "_far"),
+        reach(with_(SIT_HOLD, arm_far=(90, 90), leg=_seated_lift(0.04),
+                    active=("arm_far", "leg")), near_joint("hip", 0.05, -0.02)),
+    ),
+    "seated-cross-press": (
+        reach(with_(SIT, leg=_seated_lift(0.03), active=("torso", "arm_far", "leg")),
+              near_joint("knee", 0.0, 0.04), "_far"),
+        reach(SIT, near_joint("knee", 0.0, 0.04), "_far"),
+    ),
+    "standing-brace": (
+        reach(reach(with_(STAND, active=("torso",)), along_torso(0.35, 0.06)),
+              along_torso(0.3, -0.06), "_far", bend=-1),
+        reach(reach(STAND, along_torso(0.35, 0.06)), along_torso(0.3, -0.06), "_far", bend=-1),
+    ),
+    "desk-plank": (
+        _hands_on_desk(with_(FACING_DESK, torso=35, neck=40, leg=(215, 215, 110),
+                             leg_far=(215, 215, 110), fix="ankle", x=-0.2,
+                             desk_x=0.25, active=("torso", "hip")), 0.28),
+        _hands_on_desk(with_(FACING_DESK, torso=35, neck=40, leg=(215, 215, 110),
+                             leg_far=(215, 215, 110), fix="ankle", x=-0.2, desk_x=0.25), 0.28),
+    ),
+    "dead-bug": (
+        with_(SUPINE, arm=(290, 280), arm_far=(0, 0), leg=(0, 90, 30), leg_far=(80, 85, 20),
+              active=("torso", "arm", "leg_far")),
+        with_(SUPINE, arm=(0, 0), arm_far=(0, 0), leg=(0, 90, 30), leg_far=(0, 90, 30),
+              active=("torso",)),
+    ),
+    "bird-dog": (
+        with_(ALL_FOURS, arm=(90, 90), leg_far=(270, 270, 200), active=("arm", "leg_far")),
+        ALL_FOURS,
+    ),
+    # posture
+    "chin-tucks": (
+        with_(SIT, neck=-6, active=("head",)),
+        with_(SIT, neck=28),
+    ),
+    "shoulder-blade-squeeze": (
+        with_(SIT, arm=(215, 95), arm_far=(215, 95), active=("arm", "arm_far")),
+        with_(SIT, arm=(160, 75), arm_far=(160, 75)),
+    ),
+    "tall-sitting-reset": (
+        _hands_on_thighs(with_(SIT, perch=-0.06, active=("torso", "head"))),
+        _hands_on_thighs(with_(SIT, perch=-0.03, torso=-16, neck=25)),
+    ),
+    "seated-back-extension": (
+        _arms_crossed(with_(SIT_CROSSED, torso=0, neck=0, active=("torso",))),
+        _arms_crossed(with_(SIT_CROSSED, torso=7, neck=22)),
+    ),
+    "wall-angels": (
+        with_(STAND, props=("wall",), wall_x=-0.07, leg=(170, 172, 90), leg_far=(170, 172, 90),
+              arm=(270, 0), arm_far=(270, 0), short=("upper_arm", "upper_arm_far"),
+              shorten=0.3, active=("arm", "arm_far")),
+        with_(STAND, props=("wall",), wall_x=-0.07, leg=(170, 172, 90), leg_far=(170, 172, 90),
+              arm=(355, 0), arm_far=(355, 0), active=("arm", "arm_far")),
+    ),
+    "wall-posture-check": (
+        reach(with_(STAND, props=("wall",), wall_x=-0.07, leg=(174, 178, 90),
+                    leg_far=(174, 178, 90), active=("torso", "head")),
+              near_joint("hip", -0.035, 0.06), bend=-1),
+        with_(STAND, props=("wall",), wall_x=-0.07, leg=(174, 178, 90), leg_far=(174, 178, 90)),
+    ),
+    # stretches
+    "seated-figure-four": (
+        plant(_hands_on_thighs(with_(SIT_FRONT, torso=28, neck=32, short=("thigh", "shin"),
+                                     shorten=0.55, leg=(85, 95, 60), active=("leg", "hip"))),
+              near_joint("knee_far", -0.02, 0.05), bend=-1),
+        plant(_hands_on_thighs(with_(SIT_FRONT, short=("thigh", "shin"), shorten=0.55,
+                                     leg=(85, 95, 60))),
+              near_joint("knee_far", -0.02, 0.05), bend=-1),
+    ),
+    "seated-hamstring-stretch": (
+        reach(plant(with_(SIT_FRONT, torso=30, neck=34, leg=(100, 100, 30), active=("leg",)),
+                    on_floor(0.55)), near_joint("knee", -0.02, 0.035)),
+        reach(plant(with_(SIT_FRONT, leg=(100, 100, 30)), on_floor(0.55)),
+              near_joint("knee", -0.02, 0.035)),
+    ),
+    "seated-knee-hug": (
+        reach(reach(with_(SIT, leg=(25, 160, 120), active=("leg",)),
+                    near_joint("knee", 0.035, -0.06)),
+              near_joint("knee", 0.035, -0.06), "_far"),
+        SIT,
+    ),
+    "seated-side-reach": (
+        with_(SIT, arm=(350, 345), active=("arm", "torso")),
+        with_(SIT, arm_far=(350, 345), active=("arm_far", "torso")),
+    ),
+    "split-stance-lunge": (
+        reach(with_(_lunge(with_(STAND, props=("desk",), desk_x=-0.3), 0.2, 35),
+                    active=("leg", "hip")), on_desk(-0.08), "_far"),
+        reach(_lunge(with_(STAND, props=("desk",), desk_x=-0.3), 0.2, 25),
+              on_desk(-0.05), "_far"),
+    ),
+    "desk-supported-lunge": (
+        _hands_on_desk(with_(_lunge(with_(FACING_DESK, desk_x=0.3), 0.15, 35),
+                             active=("leg", "hip")), 0.32),
+        _hands_on_desk(_lunge(with_(FACING_DESK, desk_x=0.3), 0.15, 25), 0.32),
+    ),
+    "standing-quad-hip-stretch": (
+        reach(with_(BESIDE_DESK, leg=(183, 355, 330), active=("leg",)), near_joint("ankle"),
+              bend=-1),
+        BESIDE_DESK,
+    ),
+    "half-kneeling-lunge": (
+        plant(with_(KNEEL, torso=-2, leg=(205, 270, 270), fix="knee", x=0.0,
+                    active=("leg", "hip")), on_floor(0.3), "_far"),
+        KNEEL,
+    ),
+    "supine-hip-flexor-release": (
+        reach(reach(with_(SUPINE, leg_far=(330, 110, 40), active=("leg",)),
+                    near_joint("knee_far", 0.0, 0.03)), near_joint("knee_far", 0.0, 0.03), "_far"),
+        SUPINE,
+    ),
+}
+
+# Pictures for exercises without their own entry (a user's extra file).
+DEFAULT_BY_KIND: dict[tuple[str, str], tuple[Pose, ...]] = {
+    ("psoas-strength", "chair"): FRAMES["seated-knee-lift-hold"],
+    ("psoas-strength", "standing"): FRAMES["standing-knee-raise-hold"],
+    ("psoas-strength", "floor"): FRAMES["lying-tabletop-hold"],
+    ("psoas-mobility", "chair"): FRAMES["seated-pelvic-tilt"],
+    ("psoas-mobility", "standing"): FRAMES["standing-pelvic-tilt"],
+    ("psoas-mobility", "floor"): FRAMES["windshield-wipers"],
+    ("hip-extensors", "chair"): FRAMES["seated-glute-squeeze"],
+    ("hip-extensors", "standing"): FRAMES["standing-hip-extension"],
+    ("hip-extensors", "floor"): FRAMES["glute-bridge"],
+    ("core", "chair"): FRAMES["seated-abdominal-hollowing"],
+    ("core", "standing"): FRAMES["standing-brace"],
+    ("core", "floor"): FRAMES["dead-bug"],
+    ("posture", "chair"): FRAMES["tall-sitting-reset"],
+    ("posture", "standing"): FRAMES["wall-angels"],
+    ("posture", "floor"): (SUPINE,),
+    ("stretch", "chair"): FRAMES["seated-figure-four"],
+    ("stretch", "standing"): FRAMES["split-stance-lunge"],
+    ("stretch", "floor"): FRAMES["half-kneeling-lunge"],
+}
+DEFAULT_BY_PLACE: dict[str, tuple[Pose, ...]] = {
+    "chair": (SIT,), "standing": (STAND,), "floor": (HOOK,),
+}  # fmt: skip
+
+def poses_for(exercise: Exercise) -> tuple[Pose, ...]:
+    """The key frames for an exercise: its own, else a default for its kind or place."""
+    return (
+        FRAMES.get(exercise.id)
+        or DEFAULT_BY_KIND.get((exercise.category, exercise.where))
+        or DEFAULT_BY_PLACE.get(exercise.where, (STAND,))
+    )

@@ -1,0 +1,182 @@
+"""Side-view stick-figure poses as data, their joint positions, and helpers that place a hand
+or a foot on a point (so a hand really rests on the desk, a foot really stays on the floor).
+
+A pose gives absolute segment angles in degrees: 0 points up, 90 points forward (the figure
+faces right), 180 down, 270 backwards. Positions are in body units (standing height is about
+1), y up, the floor at 0. Standard library only: the tests measure poses without Pillow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+# Segment lengths in body units.
+TORSO, NECK, HEAD_R = 0.30, 0.05, 0.065
+UPPER_ARM, FOREARM = 0.17, 0.16
+THIGH, SHIN, FOOT = 0.24, 0.23, 0.07
+ANKLE_H = 0.03  # ankle above the floor when the foot is flat
+SEAT_H = 0.23  # chair seat height: a seated shin is vertical with the foot flat
+HIP_ON_SEAT = SEAT_H + 0.03
+SEAT_HALF = 0.13  # the seat runs from chair_x - SEAT_HALF (backrest) to chair_x + SEAT_HALF
+BACKREST_H = 0.32
+DESK_H, DESK_W = 0.5, 0.5
+
+Point = tuple[float, float]
+RADIUS = {"head": HEAD_R, "hip": 0.04, "shoulder": 0.04, "hand": 0.02, "hand_far": 0.02,
+          "knee": 0.025, "knee_far": 0.025, "elbow": 0.02, "elbow_far": 0.02}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One key frame. Arms are (upper arm, forearm), legs (thigh, shin, foot) angles.
+
+    `near` limbs face the viewer and are drawn dark; `far` ones are drawn pale behind.
+    `anchor` "floor" puts the lowest point on the floor, "seat" puts the hip on the chair,
+    `perch` in front of the seat's middle (negative: towards the backrest), raised by `lift`.
+    `fix` names the joint kept at horizontal position `x` (so feet stay put between frames);
+    `rest`, when given, names the joint that touches the floor instead of the lowest one (so a
+    hand or foot placed with `reach` or `plant` cannot lift the body off its real support).
+    `short` names segments turned towards the viewer (upper_arm, thigh, shin, with _far),
+    drawn at `shorten` of their length.
+    `active` names what is working, drawn in the accent colour: arm, arm_far, leg, leg_far,
+    torso, head, hip. `props`: chair (at `chair_x`), desk (its top at DESK_H from `desk_x`
+    forwards), wall (at `wall_x`), mat (under a floor exercise).
+    """
+
+    torso: float = 0
+    neck: float | None = None
+    arm: tuple[float, float] = (180, 175)
+    arm_far: tuple[float, float] = (180, 175)
+    leg: tuple[float, float, float] = (180, 180, 90)
+    leg_far: tuple[float, float, float] = (180, 180, 90)
+    anchor: str = "floor"
+    fix: str = "hip"
+    rest: str = ""
+    x: float = 0.0
+    lift: float = 0.0
+    perch: float = 0.02
+    short: tuple[str, ...] = ()
+    shorten: float = 0.7  # how long a `short` segment looks, as a share of its length
+    active: tuple[str, ...] = ()
+    props: tuple[str, ...] = ()
+    chair_x: float = 0.0
+    desk_x: float = 0.2
+    wall_x: float = -0.12
+
+
+def with_(pose: Pose, **changes: object) -> Pose:
+    """A copy of `pose` with some fields changed."""
+    return replace(pose, **changes)  # type: ignore[arg-type]
+
+
+def toward(p: Point, angle: float, length: float) -> Point:
+    a = math.radians(angle)
+    return (p[0] + length * math.sin(a), p[1] + length * math.cos(a))
+
+
+def angle_of(a: Point, b: Point) -> float:
+    """The pose-convention angle of the line from a to b."""
+    return math.degrees(math.atan2(b[0] - a[0], b[1] - a[1])) % 360
+
+
+def length(pose: Pose, segment: str, full: float) -> float:
+    return full * pose.shorten if segment in pose.short else full
+
+
+def joints(pose: Pose) -> dict[str, Point]:
+    """World positions (y up, floor at 0) of every joint of a pose."""
+    j: dict[str, Point] = {"hip": (0.0, 0.0)}
+    j["shoulder"] = toward(j["hip"], pose.torso, TORSO)
+    neck = pose.torso if pose.neck is None else pose.neck
+    j["head"] = toward(j["shoulder"], neck, NECK + HEAD_R)
+    for side, (upper, fore) in (("", pose.arm), ("_far", pose.arm_far)):
+        upper_len = length(pose, "upper_arm" + side, UPPER_ARM)
+        j["elbow" + side] = toward(j["shoulder"], upper, upper_len)
+        j["hand" + side] = toward(j["elbow" + side], fore, FOREARM)
+    for side, (thigh, shin, foot) in (("", pose.leg), ("_far", pose.leg_far)):
+        j["knee" + side] = toward(j["hip"], thigh, length(pose, "thigh" + side, THIGH))
+        j["ankle" + side] = toward(j["knee" + side], shin, length(pose, "shin" + side, SHIN))
+        j["toe" + side] = toward(j["ankle" + side], foot, FOOT)
+    if pose.anchor == "seat":
+        dx, dy = pose.chair_x + pose.perch - j["hip"][0], HIP_ON_SEAT + pose.lift
+    else:
+        if pose.rest:
+            lowest = j[pose.rest][1] - RADIUS.get(pose.rest, ANKLE_H)
+        else:
+            lowest = min(y - RADIUS.get(name, ANKLE_H) for name, (_, y) in j.items())
+        dx, dy = pose.x - j[pose.fix][0], pose.lift - lowest
+    return {name: (x + dx, y + dy) for name, (x, y) in j.items()}
+
+
+Target = Point | Callable[[dict[str, Point]], Point]
+
+
+def _two_links(
+    origin: Point, target: Point, a: float, b: float, bend: float
+) -> tuple[float, float]:
+    """Angles of two segments (lengths a, b) from `origin` that end at `target` (or point at it
+    when out of reach). `bend` +1 or -1 chooses on which side the middle joint goes."""
+    d = math.dist(origin, target)
+    d = min(max(d, abs(a - b) + 1e-9), a + b - 1e-9)
+    cos_alpha = (a * a + d * d - b * b) / (2 * a * d)
+    alpha = math.degrees(math.acos(max(-1.0, min(1.0, cos_alpha))))
+    first = angle_of(origin, target) + bend * alpha
+    return first % 360, angle_of(toward(origin, first, a), target)
+
+
+def _resolve(target: Target, j: dict[str, Point]) -> Point:
+    return target(j) if callable(target) else target
+
+
+def reach(pose: Pose, target: Target, side: str = "", bend: float = 1) -> Pose:
+    """`pose` with one arm set so that its hand lands on `target` (a point, or a function of
+    the joints). bend=+1 puts the elbow below and behind a forward reach."""
+    for _ in range(4):  # the floor anchor may shift once the arm moves
+        j = joints(pose)
+        upper = length(pose, "upper_arm" + side, UPPER_ARM)
+        angles = _two_links(j["shoulder"], _resolve(target, j), upper, FOREARM, bend)
+        pose = with_(pose, **{"arm" + side: angles})
+    return pose
+
+
+def plant(pose: Pose, target: Target, side: str = "", bend: float = -1) -> Pose:
+    """`pose` with one leg set so that its ankle lands on `target`; the foot keeps its angle.
+    bend=-1 puts the knee in front."""
+    for _ in range(4):
+        j = joints(pose)
+        thigh = length(pose, "thigh" + side, THIGH)
+        shin = length(pose, "shin" + side, SHIN)
+        first, second = _two_links(j["hip"], _resolve(target, j), thigh, shin, bend)
+        foot = (pose.leg if not side else pose.leg_far)[2]
+        pose = with_(pose, **{"leg" + side: (first, second, foot)})
+    return pose
+
+
+def on_floor(x: float) -> Point:
+    """Where an ankle sits when its foot is flat on the floor at `x`."""
+    return (x, ANKLE_H)
+
+
+def on_desk(x: float) -> Point:
+    """Where a hand rests on the desk top at `x`."""
+    return (x, DESK_H + RADIUS["hand"])
+
+
+def along_torso(part: float, out: float) -> Callable[[dict[str, Point]], Point]:
+    """A point `part` of the way from hip to shoulder, `out` in front of it (behind if < 0)."""
+
+    def point(j: dict[str, Point]) -> Point:
+        (hx, hy), (sx, sy) = j["hip"], j["shoulder"]
+        tx, ty = sx - hx, sy - hy
+        norm = math.hypot(tx, ty) or 1.0
+        # The body's front is the torso direction turned a quarter to the right.
+        return (hx + part * tx + out * ty / norm, hy + part * ty - out * tx / norm)
+
+    return point
+
+
+def near_joint(name: str, dx: float = 0.0, dy: float = 0.0) -> Callable[[dict[str, Point]], Point]:
+    """A point offset from a joint."""
+    return lambda j: (j[name][0] + dx, j[name][1] + dy)
