@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     cs.add_argument("path", nargs="?", type=Path, help="file to check (default: yours)")
     cs.set_defaults(func=commands.check_settings)
 
+    se = sub.add_parser("settings", parents=[common],
+                        help="open the settings window (one per user)")
+    se.add_argument("--json", action="store_true",
+                    help="print what the window reports (shown, checked, saved, closed)")
+    se.set_defaults(func=commands.settings)
+
     ex = sub.add_parser("exercises", parents=[common], help="list the exercise catalogue")
     ex.add_argument("--category", help="only this category")
     ex.add_argument("--json", action="store_true", help="machine-readable output")

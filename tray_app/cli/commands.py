@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -170,6 +171,58 @@ def check_settings(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(f"{path}: OK")
     return EXIT_OK
+
+
+def settings(args: argparse.Namespace) -> int:
+    """Open the settings window on the user's file; returns when it is closed."""
+    from tray_app.settings import ensure_user_file
+    from tray_app.ui.settings_launch import Follower, start
+
+    path = settings_path(args)
+    try:
+        if not args.config:
+            ensure_user_file(path)
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    entry = _autostart_entry()
+    enabled = entry.is_enabled() if entry is not None else None
+
+    def saved(autostart: bool | None) -> None:
+        if autostart is not None and entry is not None:
+            try:
+                print(entry.enable(default_launch()) if autostart else entry.disable())
+            except Exception as exc:  # no launch command, a read-only folder, ...
+                _err(f"could not change start at login: {exc}")
+        from tray_app.instance import NotRunning, send_command
+
+        # The running app applies the file now, not at its next look; if none runs, fine.
+        with contextlib.suppress(NotRunning, OSError, ValueError):
+            send_command(paths.runtime_dir(), {"cmd": "reload"})
+        if not args.json:
+            print(f"saved {path}")
+
+    def relay(msg: dict) -> None:
+        print(json.dumps(msg), flush=True)
+
+    follower = Follower(start(path, enabled), saved, relay if args.json else None)
+    code = follower.wait()
+    return code if code in (EXIT_OK, EXIT_USAGE) else EXIT_FAIL
+
+
+def _autostart_entry():
+    try:
+        from tray_app.platform import autostart as auto
+
+        return auto.detect()
+    except Exception:
+        return None
+
+
+def default_launch() -> list[str]:
+    from tray_app.platform import autostart as auto
+
+    return auto.default_command()
 
 
 # --- exercises -----------------------------------------------------------------------------------

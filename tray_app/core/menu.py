@@ -134,6 +134,7 @@ def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> 
         items.append(MenuItem("Start at login", "toggle-autostart", checked=autostart))
     items += [
         SEPARATOR,
+        MenuItem("Settings…", "settings"),
         MenuItem("Open settings file", "open-settings"),
         MenuItem("Statistics", "stats"),
         MenuItem("About", "about"),

@@ -92,7 +92,7 @@ def _list(value: Any, item: Callable[[Any], Any], *, example: str, non_empty: bo
     return tuple(item(v) for v in value)
 
 
-def _weekday(value: Any) -> int:
+def weekday(value: Any) -> int:
     # Exact names only: "mon" or "monday", in any case ("monkey" is not a Monday).
     name = value.strip().lower() if isinstance(value, str) else None
     if name in WEEKDAYS:
@@ -103,7 +103,7 @@ def _weekday(value: Any) -> int:
 
 
 def _days(_key: Key, value: Any) -> tuple[int, ...]:
-    return _list(value, _weekday, example='["mon", "tue"]', non_empty=True)
+    return _list(value, weekday, example='["mon", "tue"]', non_empty=True)
 
 
 def parse_clock(value: Any) -> int:

@@ -111,7 +111,8 @@ class TrayController:
         self.autostart = autostart
         self.launch_command = launch_command
         self.open_stats = open_stats
-        self.open_settings_window = open_settings_window or (lambda: False)
+        # Opens (or raises) the settings window; True once it is on screen.
+        self.open_settings_window = open_settings_window or self._launch_settings_window
         self.opener = opener  # None: the desktop's handler, then the fallbacks
         self.icon: Any = None
         self._lock = threading.Lock()
@@ -357,6 +358,10 @@ class TrayController:
                          args=(path, self.open_settings_window, self._notify)).start()
 
     def _settings_window(self) -> None:
+        threading.Thread(target=self._settings_window_now, name="settings-window",
+                         daemon=True).start()
+
+    def _settings_window_now(self) -> None:
         try:
             if self.open_settings_window():
                 return
@@ -364,6 +369,19 @@ class TrayController:
             log.exception("opening the settings window failed")
         self._notify("sitbreak: no settings window here",
                      f"Edit the file instead:\n{self.settings_path}")
+
+    def _launch_settings_window(self) -> bool:
+        from tray_app.ui.settings_launch import open_window
+
+        if self.settings_path is None:
+            return False
+        return open_window(self.settings_path, self._settings_saved, self._read_autostart())
+
+    def _settings_saved(self, autostart: bool | None) -> None:
+        """The window wrote the file: apply it now (not at the next heartbeat)."""
+        self.runtime.post_tick()
+        if autostart is not None and autostart != self._read_autostart():
+            self._toggle_autostart()
 
     def _statistics(self) -> None:
         if self.open_stats is not None:
