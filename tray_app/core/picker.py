@@ -1,10 +1,11 @@
-"""Choose the exercise (or short routine) for a break, balancing the day across categories.
+"""Choose the routine for a break, balancing exercise *time* across categories.
 
 The article behind sitbreak says stretching tight hip flexors is not enough on its own: the
 psoas also needs strength and movement, the glutes and hamstrings need strength, and the core
-has to hold the spine. So the picker rotates through the categories, always preferring the one
-least done lately, and a stretch only ever comes with strength work: either in the same routine
-or after strength work earlier in the day.
+has to hold the spine. So each category has a share of the exercise minutes (`SHARE`: the
+strength work together more than half, posture a modest slice), and every slot of a routine
+goes to the category furthest behind its share. A stretch only ever comes after strength work
+in the same routine.
 
 Pure and deterministic: the same catalogue, history and seed always give the same answer.
 """
@@ -14,47 +15,26 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 
-from tray_app.core.exercise import CATEGORIES, Exercise
+from tray_app.core.exercise import Exercise
 
 STRETCH = "stretch"
 # Categories that count as strength work for the "no stretch alone" rule.
 STRENGTH = frozenset({"psoas-strength", "hip-extensors", "core"})
-# How many of the newest exercises may not come back, when the catalogue has others.
-NO_REPEAT = 5
-
-
-def rank(
-    catalogue: Sequence[Exercise], recent: Sequence[tuple[str, str]], seed: int
-) -> list[Exercise]:
-    """Every exercise, best first: least-covered category, then least recently done.
-
-    `recent` is (exercise_id, category), newest first.
-    """
-    rng = random.Random(seed)
-    # Drawn in catalogue order so the result depends only on the inputs and the seed.
-    jitter = {e.id: rng.random() for e in catalogue}
-    cat_jitter = {c: rng.random() for c in (*CATEGORIES, *(e.category for e in catalogue))}
-    counts: dict[str, int] = {}
-    newest_cat: dict[str, int] = {}
-    newest_id: dict[str, int] = {}
-    for age, (ident, category) in enumerate(recent):
-        counts[category] = counts.get(category, 0) + 1
-        newest_cat.setdefault(category, age)
-        newest_id.setdefault(ident, age)
-    never = len(recent) + 1
-    blocked = {ident for ident, _ in recent[:NO_REPEAT]}
-
-    def key(e: Exercise) -> tuple[bool, int, int, int, float, float]:
-        return (
-            e.id in blocked,  # the last few only come back when nothing else is left
-            counts.get(e.category, 0),  # least-covered category first
-            -newest_cat.get(e.category, never),  # then the category done longest ago
-            -newest_id.get(e.id, never),  # inside it, the exercise done longest ago
-            cat_jitter[e.category],  # keep a category's exercises together on ties
-            jitter[e.id],
-        )
-
-    return sorted(catalogue, key=key)
+# Each category's share of exercise time; strength work together 0.56, posture 0.14.
+SHARE = {
+    "psoas-strength": 0.20,
+    "hip-extensors": 0.18,
+    "core": 0.18,
+    "psoas-mobility": 0.16,
+    "posture": 0.14,
+    STRETCH: 0.14,
+}
+# Share for a category the built-in list does not know (a user's own), so it still comes up.
+OTHER_SHARE = 0.1
+# Seconds counted for a recent exercise that is no longer in the catalogue.
+UNKNOWN_SECONDS = 60
+# "Another exercise" offers a routine within this many seconds of the one on show, if any.
+SAME_LENGTH = 15
 
 
 def pick(
@@ -65,45 +45,45 @@ def pick(
     *,
     avoid: Collection[str] = (),
 ) -> list[Exercise]:
-    """One exercise, or a short routine of different categories that fits `break_seconds`.
+    """The routine for a break: one exercise, or several of different categories that fit
+    `break_seconds` together.
 
-    `recent` is (exercise_id, category) of today's and recent picks, newest first; `avoid`
-    holds ids to leave out (those already offered in this break). A stretch is only chosen
-    together with a strength item, or when `recent` already has strength work; the one
-    exception is a catalogue that holds nothing but stretches. Returns [] for an empty
-    catalogue.
+    `recent` is (exercise_id, category) of the picks so far, newest first: pass at least
+    today's (the break code passes the last few dozen). Time is balanced over it, and nothing
+    in it comes back while its category still has an exercise that is not in it (then only
+    the one done longest ago). A stretch comes only together with a strength exercise; the one
+    exception is a catalogue with nothing else. A routine never mixes floor and chair
+    exercises (no getting down and up inside a break). `avoid` holds ids to leave out (those
+    already offered in this break); they come back only when nothing else is left. Returns []
+    for an empty catalogue.
     """
-    pool = [e for e in catalogue if e.id not in avoid] or list(catalogue)
-    blocked = {ident for ident, _ in recent[:NO_REPEAT]}
-    # The newest few only come back when nothing else is left.
-    pool = [e for e in pool if e.id not in blocked] or pool
-    ranked = rank(pool, recent, seed)
-    if not ranked:
-        return []
-    strong_day = any(category in STRENGTH for _, category in recent)
-    routine: list[Exercise] = []
-    # Balance first: walk the categories best first, and inside one prefer what fits.
-    for category in dict.fromkeys(e.category for e in ranked):
-        if category in {e.category for e in routine}:
-            continue  # already there as a stretch's partner
-        used = sum(e.seconds for e in routine)
-        members = [e for e in ranked if e.category == category]
-        fitting = [e for e in members if used + e.seconds <= break_seconds]
-        if routine and not fitting:
+    return _Plan(catalogue, recent, seed, avoid).routine((), break_seconds, fill=False)
+
+
+def another(
+    catalogue: Sequence[Exercise],
+    recent: Sequence[tuple[str, str]],
+    seconds: float,
+    seed: int,
+    offered: Collection[str],
+) -> list[Exercise]:
+    """For "Another exercise": a different routine as close as it can be to `seconds` long
+    (the routine on show), avoiding every id in `offered`. Returns [] when there is nothing
+    new to offer.
+
+    Each exercise that may lead a routine is tried as the lead, best first, and the routine is
+    filled up to the length by the same rules as `pick`; the nearest length wins.
+    """
+    plan = _Plan(catalogue, recent, seed, offered)
+    best: list[Exercise] = []
+    for lead in plan.leads():
+        if lead.id in offered:
             continue
-        # The first exercise may run over a very short break rather than skip its turn.
-        choice = fitting[0] if fitting else min(members, key=lambda e: e.seconds)
-        if category == STRETCH and not strong_day and not _has_strength(routine):
-            # Bring the best strength exercise along, if both fit the break.
-            partner = next((e for e in ranked if e.category in STRENGTH), None)
-            if partner is None or used + partner.seconds + choice.seconds > break_seconds:
-                continue
-            routine.append(partner)
-        routine.append(choice)
-    if not routine:
-        # Only stretches (or no partner fits): better a stretch than no break at all.
-        routine = [ranked[0]]
-    return _strength_first(routine)
+        # A lead longer than the routine on show can only stand alone.
+        routine = plan.routine((lead,), max(seconds + SAME_LENGTH, lead.seconds), fill=True)
+        if not best or _gap(routine, seconds) < _gap(best, seconds):
+            best = routine
+    return best
 
 
 def alternatives(
@@ -113,25 +93,142 @@ def alternatives(
     seed: int,
     count: int = 3,
 ) -> list[list[Exercise]]:
-    """Up to `count` different routines, best first, for a break window's "Another exercise".
-
-    The first equals `pick(...)`; each next one avoids every exercise offered before it.
-    """
-    offered: set[str] = set()
-    routines: list[list[Exercise]] = []
-    for _ in range(count):
-        routine = pick(catalogue, recent, break_seconds, seed, avoid=offered)
-        if not routine or all(e.id in offered for e in routine):
+    """Up to `count` different routines, best first: `pick(...)`, then each next one from
+    `another(...)`: about the same length, avoiding everything offered before it."""
+    first = pick(catalogue, recent, break_seconds, seed)
+    if not first:
+        return []
+    routines = [first]
+    offered = {e.id for e in first}
+    length = sum(e.seconds for e in first)
+    while len(routines) < count:
+        routine = another(catalogue, recent, length, seed, offered)
+        if not routine:
             break
         routines.append(routine)
         offered.update(e.id for e in routine)
     return routines
 
 
+class _Plan:
+    """What a pick knows: time done per category, what may come back, and the seed's ties."""
+
+    def __init__(self, catalogue: Sequence[Exercise], recent: Sequence[tuple[str, str]],
+                 seed: int, avoid: Collection[str]) -> None:  # fmt: skip
+        pool = [e for e in catalogue if e.id not in avoid] or list(catalogue)
+        rng = random.Random(seed)
+        # Drawn in a fixed order, so the result depends only on the inputs and the seed.
+        self.jitter = {e.id: rng.random() for e in pool}
+        self.tie = {c: rng.random() for c in sorted({e.category for e in pool})}
+        seconds = {e.id: e.seconds for e in catalogue}
+        self.done: dict[str, float] = {}
+        for ident, category in recent:
+            self.add(category, seconds.get(ident, UNKNOWN_SECONDS))
+        self.age = {ident: n for n, (ident, _) in reversed(list(enumerate(recent)))}
+        self.never = len(recent) + 1
+        self.fresh = _fresh(pool, self.age)
+
+    def add(self, category: str, seconds: float) -> None:
+        self.done[category] = self.done.get(category, 0.0) + seconds
+
+    def behind(self, category: str, done: dict[str, float]) -> float:
+        """Seconds a category is behind its share of the time so far (negative: ahead)."""
+        return _share(category) * sum(done.values()) - done.get(category, 0.0)
+
+    def best(self, members: Sequence[Exercise]) -> Exercise:
+        # The one done longest ago (or never), then the seed's choice.
+        return max(members, key=lambda e: (self.age.get(e.id, self.never), -self.jitter[e.id]))
+
+    def leads(self) -> list[Exercise]:
+        """Everything that may start a routine (no stretch: it needs strength first), best
+        first: the category furthest behind, then the exercise done longest ago."""
+        return sorted(
+            (e for e in self.fresh if e.category != STRETCH),
+            key=lambda e: (-self.behind(e.category, self.done), self.tie[e.category],
+                           -self.age.get(e.id, self.never), self.jitter[e.id]),
+        )  # fmt: skip
+
+    def routine(self, start: Sequence[Exercise], budget: float, *, fill: bool) -> list[Exercise]:
+        """`start` plus what fits `budget`; with `fill`, any category may fill the rest,
+        otherwise only those still behind their share of time."""
+        done = dict(self.done)
+        for e in start:
+            done[e.category] = done.get(e.category, 0.0) + e.seconds
+        routine = list(start)
+        while True:
+            chosen = self._next(routine, done, budget, fill)
+            if not chosen:
+                break
+            for e in chosen:
+                done[e.category] = done.get(e.category, 0.0) + e.seconds
+            routine += chosen
+        if not routine and self.fresh:
+            # Only stretches with no strength partner that fits: better a stretch than nothing.
+            routine = [self.best(self.fresh)]
+        return _in_order(routine)
+
+    def _next(self, routine: list[Exercise], done: dict[str, float], budget: float,
+              fill: bool) -> list[Exercise]:  # fmt: skip
+        """The next exercise for `routine` (with its strength partner for a stretch), or []."""
+        used = sum(e.seconds for e in routine)
+        taken = {e.category for e in routine}
+        options = [e for e in self.fresh if e.category not in taken and _compatible(e, routine)]
+        fitting = [e for e in options if used + e.seconds <= budget]
+        if not routine and not fitting and options:
+            # A very short break still gets one exercise: the shortest there is.
+            fitting = [min(options, key=lambda e: e.seconds)]
+        ranked = sorted({e.category for e in fitting},
+                        key=lambda c: (-self.behind(c, done), self.tie[c]))  # fmt: skip
+        for category in ranked:
+            if routine and not fill and self.behind(category, done) <= 0:
+                return []  # fill a routine only with what is still short of its share
+            choice = self.best([e for e in fitting if e.category == category])
+            if category != STRETCH or _has_strength(routine):
+                return [choice]
+            room = budget - used - choice.seconds
+            partners = [
+                e for e in options
+                if e.category in STRENGTH and e.seconds <= room
+                and _compatible(e, [*routine, choice])
+            ]  # fmt: skip
+            if partners:
+                return [self.best(partners), choice]
+        return []
+
+
+def _fresh(pool: Sequence[Exercise], age: dict[str, int]) -> list[Exercise]:
+    """What may be picked: in each category, the exercises not done lately (`age` holds the
+    recent ones), or when it has none left, only its one done longest ago. The single home of
+    the no-repeat rule; it holds for today's picks whatever span `recent` covers, as today's
+    are the newest."""
+    by_category: dict[str, list[Exercise]] = {}
+    for e in pool:
+        by_category.setdefault(e.category, []).append(e)
+    allowed: set[str] = set()
+    for members in by_category.values():
+        unused = [e.id for e in members if e.id not in age]
+        allowed.update(unused or [max(members, key=lambda e: age[e.id]).id])
+    return [e for e in pool if e.id in allowed]
+
+
+def _share(category: str) -> float:
+    return SHARE.get(category, OTHER_SHARE)
+
+
+def _compatible(exercise: Exercise, routine: Sequence[Exercise]) -> bool:
+    # Floor and chair do not share a routine: no time to get down and up between them.
+    places = {e.where for e in routine} | {exercise.where}
+    return not {"floor", "chair"} <= places
+
+
 def _has_strength(routine: Sequence[Exercise]) -> bool:
     return any(e.category in STRENGTH for e in routine)
 
 
-def _strength_first(routine: list[Exercise]) -> list[Exercise]:
-    # Warm, working muscles stretch better, so a stretch goes last.
-    return sorted(routine, key=lambda e: e.category == STRETCH)
+def _gap(routine: Sequence[Exercise], seconds: float) -> float:
+    return abs(sum(e.seconds for e in routine) - seconds)
+
+
+def _in_order(routine: list[Exercise]) -> list[Exercise]:
+    # Warm, working muscles stretch better, so a stretch goes last; strength leads.
+    return sorted(routine, key=lambda e: (e.category == STRETCH, e.category not in STRENGTH))
