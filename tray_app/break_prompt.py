@@ -47,11 +47,11 @@ class BreakPlanner:
 
     def plan(self, state: State, count: int = 4) -> tuple[list[Exercise], list[Exercise]]:
         """(the routine for this break, single alternatives for "Another exercise")."""
-        from tray_app.core.picker import alternatives
+        from tray_app.core.picker import RECENT, alternatives
 
         catalogue = self.catalogue(state.settings.exercises)
         try:
-            recent = [(i, c) for _w, i, c in self.history.recent_exercises(10)]
+            recent = [(i, c) for _w, i, c in self.history.recent_exercises(RECENT)]
         except Exception:
             log.exception("could not read recent exercises")
             recent = []

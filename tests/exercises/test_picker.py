@@ -215,3 +215,10 @@ def test_user_category_still_comes_up() -> None:
     catalogue = [*load_catalogue(ExerciseSettings()), odd]
     served = {e.id for day in simulate(catalogue, 3, days=3).days for r in day for e in r}
     assert "x" in served
+
+
+def test_the_history_keeps_as_many_picks_as_the_picker_is_given() -> None:
+    from tray_app.core.picker import RECENT
+    from tray_app.history.writer import RECENT as KEPT
+
+    assert WINDOW == RECENT <= KEPT

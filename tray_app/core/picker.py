@@ -35,6 +35,9 @@ OTHER_SHARE = 0.1
 UNKNOWN_SECONDS = 60
 # "Another exercise" offers a routine within this many seconds of the one on show, if any.
 SAME_LENGTH = 15
+# How many recent picks callers pass: more than a day's worth, so the day's no-repeat rule and
+# the time balance see the whole day.
+RECENT = 40
 
 
 def pick(
@@ -49,7 +52,7 @@ def pick(
     `break_seconds` together.
 
     `recent` is (exercise_id, category) of the picks so far, newest first: pass at least
-    today's (the break code passes the last few dozen). Time is balanced over it, and nothing
+    today's (callers pass the last `RECENT`). Time is balanced over it, and nothing
     in it comes back while its category still has an exercise that is not in it (then only
     the one done longest ago). A stretch comes only together with a strength exercise; the one
     exception is a catalogue with nothing else. A routine never mixes floor and chair
