@@ -193,3 +193,119 @@ def test_unknown_top_level_table_and_empty_file() -> None:
     assert problems[0].key == "exercises"
     assert "did you mean 'exercise'" in (problems[0].allowed or "")
     assert any("no exercises" in p.message for p in problems)
+
+
+# -- timing, back bends and safety -------------------------------------------------------------
+
+COUNTED = GOOD.replace('{ text = "Again.", seconds = 20 }',
+                       '{ text = "Lift 5 times.", seconds = 20, reps = 5, tempo = 2, hold = 2 }')
+
+
+def test_a_step_is_never_shorter_than_its_repetitions() -> None:
+    _, problems = parse_catalogue(COUNTED.replace("seconds = 20, reps", "seconds = 19, reps"),
+                                  "x.toml")  # fmt: skip
+    assert [p.key for p in problems] == ["exercise 'my-move'.steps[2].seconds"]
+    message = problems[0].message + " " + (problems[0].allowed or "")
+    assert "5 × (2 s moving + 2 s held) = 20 s" in message and "at least 20" in message
+    assert problems[0].line == 8
+    exercises, problems = parse_catalogue(COUNTED, "x.toml")
+    assert problems == [] and exercises[0].steps[1].work == 20
+
+
+def test_seconds_are_derived_from_the_repetitions_when_left_out() -> None:
+    exercises, problems = parse_catalogue(COUNTED.replace("seconds = 20, reps", "reps"), "x")
+    assert problems == [] and exercises[0].steps[1].seconds == 20
+
+
+@pytest.mark.parametrize(("step", "key", "words"), [
+    ("reps = 5", "reps", "needs tempo"),
+    ("reps = 0, tempo = 2", "reps", "positive whole number"),
+    ("reps = 2, tempo = -1", "tempo", "positive number"),
+    ("hold = \"long\"", "hold", "positive number"),
+])  # fmt: skip
+def test_bad_counts_are_named(step: str, key: str, words: str) -> None:
+    text = GOOD.replace('{ text = "Again.", seconds = 20 }',
+                        f'{{ text = "Again.", seconds = 20, {step} }}')  # fmt: skip
+    _, problems = parse_catalogue(text, "x.toml")
+    assert [p.key for p in problems] == [f"exercise 'my-move'.steps[2].{key}"]
+    assert words in problems[0].message
+
+
+@pytest.mark.parametrize("words", [
+    "Arch the lower back, then round it.",
+    "Push the right leg backwards and squeeze.",
+    "Step the left foot back into a lunge.",
+    "Hold the ankle behind you.",
+])  # fmt: skip
+def test_a_back_bend_must_be_tagged_and_carry_a_caution(words: str) -> None:
+    text = GOOD.replace("Do it.", words)
+    _, problems = parse_catalogue(text, "x.toml")
+    assert [p.key for p in problems] == ["exercise 'my-move'.tags"]
+    assert "extends the lower back" in problems[0].message
+    assert "back-bend" in (problems[0].allowed or "")
+    tagged = text.replace('why = "Because."', 'why = "Because."\ntags = ["back-bend"]')
+    _, problems = parse_catalogue(tagged, "x.toml")
+    assert [p.key for p in problems] == ["exercise 'my-move'.cautions"]
+    assert "spondylolisthesis" in problems[0].message
+    cautioned = tagged + 'cautions = ["Skip it with spinal stenosis."]\n'
+    assert parse_catalogue(cautioned, "x.toml")[1] == []
+
+
+def test_negated_arching_is_not_a_back_bend() -> None:
+    text = GOOD.replace("Do it.", "Lift the hips without arching the back.")
+    assert parse_catalogue(text, "x.toml")[1] == []
+
+
+# Every movement that extends the lumbar spine (issue 14's list and the quad stretch, the leg
+# swing's back swing and the bird dog's leg).
+BACK_BENDS = {
+    "seated-pelvic-tilt", "standing-pelvic-tilt", "standing-hip-extension", "split-stance-lunge",
+    "desk-supported-lunge", "half-kneeling-lunge", "seated-back-extension",
+    "standing-quad-hip-stretch", "leg-swings", "bird-dog",
+}  # fmt: skip
+
+
+def test_lumbar_extension_is_tagged_with_a_caution() -> None:
+    exercises = load_catalogue(EVERYWHERE)
+    assert {e.id for e in exercises if "back-bend" in e.tags} == BACK_BENDS
+    kept = load_catalogue(ExerciseSettings(places=PLACES, exclude=("back-bend",)))
+    assert not {e.id for e in kept} & BACK_BENDS
+
+
+def test_steps_say_the_repetitions_and_holds_they_are_timed_for() -> None:
+    for e in load_catalogue(EVERYWHERE):
+        for n, step in enumerate(e.steps, start=1):
+            where = f"{e.id} step {n}"
+            assert step.seconds >= step.work, where
+            text = step.text.lower()
+            counts = {int(c) for c in re.findall(r"\b(\d+) (?:times|slow|quicker|lifts|hikes|"
+                                                 r"reaches|in all|circles|easy|swings|presses|"
+                                                 r"digs|sways|squats|hinges|breaths|rocks|tilts|"
+                                                 r"slides)", text)}  # fmt: skip
+            if step.reps:
+                assert step.reps in counts, f"{where}: {step.reps} repetitions not in the words"
+            for held in re.findall(r"hold (?:(?:it|again|the stretch)(?: for)? )?(\d+) s", text):
+                assert step.hold == int(held), f"{where}: says hold {held} s"
+
+
+def test_every_chair_exercise_is_safe_on_a_chair_with_wheels() -> None:
+    unsafe = re.compile(r"corner|sideways|stand up|lean (?:back )?(?:on|against) the backrest"
+                        r"|over the (?:top of the )?backrest|use a chair (?:that|without)")
+    for e in load_catalogue(EVERYWHERE):
+        if e.where == "chair":
+            text = " ".join([*(s.text for s in e.steps), *e.cautions]).lower()
+            assert not unsafe.search(text), e.id
+
+
+def test_floor_exercises_give_time_to_get_down() -> None:
+    for e in load_catalogue(EVERYWHERE):
+        if e.where == "floor":
+            assert e.steps[0].text.startswith("Get down onto the mat"), e.id
+            assert e.steps[0].seconds >= 10, e.id
+
+
+def test_the_article_facts_not_its_claims() -> None:
+    swings = next(e for e in load_catalogue(EVERYWHERE) if e.id == "leg-swings")
+    assert "better than" not in swings.why
+    release = next(e for e in load_catalogue(EVERYWHERE) if e.id == "supine-hip-flexor-release")
+    assert release.category == "stretch"
