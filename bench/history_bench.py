@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -28,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-WORK_SECONDS_PER_YEAR = 250 * 10 * 3600
+WORK_SECONDS_PER_YEAR = 365.25 * 5 / 7 * 10 * 3600  # Mon-Fri, 08-18
 # One 50-minute cycle of what the app writes: a stretch, cues, a break answered in one of the
 # usual ways, an exercise done.
 CYCLE = (
@@ -183,6 +184,28 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
+def prepare(root: Path, source: Path, cache: Path) -> Path:
+    """A copy of `source` opened once by `root`'s code (one-time upgrades are not timed)."""
+    key = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:10]
+    target = cache / f"prepared-{key}" / source.name
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    target.parent.mkdir(exist_ok=True)
+    sandbox = Sandbox(source)
+    try:
+        t = time.perf_counter()
+        run_cli(root, ["stats", "--days", "1"], sandbox.env())
+        print(f"prepared {source.name} for {root} in {time.perf_counter() - t:.1f} s",
+              file=sys.stderr)
+        conn = sqlite3.connect(sandbox.history)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        shutil.copyfile(sandbox.history, target)
+    finally:
+        sandbox.close()
+    return target
+
+
 def measure(root: Path, name: str, source: Path | None, reps: int, budget: float,
             ) -> tuple[float, float]:
     """(best ms, peak MiB of the best run) for one command on one history."""
@@ -270,7 +293,7 @@ def main() -> int:
             build(path, n)
             print(f"built {n} events in {time.perf_counter() - t:.1f} s "
                   f"({path.stat().st_size / 2**20:.0f} MiB)", file=sys.stderr)
-        sources[n] = path
+        sources[n] = prepare(opts.root, path, opts.cache)
     names = [n for n in COMMANDS
              if not opts.only or any(o in n for o in opts.only.split(","))]
     label = {0: "empty", 50_000: "50k", 500_000: "500k", 2_000_000: "2M"}

@@ -500,7 +500,8 @@ class History:
 
     # ---- daily totals ----------------------------------------------------------------------
 
-    def settle(self, through_wall: float, days: Days, *, patient: bool = True) -> None:
+    def settle(self, through_wall: float, days: Days, *, patient: bool = True,
+               between: Callable[[], None] = lambda: None) -> None:
         """Fold every event before `through_wall` (a day start) into the daily totals.
 
         Works a month per transaction, so other writers wait at most that long. When day_starts
@@ -521,7 +522,10 @@ class History:
                 totals.set_meta(conn, through_wall, days.day_starts)
                 return None
             start = days.start(days.of(first))
-            conn.execute("DELETE FROM daily_totals WHERE day >= ?", (days.of(first).isoformat(),))
+            # The first raw day under the old boundary and the new one: both are folded again.
+            old = days if found is None else Days(int(found[1]), days.offset)
+            refold = min(days.of(first), old.of(first))
+            conn.execute("DELETE FROM daily_totals WHERE day >= ?", (refold.isoformat(),))
             totals.set_meta(conn, start, days.day_starts)
             return start
 
@@ -529,6 +533,7 @@ class History:
         while start is not None and start < through_wall:
             end = totals.next_chunk(start, through_wall, days, SETTLE_CHUNK_DAYS)
             self._write(lambda conn, s=start, e=end: self._fold_span(conn, s, e, days))
+            between()
             start = end
 
     @contextlib.contextmanager
@@ -573,28 +578,37 @@ class History:
 
             days = Days(240, CachedOffset())
         cutoff = days.start(days.of(now_wall - keep_days * 86400.0))
-        self.settle(min(cutoff, days.start(days.of(now_wall))), days)
+        self.settle(min(cutoff, days.start(days.of(now_wall))), days, between=between)
         cutoff = min(cutoff, self.folded_until() or cutoff)
-        deleted = 0
-        while True:
-            n = self._write(lambda c: c.execute(
-                "DELETE FROM events WHERE id IN "
-                "(SELECT id FROM events WHERE wall < ? ORDER BY wall LIMIT ?)",
-                (cutoff, PRUNE_BATCH),
-            ).rowcount)
-            deleted += int(n)  # type: ignore[call-overload]
-            between()
-            if n < PRUNE_BATCH:  # type: ignore[operator]
-                break
+        deleted = self._delete_before(cutoff, between)
         if deleted:
             self.give_back_space()
         return deleted
+
+    def _delete_before(self, cutoff: float, between: Callable[[], None]) -> int:
+        """Delete events before `cutoff` in batches (small transactions, a small WAL)."""
+        deleted = 0
+        while True:
+            n = int(self._write(lambda c: c.execute(  # type: ignore[call-overload]
+                "DELETE FROM events WHERE id IN "
+                "(SELECT id FROM events WHERE wall < ? ORDER BY wall LIMIT ?)",
+                (cutoff, PRUNE_BATCH),
+            ).rowcount))
+            deleted += n
+            between()
+            if n < PRUNE_BATCH:
+                return deleted
 
     def give_back_space(self) -> None:
         """Return free pages to the file system and cut the write-ahead log back."""
 
         def vacuum(conn: sqlite3.Connection) -> None:
-            conn.execute("PRAGMA incremental_vacuum").fetchall()
+            if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0:
+                # A file made before incremental vacuum: rewrite it once to switch it on.
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                conn.execute("VACUUM")
+            else:
+                conn.execute("PRAGMA incremental_vacuum").fetchall()
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
         try:
@@ -606,21 +620,25 @@ class History:
         """Delete every event (or those before `before_wall`) and the daily totals (or those
         of days before `before_day`); return how many events were deleted."""
 
-        def delete(conn: sqlite3.Connection) -> int:
-            if before_wall is None:
-                conn.execute("DELETE FROM daily_totals")
-                conn.execute("DELETE FROM totals_meta")
-                return conn.execute("DELETE FROM events").rowcount
+        def delete_all(conn: sqlite3.Connection) -> int:
+            conn.execute("DELETE FROM daily_totals")
+            conn.execute("DELETE FROM totals_meta")
+            return conn.execute("DELETE FROM events").rowcount
+
+        def delete_days(conn: sqlite3.Connection) -> None:
             if before_day is not None:
                 conn.execute("DELETE FROM daily_totals WHERE day < ?", (before_day.isoformat(),))
-            return conn.execute("DELETE FROM events WHERE wall < ?", (before_wall,)).rowcount
 
         try:
-            n = self._write(delete)
+            if before_wall is None:
+                n = int(self._write(delete_all))  # type: ignore[call-overload]
+            else:
+                self._write(delete_days)
+                n = self._delete_before(before_wall, lambda: None)
         except sqlite3.Error as err:
             raise HistoryUnavailable(f"can't change the history file {self.path}: {err}") from err
         self.give_back_space()
-        return int(n)  # type: ignore[call-overload]
+        return n
 
     def close(self) -> None:
         """Close the file; later calls to record() are logged and dropped."""

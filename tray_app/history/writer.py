@@ -126,7 +126,7 @@ class HistoryWriter:
         with self._cond:
             while self._pending or self._writing:
                 left = deadline - self._clock()
-                if left <= 0 or self._problem is not None:
+                if left <= 0:
                     return False
                 self._cond.wait(min(left, 0.01))
             return True
@@ -195,7 +195,10 @@ class HistoryWriter:
             with self._cond:
                 for _ in batch:
                     self._pending.popleft()
+                solved, self._problem, self._told = self._problem, None, False
                 self._cond.notify_all()
+            if solved:
+                log.warning("the history file %s takes writes again", self.path)
 
     def _checkpoint(self) -> None:
         assert self._store is not None
@@ -237,16 +240,17 @@ class HistoryWriter:
             first = not self._told
             self._problem, self._told = problem, True
             self._cond.notify_all()
-        log.warning("%s", problem)
         if first:
+            log.warning("%s", problem)
             self._on_problem(problem)
+        else:
+            log.debug("%s", problem)
 
     def _solved(self) -> None:
         with self._cond:
-            if self._problem is None:
-                return
-            self._problem, self._told = None, False
-        log.warning("the history file %s takes writes again; waiting events written", self.path)
+            solved, self._problem, self._told = self._problem, None, False
+        if solved:
+            log.warning("the history file %s takes writes again", self.path)
 
     def _final_close(self) -> None:
         # No checkpoint here: a clean stop has just recorded the stretch's end.

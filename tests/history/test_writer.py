@@ -1,0 +1,119 @@
+"""The app's history writer: the caller never waits, rows wait in memory while the file can't
+take them, the user is told once, and everything is written once the file is back."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from tests.desktop import wait_for
+from tray_app.core.model import Kind
+from tray_app.core.ports import Row
+from tray_app.history import History
+from tray_app.history.totals import Days
+from tray_app.history.writer import HistoryWriter
+
+
+class Gate:
+    """Opens the real file only once `open` is set; until then it fails like a full disk."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+
+    def __call__(self, path: Path) -> History:
+        if not self.open.is_set():
+            raise sqlite3.OperationalError("database or disk is full")
+        return History.open(path, retries=0, memory_fallback=False)
+
+
+def writer(path: Path, gate: Gate, told: list[str], capacity: int = 100,
+           stretch: tuple[float, float] | None = None) -> HistoryWriter:
+    return HistoryWriter(
+        path, days=lambda: Days(240, lambda w: 0), keep_days=lambda: 365,
+        on_problem=told.append, open_stretch=lambda: stretch, open_store=gate,
+        capacity=capacity, retry_s=(0.01, 0.05),
+    )
+
+
+def rows(n: int) -> list[Row]:
+    return [Row(Kind.PAUSED, time.time() + i, 60.0) for i in range(n)]
+
+
+def stored(path: Path) -> int:
+    h = History.open(path)
+    try:
+        return h.count()
+    finally:
+        h.close()
+
+
+def test_rows_wait_bounded_are_told_once_and_written_when_the_file_is_back(
+        tmp_path: Path) -> None:
+    path, gate, told = tmp_path / "h.sqlite3", Gate(), []
+    w = writer(path, gate, told, capacity=5)
+    w.start()
+    try:
+        t = time.perf_counter()
+        for r in rows(8):
+            w.record(r)
+        assert time.perf_counter() - t < 0.05  # recording never waits on the file
+        wait_for(lambda: w.status()["problem"], timeout=5, what="the problem")
+        st = w.status()
+        assert st["ok"] is False and st["pending"] == 5 and st["dropped"] == 3
+        assert "full" in str(st["problem"])
+        assert not w.flush(0.05)
+        time.sleep(0.2)  # several retries fail meanwhile
+        assert len(told) == 1
+        gate.open.set()
+        assert w.flush(5)
+        assert w.status()["problem"] is None and w.status()["pending"] == 0
+    finally:
+        w.close()
+    assert stored(path) == 5
+
+
+def test_close_writes_what_waits(tmp_path: Path) -> None:
+    path, gate, told = tmp_path / "h.sqlite3", Gate(), []
+    gate.open.set()
+    w = writer(path, gate, told)
+    w.start()
+    for r in rows(50):
+        w.record(r)
+    w.close()
+    assert stored(path) == 50 and told == []
+
+
+def test_the_picker_sees_exercises_before_the_file_is_open(tmp_path: Path) -> None:
+    path, gate, told = tmp_path / "h.sqlite3", Gate(), []
+    h = History.open(path)
+    h.record(Row(Kind.COMPLETED, 100.0, 60.0, "bridge", "hip-extensors"))
+    h.close()
+    w = writer(path, gate, told)
+    w.record(Row(Kind.COMPLETED, 200.0, 60.0, "bird-dog", "core"))
+    assert w.recent_exercises(5) == [(200.0, "bird-dog", "core")]
+    gate.open.set()
+    w.start()
+    try:
+        wait_for(lambda: len(w.recent_exercises(5)) == 2, timeout=5, what="the stored ones")
+        assert w.recent_exercises(5) == [(200.0, "bird-dog", "core"),
+                                         (100.0, "bridge", "hip-extensors")]
+    finally:
+        w.close()
+
+
+def test_a_checkpointed_stretch_is_recovered_once(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    h = History.open(path)
+    h.save_open_stretch(1000.0, 1800.0)
+    h.close()
+    h = History.open(path)
+    got = h.recover_open_stretch()
+    assert got is not None and (got.kind, got.wall, got.duration_s) == (
+        Kind.STRETCH_ENDED, 1000.0, 1800.0)
+    assert h.recover_open_stretch() is None
+    h.save_open_stretch(2000.0, 60.0)
+    h.record(Row(Kind.STRETCH_ENDED, 2100.0, 160.0))  # the stretch ended normally
+    assert h.recover_open_stretch() is None
+    h.close()
