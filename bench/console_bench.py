@@ -1,47 +1,41 @@
 """Measure an idle `sitbreak run --console`: memory, CPU, wake-ups, due-to-prompt latency.
 
-Usage: python bench/console_bench.py [--seconds 120] [--quiet]
-Runs the real app in private XDG folders with `break_after = "60s"` (or a third of the run, for
-short runs), then prints one JSON line. CI runs it for a few seconds only to check it works.
+Usage: python bench/console_bench.py [--seconds 60] [--settle 15] [--floor] [--quiet]
+
+First the idle run: the real app in private XDG folders with the shipped default settings, no
+display and no session bus, left to settle and then watched for `--seconds` (memory, CPU, and
+wake-ups per thread, see bench/harness.py). `--floor` first measures bench/floor.py console (an
+APScheduler with one 5 s job) the same way. Then a short run with `break_after = "5s"` measures
+how late the break prompt comes. Prints one JSON line per program. CI runs it for a few
+seconds only to check it works.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.harness import ROOT, measure, named_threads_env, started
 
-
-def wakeups(pid: int) -> int:
-    """Voluntary context switches of every thread (psutil reads only the main thread's)."""
-    total = 0
-    for status in Path(f"/proc/{pid}/task").glob("*/status"):
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("voluntary_ctxt_switches"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
+DUE_AFTER_S = 5.0
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=float, default=120)
-    ap.add_argument("--quiet", action="store_true", help="only the JSON line")
-    args = ap.parse_args()
-    due_after = float(round(min(60.0, max(1.0, args.seconds / 3))))
+@contextlib.contextmanager
+def private_home() -> Iterator[tuple[Path, dict[str, str]]]:
+    """Private XDG folders, no display, no usable session bus."""
     with tempfile.TemporaryDirectory(prefix="sitbreak-bench-") as tmp:
         root = Path(tmp)
         env = {k: v for k, v in os.environ.items()
@@ -50,37 +44,55 @@ def main() -> int:
             (root / d).mkdir(mode=0o700)
             env[f"XDG_{d.upper()}_HOME" if d != "runtime" else "XDG_RUNTIME_DIR"] = str(root / d)
         env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent"
+        yield root, env
+
+
+def idle_run(program: str, seconds: float, settle: float) -> dict:
+    from tray_app.settings import DEFAULT_FILE
+
+    with private_home() as (root, env), named_threads_env(env) as app_env:
+        cfg = root / "settings.toml"
+        shutil.copyfile(DEFAULT_FILE, cfg)
+        if program == "floor":
+            argv = [sys.executable, str(ROOT / "bench" / "floor.py"), "console"]
+        else:
+            argv = [sys.executable, str(ROOT / "main.py"), "run", "--console", "--config", str(cfg)]
+        with started(argv, app_env) as proc:
+            result = measure(proc.pid, settle, seconds)
+            proc.terminate()
+            code = proc.wait(15)
+    out = {"bench": "console", "program": program, **result}
+    if program == "sitbreak":
+        out["exit_code"] = code
+    return out
+
+
+def latency_run(quiet: bool) -> dict:
+    """Seconds from the break falling due to the prompt on the terminal."""
+    with private_home() as (root, env):
         cfg = root / "settings.toml"
         cfg.write_text(
-            f'[sitting]\nbreak_after = "{due_after:.0f}s"\n[breaks]\nheads_up = "0"\n'
+            f'[sitting]\nbreak_after = "{DUE_AFTER_S:.0f}s"\n[breaks]\nheads_up = "0"\n'
             '[posture]\nevery = "0"\n'
         )
-        started = time.time()
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), "run", "--console", "--config", str(cfg)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         prompt_at: list[float] = []
+        seen = threading.Event()
 
         def read() -> None:
             assert proc.stdout is not None
             for line in proc.stdout:
                 if "Time to move" in line and not prompt_at:
                     prompt_at.append(time.time())
-                if not args.quiet:
+                    seen.set()
+                if not quiet:
                     sys.stderr.write(line)
 
         threading.Thread(target=read, daemon=True).start()
-        p = psutil.Process(proc.pid)
-        time.sleep(min(3.0, args.seconds / 2))  # let start-up finish before counting
-        cpu0, ctx0, t0 = sum(p.cpu_times()[:2]), wakeups(proc.pid), time.time()
-        rss_peak = 0
-        while time.time() - started < args.seconds and proc.poll() is None:
-            rss_peak = max(rss_peak, p.memory_info().rss)
-            time.sleep(0.5)
-        cpu1, ctx1, t1 = sum(p.cpu_times()[:2]), wakeups(proc.pid), time.time()
-        threads = p.num_threads()
-        rss = p.memory_info().rss
+        seen.wait(DUE_AFTER_S + 30)
         proc.terminate()
         code = proc.wait(15)
         con = sqlite3.connect(root / "data" / "sitbreak" / "history.sqlite3")
@@ -88,24 +100,29 @@ def main() -> int:
             "SELECT wall FROM events WHERE kind='stretch_started' ORDER BY id LIMIT 1"
         ).fetchone()
         con.close()
-        latency = None
-        if row and prompt_at:
-            latency = round(prompt_at[0] - (row[0] + due_after), 3)
-        minutes = (t1 - t0) / 60
-        result = {
-            "bench": "console",
-            "seconds": round(t1 - started, 1),
-            "rss_mib": round(rss / 2**20, 1),
-            "rss_peak_mib": round(rss_peak / 2**20, 1),
-            "cpu_seconds": round(cpu1 - cpu0, 3),
-            "cpu_percent": round(100 * (cpu1 - cpu0) / max(t1 - t0, 1e-9), 3),
-            "wakeups_per_minute": round((ctx1 - ctx0) / minutes, 1) if minutes else None,
-            "threads": threads,
-            "due_to_prompt_latency_s": latency,
-            "exit_code": code,
-        }
-        print(json.dumps(result))
-        return 0 if code == 0 else 1
+    latency = round(prompt_at[0] - (row[0] + DUE_AFTER_S), 3) if row and prompt_at else None
+    return {"bench": "console", "program": "sitbreak", "due_to_prompt_latency_s": latency,
+            "exit_code": code}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--settle", type=float, default=None,
+                    help="seconds after start before measuring (15, or less for short runs)")
+    ap.add_argument("--floor", action="store_true", help="also measure the floor program first")
+    ap.add_argument("--quiet", action="store_true", help="only the JSON lines")
+    args = ap.parse_args()
+    settle = args.settle if args.settle is not None else min(15.0, args.seconds)
+    ok = True
+    for program in (["floor"] if args.floor else []) + ["sitbreak"]:
+        result = idle_run(program, args.seconds, settle)
+        print(json.dumps(result), flush=True)
+        ok = ok and result.get("exit_code", 0) == 0
+    result = latency_run(args.quiet)
+    print(json.dumps(result), flush=True)
+    ok = ok and result["exit_code"] == 0 and result["due_to_prompt_latency_s"] is not None
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

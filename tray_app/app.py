@@ -115,6 +115,7 @@ def build_runtime(
     from tray_app.platform.dnd import DndProbe
     from tray_app.platform.notify_console import ConsoleNotifier
     from tray_app.resources import app_icon
+    from tray_app.settings.full import load_checked
 
     idle_source, idle_why = idle.detect(os.environ)
     log.info("idle source: %s", idle_why)
@@ -148,6 +149,7 @@ def build_runtime(
         on_notice=say if console else log.warning,
         details={"idle_reason": idle_why, "notifications": notify_why},
         status_parts={"history": history.status},
+        load_settings=load_checked,  # the exercises file it names, too, as at start
     )
     runtime = box["runtime"] = Runtime(settings, settings_path, adapters)
     history.start()  # opens, repairs and prunes the file in its own thread: start-up never waits
@@ -218,7 +220,7 @@ def _unsaved_warning(runtime: Runtime) -> str | None:
 def _wait_for_signals(runtime: Runtime) -> None:
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %s: stopping", signum)
-        runtime.stop()
+        runtime.request_stop()  # run_app stops everything once this wait returns
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -241,7 +243,7 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
     }
     try:
         if cmd == "status":
-            runtime.call(None)
+            pass  # the newest state, without waiting behind whatever the owner is doing
         elif cmd in events:
             runtime.call(events[cmd]())
             warning = _unsaved_warning(runtime)
@@ -250,7 +252,9 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
         elif cmd == "reload":
             runtime.reload()
         elif cmd == "quit":
-            threading.Thread(target=runtime.stop, daemon=True).start()
+            # run_app stops everything once its wait returns, and the control server sends
+            # this reply before it lets the process end.
+            runtime.request_stop()
             return {"ok": True, "status": {**runtime.status(), "line": "sitbreak is quitting"}}
         else:
             return {"ok": False, "error": f"unknown command {cmd!r}", "code": 2}

@@ -215,7 +215,9 @@ class ControlServer:
                 os.unlink(self.address)
         if self._listener is not None:
             self._listener.close()
-        self._workers.shutdown(wait=False, cancel_futures=True)
+        # run_app stops this server just before the process ends: let the replies being
+        # written finish first, so `quit` always gets its answer.
+        self._workers.shutdown(wait=True, cancel_futures=True)
 
     # --- Unix: one selector thread ---------------------------------------------------------
 

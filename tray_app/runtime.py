@@ -1,25 +1,23 @@
-"""The shell around the core: a scheduler that wakes, a queue, and one thread that owns the state.
+"""The shell around the core: one owner thread steps it, and effects are carried out here.
 
-APScheduler only wakes the app (a heartbeat plus a one-shot job at the next deadline the core
-asks for); every event, from the scheduler, the control channel, the tray, notifications or
-the break window, goes through one queue to the owner thread, so the core is never entered
-twice at once. Adapters are passed in; this module imports no UI or OS code.
+Every input (the heartbeat, the wake at the core's next deadline, the control channel, the
+tray, notifications, the break window, the session watcher) becomes a job on the Timer's one
+thread, so the core is never entered twice at once and a tick wakes one thread. The runtime
+gathers facts (idle seconds, the settings file, hold probes, lock state), passes them in as
+events, and runs the effects the core returns; the core decides. Adapters are passed in; this
+module imports no UI or OS code.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from tray_app.core.effects import CloseBreak, Effect, Notify, OpenBreak, Record, UpdateTray, WakeAt
 from tray_app.core.events import (
@@ -27,24 +25,25 @@ from tray_app.core.events import (
     Hold,
     Resumed,
     SettingsChanged,
+    SettingsRejected,
     Shutdown,
     Suspending,
     Tick,
 )
-from tray_app.core.machine import Refused, State, initial_state, next_wake, step
+from tray_app.core.machine import Refused, State, holds_matter, initial_state, step
 from tray_app.core.menu import action_event
 from tray_app.core.model import Settings
 from tray_app.core.ports import Action, HistoryStore, IdleSource, Notifier
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import status_dict
 from tray_app.localtime import utc_offset
+from tray_app.timer import SchedulerTimer, Timer
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 5.0
 # The settings file is checked on every heartbeat, so an edit applies within this long.
 RELOAD_CHECK_S = HEARTBEAT_S
-HOLD_RECHECK_S = 1.0
 
 
 class BreakPrompt(Protocol):
@@ -63,6 +62,9 @@ class Probe(Protocol):
     """A yes/no question about the desktop: is a fullscreen window focused, is DND on?"""
 
     def __call__(self) -> bool: ...
+
+
+SettingsLoader = Callable[[Path], Settings]  # raises ProblemsError for a broken file
 
 
 @dataclass
@@ -86,15 +88,17 @@ class Adapters:
     holds: dict[str, Probe] = field(default_factory=dict)  # reason -> probe
     details: dict[str, str] = field(default_factory=dict)  # why each adapter was chosen
     on_notice: Callable[[str], None] = lambda text: None  # one-off messages for the user
+    load_settings: SettingsLoader | None = None  # needed when there is a settings file
     # Parts of `status --json` that adapters report themselves, e.g. "history".
     status_parts: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
-_STOP = object()
+class Stopped(RuntimeError):
+    """The runtime stopped before it could answer."""
 
 
 class Runtime:
-    """Owns the state; everything that changes it goes through `post` or `call`."""
+    """Owns the state; everything that changes it runs as a job on the timer's thread."""
 
     def __init__(
         self,
@@ -103,76 +107,108 @@ class Runtime:
         adapters: Adapters,
         clock: Clock | None = None,
         heartbeat_s: float = HEARTBEAT_S,
+        timer: Timer | None = None,
     ) -> None:
         self.adapters = adapters
         self.clock = clock or Clock()
         self.settings_path = settings_path
         self.heartbeat_s = heartbeat_s
+        self.timer: Timer = timer or SchedulerTimer(self.clock.mono)
+        # Written only by the owner, right after each step and before its effects run, so a
+        # reader on any thread sees the newest state without waiting behind slow effects.
         self.state: State = initial_state(settings)
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._locked = False
-        self._hold: str | None = None
         self._settings_sig = self._signature()
         self._bad_settings_sig: tuple[int, int] | None = None
-        self._scheduler = BackgroundScheduler(
-            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
-        )
-        self._owner = threading.Thread(target=self._own, name="owner", daemon=True)
-        self._stopped = threading.Event()
         self._wake_at: float | None = None
+        self._stop_requested = threading.Event()
+        self._stop_lock = threading.Lock()
+        self._stopped = False  # no more jobs: every later call raises Stopped
+        self._closed = False
+        self._waiting: set[Future[Any]] = set()
+        self._waiting_lock = threading.Lock()
         self.adapters.notifier.set_action_handler(self._on_notification_action)
 
     # --- life cycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._owner.start()
-        self._scheduler.add_job(
-            self.post_tick, "interval", seconds=self.heartbeat_s, id="heartbeat"
-        )
-        self._scheduler.start()
+        self.timer.every(self.heartbeat_s, self._tick)
+        self.timer.start()
         self.post_tick()
 
+    def request_stop(self) -> None:
+        """Ask whoever waits in `wait()` to stop the app; safe from any thread or signal."""
+        self._stop_requested.set()
+
     def stop(self) -> None:
-        """Stop scheduling, finish queued events, close the prompt and history."""
-        if self._stopped.is_set():
-            return
-        if self._owner.is_alive():
+        """Record the end of the stretch, stop the timer, close the prompt and history.
+
+        Safe from any thread; a second caller returns once the first has finished.
+        """
+        with self._stop_lock:
+            if self._closed:
+                return
             try:
-                self.call(Shutdown())
+                self._on_owner(self._last_job, 5.0)
             except Exception:
                 log.exception("could not record the end of the stretch")
-        self._stopped.set()
+            self._close_down()
+            self._closed = True
+            self._stop_requested.set()
+            for close in (self.adapters.prompt.close, self.adapters.notifier.close,
+                          self.adapters.history.close):
+                try:
+                    close()
+                except Exception:
+                    log.exception("closing %r failed", close)
+
+    def _last_job(self) -> None:
+        """The owner's last job: close the stretch; later ticks and commands do nothing."""
         try:
-            self._scheduler.shutdown(wait=False)
-        except Exception:  # already stopped
-            log.debug("scheduler shutdown", exc_info=True)
-        self._queue.put(_STOP)
-        self._owner.join(10)
-        self.adapters.prompt.close()
-        self.adapters.notifier.close()
-        self.adapters.history.close()
+            self._apply(Shutdown())
+        finally:
+            with self._waiting_lock:
+                self._stopped = True
+
+    def _close_down(self) -> None:
+        with self._waiting_lock:
+            self._stopped = True
+            waiting = list(self._waiting)
+        self.timer.stop()
+        for fut in waiting:
+            fut.cancel()  # those still queued will never run; a running one finishes
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self._stopped.wait(timeout)
+        """Block until a stop is requested (or done); True if it was."""
+        return self._stop_requested.wait(timeout)
 
     # --- input ---------------------------------------------------------------------------------
 
     def post_tick(self) -> None:
-        self._queue.put(("tick", None, None))
+        self.timer.submit(self._tick)
 
     def post(self, event: Event) -> None:
-        """Queue an event from any thread; a refusal is logged."""
-        self._queue.put(("event", event, None))
+        """Run an event soon on the owner thread, from any thread; a refusal is logged."""
+
+        def job() -> None:
+            try:
+                self._command(event)
+            except Refused as exc:
+                log.info("refused %s: %s", type(event).__name__, exc)
+
+        self.timer.submit(job)
 
     def call(self, event: Event | None, timeout: float = 5.0) -> State:
         """Run an event on the owner thread and wait; raises Refused. None just ticks."""
-        fut: Future[State] = Future()
-        self._queue.put(("event", event, fut))
-        return fut.result(timeout)
 
-    def set_locked(self, locked: bool) -> None:
-        self._locked = locked
-        self.post_tick()
+        def job() -> State:
+            self._command(event)
+            return self.state
+
+        return self._on_owner(job, timeout)
+
+    def reload(self) -> None:
+        """Read the settings file now (the `reload` command); raises ProblemsError if broken."""
+        self._on_owner(lambda: self._check_settings(force=True), 5.0)
 
     def on_session_event(self, name: str) -> None:
         """Events from the OS session watcher: suspend, resume, lock, unlock."""
@@ -181,7 +217,8 @@ class Runtime:
         elif name == "resume":
             self.post(Resumed())
         elif name in ("lock", "unlock"):
-            self.set_locked(name == "lock")
+            locked = name == "lock"
+            self.timer.submit(lambda: self._tick(locked=locked))
         else:
             self.post_tick()
 
@@ -190,36 +227,47 @@ class Runtime:
         if event is not None:
             self.post(event)
 
+    def _on_owner(self, job: Callable[[], Any], timeout: float) -> Any:
+        """Run `job` on the owner thread and return its result (or raise its exception)."""
+        if self.timer.is_owner():
+            return job()
+        fut: Future[Any] = Future()
+
+        def run() -> None:
+            if not fut.set_running_or_notify_cancel():
+                return
+            try:
+                fut.set_result(job())
+            except BaseException as exc:
+                fut.set_exception(exc)
+
+        with self._waiting_lock:
+            if self._stopped:
+                raise Stopped("sitbreak is stopping")
+            self._waiting.add(fut)
+        try:
+            self.timer.submit(run)
+            return fut.result(timeout)
+        except CancelledError:
+            raise Stopped("sitbreak stopped before it could answer") from None
+        finally:
+            with self._waiting_lock:
+                self._waiting.discard(fut)
+
     # --- the owner thread ----------------------------------------------------------------------
 
-    def _own(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is _STOP:
-                return
-            kind, event, fut = item
-            try:
-                if kind == "reload":
-                    self._settings_sig = None  # forget the file's signature: read it again
-                if kind == "tick":
-                    self._tick()
-                else:
-                    self._tick()
-                    if event is not None:
-                        self._apply(event)
-                    if fut is not None:
-                        fut.set_result(self.state)
-            except Refused as exc:
-                if fut is not None:
-                    fut.set_exception(exc)
-                else:
-                    log.info("refused %s: %s", type(event).__name__, exc)
-            except Exception as exc:
-                log.exception("event %r failed", event)
-                if fut is not None:
-                    fut.set_exception(exc)
+    def _command(self, event: Event | None) -> None:
+        """Tick (commands act at the time of the newest tick), then apply `event`."""
+        if self._stopped:
+            raise Stopped("sitbreak is stopping")
+        self._tick()
+        if event is not None:
+            self._apply(event)
 
-    def _tick(self) -> None:
+    def _tick(self, locked: bool | None = None) -> None:
+        """Gather the facts and pass them in. `locked` is news from the session watcher."""
+        if self._stopped:
+            return  # after Shutdown: a heartbeat must not start a new stretch
         self._check_settings()
         self._check_holds()
         try:
@@ -227,9 +275,10 @@ class Runtime:
         except Exception:
             log.exception("idle source %s failed", self.adapters.idle.name)
             idle = None
+        if locked is None:
+            locked = self.state.locked_since_mono is not None
         wall = self.clock.wall()
-        tick = Tick(self.clock.mono(), wall, idle, self.clock.utc_offset(wall), self._locked)
-        self._apply(tick)
+        self._apply(Tick(self.clock.mono(), wall, idle, self.clock.utc_offset(wall), locked))
 
     def _apply(self, event: Event) -> None:
         self.state, effects = step(self.state, event)
@@ -246,8 +295,7 @@ class Runtime:
                 a.history.record(row)
             case Notify(kind=kind, title=title, body=body, actions=actions):
                 log.info("notify %s: %s", kind, title)
-                if self.state.settings.notifications.enabled:
-                    a.notifier.notify(kind, title, body, [Action(i, label) for i, label in actions])
+                a.notifier.notify(kind, title, body, [Action(i, label) for i, label in actions])
             case OpenBreak():
                 a.prompt.open(effect, self.state)
             case CloseBreak():
@@ -257,24 +305,9 @@ class Runtime:
                 if a.tray is not None:
                     a.tray.update(self.state, self.status())
             case WakeAt(mono=mono):
-                self._schedule_wake(mono)
-
-    def _schedule_wake(self, mono: float) -> None:
-        if self.state.waiting_since_mono is not None:
-            # A break held back by a fullscreen window or DND: look again every second, so it
-            # comes as soon as the hold ends rather than at the next heartbeat.
-            mono = min(mono, self.clock.mono() + HOLD_RECHECK_S)
-        if self._wake_at == mono or self._stopped.is_set():
-            return
-        self._wake_at = mono
-        delay = max(0.0, mono - self.clock.mono())
-        when = dt.datetime.now().astimezone() + dt.timedelta(seconds=delay)
-        try:
-            self._scheduler.add_job(
-                self.post_tick, "date", run_date=when, id="wake", replace_existing=True
-            )
-        except Exception:
-            log.debug("could not schedule a wake", exc_info=True)
+                if mono != self._wake_at:
+                    self._wake_at = mono
+                    self.timer.wake_at(mono, self._tick)
 
     # --- settings and holds --------------------------------------------------------------------
 
@@ -287,43 +320,35 @@ class Runtime:
             return None
         return (st.st_mtime_ns, st.st_size)
 
-    def _check_settings(self) -> None:
+    def _check_settings(self, force: bool = False) -> None:
+        """Read the settings file if it changed (or `force`); raises ProblemsError if forced."""
+        path, load = self.settings_path, self.adapters.load_settings
+        if path is None or load is None:
+            return
         sig = self._signature()
-        if sig == self._settings_sig or sig is None or self.settings_path is None:
+        if not force and (sig is None or sig == self._settings_sig):
             return
         self._settings_sig = sig
-        from tray_app.settings.full import load_checked
-
         try:
-            new = load_checked(self.settings_path)  # the exercises file too, as at start
+            new = load(path)
         except ProblemsError as exc:
             if sig != self._bad_settings_sig:
                 self._bad_settings_sig = sig
                 text = f"settings not applied, keeping the last good ones:\n{exc}"
                 log.warning("%s", text)
                 self.adapters.on_notice(text)
-                self.adapters.notifier.notify(
-                    "info", f"sitbreak: {self.settings_path.name} has a problem", str(exc)
-                )
+                self._apply(SettingsRejected(str(exc), path.name))
+            if force:
+                raise
             return
+        self._bad_settings_sig = None
         if new != self.state.settings:
-            log.info("settings reloaded from %s", self.settings_path)
+            log.info("settings reloaded from %s", path)
             self._apply(SettingsChanged(new))
-            self.adapters.on_notice(f"settings reloaded from {self.settings_path}")
-
-    def reload(self) -> None:
-        """Force a settings check (the `reload` command); raises ProblemsError if broken."""
-        if self.settings_path is None:
-            return
-        from tray_app.settings.full import load_checked
-
-        load_checked(self.settings_path)
-        fut: Future[State] = Future()
-        self._queue.put(("reload", None, fut))
-        fut.result(5.0)
+            self.adapters.on_notice(f"settings reloaded from {path}")
 
     def _check_holds(self) -> None:
-        if not self._hold_matters():
+        if not holds_matter(self.state, 2 * self.heartbeat_s):
             return  # nothing can pop up before the next heartbeat: spare the X and D-Bus calls
         reason: str | None = None
         if self.state.settings.smart_pause.enabled:
@@ -334,20 +359,13 @@ class Runtime:
                         break
                 except Exception:
                     log.debug("hold probe %s failed", name, exc_info=True)
-        if reason != self._hold:
-            self._hold = reason
+        if reason != self.state.hold_reason:
             self._apply(Hold(reason))
-
-    def _hold_matters(self) -> bool:
-        """A hold only changes what happens when a break is waiting or something is due soon."""
-        st = self.state
-        if not st.started or st.waiting_since_mono is not None or self._hold is not None:
-            return True
-        return next_wake(st) - self.clock.mono() <= 2 * self.heartbeat_s
 
     # --- reading -------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
+        """The status of the newest state; never waits for the owner thread."""
         extra = {"idle_sees_input": self.adapters.idle.sees_input, **self.adapters.details}
         extra.update({name: part() for name, part in self.adapters.status_parts.items()})
         return status_dict(self.state, self.adapters.idle.name, extra)

@@ -74,14 +74,15 @@ def test_lock_is_away_and_sleep_holds_prompts(tmp_path: Path) -> None:
     with dbus_session() as system, dbus_session() as session, _logind(system) as logind:
         box = Sandbox(tmp_path, extra_env={"DBUS_SYSTEM_BUS_ADDRESS": system.address,
                                            "DBUS_SESSION_BUS_ADDRESS": session.address})
-        cfg = quick_settings(tmp_path / "s.toml", break_after="8s", idle_reset="2s")
+        # idle_reset above the 5 s heartbeat: a gap between ticks that long is a break too.
+        cfg = quick_settings(tmp_path / "s.toml", break_after="8s", idle_reset="6s")
         proc = box.start("--console", "--no-window", "--config", str(cfg))
         try:
             box.wait_running(proc)
             wait_for(lambda: any(c[2] == "GetSessionByPID" for c in logind.calls), timeout=10,
                      what="sitbreak to subscribe to logind")
             logind.emit(OUR_SESSION, SESSION, "Lock")
-            box.wait_state("away", timeout=15)
+            box.wait_state("away", timeout=20)
             logind.emit(OUR_SESSION, SESSION, "Unlock")
             box.wait_state("sitting", timeout=15)
 

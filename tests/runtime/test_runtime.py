@@ -1,4 +1,5 @@
-"""The runtime shell with recording adapters: real scheduler and threads, short intervals."""
+"""The runtime shell with recording adapters, driven by a fake timer (and, where the threads
+themselves are the point, by the real APScheduler one)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,23 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import wait_for
+from tests.runtime.fake_timer import FakeClock, FakeTimer
+from tray_app.app import handle_request
 from tray_app.core.effects import OpenBreak
 from tray_app.core.events import Snooze
-from tray_app.core.machine import Refused, State
+from tray_app.core.machine import HOLD_RECHECK_S, Refused, State
 from tray_app.core.menu import action_event
-from tray_app.core.model import BreakSettings, Phase, PostureSettings, Settings, SittingSettings
+from tray_app.core.model import (
+    BreakSettings,
+    NotificationSettings,
+    Phase,
+    PostureSettings,
+    Settings,
+    SittingSettings,
+)
 from tray_app.core.ports import Action, Row
-from tray_app.runtime import Adapters, Runtime
+from tray_app.runtime import Adapters, Runtime, Stopped
+from tray_app.settings import load_settings
 
 
 @dataclass
@@ -25,8 +36,17 @@ class Idle:
     name: str = "test"
     sees_input: bool = True
     value: float = 0.0
+    threads: list[str] = field(default_factory=list)
+    busy: int = 0
+    overlapped: bool = False
 
     def idle_seconds(self) -> float | None:
+        # Every tick and every command asks this first: it sees which thread steps the core.
+        self.busy += 1
+        self.overlapped |= self.busy > 1
+        self.threads.append(threading.current_thread().name)
+        time.sleep(0.001)  # widen the window in which a second thread would overlap
+        self.busy -= 1
         return self.value
 
 
@@ -49,6 +69,7 @@ class Notes:
 @dataclass
 class Store:
     rows: list[Row] = field(default_factory=list)
+    closed: bool = False
 
     def record(self, row: Row) -> None:
         self.rows.append(row)
@@ -57,60 +78,64 @@ class Store:
         return []
 
     def close(self) -> None:
-        pass
+        time.sleep(0.05)  # a slow close: a second stop() must still wait for it
+        self.closed = True
 
 
 @dataclass
 class Prompt:
     opened: list[tuple[float, OpenBreak]] = field(default_factory=list)
+    clock: Callable[[], float] = time.monotonic
+    block: threading.Event | None = None
 
     def open(self, effect: OpenBreak, state: State) -> None:
-        self.opened.append((time.monotonic(), effect))
+        self.opened.append((self.clock(), effect))
+        if self.block is not None:
+            self.block.wait(10)  # a window that takes its time to open
 
     def close(self) -> None:
         pass
 
 
-def fast(break_after: float = 2.0) -> Settings:
+def fast(break_after: float = 2.0, notifications: bool = True) -> Settings:
     return Settings(
         sitting=SittingSettings(break_after=break_after),
         breaks=BreakSettings(heads_up=0),
         posture=PostureSettings(every=0),
+        notifications=NotificationSettings(enabled=notifications),
     )
 
 
-def make(settings: Settings, path: Path | None = None, heartbeat: float = 30.0,
-         holds: dict | None = None) -> tuple[Runtime, Adapters]:
-    adapters = Adapters(Idle(), Notes(), Store(), Prompt(), holds=holds or {})
-    return Runtime(settings, path, adapters, heartbeat_s=heartbeat), adapters
-
-
-def test_break_is_offered_within_a_second_of_being_due() -> None:
-    # A heartbeat far longer than the interval: only the one-shot wake can be on time.
-    rt, ad = make(fast(2.0), heartbeat=30.0)
-    started = time.monotonic()
+def faked(settings: Settings, path: Path | None = None, heartbeat: float = 5.0,
+          holds: dict | None = None) -> tuple[Runtime, Adapters, FakeTimer]:
+    timer = FakeTimer()
+    adapters = Adapters(Idle(), Notes(), Store(), Prompt(clock=lambda: timer.now),
+                        holds=holds or {}, load_settings=load_settings)
+    rt = Runtime(settings, path, adapters, FakeClock(timer), heartbeat, timer=timer)
     rt.start()
-    try:
-        prompt: Prompt = ad.prompt  # type: ignore[assignment]
-        wait_for(lambda: prompt.opened, timeout=6, what="the break prompt")
-        late = prompt.opened[0][0] - started - 2.0
-        assert -0.05 <= late < 1.0, late
-    finally:
-        rt.stop()
+    timer.run_pending()
+    return rt, adapters, timer
 
 
-def test_commands_run_on_the_owner_thread_one_at_a_time() -> None:
-    rt, _ad = make(fast(3600.0))
-    seen: list[str] = []
-    import tray_app.runtime as runtime_mod
+def real(settings: Settings, heartbeat: float = 30.0) -> tuple[Runtime, Adapters]:
+    adapters = Adapters(Idle(), Notes(), Store(), Prompt())
+    return Runtime(settings, None, adapters, heartbeat_s=heartbeat), adapters
 
-    real_step = runtime_mod.step
 
-    def spy(state, event):
-        seen.append(threading.current_thread().name)
-        return real_step(state, event)
+def test_break_is_offered_at_its_deadline_not_at_the_next_heartbeat() -> None:
+    # A heartbeat far longer than the interval: only the wake at the deadline can be on time.
+    rt, ad, timer = faked(fast(2.0), heartbeat=30.0)
+    start = timer.now
+    timer.advance(1.9)
+    assert ad.prompt.opened == []  # type: ignore[attr-defined]
+    timer.advance(0.2)
+    assert [t - start for t, _ in ad.prompt.opened] == [2.0]  # type: ignore[attr-defined]
+    assert rt.state.phase is Phase.BREAK_DUE
 
-    runtime_mod.step = spy
+
+def test_the_scheduler_thread_steps_the_core_one_job_at_a_time() -> None:
+    rt, ad = real(fast(3600.0), heartbeat=0.01)
+    idle: Idle = ad.idle  # type: ignore[assignment]
     rt.start()
     try:
         threads = [threading.Thread(target=rt.call, args=(None,)) for _ in range(8)]
@@ -120,80 +145,145 @@ def test_commands_run_on_the_owner_thread_one_at_a_time() -> None:
             t.join()
         with pytest.raises(Refused):
             rt.call(Snooze())
+        wait_for(lambda: len(idle.threads) > 20, timeout=5, what="heartbeats")
     finally:
         rt.stop()
-        runtime_mod.step = real_step
-    assert set(seen) == {"owner"}
+    # Heartbeats, commands and the caller threads' calls all ran on APScheduler's own thread,
+    # and never two at once.
+    assert set(idle.threads) == {"APScheduler"}
+    assert not idle.overlapped
 
 
 def test_notification_actions_reach_the_core() -> None:
-    rt, ad = make(fast(1.0), heartbeat=0.2)
-    rt.start()
-    try:
-        wait_for(lambda: rt.state.phase is Phase.BREAK_DUE, timeout=5, what="break due")
-        ad.notifier.handler("snooze-300")  # type: ignore[attr-defined, misc]
-        wait_for(lambda: rt.state.phase is Phase.SNOOZED, timeout=5, what="snoozed")
-    finally:
-        rt.stop()
+    rt, ad, timer = faked(fast(1.0))
+    timer.advance(1.0)
+    assert rt.state.phase is Phase.BREAK_DUE
+    ad.notifier.handler("snooze-300")  # type: ignore[attr-defined, misc]
+    assert rt.state.phase is Phase.BREAK_DUE  # queued, not run on the clicking thread
+    timer.run_pending()
+    assert rt.state.phase is Phase.SNOOZED
 
 
-def test_hold_probe_delays_the_break_until_it_clears() -> None:
+def test_a_held_break_comes_within_a_recheck_of_the_hold_ending() -> None:
     fullscreen = {"on": True}
-    rt, ad = make(fast(0.5), heartbeat=0.2, holds={"fullscreen window": lambda: fullscreen["on"]})
-    rt.start()
-    try:
-        wait_for(lambda: rt.status()["waiting_for"] == "fullscreen window", timeout=5,
-                 what="the break to wait")
-        assert ad.prompt.opened == []  # type: ignore[attr-defined]
-        fullscreen["on"] = False
-        wait_for(lambda: rt.state.phase is Phase.BREAK_DUE, timeout=5, what="break due")
-    finally:
-        rt.stop()
-
-
-def test_settings_file_edits_apply_and_broken_ones_are_kept_out(tmp_path: Path) -> None:
-    path = tmp_path / "settings.toml"
-    path.write_text('[sitting]\nbreak_after = "50m"\n')
-    notices: list[str] = []
-    rt, ad = make(fast(3000.0), path, heartbeat=0.2)
-    ad.on_notice = notices.append
-    rt.start()
-    try:
-        path.write_text('[sitting]\nbreak_after = "40m"\n')
-        wait_for(lambda: rt.state.settings.sitting.break_after == 2400, timeout=5,
-                 what="reload")
-        path.write_text('[sitting]\nbreak_after = "forty"\n')
-        wait_for(lambda: any("keeping the last good" in n for n in notices), timeout=5,
-                 what="a notice")
-        assert rt.state.settings.sitting.break_after == 2400
-        assert path.read_text() == '[sitting]\nbreak_after = "forty"\n'
-    finally:
-        rt.stop()
-
-
-@pytest.mark.parametrize(
-    ("action", "name"),
-    [("start", "TakeBreakNow"), ("default", "TakeBreakNow"), ("snooze-300", "Snooze"),
-     ("skip", "Skip"), ("pause-1800", "Pause"), ("resume", "Resume"), ("done", "Done"),
-     ("break-now", "TakeBreakNow"), ("snooze", "Snooze")],
-)
-def test_action_ids_map_to_events(action: str, name: str) -> None:
-    assert type(action_event(action)).__name__ == name
-    assert action_event("nonsense") is None
+    rt, ad, timer = faked(fast(2.0), heartbeat=30.0,
+                          holds={"fullscreen window": lambda: fullscreen["on"]})
+    timer.advance(2.0)
+    assert rt.status()["waiting_for"] == "fullscreen window"
+    assert ad.prompt.opened == []  # type: ignore[attr-defined]
+    timer.advance(10.0)
+    fullscreen["on"] = False
+    cleared = timer.now
+    timer.advance(HOLD_RECHECK_S)
+    assert rt.state.phase is Phase.BREAK_DUE
+    assert ad.prompt.opened[0][0] - cleared <= HOLD_RECHECK_S  # type: ignore[attr-defined]
 
 
 def test_hold_probes_are_not_asked_while_no_break_is_near() -> None:
     asked: list[float] = []
 
     def probe() -> bool:
-        asked.append(time.monotonic())
+        asked.append(0)
         return False
 
-    rt, _ad = make(fast(3600.0), heartbeat=0.05, holds={"fullscreen window": probe})
+    _rt, _ad, timer = faked(fast(3600.0), heartbeat=5.0, holds={"fullscreen window": probe})
+    first = len(asked)
+    timer.advance(600.0)  # 120 heartbeats, nearly an hour before anything is due
+    assert first == 1 and len(asked) == 1
+    timer.advance(3600.0 - 600.0 - 5.0)  # within two heartbeats of the break: ask again
+    assert len(asked) > 1
+
+
+def test_settings_file_edits_apply_and_broken_ones_are_kept_out(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[sitting]\nbreak_after = "50m"\n')
+    notices: list[str] = []
+    rt, ad, timer = faked(fast(3000.0), path)
+    ad.on_notice = notices.append
+    path.write_text('[sitting]\nbreak_after = "40m"\n')
+    timer.advance(5.0)
+    assert rt.state.settings.sitting.break_after == 2400
+    path.write_text('[sitting]\nbreak_after = "forty"\n')
+    timer.advance(5.0)
+    assert any("keeping the last good" in n for n in notices)
+    assert ("info", "sitbreak: settings.toml has a problem") in ad.notifier.shown  # type: ignore
+    assert rt.state.settings.sitting.break_after == 2400
+    assert path.read_text() == '[sitting]\nbreak_after = "forty"\n'
+
+
+def test_a_broken_settings_file_is_not_notified_when_notifications_are_off(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[notifications]\nenabled = false\n')
+    rt, ad, timer = faked(load_settings(path), path)
+    path.write_text('[notifications]\nenabled = false\n[sitting]\nbreak_after = "forty"\n')
+    timer.advance(5.0)
+    assert ad.notifier.shown == []  # type: ignore[attr-defined]
+    assert rt.state.settings.notifications.enabled is False
+
+
+def test_reload_reads_the_file_once_and_says_what_is_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[sitting]\nbreak_after = "50m"\n')
+    reads: list[Path] = []
+    rt, ad, _timer = faked(load_settings(path), path, heartbeat=3600.0)
+    ad.load_settings = lambda p: reads.append(p) or load_settings(p)
+    path.write_text('[sitting]\nbreak_after = "nope"\n')
+    with pytest.raises(Exception, match="break_after"):
+        rt.reload()
+    assert reads == [path]
+    path.write_text('[sitting]\nbreak_after = "30m"\n')
+    rt.reload()
+    assert reads == [path, path]
+    assert rt.state.settings.sitting.break_after == 1800
+
+
+def test_lock_and_unlock_are_facts_passed_in_with_the_tick() -> None:
+    rt, _ad, timer = faked(fast(3600.0))
+    rt.on_session_event("lock")
+    timer.run_pending()
+    assert rt.state.locked_since_mono is not None
+    timer.advance(30.0)  # heartbeats keep it locked
+    assert rt.state.locked_since_mono is not None
+    rt.on_session_event("unlock")
+    timer.run_pending()
+    assert rt.state.locked_since_mono is None
+
+
+def test_action_ids_map_to_events() -> None:
+    table = {"start": "TakeBreakNow", "default": "TakeBreakNow", "break-now": "TakeBreakNow",
+             "snooze-300": "Snooze", "snooze": "Snooze", "skip": "Skip", "pause-1800": "Pause",
+             "resume": "Resume", "done": "Done", "nonsense": "NoneType"}
+    assert {a: type(action_event(a)).__name__ for a in table} == table
+
+
+def test_status_answers_at_once_while_the_break_window_is_opening() -> None:
+    rt, ad = real(fast(0.3))
+    opening = threading.Event()
+    ad.prompt.block = opening  # type: ignore[attr-defined]
     rt.start()
     try:
-        wait_for(lambda: rt.state.started, timeout=5, what="the first tick")
-        time.sleep(0.5)  # about ten heartbeats, an hour before anything is due
-        assert len(asked) <= 1
+        wait_for(lambda: ad.prompt.opened, timeout=5, what="the window to start opening")  # type: ignore
+        asked = time.monotonic()
+        reply = handle_request(rt, {"cmd": "status"})
+        answered = time.monotonic() - asked
+        assert reply["status"]["state"] == "break_due"
+        assert not opening.is_set()  # the window was still opening when status answered
+        assert answered < 0.05
     finally:
+        opening.set()
         rt.stop()
+
+
+def test_a_second_stop_waits_until_the_first_has_finished() -> None:
+    rt, ad = real(fast(3600.0))
+    rt.start()
+    first = threading.Thread(target=rt.stop)
+    first.start()
+    time.sleep(0.01)
+    rt.stop()
+    assert ad.history.closed  # type: ignore[attr-defined]
+    first.join()
+    with pytest.raises(Stopped):
+        rt.call(None)

@@ -118,6 +118,14 @@ class SettingsChanged:
 
 
 @dataclass(frozen=True)
+class SettingsRejected:
+    """The settings file changed but has problems; the last good settings stay in force."""
+
+    problems: str
+    file_name: str = "settings.toml"
+
+
+@dataclass(frozen=True)
 class Hold:
     """Smart pause: a fullscreen window, do-not-disturb or lock asks to hold prompts (or not)."""
 
@@ -137,5 +145,6 @@ Event = (
     | Shutdown
     | BreakViewFailed
     | SettingsChanged
+    | SettingsRejected
     | Hold
 )

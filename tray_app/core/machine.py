@@ -29,6 +29,7 @@ from tray_app.core.events import (
     Resume,
     Resumed,
     SettingsChanged,
+    SettingsRejected,
     Shutdown,
     Skip,
     Snooze,
@@ -47,6 +48,9 @@ POSTURE_QUIET_S = 5 * 60.0
 SUSPEND_ABORT_S = 120.0
 # A break nobody closes ends by itself this long after its planned length.
 BREAK_GRACE_S = 2 * 60.0
+# A break held back by a fullscreen window or do-not-disturb looks again this often, so it comes
+# as soon as the hold ends.
+HOLD_RECHECK_S = 1.0
 
 COUNTING = (Phase.SITTING, Phase.BREAK_DUE, Phase.SNOOZED)
 
@@ -131,6 +135,8 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
             state = _view_failed(state, reason, fx)
         case SettingsChanged(settings=settings):
             state = _settings_changed(state, settings)
+        case SettingsRejected(problems=problems, file_name=name):
+            fx.append(Notify("info", f"sitbreak: {name} has a problem", problems))
         case Hold(reason=reason):
             state = replace(state, hold_reason=reason)
             if reason is None and state.waiting_since_mono is not None:
@@ -141,6 +147,8 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
         fx.append(UpdateTray())
     if state.started:
         fx.append(WakeAt(next_wake(state)))
+    if not state.settings.notifications.enabled:
+        fx = [e for e in fx if not isinstance(e, Notify)]
     return state, fx
 
 
@@ -554,6 +562,7 @@ def next_wake(state: State) -> float:
     if state.phase in (Phase.SITTING, Phase.SNOOZED):
         if state.waiting_since_mono is not None:
             times.append(state.waiting_since_mono + s.smart_pause.max_delay)
+            times.append(now + HOLD_RECHECK_S)
         else:
             times.append(now + state.next_break_at - state.stretch_s)
         if s.breaks.heads_up > 0 and not state.heads_up_sent:
@@ -571,6 +580,18 @@ def next_wake(state: State) -> float:
                                                    s.schedule.day_starts))
     future = [t for t in times if t > now]
     return min(future) if future else now
+
+
+def holds_matter(state: State, within_s: float) -> bool:
+    """Whether asking the hold probes (fullscreen, do-not-disturb) can change anything now.
+
+    Only when a break is held back, a hold is on, or something is due within `within_s`.
+    """
+    if not state.settings.smart_pause.enabled:
+        return state.hold_reason is not None  # only to release a hold left from before
+    if not state.started or state.waiting_since_mono is not None or state.hold_reason:
+        return True
+    return next_wake(state) - state.mono <= within_s
 
 
 def _visible(state: State) -> tuple[object, ...]:
