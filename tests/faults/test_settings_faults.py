@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.runtime.test_runtime import fast, make
+from tests.runtime.test_runtime import faked, fast
 from tray_app.cli import commands, main
 from tray_app.core.problems import ProblemsError
 from tray_app.settings import ensure_user_file, load_settings, parse_settings
@@ -79,21 +78,15 @@ def test_a_live_edit_to_nan_is_refused_not_announced_as_reloaded(tmp_path: Path)
     path = tmp_path / "settings.toml"
     path.write_text('[sitting]\nbreak_after = "50m"\n')
     notices: list[str] = []
-    rt, ad = make(fast(3000.0), path, heartbeat=0.2)
+    rt, ad, timer = faked(fast(3000.0), path)
     ad.on_notice = notices.append
-    rt.start()
-    try:
-        # A different size, so the edit is seen even within the same mtime tick.
-        path.write_text('[sitting]\nbreak_after = "nan"  # not a number\n')
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not notices:
-            time.sleep(0.05)
-        assert notices and "keeping the last good" in notices[0], notices
-        assert not any("reloaded" in n for n in notices)
-        assert rt.state.settings.sitting.break_after == 3000.0
-        assert rt.status()["next_break_in_seconds"] is not None
-    finally:
-        rt.stop()
+    # A different size, so the edit is seen even within the same mtime tick.
+    path.write_text('[sitting]\nbreak_after = "nan"  # not a number\n')
+    timer.advance(5.0)  # the next heartbeat reads the file
+    assert notices and "keeping the last good" in notices[0], notices
+    assert not any("reloaded" in n for n in notices)
+    assert rt.state.settings.sitting.break_after == 3000.0
+    assert rt.status()["next_break_in_seconds"] is not None
 
 
 # --- item 6: CLI numbers are refused before anything is sent --------------------------------
@@ -154,7 +147,7 @@ def test_an_oversized_extra_file_is_refused(
 def test_a_reload_validates_extra_like_a_start_does(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     path.write_text('[sitting]\nbreak_after = "50m"\n')
-    rt, _ad = make(fast(3000.0), path)
+    rt, _ad, _timer = faked(fast(3000.0), path)
     fifo = tmp_path / "extra.toml"
     os.mkfifo(fifo)
     path.write_text(f'[sitting]\nbreak_after = "40m"\n[exercises]\nextra = "{fifo}"\n')

@@ -29,6 +29,7 @@ from tray_app.core.model import (
 from tray_app.core.ports import Action, Row
 from tray_app.runtime import Adapters, Runtime, Stopped
 from tray_app.settings import load_settings
+from tray_app.settings.full import load_checked
 
 
 @dataclass
@@ -110,7 +111,7 @@ def faked(settings: Settings, path: Path | None = None, heartbeat: float = 5.0,
           holds: dict | None = None) -> tuple[Runtime, Adapters, FakeTimer]:
     timer = FakeTimer()
     adapters = Adapters(Idle(), Notes(), Store(), Prompt(clock=lambda: timer.now),
-                        holds=holds or {}, load_settings=load_settings)
+                        holds=holds or {}, load_settings=load_checked)
     rt = Runtime(settings, path, adapters, FakeClock(timer), heartbeat, timer=timer)
     rt.start()
     timer.run_pending()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runtime.test_runtime import fast, make
+from tests.runtime.test_runtime import faked, fast
 from tray_app.cli import commands, main
 from tray_app.core.problems import ProblemsError
 from tray_app.settings.full import check_all
@@ -91,9 +91,9 @@ def test_check_settings_of_a_missing_file_says_it_does_not_exist(
 def test_the_broken_settings_notification_names_the_file_in_use(tmp_path: Path) -> None:
     path = tmp_path / "fast.toml"
     path.write_text('[sitting]\nbreak_after = "50m"\n')
-    rt, ad = make(fast(3000.0), path)
+    _rt, ad, timer = faked(fast(3000.0), path)
     path.write_text('[sitting]\nbreak_after = "forty"\n')
-    rt._check_settings()
+    timer.advance(5.0)  # the next heartbeat reads the file
     assert ad.notifier.shown == [("info", "sitbreak: fast.toml has a problem")]  # type: ignore[attr-defined]
 
 
