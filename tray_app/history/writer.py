@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 CAPACITY = 20_000  # rows kept in memory while the file can't take them (a few MB)
 BATCH = 500
 CHECKPOINT_S = 60.0
-FIRST_CHECKPOINT_S = 5.0  # soon after start, then every CHECKPOINT_S
+# The first checkpoint comes once heartbeats have counted some sitting, then every CHECKPOINT_S.
+FIRST_CHECKPOINT_S = 10.0
 MAINTAIN_EVERY_S = 86400.0
 RECENT = 50  # exercises remembered for the picker
 
