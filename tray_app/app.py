@@ -77,6 +77,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     runtime, starters, stoppers = build_runtime(settings, settings_path, console, args.no_window)
     runtime.adapters.details["tray"] = tray_why
+    runtime.adapters.details["tray_docked"] = False  # the tray's TrayHealth keeps it true
     server = ControlServer(runtime_dir, lambda req: handle_request(runtime, req))
     try:
         server.start()
@@ -87,9 +88,11 @@ def run_app(args: argparse.Namespace) -> int:
             say(f"running in the console ({runtime.status()['line']}); Ctrl-C quits")
             _wait_for_signals(runtime)
         else:
+            from tray_app.tray_health import TrayHealth
             from tray_app.ui.tray import run_tray
 
-            run_tray(runtime, tray_host, settings_path, **tray_wiring(runtime))
+            health = TrayHealth(runtime, tray_host, say)
+            run_tray(runtime, tray_host, settings_path, health, **tray_wiring(runtime))
     finally:
         server.stop()
         runtime.stop()
@@ -120,6 +123,9 @@ def build_runtime(
     log.info("idle source: %s", idle_why)
     if not idle_source.sees_input:
         say(idle_why)
+    visibility = getattr(idle_source, "visibility", None)
+    if visibility is not None:
+        visibility.on_change = say  # the source stopped answering: never count wall time silently
     desktop, notify_why = notify.detect(os.environ, app_icon(256))
     log.info("notifications: %s", notify_why)
     notifier = notify.MultiNotifier([ConsoleNotifier(), desktop]) if console else desktop

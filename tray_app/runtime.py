@@ -86,7 +86,7 @@ class Adapters:
     prompt: BreakPrompt
     tray: TrayView | None = None
     holds: dict[str, Probe] = field(default_factory=dict)  # reason -> probe
-    details: dict[str, str] = field(default_factory=dict)  # why each adapter was chosen
+    details: dict[str, Any] = field(default_factory=dict)  # why each adapter was chosen
     on_notice: Callable[[str], None] = lambda text: None  # one-off messages for the user
     load_settings: SettingsLoader | None = None  # needed when there is a settings file
     # Parts of `status --json` that adapters report themselves, e.g. "history".

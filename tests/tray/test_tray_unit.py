@@ -19,6 +19,7 @@ from tray_app.core.menu import MenuItem
 from tray_app.core.model import Phase, PostureSettings, Settings
 from tray_app.core.status import status_dict
 from tray_app.settings import DEFAULT_FILE, load_settings
+from tray_app.tray_health import TrayHealth
 from tray_app.ui import tray
 from tray_app.ui.icons import XORG_BACKGROUND
 
@@ -92,6 +93,7 @@ class FakeAdapters:
     def __init__(self) -> None:
         self.notifier = FakeNotifier()
         self.tray: Any = None
+        self.details: dict[str, Any] = {}
 
 
 class FakeClock:
@@ -483,10 +485,12 @@ def test_run_tray_stops_when_the_runtime_stops(patched_icon: None,
     helper = threading.Thread(target=stop_when_shown)
     helper.start()
     try:
-        tray.run_tray(rt, "dummy", None)  # returns once the icon has stopped
+        # returns once the icon has stopped
+        tray.run_tray(rt, "dummy", None, TrayHealth(rt, "dummy", say=print))
     finally:
         for s, h in saved.items():
             signal.signal(s, h)
     helper.join(5)
     icon = rt.adapters.tray.icon
     assert icon.calls[-1] == "stop"
+    assert rt.adapters.details["tray_docked"] is False  # the dummy backend shows nothing

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from jeepney import DBusAddress
 
 from tray_app.platform.dbus_client import ReconnectingClient, session_bus_address
+from tray_app.platform.idle_health import InputVisibility
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +57,18 @@ FREEDESKTOP_SCREENSAVER = IdleService(
 class DBusIdleSource:
     """Asks one D-Bus idle service on every call, over one reused connection."""
 
-    sees_input = True
-
     def __init__(self, service: IdleService, client: ReconnectingClient, path: str) -> None:
         self.name = service.source_name
         self.service = service
         self.path = path
         self._client = client
         self._target = DBusAddress(path, bus_name=service.bus_name, interface=service.interface)
+        self.visibility = InputVisibility(service.label)
+
+    @property
+    def sees_input(self) -> bool:
+        """False while the service does not answer (then wall time counts as sitting)."""
+        return self.visibility.sees_input
 
     def _ask(self) -> float:
         (value,) = self._client.method(self._target, self.service.member)
@@ -72,10 +77,10 @@ class DBusIdleSource:
     def idle_seconds(self) -> float | None:
         """Seconds since last input, or None when the service does not answer right now."""
         try:
-            return self._ask()
+            return self.visibility.note(self._ask())
         except Exception as exc:
             log.debug("%s idle query failed: %s", self.name, exc)
-            return None
+            return self.visibility.note(None)
 
     def close(self) -> None:
         """Close the bus connection."""

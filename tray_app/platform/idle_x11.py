@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from tray_app.platform.idle_health import InputVisibility
 from tray_app.platform.x11_connection import X11Connection, open_display
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,6 @@ class X11IdleSource:
     """Milliseconds since the last X input event, read from the screensaver extension."""
 
     name = "x11-screensaver"
-    sees_input = True
 
     def __init__(
         self,
@@ -28,6 +28,12 @@ class X11IdleSource:
     ) -> None:
         self.display_name = display_name
         self._conn = X11Connection(display_name, opener, display)
+        self.visibility = InputVisibility(f"the X display {display_name}")
+
+    @property
+    def sees_input(self) -> bool:
+        """False while the X server does not answer (then wall time counts as sitting)."""
+        return self.visibility.sees_input
 
     def idle_seconds(self) -> float | None:
         """Seconds since the last keyboard/mouse event, or None if the X server is unreachable."""
@@ -35,7 +41,7 @@ class X11IdleSource:
         def query(disp: Any) -> float | None:
             return int(disp.screen().root.screensaver_query_info().idle) / 1000.0
 
-        return self._conn.run(query, None, "X11 idle query")
+        return self.visibility.note(self._conn.run(query, None, "X11 idle query"))
 
     def close(self) -> None:
         """Close the X connection."""

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -186,7 +186,10 @@ class TrayController:
                 self.apply_pending()
             except Exception:
                 log.exception("updating the tray icon failed")
-        icon.stop()
+        try:
+            icon.stop()
+        except Exception as exc:  # the display is gone: TrayHealth says so and ends the process
+            log.info("stopping the tray icon failed (%s)", exc)
 
     def apply_pending(self) -> bool:
         """Show the latest snapshot, touching only what changed. False if none was waiting."""
@@ -478,17 +481,35 @@ def _const(value: bool) -> Callable[[Any], bool]:
     return lambda _item: value
 
 
-def run_tray(runtime: Any, backend: str, settings_path: Path | None, **wiring: Any) -> None:
+class DesktopHealth(Protocol):
+    """Docking and desktop-loss handling for the tray (tray_app.tray_health.TrayHealth)."""
+
+    def guard_gtk(self) -> None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def is_bus_exit(self) -> bool: ...
+
+    def check_display(self) -> None: ...
+
+
+def run_tray(runtime: Any, backend: str, settings_path: Path | None, health: DesktopHealth,
+             **wiring: Any) -> None:
     """Show the tray icon until the runtime stops or Quit is chosen; blocks the main thread.
 
-    `wiring` (autostart, launch_command, open_stats) comes from the composition root, so this
-    module needs no platform or history code of its own.
+    `wiring` (autostart, launch_command, open_stats) and `health` come from the composition
+    root, so this module needs no platform or history code of its own.
     """
     os.environ["PYSTRAY_BACKEND"] = backend
     controller = TrayController(runtime, backend, settings_path, **wiring)
+    if backend in ("gtk", "appindicator"):
+        health.guard_gtk()  # before the icon exists: its constructor talks to D-Bus already
     icon = controller.make_icon()
     runtime.adapters.tray = controller
     controller.resync()  # the runtime is already ticking: pick up what changed meanwhile
+    health.start()
     if backend == "xorg":
         log.warning("%s", XORG_NOTE)
         print(f"sitbreak: {XORG_NOTE}", file=sys.stderr, flush=True)
@@ -500,6 +521,9 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None, **wiring: A
     threading.Thread(target=watch, name="tray-watch", daemon=True).start()
 
     def on_signal(signum: int, _frame: Any) -> None:
+        if signum == signal.SIGTERM and health.is_bus_exit():
+            log.info("SIGTERM from GDBus: the session bus closed; carrying on")
+            return
         log.info("signal %s: stopping", signum)
         threading.Thread(target=runtime.stop, daemon=True).start()
 
@@ -507,4 +531,9 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None, **wiring: A
         signal.signal(sig, on_signal)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *_: runtime.post_tick())
-    icon.run(setup=controller.work)
+    try:
+        icon.run(setup=controller.work)
+    finally:
+        health.stop()
+    if not runtime.wait(0):
+        health.check_display()  # the icon's loop ended by itself: was it the X server?
