@@ -122,6 +122,9 @@ def test_autostart_and_launcher_name_a_command_and_icon_that_exist(box: Sandbox)
 
     assert run(box, "autostart", "disable").stdout.startswith("disabled: removed ")
     assert not entry.exists()
+    removed = run(box, "uninstall-desktop").stdout
+    assert f"removed {launcher}" in removed and not launcher.exists()
+    assert not list(hicolor.rglob("sitbreak.png"))
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import plyer
@@ -46,6 +47,12 @@ def _calls(log_dir: Path) -> list[list[str]]:
 @pytest.fixture(autouse=True)
 def _no_flatpak(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(notify_plyer.os.path, "isdir", lambda p: False)
+
+
+@pytest.fixture(autouse=True)
+def _no_dbus_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """notify-send is plyer's way only without dbus-python, which Debian's python3 may have."""
+    monkeypatch.setitem(sys.modules, "dbus", None)
 
 
 def test_notify_send_gets_app_icon_and_a_real_timeout(

@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     idesk = sub.add_parser("install-desktop", parents=[common],
                            help="add sitbreak to the application menu")
     idesk.set_defaults(func=commands.install_desktop)
+    udesk = sub.add_parser("uninstall-desktop", parents=[common],
+                           help="remove what install-desktop added")
+    udesk.set_defaults(func=commands.uninstall_desktop)
     return parser
 
 

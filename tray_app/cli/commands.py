@@ -339,3 +339,14 @@ def install_desktop(args: argparse.Namespace) -> int:
     for path in install(command, icons_dir()):
         print(f"wrote {path}")
     return EXIT_OK
+
+
+def uninstall_desktop(args: argparse.Namespace) -> int:
+    from tray_app.platform.desktop_entry import uninstall_desktop as uninstall
+
+    removed = uninstall()
+    for path in removed:
+        print(f"removed {path}")
+    if not removed:
+        print("nothing to remove: install-desktop has not added sitbreak to your menu")
+    return EXIT_OK

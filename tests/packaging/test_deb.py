@@ -1,0 +1,117 @@
+"""The Debian package: `apt-get install ./sitbreak_*.deb` gives /usr/bin/sitbreak, the launcher,
+the hicolor icons and the docs; the installed app passes the installed-command tests with the
+AppIndicator tray; `apt-get remove` leaves nothing of it behind.
+
+Changes the system, so it runs only when scripts/check-deb asks (SITBREAK_DEB names the
+package), as root, with apt-get; it removes the package again whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import require
+from tray_app import __version__
+from tray_app.platform.desktop_entry import MANAGED_KEY, launcher_fields, render
+
+REPO = Path(__file__).resolve().parents[2]
+DEB = os.environ.get("SITBREAK_DEB", "")
+APT = ["apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=300"]
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+
+pytestmark = [
+    pytest.mark.desktop,
+    pytest.mark.skipif(not DEB, reason="scripts/check-deb builds the package and runs this"),
+    pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() != 0,
+                       reason="installing a .deb needs root"),
+    pytest.mark.skipif(shutil.which("apt-get") is None, reason="needs apt-get"),
+]
+
+
+def sh(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env,
+                          check=False)
+
+
+def status() -> str:
+    """dpkg's word for the package: installed, config-files, not-installed."""
+    return sh("dpkg-query", "-W", "-f=${db:Status-Status}", "sitbreak").stdout.strip() \
+        or "not-installed"
+
+
+@pytest.fixture(scope="module")
+def installed() -> Iterator[list[str]]:
+    """Install the package; yield what dpkg says it put on disk; purge it afterwards."""
+    assert status() != "installed", "sitbreak is installed already: remove it first"
+    out = sh(*APT, "install", "--no-install-recommends", str(Path(DEB).resolve()))
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    try:
+        yield sh("dpkg", "-L", "sitbreak").stdout.split("\n")
+    finally:
+        if status() != "not-installed":
+            sh(*APT, "purge", "sitbreak")
+
+
+def test_the_package_puts_the_app_the_launcher_icons_and_docs_in_place(
+    installed: list[str],
+) -> None:
+    assert Path(DEB).name == f"sitbreak_{__version__}_all.deb"
+    files = set(installed)
+    assert "/usr/bin/sitbreak" in files
+    out = sh("/usr/bin/sitbreak", "--version")
+    assert out.stdout.strip() == f"sitbreak {__version__}", out.stderr
+    launcher = Path("/usr/share/applications/sitbreak.desktop")
+    assert str(launcher) in files
+    check = sh(require("desktop-file-validate"), str(launcher))
+    assert check.returncode == 0 and not check.stdout.strip(), check.stdout
+    fields = launcher_fields(["sitbreak", "run"], "sitbreak")
+    del fields[MANAGED_KEY]  # the system launcher belongs to dpkg, not to `install-desktop`
+    assert launcher.read_text() == render(fields)
+    for size in ICON_SIZES:
+        icon = f"/usr/share/icons/hicolor/{size}x{size}/apps/sitbreak.png"
+        assert icon in files
+        assert Path(icon).read_bytes() == (REPO / "icons" / f"sitbreak-{size}.png").read_bytes()
+    for doc in ("README.md.gz", "copyright"):
+        assert f"/usr/share/doc/sitbreak/{doc}" in files
+    assert "MIT" in Path("/usr/share/doc/sitbreak/copyright").read_text()
+    depends = sh("dpkg-query", "-W", "-f=${Depends}", "sitbreak").stdout
+    for package in ("python3-pystray", "python3-pil", "python3-plyer", "python3-apscheduler",
+                    "python3-jeepney", "python3-xlib", "python3-platformdirs",
+                    "python3-tomlkit", "python3-gi", "gir1.2-gtk-3.0",
+                    "gir1.2-ayatanaappindicator3-0.1", "python3-tk"):
+        assert package in depends
+
+
+def test_the_installed_app_works_from_anywhere(installed: list[str], tmp_path: Path) -> None:
+    """The same tests as the wheel's, against /usr/bin/sitbreak, with the AppIndicator tray."""
+    env = dict(os.environ, SITBREAK_COMMAND="/usr/bin/sitbreak",
+               SITBREAK_EXPECT_TRAY="AppIndicator with Gtk 3")
+    log = tmp_path / "pytest.log"
+    with log.open("w") as fh:
+        out = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             str(REPO / "tests" / "packaging" / "test_installed.py")],
+            cwd="/", env=env, stdout=fh, stderr=subprocess.STDOUT, timeout=600, check=False,
+        )
+    text = log.read_text()
+    assert out.returncode == 0, text[-6000:]
+    assert " passed" in text and "skipped" not in text, text[-2000:]
+
+
+def test_remove_leaves_nothing_behind(installed: list[str]) -> None:
+    out = sh(*APT, "remove", "sitbreak")
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert status() in ("not-installed", "config-files")
+    assert not Path("/usr/bin/sitbreak").exists()
+    assert not Path("/usr/lib/python3/dist-packages/tray_app").exists()  # __pycache__ too
+    assert not Path("/usr/share/doc/sitbreak").exists()
+    left = [p for p in installed if p and Path(p).exists() and not Path(p).is_dir()]
+    assert not left, left
