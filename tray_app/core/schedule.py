@@ -54,10 +54,18 @@ def seconds_to_next_change(sched: ScheduleSettings, wall: float, utc_offset_s: i
 
 
 def day_key(wall: float, utc_offset_s: int, day_starts_min: int) -> int:
-    """Days since the epoch of the 'sitbreak day', which rolls over at `day_starts_min` local."""
+    """Days since the epoch of the 'sitbreak day', which rolls over at `day_starts_min` local.
+
+    The one place day boundaries are computed: statistics (core.stats.day_of) use it too.
+    """
     return int((_local(wall, utc_offset_s) - day_starts_min * 60.0) // DAY)
 
 
+def day_key_start(key: int, utc_offset_s: int, day_starts_min: int) -> float:
+    """The wall time at which day `key` begins (inverse of day_key for a fixed offset)."""
+    return key * DAY - utc_offset_s + day_starts_min * 60.0
+
+
 def seconds_to_day_end(wall: float, utc_offset_s: int, day_starts_min: int) -> float:
-    shifted = _local(wall, utc_offset_s) - day_starts_min * 60.0
-    return DAY - (shifted % DAY)
+    key = day_key(wall, utc_offset_s, day_starts_min)
+    return day_key_start(key + 1, utc_offset_s, day_starts_min) - wall

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from tray_app.core import schedule
 from tray_app.core.model import Kind
 from tray_app.core.ports import Row
 
@@ -44,20 +45,20 @@ COUNT_FIELDS = (
     "posture_nudges",
 )
 
+_EPOCH = date(1970, 1, 1).toordinal()
+
 # The UTC offset (seconds east of UTC) in force at a wall time; a plain int means a fixed offset.
 UtcOffset = int | Callable[[float], int]
 
 
 def day_of(wall: float, utc_offset_s: int, day_starts_min: int) -> date:
     """The statistics day a wall time belongs to: local date, with days turning at day_starts."""
-    shifted = wall + utc_offset_s - day_starts_min * 60
-    return datetime.fromtimestamp(shifted, UTC).date()
+    return date.fromordinal(_EPOCH + schedule.day_key(wall, utc_offset_s, day_starts_min))
 
 
 def day_start_wall(day: date, utc_offset_s: int, day_starts_min: int) -> float:
     """The wall time at which `day` begins (inverse of day_of for a fixed offset)."""
-    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
-    return midnight - utc_offset_s + day_starts_min * 60
+    return schedule.day_key_start(day.toordinal() - _EPOCH, utc_offset_s, day_starts_min)
 
 
 @dataclass
