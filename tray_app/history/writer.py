@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 CAPACITY = 20_000  # rows kept in memory while the file can't take them (a few MB)
 BATCH = 500
 CHECKPOINT_S = 60.0
-# The first checkpoint comes once heartbeats have counted some sitting, then every CHECKPOINT_S.
+# The first checkpoint comes once heartbeats have counted some sitting (looked for this often
+# while there is no stretch), then every CHECKPOINT_S.
 FIRST_CHECKPOINT_S = 10.0
 MAINTAIN_EVERY_S = 86400.0
 RECENT = 50  # exercises remembered for the picker
@@ -149,8 +150,9 @@ class HistoryWriter:
                 self._write_pending()
                 now = self._clock()
                 if now >= next_checkpoint:
-                    next_checkpoint = now + CHECKPOINT_S
-                    self._checkpoint()
+                    # No stretch yet: look again soon, so a new one is saved within a minute.
+                    saved = self._checkpoint()
+                    next_checkpoint = now + (CHECKPOINT_S if saved else FIRST_CHECKPOINT_S)
                 if now >= next_maintain:
                     next_maintain = now + MAINTAIN_EVERY_S
                     self._maintain()
@@ -201,11 +203,12 @@ class HistoryWriter:
             if solved:
                 log.warning("the history file %s takes writes again", self.path)
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self) -> bool:
         assert self._store is not None
         found = self._open_stretch()
         if found is not None:
             self._store.save_open_stretch(*found)
+        return found is not None
 
     def _maintain(self) -> None:
         """Fold finished days into the totals and prune old events, a batch at a time."""
