@@ -39,6 +39,10 @@ def _open(path: Path) -> History:
     return History.open(path, busy_timeout_s=1.0, retries=0, memory_fallback=False)
 
 
+class _Stopping(Exception):
+    """Maintenance gives way to quitting; it resumes at the next start."""
+
+
 class HistoryWriter:
     """Implements tray_app.core.ports.HistoryStore for the running app; thread-safe."""
 
@@ -216,14 +220,23 @@ class HistoryWriter:
         try:
             days = self._days()
             gone = self._store.prune(self._keep_days(), self._wall(), days,
-                                     between=self._write_pending)
+                                     between=self._between_batches)
             if gone:
                 log.info("pruned %d history events older than %d days", gone, self._keep_days())
+        except _Stopping:
+            log.info("pruning left for the next run: sitbreak is quitting")
         except sqlite3.Error as err:
             if is_busy(err):
                 log.info("pruning postponed: %s", err)
             else:
                 raise
+
+    def _between_batches(self) -> None:
+        """Between two batches of maintenance: write what waits; stop if quitting."""
+        self._write_pending()
+        with self._cond:
+            if self._stopping:
+                raise _Stopping
 
     def _failed(self, err: Exception) -> None:
         with self._cond:
