@@ -20,7 +20,16 @@ from typing import Any
 
 import pytest
 
-from tests.desktop import Display, background, lines_of, require, wait_for, xvfb
+from tests.desktop import (
+    Display,
+    background,
+    lines_of,
+    require,
+    tray_manager_ready,
+    wait_for,
+    xvfb,
+)
+from tests.tray.test_tray_desktop import docked_icon, private_desktop
 from tray_app.instance import send_command
 from tray_app.settings import DEFAULT_FILE
 from tray_app.settings.schema import SCHEMA
@@ -220,3 +229,46 @@ def test_save_after_the_file_changed_on_disk_offers_to_reload(desk: Desk) -> Non
     next_event(lines, "closed")
     assert proc.wait(10) == 0
     assert desk.settings.read_text() == theirs
+
+
+def test_the_tray_item_opens_the_window_and_a_save_applies(tmp_path: Path) -> None:
+    trayer = require("trayer")
+    with private_desktop(tmp_path, "gtk") as (d, env, settings):
+        user_file(settings)
+        before = settings.read_text()
+        folder = Path(env["XDG_RUNTIME_DIR"]) / "sitbreak"
+        with background([trayer, "--edge", "top", "--align", "right", "--widthtype", "pixel",
+                         "--width", "100", "--height", "24"], env):
+            wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
+            with background([sys.executable, MAIN, "run", "--no-window", "--config",
+                             str(settings)], env, cwd=ROOT):
+                x, y, w, h = wait_for(lambda: _docked(d), timeout=30, what="the icon")
+                wait_for(lambda: _status(folder), timeout=30, what="the control channel")
+                d.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2))
+                d.run("xdotool", "click", "3")
+                time.sleep(1.0)  # the menu maps under the pointer
+                # From the bottom: Quit, About, Statistics, Open settings file, Settings…
+                d.run("xdotool", "key", "--delay", "80", "Up", "Up", "Up", "Up", "Up", "Return")
+                win = wait_for(lambda: d.run("xdotool", "search", "--name",
+                                             "^sitbreak settings", check=False).split(),
+                               timeout=30, what="the settings window")
+                wait_for(lambda: d.run("xdotool", "getwindowfocus", check=False).strip()
+                         == win[0], timeout=10, what="the window to have the keyboard")
+                time.sleep(0.5)  # the first field takes the keyboard once the window shows
+                d.run("xdotool", "key", "--delay", "60", "Tab", "4", "0", "m", "Return")
+                wait_for(lambda: settings.read_text() != before, timeout=10, what="the save")
+                saved_at = time.monotonic()
+                wait_for(lambda: (_status(folder) or {}).get("next_break_in_seconds",
+                                                             9999) <= 2400,
+                         timeout=1.0, interval=0.05, what="status to show the new interval")
+                assert time.monotonic() - saved_at <= 1.0
+                assert send_command(folder, {"cmd": "quit"})["ok"]
+    assert settings.read_text() == before.replace('break_after = "50m"', 'break_after = "40m"')
+
+
+def _docked(d: Display) -> tuple[int, int, int, int] | None:
+    # xwininfo fails when a window goes away while it walks the tree: just look again.
+    try:
+        return docked_icon(d)
+    except subprocess.CalledProcessError:
+        return None

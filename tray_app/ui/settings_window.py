@@ -33,6 +33,7 @@ SOCKET_NAME = "settings-window.sock"
 POLL_MS = 200
 WRAP = 330  # pixels of explanation text per line
 ERROR_COLOUR = "#b00020"
+PREVIEW_PX = 96
 
 
 class SingleWindow:
@@ -153,13 +154,15 @@ class SettingsWindow:
         self.banner.pack(fill="x")
         body = ttk.Frame(outer)
         body.pack(fill="both", expand=True)
-        self.canvas = tk.Canvas(body, highlightthickness=0, width=660, height=560)
+        self.canvas = tk.Canvas(body, highlightthickness=0, width=700, height=560)
         bar = ttk.Scrollbar(body, orient="vertical", command=self.canvas.yview)
         self.canvas.configure(yscrollcommand=bar.set)
         bar.pack(side="right", fill="y")
         self.canvas.pack(side="left", fill="both", expand=True)
         self.inner = ttk.Frame(self.canvas)
-        self.canvas.create_window((0, 0), window=self.inner, anchor="nw")
+        inner_id = self.canvas.create_window((0, 0), window=self.inner, anchor="nw")
+        self.canvas.bind("<Configure>", lambda e: self.canvas.itemconfigure(
+            inner_id, width=max(e.width, self.inner.winfo_reqwidth())))
         self.inner.bind("<Configure>", lambda _e: self.canvas.configure(
             scrollregion=self.canvas.bbox("all")))
         for seq, step in (("<Button-4>", -3), ("<Button-5>", 3)):
@@ -252,7 +255,7 @@ class SettingsWindow:
         lines = [f"{e.name} ({e.id}; {e.category}{'; ' if e.tags else ''}{', '.join(e.tags)})"
                  for e in self.exercises] + [f"tag: {t}" for t in tags]
         lines += [f"{n} (unknown)" for n in self._exclude_names[len(lines):]]
-        box = tk.Listbox(frame, selectmode="multiple", height=6, width=44, exportselection=False,
+        box = tk.Listbox(frame, selectmode="multiple", height=6, width=40, exportselection=False,
                          activestyle="dotbox")
         for line in lines:
             box.insert("end", line)
@@ -279,7 +282,7 @@ class SettingsWindow:
             from tray_app.exercises.pictures import cached_frames
             from tray_app.paths import cache_dir
 
-            png = cached_frames(self.exercises[index], cache_dir() / "pictures", 120)[0]
+            png = cached_frames(self.exercises[index], cache_dir() / "pictures", PREVIEW_PX)[0]
             self._images = [tk.PhotoImage(file=str(png))]
             self.preview.configure(image=self._images[0])
         except Exception:
