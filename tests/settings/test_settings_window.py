@@ -128,8 +128,9 @@ def _status(folder: Path) -> dict[str, Any] | None:
 def test_change_break_after_by_keyboard_only_from_the_cli(desk: Desk) -> None:
     before = desk.settings.read_text()
     with running_app(desk) as folder:
-        first = _status(folder)
-        assert first is not None and first["next_break_in_seconds"] > 2900
+        first = wait_for(lambda: (_status(folder) or {}).get("next_break_in_seconds"),
+                         timeout=30, what="the first tick")
+        assert first > 2900
         proc, lines = desk.window()
         next_event(lines, "shown")
         focused(lines, "sitting.idle_reset")  # the first field has the keyboard
