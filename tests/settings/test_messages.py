@@ -117,3 +117,12 @@ def test_problems_are_raised_not_printed_for_the_library() -> None:
 
     with pytest.raises(ProblemsError):
         parse_settings(FIVE, "five.toml")
+
+
+def test_the_settings_window_of_a_missing_file_says_so_before_any_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert main(["settings", "--config", str(tmp_path / "gone.toml")]) == 2
+    assert "gone.toml: does not exist" in capfd.readouterr().err

@@ -88,6 +88,7 @@ class SettingsWindow:
         self.single = single
         self.autostart_initial = autostart
         self.defaults_text = default_text()
+        self._load()  # a missing or unreadable file is said before any window is made
         self.root = tk.Tk(className="sitbreak-settings")
         self.root.title(f"sitbreak settings, {path}")
         self.root.protocol("WM_DELETE_WINDOW", self.cancel)
@@ -99,9 +100,7 @@ class SettingsWindow:
         self.vars: dict[str, Any] = {}
         self.widgets: dict[str, tk.Widget] = {}
         self.errors: dict[str, ttk.Label] = {}
-        self.exercises: list[Exercise] = []
         self._closed = False
-        self._load()
         self._build()
         self.root.bind("<Escape>", lambda _e: self.cancel())
         self.root.bind("<Return>", lambda _e: self.save())
