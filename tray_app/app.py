@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import math
 import os
+import select
 import signal
 import sys
 import time
@@ -223,6 +225,14 @@ def _unsaved_warning(runtime: Runtime) -> str | None:
 
 
 def _wait_for_signals(runtime: Runtime) -> None:
+    """Block the main thread until a signal or a `quit` asks to stop (console mode).
+
+    A plain Event.wait() here could sleep through SIGTERM for good: when the kernel hands the
+    signal to another thread, the main thread's lock wait is never interrupted, so the Python
+    handler never runs. Python's wakeup fd turns a signal on any thread into a byte on a pipe,
+    and a stop request writes one too, so select() sees either, whenever it came.
+    """
+
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %s: stopping", signum)
         runtime.request_stop()  # run_app stops everything once this wait returns
@@ -231,7 +241,29 @@ def _wait_for_signals(runtime: Runtime) -> None:
     signal.signal(signal.SIGINT, stop)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *_: runtime.post_tick())
-    runtime.wait()  # signals interrupt this wait; no polling
+    if sys.platform == "win32":  # no select() on pipes there
+        while not runtime.wait(1.0):
+            pass
+        return
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    os.set_blocking(write_fd, False)
+    old = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    runtime.when_stop_requested(lambda: _poke(write_fd))
+    try:
+        while not runtime.wait(0):
+            select.select([read_fd], [], [])
+            with contextlib.suppress(BlockingIOError):
+                os.read(read_fd, 512)
+    finally:
+        signal.set_wakeup_fd(old)
+        os.close(read_fd)
+        os.close(write_fd)
+
+
+def _poke(fd: int) -> None:
+    with contextlib.suppress(OSError):  # full (already poked) or closed (already done)
+        os.write(fd, b"\0")
 
 
 def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:

@@ -121,6 +121,7 @@ class Runtime:
         self._bad_settings_sig: tuple[int, int] | None = None
         self._wake_at: float | None = None
         self._stop_requested = threading.Event()
+        self._stop_listeners: list[Callable[[], None]] = []
         self._stop_lock = threading.Lock()
         self._stopped = False  # no more jobs: every later call raises Stopped
         self._closed = False
@@ -138,6 +139,14 @@ class Runtime:
     def request_stop(self) -> None:
         """Ask whoever waits in `wait()` to stop the app; safe from any thread or signal."""
         self._stop_requested.set()
+        for listener in list(self._stop_listeners):
+            listener()
+
+    def when_stop_requested(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (on the requesting thread) once a stop is requested."""
+        self._stop_listeners.append(listener)
+        if self._stop_requested.is_set():
+            listener()
 
     def stop(self) -> None:
         """Record the end of the stretch, stop the timer, close the prompt and history.
@@ -153,7 +162,7 @@ class Runtime:
                 log.exception("could not record the end of the stretch")
             self._close_down()
             self._closed = True
-            self._stop_requested.set()
+            self.request_stop()
             for close in (self.adapters.prompt.close, self.adapters.notifier.close,
                           self.adapters.history.close):
                 try:
