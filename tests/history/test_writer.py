@@ -117,3 +117,26 @@ def test_a_checkpointed_stretch_is_recovered_once(tmp_path: Path) -> None:
     h.record(Row(Kind.STRETCH_ENDED, 2100.0, 160.0))  # the stretch ended normally
     assert h.recover_open_stretch() is None
     h.close()
+
+
+def test_old_events_are_pruned_in_the_background(tmp_path: Path) -> None:
+    path, gate, told = tmp_path / "h.sqlite3", Gate(), []
+    gate.open.set()
+    old = time.time() - 400 * 86400
+    h = History.open(path)
+    h.record_many([Row(Kind.STRETCH_ENDED, old + i, 60.0) for i in range(12_000)],
+                  Days(240, lambda w: 0))
+    h.close()
+    w = HistoryWriter(
+        path, days=lambda: Days(240, lambda w: 0), keep_days=lambda: 365,
+        on_problem=told.append, open_store=gate, maintain_after_s=0.0,
+    )
+    w.start()
+    try:
+        w.record(Row(Kind.PAUSED, time.time(), 1.0))
+        wait_for(lambda: stored(path) == 1, timeout=20, what="the old events to go")
+    finally:
+        w.close()
+    h = History.open(path)
+    assert h.first_day() is not None  # their day's totals stay
+    h.close()

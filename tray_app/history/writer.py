@@ -31,6 +31,7 @@ CHECKPOINT_S = 60.0
 # while there is no stretch), then every CHECKPOINT_S.
 FIRST_CHECKPOINT_S = 10.0
 MAINTAIN_EVERY_S = 86400.0
+MAINTAIN_AFTER_S = 60.0  # the first prune waits until start-up is long over
 RECENT = 50  # exercises remembered for the picker
 
 
@@ -59,6 +60,7 @@ class HistoryWriter:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
         retry_s: tuple[float, float] = (0.25, 5.0),
+        maintain_after_s: float = MAINTAIN_AFTER_S,
     ) -> None:
         self.path = Path(path)
         self._days = days
@@ -70,6 +72,7 @@ class HistoryWriter:
         self._clock = clock
         self._wall = wall
         self._retry_s = retry_s
+        self._maintain_after_s = maintain_after_s
         self._cond = threading.Condition()
         self._pending: deque[Row] = deque()
         self._recent: deque[tuple[float, str, str]] = deque(maxlen=RECENT)
@@ -142,7 +145,7 @@ class HistoryWriter:
     def _loop(self) -> None:
         delay = self._retry_s[0]
         next_checkpoint = self._clock() + FIRST_CHECKPOINT_S
-        next_maintain = self._clock()
+        next_maintain = self._clock() + self._maintain_after_s
         while True:
             with self._cond:
                 if self._stopping and (not self._pending or self._problem is not None):
