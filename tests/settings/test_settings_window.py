@@ -184,6 +184,21 @@ def test_cancel_changes_nothing(desk: Desk) -> None:
     assert desk.settings.read_bytes() == before
 
 
+def test_restore_defaults_resets_one_group(desk: Desk) -> None:
+    text = desk.settings.read_text()
+    desk.settings.write_text(text.replace('break_after = "50m"', 'break_after = "1h"')
+                             .replace('length = "2m"', 'length = "3m"'))
+    proc, lines = desk.window()
+    focused(lines, "sitting.idle_reset")
+    desk.key("Tab", "Tab", "space")  # past both fields to "Restore defaults: Sitting"
+    checked = next_event(lines, "checked", where=lambda m: m["changes"])
+    # Sitting is back to the default file's values; Breaks keeps the user's 3m.
+    assert checked["changes"] == {"sitting.break_after": "50m"}
+    desk.key("Escape")
+    next_event(lines, "closed")
+    assert proc.wait(10) == 0
+
+
 def test_tab_reaches_every_field_in_the_files_order(desk: Desk) -> None:
     proc, lines = desk.window()
     focused(lines, "sitting.idle_reset")
