@@ -93,7 +93,7 @@ def run_app(args: argparse.Namespace) -> int:
             from tray_app.tray_health import TrayHealth
             from tray_app.ui.tray import run_tray
 
-            health = TrayHealth(runtime, tray_host, say)
+            health = TrayHealth(runtime, tray_host, say, window=not args.no_window)
             run_tray(runtime, tray_host, settings_path, health, **tray_wiring(runtime))
     finally:
         server.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import stat
@@ -77,8 +76,12 @@ def _make_private_dir(path: Path) -> str | None:
     Opened with O_NOFOLLOW and checked through the open handle, so a symlink swapped in after
     the check is never followed.
     """
-    with contextlib.suppress(FileExistsError):
+    try:
         os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:  # e.g. XDG_RUNTIME_DIR is someone else's or read-only
+        return f"cannot create {path} ({exc.strerror})"
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as exc:

@@ -23,13 +23,19 @@ log = logging.getLogger(__name__)
 NO_HOST_AFTER_S = 5.0
 NO_HOST_LINE = (
     "no system tray found after 5 s, so no icon is shown: it docks by itself if a panel with a "
-    "tray starts. Breaks still reach you as desktop notifications and in the break window, and "
-    "`sitbreak status` answers from a terminal"
+    "tray starts. Breaks still reach you as desktop notifications{window}, and `sitbreak "
+    "status` answers from a terminal"
 )
 DBUS_LOST_LINE = (
     "the session D-Bus went away: desktop notifications and any AppIndicator panel are gone; "
-    "the break window and the `sitbreak` commands still work"
+    "the `sitbreak` commands{window} still work"
 )
+
+
+def no_host_line(window: bool) -> str:
+    return NO_HOST_LINE.format(window=" and in the break window" if window else "")
+
+
 GTK_BACKENDS = ("gtk", "appindicator")
 MAX_BUS_TERMS = 4  # SIGTERMs taken as GDBus's own when the session bus has closed
 ALWAYS_DOCKED = ("win32", "darwin")  # the notification area and the menu bar are always there
@@ -43,11 +49,13 @@ class TrayHealth:
         runtime: Any,
         backend: str,
         say: Callable[[str], None],
+        window: bool = True,
         exit_process: Callable[[int], None] = os._exit,
     ) -> None:
         self.runtime = runtime
         self.backend = backend
         self.say = say
+        self.window = window  # the break window opens too (not with --no-window)
         self.exit_process = exit_process
         self.watch: Any = None
         self._lost_lock = threading.Lock()
@@ -93,7 +101,7 @@ class TrayHealth:
 
     def _no_host_yet(self) -> None:
         if not self.runtime.adapters.details.get("tray_docked") and not self.runtime.wait(0):
-            self.say(NO_HOST_LINE)
+            self.say(no_host_line(self.window))
 
     def desktop_lost(self, reason: str) -> None:
         """Record the stretch, say why in one line, end the process. Safe from any thread."""
@@ -135,7 +143,7 @@ class TrayHealth:
         if self._lost or self.runtime.wait(0) or self._bus_lost_said:
             return
         self._bus_lost_said = True
-        self.say(DBUS_LOST_LINE)
+        self.say(DBUS_LOST_LINE.format(window=" and the break window" if self.window else ""))
         if self.watch is not None:
             self.watch.recheck_soon()
 

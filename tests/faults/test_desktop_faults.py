@@ -32,7 +32,7 @@ from tests.desktop import (
     xvfb,
 )
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
-from tray_app.tray_health import NO_HOST_LINE
+from tray_app.tray_health import no_host_line
 
 pytestmark = pytest.mark.desktop
 
@@ -147,7 +147,8 @@ def test_session_bus_dies_under_a_gtk_tray(desk: Desk, backend: str) -> None:
 def test_no_tray_host_is_said_and_tray_docked_follows_the_host(desk: Desk, backend: str) -> None:
     desk.start(backend)
     assert desk.box.status()["tray_docked"] is False
-    wait_for(lambda: NO_HOST_LINE in desk.box.output(), timeout=15, what="the no-tray line")
+    wait_for(lambda: no_host_line(window=False) in desk.box.output(), timeout=15,
+             what="the no-tray line")
     assert desk.box.output().count("no system tray found") == 1
     with desk.trayer():
         wait_for(lambda: desk.box.status()["tray_docked"] is True, timeout=20, interval=0.3,

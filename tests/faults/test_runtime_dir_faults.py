@@ -62,6 +62,15 @@ def test_a_file_in_the_way_is_refused(no_runtime_env: Path) -> None:
     assert "is not a folder" in notices[0]
 
 
+def test_a_runtime_dir_we_cannot_write_falls_back(no_runtime_env: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/proc")  # a folder nobody can create folders in
+    notices: list[str] = []
+    path = paths.runtime_dir(on_notice=notices.append)
+    assert path == tmp_path / "state" / "sitbreak" / "run"
+    assert notices[0].startswith("cannot create /proc/sitbreak")
+
+
 @needs_root
 def test_another_users_folder_is_refused(no_runtime_env: Path) -> None:
     theirs = no_runtime_env / f"sitbreak-{os.getuid()}"
