@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tray_app.core.exercise import CATEGORIES, PLACES, Exercise, Step
@@ -155,6 +155,8 @@ filters = st.tuples(
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32), chosen=filters,
        length=st.sampled_from([60, 90, 120, 180, 300]))  # fmt: skip
+# Floor only, no core, a break shorter than everything: the shortest was a stretch, alone.
+@example(seed=0, chosen=({"floor"}, {"dead-bug", "bird-dog", "windshield-wipers"}), length=60)
 def test_any_filters_and_break_length_keep_the_rules(
     seed: int, chosen: tuple[set[str], set[str]], length: int
 ) -> None:

@@ -166,8 +166,8 @@ class _Plan:
                 done[e.category] = done.get(e.category, 0.0) + e.seconds
             routine += chosen
         if not routine and self.fresh:
-            # Only stretches with no strength partner that fits: better a stretch than nothing.
-            routine = [self.best(self.fresh)]
+            # Nothing fits with its partner: one exercise anyway, a stretch only if that is all.
+            routine = [self.best([e for e in self.fresh if e.category != STRETCH] or self.fresh)]
         return _in_order(routine)
 
     def _next(self, routine: list[Exercise], done: dict[str, float], budget: float,
@@ -178,8 +178,10 @@ class _Plan:
         options = [e for e in self.fresh if e.category not in taken and _compatible(e, routine)]
         fitting = [e for e in options if used + e.seconds <= budget]
         if not routine and not fitting and options:
-            # A very short break still gets one exercise: the shortest there is.
-            fitting = [min(options, key=lambda e: e.seconds)]
+            # A very short break still gets one exercise: the shortest there is (not a stretch,
+            # which could not come alone).
+            alone = [e for e in options if e.category != STRETCH] or options
+            fitting = [min(alone, key=lambda e: e.seconds)]
         ranked = sorted({e.category for e in fitting},
                         key=lambda c: (-self.behind(c, done), self.tie[c]))  # fmt: skip
         for category in ranked:
