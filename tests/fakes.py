@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tray_app.core.effects import Effect, Notify, OpenBreak, Record, WakeAt
-from tray_app.core.events import Event, Tick
+from tray_app.core.effects import CloseBreak, Effect, Notify, PlanBreak, Record, ShowBreak, WakeAt
+from tray_app.core.events import BreakPlanned, Event, Tick
+from tray_app.core.exercise import Exercise, Step
 from tray_app.core.machine import State, initial_state, step
 from tray_app.core.model import Settings
 
@@ -23,6 +24,8 @@ class Sim:
     offset: int = 0
     locked: bool = False
     heartbeat: float = 5.0
+    # What the shell answers to PlanBreak: (routine, spares); empty means a plain timed break.
+    plan: tuple[tuple[Exercise, ...], tuple[Exercise, ...]] = ((), ())
     state: State = field(init=False)
     effects: list[Effect] = field(default_factory=list)
 
@@ -33,6 +36,8 @@ class Sim:
     def send(self, event: Event) -> list[Effect]:
         self.state, fx = step(self.state, event)
         self.effects.extend(fx)
+        if any(isinstance(e, PlanBreak) for e in fx):  # the shell answers at once, as runtime does
+            fx = fx + self.send(BreakPlanned(*self.plan))
         return fx
 
     def tick(self) -> list[Effect]:
@@ -61,11 +66,29 @@ class Sim:
     def notes(self, kind: str) -> list[Notify]:
         return [e for e in self.effects if isinstance(e, Notify) and e.kind == kind]
 
-    def opens(self) -> list[OpenBreak]:
-        return [e for e in self.effects if isinstance(e, OpenBreak)]
+    def shows(self) -> list[ShowBreak]:
+        return [e for e in self.effects if isinstance(e, ShowBreak)]
+
+    def opens(self) -> list[ShowBreak]:
+        """ShowBreak effects that open a window (none was showing before them)."""
+        out, showing = [], False
+        for e in self.effects:
+            if isinstance(e, ShowBreak):
+                if not showing:
+                    out.append(e)
+                showing = True
+            elif isinstance(e, CloseBreak):
+                showing = False
+        return out
 
     def last_wake(self) -> float:
         return [e for e in self.effects if isinstance(e, WakeAt)][-1].mono
 
     def clear(self) -> None:
         self.effects.clear()
+
+
+def exercise(ident: str, *steps: int, category: str = "core") -> Exercise:
+    """A small exercise for core tests: one step per number of seconds."""
+    return Exercise(ident, ident.title(), category, "chair",
+                    tuple(Step(f"{ident} step {i + 1}", n) for i, n in enumerate(steps)), "", "")

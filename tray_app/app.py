@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import math
 import os
 import select
 import signal
@@ -15,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from tray_app import paths
-from tray_app.core.events import MAX_PAUSE_S, Done, Pause, Resume, Skip, Snooze, TakeBreakNow
+from tray_app.core.commands import BadCommand, command_event
+from tray_app.core.events import MAX_PAUSE_S, BreakPlanned
 from tray_app.core.machine import Refused
 from tray_app.core.problems import ProblemsError
 from tray_app.history.writer import HistoryWriter
@@ -195,7 +195,10 @@ def tray_wiring(runtime: Runtime) -> dict[str, Any]:
 class _NoPrompt:
     """Tray mode without a window: the notification is the prompt."""
 
-    def open(self, effect: Any, state: Any) -> None:
+    def plan(self, state: Any) -> BreakPlanned:
+        return BreakPlanned(())  # a plain timed break, answered from the notification
+
+    def show(self, view: Any, state: Any) -> None:
         pass
 
     def close(self) -> None:
@@ -267,25 +270,14 @@ def _poke(fd: int) -> None:
 
 
 def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
-    """Answer one control command; runs on a control-channel thread."""
+    """Answer one control command; runs on a control-channel thread.
+
+    Break and pause commands go through core.commands, the table every input shares.
+    """
     cmd = req["cmd"]
-    events = {
-        "break-now": lambda: TakeBreakNow(),
-        "skip": lambda: Skip(),
-        "done": lambda: Done(),
-        "resume": lambda: Resume(),
-        "snooze": lambda: Snooze(_num(req.get("seconds"))),
-        "pause": lambda: Pause(seconds=_num(req.get("seconds")),
-                               until_wall=_until(req.get("until_wall"))),
-    }
     try:
         if cmd == "status":
             pass  # the newest state, without waiting behind whatever the owner is doing
-        elif cmd in events:
-            runtime.call(events[cmd]())
-            warning = _unsaved_warning(runtime)
-            if warning:
-                return {"ok": True, "status": runtime.status(), "warning": warning}
         elif cmd == "reload":
             runtime.reload()
         elif cmd == "quit":
@@ -294,30 +286,29 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
             runtime.request_stop()
             return {"ok": True, "status": {**runtime.status(), "line": "sitbreak is quitting"}}
         else:
-            return {"ok": False, "error": f"unknown command {cmd!r}", "code": 2}
+            params = {k: v for k, v in req.items() if k != "cmd"}
+            if cmd == "pause":
+                _until(params.get("until_wall"))
+            runtime.call(command_event(cmd, params))
+            warning = _unsaved_warning(runtime)
+            if warning:
+                return {"ok": True, "status": runtime.status(), "warning": warning}
     except Refused as exc:
         return {"ok": False, "error": str(exc), "code": 4}
     except ProblemsError as exc:
         return {"ok": False, "error": str(exc), "code": 2}
+    except BadCommand as exc:
+        if str(exc).startswith("unknown command"):
+            return {"ok": False, "error": str(exc), "code": 2}
+        return {"ok": False, "error": f"bad request: {exc}", "code": 2}
     except (TypeError, ValueError) as exc:
         return {"ok": False, "error": f"bad request: {exc}", "code": 2}
     return {"ok": True, "status": runtime.status()}
 
 
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value!r}")
-    return float(value)
-
-
-def _until(value: Any) -> float | None:
+def _until(value: Any) -> None:
     """A pause's end as wall time: refused when it is further ahead than the longest pause."""
-    wall = _num(value)
-    if wall is not None and wall > time.time() + MAX_PAUSE_S:
-        raise ValueError(f"until_wall {wall:.0f} is more than {MAX_PAUSE_S / 86400:.0f} days "
+    if isinstance(value, int | float) and not isinstance(value, bool) and (
+            value > time.time() + MAX_PAUSE_S):
+        raise ValueError(f"until_wall {value:.0f} is more than {MAX_PAUSE_S / 86400:.0f} days "
                          "away")
-    return wall

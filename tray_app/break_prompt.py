@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from tray_app.core.effects import OpenBreak
-from tray_app.core.events import BreakViewFailed, Done, Event, Skip, Snooze, TakeBreakNow
+from tray_app.core.commands import BadCommand, command_event
+from tray_app.core.events import BreakPlanned, BreakViewFailed, Event
 from tray_app.core.exercise import Exercise
 from tray_app.core.machine import State, human_duration
-from tray_app.core.model import ExerciseSettings, Phase
+from tray_app.core.model import ExerciseSettings
 from tray_app.core.ports import HistoryStore
 from tray_app.core.problems import ProblemsError
+from tray_app.core.session import BreakView
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,8 @@ class BreakPlanner:
             self._loaded_for = settings
         return self._catalogue
 
-    def plan(self, state: State, count: int = 4) -> tuple[list[Exercise], list[Exercise]]:
-        """(the routine for this break, single alternatives for "Another exercise")."""
+    def plan(self, state: State, count: int = 4) -> BreakPlanned:
+        """The routine for this break, and single spares for "Another exercise"."""
         from tray_app.core.picker import RECENT, alternatives
 
         catalogue = self.catalogue(state.settings.exercises)
@@ -59,30 +60,16 @@ class BreakPlanner:
             catalogue, recent, state.settings.breaks.length, seed=int(state.wall), count=count
         )
         if not routines:
-            return [], []
+            return BreakPlanned(())
         routine = routines[0]
         spare = [e for r in routines[1:] for e in r if e not in routine]
-        return routine, list(dict.fromkeys(spare))
+        return BreakPlanned(tuple(routine), tuple(dict.fromkeys(spare)))
 
 
-def result_event(event: dict[str, Any]) -> Event | None:
-    """Map a break window's final JSON line to a core event."""
-    from tray_app.ui.window_protocol import ProtocolError, result_exercises
-
-    action = event.get("action")
-    if action == "done":
-        try:
-            done = tuple((e.exercise_id, e.category, e.seconds) for e in result_exercises(event))
-        except ProtocolError:
-            done = ()
-        return Done(event.get("exercise_id"), event.get("category"),
-                    event.get("elapsed_seconds"), done)
-    if action == "snooze":
-        secs = event.get("snooze_seconds")
-        return Snooze(float(secs) if secs else None)
-    if action == "skip":
-        return Skip()
-    return None
+def intent_event(event: dict[str, Any]) -> Event:
+    """The core event for a window's intent line (core.commands); raises BadCommand."""
+    params = {k: event[k] for k in ("exercise_id", "step", "seconds") if k in event}
+    return command_event(str(event.get("intent")), params)
 
 
 class ConsolePrompt:
@@ -91,31 +78,48 @@ class ConsolePrompt:
     def __init__(self, planner: BreakPlanner, stream: TextIO | None = None) -> None:
         self.planner = planner
         self.stream = stream or sys.stdout
+        self._printed: tuple[bool, tuple[str, ...]] | None = None
 
-    def open(self, effect: OpenBreak, state: State) -> None:
-        exercises, _ = self.planner.plan(state, count=1)
+    def plan(self, state: State) -> BreakPlanned:
+        return self.planner.plan(state)
+
+    def show(self, view: BreakView, state: State) -> None:
+        """Print the break when it is offered and when it starts (not every step)."""
+        if self._printed == (view.running, view.routine):
+            return
+        self._printed = (view.running, view.routine)
+        session = state.session
+        exercises = session.routine if session is not None else ()
         out = [f"[sitbreak {time.strftime('%H:%M')}] "
-               + ("Break started." if effect.started else
+               + ("Break started." if view.running else
                   f"Time to move: you have sat for {human_duration(state.stretch_s)}.")]
         for ex in exercises:
             out.append(f"  {ex.name} ({ex.category}, {ex.where}, {human_duration(ex.seconds)})")
             for n, stp in enumerate(ex.steps, 1):
                 out.append(f"    {n}. {stp.text} ({stp.seconds} s)")
             out.append(f"    Tip: {ex.cue}")
-        answers = ["sitbreak done"] if effect.started else ["sitbreak break-now"]
-        if effect.snooze_options:
-            answers.append(f"sitbreak snooze [{human_duration(effect.snooze_options[0])}]")
-        if effect.can_skip:
-            answers.append("sitbreak skip")
+        answers = [f"sitbreak {ANSWERS[a]}" for a in view.allowed if a in ANSWERS]
+        if view.snooze_options and "snooze" in view.allowed:
+            answers = [a if a != "sitbreak snooze" else
+                       f"sitbreak snooze [{human_duration(view.snooze_options[0])}]"
+                       for a in answers]
         out.append("  Answer with: " + " | ".join(answers))
         print("\n".join(out), file=self.stream, flush=True)
 
     def close(self) -> None:
-        pass
+        self._printed = None
+
+
+# The CLI command for each allowed command a console prompt offers.
+ANSWERS = {"start": "break-now", "done": "done", "snooze": "snooze", "skip": "skip"}
 
 
 class WindowPrompt:
-    """The Tk break window in a child process; falls back to a notification if it fails."""
+    """The Tk break window in a child process, kept in step with the core's view of the break.
+
+    A window that dies on its own is reported as BreakViewFailed; the core then shows the
+    break in a notification instead.
+    """
 
     def __init__(
         self,
@@ -132,54 +136,57 @@ class WindowPrompt:
         self.console = console
         self._proc = BreakWindowProcess(self._on_event)
 
-    def open(self, effect: OpenBreak, state: State) -> None:
+    def plan(self, state: State) -> BreakPlanned:
+        return self.planner.plan(state)
+
+    def show(self, view: BreakView, state: State) -> None:
+        if self.console is not None:
+            self.console.show(view, state)
+        if self._proc.is_open and self._proc.show(view):
+            return
+        try:
+            self._proc.open(self._request(state), view)
+        except Exception as exc:
+            log.exception("could not start the break window")
+            self.post(BreakViewFailed(f"could not start: {exc}"))
+
+    def _request(self, state: State) -> Any:
         from tray_app.exercises import SAFETY_LINE
         from tray_app.exercises.pictures import cached_frames
         from tray_app.ui.window_protocol import BreakRequest, ExerciseSpec
 
-        if self.console is not None:
-            self.console.open(effect, state)
-        if self._proc.is_open:
-            return  # never two windows
-        routine, spare = self.planner.plan(state)
+        session = state.session
+        exercises = (*session.routine, *session.spares) if session is not None else ()
         specs = []
-        for ex in routine + spare:
+        for ex in exercises:
             try:
                 frames = [str(p) for p in cached_frames(ex, self.cache_dir / "pictures")]
             except Exception:
                 log.exception("could not draw %s", ex.id)
                 frames = []
             specs.append(ExerciseSpec.from_exercise(ex, frames))
-        request = BreakRequest(
-            exercises=tuple(specs),
-            snooze_options=tuple(round(s) for s in effect.snooze_options),
-            can_skip=effect.can_skip,
-            started=effect.started or state.phase is Phase.ON_BREAK,
-            safety=SAFETY_LINE,
-            title="Time to move",
-            routine=max(1, len(routine)),
-        )
-        try:
-            self._proc.open(request)
-        except Exception as exc:
-            log.exception("could not start the break window")
-            self.post(BreakViewFailed(f"could not start: {exc}"))
+        if not specs:  # nothing planned: the window shows a plain timed break
+            from tray_app.core.exercise import Exercise, Step
+
+            specs.append(ExerciseSpec.from_exercise(Exercise(
+                "movement-break", "Movement break", "other", "standing",
+                (Step("Stand up, walk about, stretch as feels good.", 1),), "", "")))
+        return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title="Time to move")
 
     def _on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("event")
-        if kind == "started":
-            self.post(TakeBreakNow())
-        elif kind == "result":
-            mapped = result_event(event)
-            if mapped is not None:
-                self.post(mapped)
-            else:
-                self.post(BreakViewFailed("closed by the user"))
+        if kind == "intent":
+            try:
+                self.post(intent_event(event))
+            except BadCommand as exc:
+                log.warning("break window sent a bad intent %r: %s", event, exc)
         elif kind == "crashed":
             log.warning("break window crashed: %s", event)
             self.post(BreakViewFailed(f"crashed (exit {event.get('returncode')})"))
 
     def close(self) -> None:
+        if self.console is not None:
+            self.console.close()
         if self._proc.is_open:
             self._proc.close()
 

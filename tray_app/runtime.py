@@ -19,21 +19,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from tray_app.core.effects import CloseBreak, Effect, Notify, OpenBreak, Record, UpdateTray, WakeAt
+from tray_app.core.commands import event_for
+from tray_app.core.effects import (
+    CloseBreak,
+    CloseNotice,
+    Effect,
+    NoticeKind,
+    Notify,
+    PlanBreak,
+    Record,
+    ShowBreak,
+    UpdateTray,
+    WakeAt,
+)
 from tray_app.core.events import (
     Event,
     Hold,
-    Resumed,
     SettingsChanged,
     SettingsRejected,
     Shutdown,
     Suspending,
     Tick,
+    Woke,
 )
 from tray_app.core.machine import Refused, State, holds_matter, initial_state, step
-from tray_app.core.menu import action_event
 from tray_app.core.model import Settings
-from tray_app.core.ports import Action, HistoryStore, IdleSource, Notifier
+from tray_app.core.ports import (
+    Action,
+    BreakPrompt,
+    HistoryStore,
+    IdleSource,
+    Notifier,
+    TrayView,
+)
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import status_dict
 from tray_app.localtime import utc_offset
@@ -44,18 +62,6 @@ log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 # The settings file is checked on every heartbeat, so an edit applies within this long.
 RELOAD_CHECK_S = HEARTBEAT_S
-
-
-class BreakPrompt(Protocol):
-    """Shows the break prompt: a window, or lines in a terminal."""
-
-    def open(self, effect: OpenBreak, state: State) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class TrayView(Protocol):
-    def update(self, state: State, status: dict[str, Any]) -> None: ...
 
 
 class Probe(Protocol):
@@ -224,7 +230,7 @@ class Runtime:
         if name == "suspend":
             self.post(Suspending())
         elif name == "resume":
-            self.post(Resumed())
+            self.post(Woke())
         elif name in ("lock", "unlock"):
             locked = name == "lock"
             self.timer.submit(lambda: self._tick(locked=locked))
@@ -232,7 +238,7 @@ class Runtime:
             self.post_tick()
 
     def _on_notification_action(self, action: str) -> None:
-        event = action_event(action)
+        event = event_for(action)
         if event is not None:
             self.post(event)
 
@@ -291,11 +297,24 @@ class Runtime:
 
     def _apply(self, event: Event) -> None:
         self.state, effects = step(self.state, event)
+        plan = False
         for effect in effects:
+            if isinstance(effect, PlanBreak):
+                plan = True  # answered after this step's effects, as an event of its own
+                continue
             try:
                 self._run(effect)
             except Exception:
                 log.exception("effect %r failed", effect)
+        if plan:
+            try:
+                planned = self.adapters.prompt.plan(self.state)
+            except Exception:
+                log.exception("planning the break failed; it runs as a plain timed break")
+                from tray_app.core.events import BreakPlanned
+
+                planned = BreakPlanned(())
+            self._apply(planned)
 
     def _run(self, effect: Effect) -> None:
         a = self.adapters
@@ -305,10 +324,11 @@ class Runtime:
             case Notify(kind=kind, title=title, body=body, actions=actions):
                 log.info("notify %s: %s", kind, title)
                 a.notifier.notify(kind, title, body, [Action(i, label) for i, label in actions])
-            case OpenBreak():
-                a.prompt.open(effect, self.state)
+            case ShowBreak(view=view):
+                a.prompt.show(view, self.state)
             case CloseBreak():
                 a.prompt.close()
+            case CloseNotice():
                 a.notifier.close()
             case UpdateTray():
                 if a.tray is not None:
@@ -372,6 +392,13 @@ class Runtime:
             self._apply(Hold(reason))
 
     # --- reading -------------------------------------------------------------------------------
+
+    def notify_info(self, title: str, body: str) -> None:
+        """A plain information notification (for the tray: About, summaries, problems)."""
+        try:
+            self.adapters.notifier.notify(NoticeKind.INFO, title, body)
+        except Exception:
+            log.exception("notification failed")
 
     def status(self) -> dict[str, Any]:
         """The status of the newest state; never waits for the owner thread."""

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fakes import Sim
-from tray_app.core.effects import CloseBreak, OpenBreak, WakeAt
+from tray_app.core.effects import CloseBreak, ShowBreak, WakeAt
 from tray_app.core.events import (
     Done,
     Hold,
@@ -19,7 +19,7 @@ from tray_app.core.events import (
     Suspending,
     TakeBreakNow,
 )
-from tray_app.core.machine import Refused
+from tray_app.core.machine import Refused, break_view
 from tray_app.core.model import (
     BreakSettings,
     Phase,
@@ -81,15 +81,14 @@ def test_invariants(plan) -> None:
     s = sim.state
     # Snoozes never exceed the maximum.
     assert s.snoozes_used <= SMALL.snooze.max_per_break
-    # At most one prompt open: opens and closes alternate.
-    open_count = 0
-    for e in sim.effects:
-        if isinstance(e, OpenBreak):
-            assert open_count == 0, "a second prompt opened while one was open"
-            open_count = 1
-        elif isinstance(e, CloseBreak):
-            open_count = 0
-    assert (open_count == 1) == s.prompt_open
+    # The last view sent is the state's view: shown while there is one, closed when not.
+    views = [e for e in sim.effects if isinstance(e, ShowBreak | CloseBreak)]
+    last = views[-1] if views else None
+    now = break_view(s)
+    if now is None:
+        assert last is None or isinstance(last, CloseBreak)
+    else:
+        assert isinstance(last, ShowBreak) and last.view.key() == now.key()
     # No deadline lies in the past.
     wakes = [e for e in sim.effects if isinstance(e, WakeAt)]
     assert wakes[-1].mono >= s.mono

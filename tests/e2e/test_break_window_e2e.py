@@ -52,12 +52,15 @@ def test_due_break_opens_the_window_snooze_and_done(tmp_path: Path, display: Dis
         assert stop(proc) == 0
     con = sqlite3.connect(box.history)
     rows = con.execute(
-        "SELECT kind, exercise_id, category FROM events WHERE kind IN ('snoozed', 'completed')"
+        "SELECT kind, exercise_id, category FROM events"
+        " WHERE kind IN ('snoozed', 'ended_early', 'completed', 'exercise')"
     ).fetchall()
     con.close()
     assert ("snoozed", None, None) in rows
-    completed = [r for r in rows if r[0] == "completed"]
-    assert completed and completed[0][1] and completed[0][2]
+    # Enter through every step in seconds is honest about it: ended early, seconds recorded
+    assert [r[0] for r in rows if r[0] in ("ended_early", "completed")] == ["ended_early"]
+    done = [r for r in rows if r[0] == "exercise"]
+    assert done and all(r[1] and r[2] for r in done)
 
 
 def test_a_killed_window_is_recorded_and_falls_back(tmp_path: Path, display: Display) -> None:
@@ -77,7 +80,7 @@ def test_a_killed_window_is_recorded_and_falls_back(tmp_path: Path, display: Dis
         children = out.stdout.split()
         assert len(children) == 1, "exactly one break window process"
         os.kill(int(children[0]), signal.SIGKILL)
-        wait_for(lambda: "break window is gone" in box.output(), timeout=10,
+        wait_for(lambda: "closed unexpectedly" in box.output(), timeout=10,
                  what="the fallback notification")
         assert box.status()["state"] == "break_due"
         # Starting the break opens a fresh window.

@@ -73,7 +73,13 @@ def test_console_run_through_control_commands(box: Sandbox) -> None:
         assert box.cli("resume").returncode == 0
 
         assert box.cli("break-now").returncode == 0
-        assert box.status()["state"] == "on_break"
+        st = box.status()
+        assert st["state"] == "on_break"
+        brk = st["break"]
+        assert set(brk) == {"routine", "index", "step", "started", "seconds_done",
+                            "planned_seconds"}
+        assert brk["routine"] and brk["started"] and brk["planned_seconds"] > 0
+        # Done seconds after break-now is honest: ended early, not completed (observation 3)
         assert box.cli("done").returncode == 0
         st = box.status()
         assert st["state"] == "sitting" and st["sitting_seconds"] < 3
@@ -83,8 +89,9 @@ def test_console_run_through_control_commands(box: Sandbox) -> None:
         stop(proc)
     rows = kinds(box.history)
     for kind in ("stretch_started", "heads_up", "break_offered", "snoozed", "paused", "resumed",
-                 "started", "completed", "stretch_ended"):
+                 "started", "ended_early", "stretch_ended"):
         assert kind in rows, f"{kind} missing from history: {rows}"
+    assert "completed" not in rows
     assert rows.count("snoozed") == 2
 
 

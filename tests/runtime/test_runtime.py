@@ -14,8 +14,7 @@ import pytest
 from tests.desktop import wait_for
 from tests.runtime.fake_timer import FakeClock, FakeTimer
 from tray_app.app import handle_request
-from tray_app.core.effects import OpenBreak
-from tray_app.core.events import Snooze
+from tray_app.core.events import BreakPlanned, Resume
 from tray_app.core.machine import HOLD_RECHECK_S, Refused, State
 from tray_app.core.menu import action_event
 from tray_app.core.model import (
@@ -27,6 +26,7 @@ from tray_app.core.model import (
     SittingSettings,
 )
 from tray_app.core.ports import Action, Row
+from tray_app.core.session import BreakView
 from tray_app.runtime import Adapters, Runtime, Stopped
 from tray_app.settings import load_settings
 from tray_app.settings.full import load_checked
@@ -85,12 +85,15 @@ class Store:
 
 @dataclass
 class Prompt:
-    opened: list[tuple[float, OpenBreak]] = field(default_factory=list)
+    opened: list[tuple[float, BreakView]] = field(default_factory=list)
     clock: Callable[[], float] = time.monotonic
     block: threading.Event | None = None
 
-    def open(self, effect: OpenBreak, state: State) -> None:
-        self.opened.append((self.clock(), effect))
+    def plan(self, state: State) -> BreakPlanned:
+        return BreakPlanned(())
+
+    def show(self, view: BreakView, state: State) -> None:
+        self.opened.append((self.clock(), view))
         if self.block is not None:
             self.block.wait(10)  # a window that takes its time to open
 
@@ -145,7 +148,7 @@ def test_the_scheduler_thread_steps_the_core_one_job_at_a_time() -> None:
         for t in threads:
             t.join()
         with pytest.raises(Refused):
-            rt.call(Snooze())
+            rt.call(Resume())  # not paused
         wait_for(lambda: len(idle.threads) > 20, timeout=5, what="heartbeats")
     finally:
         rt.stop()

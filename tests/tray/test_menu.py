@@ -32,7 +32,7 @@ WALL = 1709632800.0
 
 def make(phase: Phase = Phase.SITTING, settings: Settings | None = None, **kw: object) -> State:
     s = initial_state(settings or Settings())
-    return replace(s, phase=phase, started=True, wall=WALL, **kw)
+    return replace(s, phase=phase, ticked=True, wall=WALL, **kw)
 
 
 def menu(state: State, autostart: bool | None = None) -> list[MenuItem]:
@@ -96,15 +96,21 @@ def test_action_ids() -> None:
     assert find_action(items, "resume") is None
 
 
-def test_take_a_break_disabled_on_break_and_paused() -> None:
+def test_take_a_break_disabled_only_on_a_break() -> None:
     assert item(menu(make(Phase.SITTING)), "Take a break now").enabled
     assert item(menu(make(Phase.AWAY)), "Take a break now").enabled
     assert not item(menu(make(Phase.ON_BREAK)), "Take a break now").enabled
-    assert not item(menu(make(Phase.PAUSED)), "Take a break now").enabled
+    # while paused it ends the pause and starts the break (issue 10, observation 7)
+    assert item(menu(make(Phase.PAUSED)), "Take a break now").enabled
 
 
-def test_snooze_disabled_without_a_break_due_or_upcoming() -> None:
-    st = make(Phase.SITTING)
+def test_snooze_puts_off_the_next_break_before_it_is_due() -> None:
+    assert can_snooze(make(Phase.SITTING))
+    assert item(menu(make(Phase.SITTING)), "Snooze").enabled
+
+
+def test_snooze_disabled_when_no_break_is_coming() -> None:
+    st = make(Phase.PAUSED)
     assert not can_snooze(st)
     snooze = item(menu(st), "Snooze")
     assert not snooze.enabled

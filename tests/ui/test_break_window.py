@@ -1,4 +1,8 @@
-"""The break window on a real X server (Xvfb), driven with xdotool like a person would."""
+"""The break window on a real X server (Xvfb), driven with xdotool like a person would.
+
+The window is a view: these tests send it views as the core would and read the intents it
+writes back; it must never move on by itself.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +21,11 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.desktop import Display, require, wait_for, xvfb
+from tests.fakes import exercise as core_exercise
+from tests.ui.sample_views import OFFERED, RUNNING
+from tray_app.core.session import BreakView
 from tray_app.ui.break_client import BreakWindowProcess
-from tray_app.ui.window_protocol import DEBUG_ENV, BreakRequest, ExerciseSpec, StepSpec
+from tray_app.ui.window_protocol import DEBUG_ENV, BreakRequest, ExerciseSpec
 
 pytestmark = pytest.mark.desktop
 
@@ -51,21 +59,13 @@ def frames(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ...]:
 
 
 def exercise(ex_id: str, seconds: tuple[int, ...], frames: tuple[str, ...] = ()) -> ExerciseSpec:
-    return ExerciseSpec(
-        id=ex_id,
-        name=f"Exercise {ex_id}",
-        category="psoas-strength",
-        where="chair",
-        steps=tuple(StepSpec(f"{ex_id} step {i + 1}", s) for i, s in enumerate(seconds)),
-        cue="Sit tall and breathe out as you lift.",
-        frames=frames,
-    )
+    return ExerciseSpec.from_exercise(core_exercise(ex_id, *seconds), frames)
 
 
 def make_request(frames: tuple[str, ...] = (), **kw: Any) -> BreakRequest:
     base: dict[str, Any] = {
-        "exercises": (exercise("march", (60, 60, 60), frames), exercise("bridge", (60,))),
-        "snooze_options": (300, 600),
+        "exercises": (exercise("march", (60, 60, 60), frames), exercise("bridge", (60,)),
+                      exercise("chin-tucks", (30,))),
         "safety": "Stop if anything hurts.",
         "title": TITLE,
         "focus_wait_max": 0.0,  # tests that type want the focus at once
@@ -87,9 +87,14 @@ class Window:
             env=env or display.env(**{DEBUG_ENV: "1"}),
         )
 
-    def open(self, req: BreakRequest) -> Window:
-        self.client.open(req)
+    def open(self, req: BreakRequest, view: BreakView = OFFERED) -> Window:
+        self.client.open(req, view)
         return self
+
+    def show(self, view: BreakView) -> dict[str, Any]:
+        """Send a view and wait until the window has drawn it."""
+        assert self.client.show(view)
+        return self.next_where("view", index=view.index, step=view.step, running=view.running)
 
     def next(self, name: str, timeout: float = 10.0) -> dict[str, Any]:
         """The next event called `name`; the ones before it are kept in `seen`."""
@@ -107,16 +112,27 @@ class Window:
                 self.layout = event["widgets"]
             if event["event"] == name:
                 return stamp, event
-            if event["event"] in ("crashed", "result"):
-                pytest.fail(f"window ended with {event} while waiting for {name!r}")
+            if event["event"] == "crashed":
+                pytest.fail(f"window crashed with {event} while waiting for {name!r}")
 
-    def next_where(self, name: str, **fields: Any) -> dict[str, Any]:
+    def next_where(self, name: str, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
         """The next event called `name` whose fields have the given values."""
-        deadline = time.monotonic() + 10.0
+        deadline = time.monotonic() + timeout
         while True:
             event = self.next(name, max(0.1, deadline - time.monotonic()))
             if all(event.get(k) == v for k, v in fields.items()):
                 return event
+
+    def intent(self, timeout: float = 10.0) -> dict[str, Any]:
+        event = self.next("intent", timeout)
+        return {k: v for k, v in event.items() if k != "event"}
+
+    def no_intent(self, wait: float = 0.6) -> None:
+        time.sleep(wait)
+        while not self.events.empty():
+            stamp, event = self.events.get()
+            self.seen.append((stamp, event))
+            assert event["event"] != "intent", f"unexpected {event}"
 
     def names(self) -> list[str]:
         return [e["event"] for _, e in self.seen]
@@ -133,9 +149,6 @@ class Window:
 
     def key(self, *keys: str) -> None:
         self.display.run("xdotool", "key", "--delay", "30", *keys)
-
-    def result(self, timeout: float = 10.0) -> dict[str, Any]:
-        return self.next("result", timeout)
 
     def close(self) -> None:
         self.client.close()
@@ -185,88 +198,124 @@ def test_window_is_centred_and_on_top(window: Window, screen: Display) -> None:
     assert abs((x + w / 2) - 640) <= 2 and abs((y + h / 2) - 400) <= 2
     state = screen.run(require("xprop"), "-id", wid, "_NET_WM_STATE", check=False)
     assert "_NET_WM_STATE_ABOVE" in state
-    window.click("done")
-    window.result()
 
 
-# --- buttons --------------------------------------------------------------------------------
+# --- a view of the core ---------------------------------------------------------------------
 
 
-def test_start_next_and_finish_buttons(window: Window) -> None:
+def test_buttons_send_intents_and_change_nothing_by_themselves(window: Window) -> None:
     window.open(make_request()).ready()
     window.click("start")
-    assert window.next("started")["exercise_id"] == "march"
-    assert window.next("tick")["step"] == 0
-    window.click("start")  # now "Next"
-    assert window.next("tick")["step"] == 1
-    window.click("start")
-    assert window.next("tick")["step"] == 2
-    window.click("start")  # "Finish" on the last step
-    res = window.result()
-    assert res["action"] == "done" and res["steps_done"] == 3 and res["exercise_id"] == "march"
-
-
-def test_done_button(window: Window) -> None:
-    window.open(make_request(started=True)).ready()
-    assert "started" in window.names()  # "take a break now" begins at once
-    window.click("done")
-    res = window.result()
-    assert res["action"] == "done" and res["snooze_seconds"] is None
-    assert res["category"] == "psoas-strength" and res["steps_done"] == 0
-
-
-@pytest.mark.parametrize("seconds", [300, 600])
-def test_snooze_buttons(window: Window, seconds: int) -> None:
-    window.open(make_request()).ready()
-    window.click(f"snooze_{seconds}")
-    res = window.result()
-    assert res["action"] == "snooze" and res["snooze_seconds"] == seconds
-
-
-def test_skip_button(window: Window) -> None:
-    window.open(make_request()).ready()
-    window.click("skip")
-    assert window.result()["action"] == "skip"
-
-
-def test_another_exercise_cycles(window: Window) -> None:
-    window.open(make_request()).ready()
-    window.click("another")
-    window.next("layout")  # laid out again for the new exercise
-    window.click("another")
+    assert window.intent() == {"intent": "start"}
+    window.no_intent()
+    assert "tick" not in window.names()  # not started until the core says so
+    view = window.show(RUNNING)
+    assert view["buttons"][:2] == ["start", "done"]
     window.next("layout")
+    window.click("done")
+    assert window.intent() == {"intent": "done", "exercise_id": "march", "step": 0}
+    window.click("snooze_600")
+    assert window.intent() == {"intent": "snooze", "seconds": 600}
     window.click("another")
-    window.next("layout")
-    window.click("start")
-    assert window.next("started")["exercise_id"] == "bridge"
-    window.click("done")
-    res = window.result()
-    assert res["exercise_id"] == "bridge" and res["action"] == "done"
+    assert window.intent() == {"intent": "another", "exercise_id": "march"}
 
 
-def test_strict_mode_has_no_skip(window: Window) -> None:
-    window.open(make_request(can_skip=False)).ready()
-    assert "skip" not in window.layout and "done" in window.layout
-    window.click("done")
-    window.result()
+def test_a_start_from_elsewhere_runs_the_open_windows_countdown(window: Window) -> None:
+    """Issue 10, observation 1: the window said "press Enter to begin" with its timer stuck."""
+    window.open(make_request()).ready()
+    window.no_intent(0.3)
+    sent = time.monotonic()
+    assert window.client.show(RUNNING)  # the notification's Start, as the core answers it
+    first = window.next_where("tick", step=0)
+    assert time.monotonic() - sent < 1.0
+    later = window.next_where("tick", timeout=5, step=0, clock="0:57")
+    assert first["clock"] in ("1:00", "0:59") and later["progress"] > first["progress"]
 
 
-def test_no_snoozes_left_disables_snooze(window: Window) -> None:
-    window.open(make_request(snooze_options=())).ready()
-    assert "snooze_300" not in window.layout
-    window.click("snooze")  # disabled: nothing happens, so the Done click below is the answer
-    window.click("done")
-    assert window.result()["action"] == "done"
+def test_the_next_step_comes_from_the_core(window: Window) -> None:
+    window.open(make_request(), replace(RUNNING, step_left_s=1.2)).ready()
+    window.next_where("tick", clock="0:00", timeout=5)
+    window.no_intent(0.5)  # ran out: it waits for the core, it does not move on
+    view = window.show(replace(RUNNING, index=1, step=0, step_seconds=60, step_left_s=60))
+    assert view["index"] == 1
+    ex = [e for _, e in window.seen if e["event"] == "exercise"][-1]  # drawn before the view
+    assert ex["id"] == "bridge" and ex["position"] == "2 of 2"
 
 
-def test_closing_through_the_window_manager(window: Window, screen: Display) -> None:
+def test_strict_running_break_shows_no_done_or_skip(window: Window) -> None:
+    strict = replace(RUNNING, strict=True, allowed=("close", "pause", "snooze"))
+    window.open(make_request(), strict).next("layout")
+    view = window.next("view") if "view" not in window.names() else None
+    buttons = {k for k in window.layout if k not in ("picture", "progress", "clock", "step",
+                                                     "keys")}
+    assert buttons == {"snooze_300", "snooze_600"}, (buttons, view)
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+
+def test_enter_starts_and_the_keys_are_shown(window: Window) -> None:
+    window.open(make_request()).ready()
+    drawn = [e for _, e in window.seen if e["event"] == "view"][-1]
+    assert "Enter or Space" in drawn["keys"] and "Esc or S: Snooze 5 min" in drawn["keys"]
+    window.key("Return")
+    assert window.intent() == {"intent": "start"}
+    window.show(RUNNING)
+    window.key("Return")  # focus stays on the first button, now Next
+    assert window.intent() == {"intent": "next", "exercise_id": "march", "step": 0}
+
+
+def test_tab_to_skip_and_enter_skips(window: Window) -> None:
+    """Issue 10, observation 4: Tab to Skip and Enter started the exercise instead."""
+    window.open(make_request()).ready()
+    window.key("Tab", "Tab", "Tab")  # Start -> Snooze 5 -> Snooze 10 -> Skip
+    window.next_where("focus", widget="skip")
+    window.key("Return")
+    assert window.intent() == {"intent": "skip"}
+
+
+def test_space_presses_the_focused_button_once(window: Window) -> None:
+    window.open(make_request()).ready()
+    window.key("Tab")
+    window.next_where("focus", widget="snooze_300")
+    window.key("space")
+    assert window.intent() == {"intent": "snooze", "seconds": 300}
+    window.no_intent()
+
+
+@pytest.mark.parametrize("key", ["s", "Escape"])
+def test_s_and_escape_snooze_before_start(window: Window, key: str) -> None:
+    window.open(make_request()).ready()
+    window.key(key)
+    assert window.intent() == {"intent": "snooze", "seconds": 300}
+
+
+def test_s_does_not_snooze_a_started_break_but_escape_does(window: Window) -> None:
+    """Issue 10, observation 4: S snoozed even a break the user had just started."""
+    window.open(make_request(), RUNNING).ready()
+    window.key("s")
+    window.no_intent()
+    window.key("Escape")
+    assert window.intent() == {"intent": "snooze", "seconds": 300}
+
+
+def test_escape_does_nothing_without_snoozes(window: Window) -> None:
+    none_left = replace(OFFERED, allowed=("close", "pause", "skip", "start"), snooze_options=())
+    window.open(make_request(), none_left).ready()
+    window.key("Escape")
+    window.no_intent()
+
+
+def test_closing_through_the_window_manager_is_an_intent_not_a_crash(
+        window: Window, screen: Display) -> None:
+    """Issue 10, observation 6: the close button was recorded as window_failed."""
     from Xlib import X, display
     from Xlib.protocol import event
 
     window.open(make_request()).ready()
     wid = int(window_ids(screen)[0])
     conn = display.Display(screen.name)
-    try:
+    try:  # what a window manager sends when the user clicks the close button
         protocols = conn.intern_atom("WM_PROTOCOLS")
         delete = conn.intern_atom("WM_DELETE_WINDOW")
         target = conn.create_resource_object("window", wid)
@@ -276,162 +325,11 @@ def test_closing_through_the_window_manager(window: Window, screen: Display) -> 
         conn.flush()
     finally:
         conn.close()
-    assert window.result()["action"] == "closed"
-
-
-# --- keys -----------------------------------------------------------------------------------
-
-
-def test_enter_starts_advances_and_finishes(window: Window) -> None:
-    window.open(make_request()).ready()
-    window.key("Return")
-    window.next("started")
-    window.key("Return")
-    assert window.next("tick", 5)["step"] in (0, 1)
-    window.key("Return", "Return")
-    res = window.result()
-    assert res["action"] == "done" and res["steps_done"] == 3
-
-
-@pytest.mark.parametrize("key", ["s", "Escape"])
-def test_s_and_escape_snooze_with_the_first_option(window: Window, key: str) -> None:
-    window.open(make_request()).ready()
-    window.key(key)
-    res = window.result()
-    assert res["action"] == "snooze" and res["snooze_seconds"] == 300
-
-
-def test_escape_does_nothing_without_snoozes(window: Window) -> None:
-    window.open(make_request(snooze_options=())).ready()
-    window.key("Escape", "s")
-    window.click("skip")  # events are handled in order: a snooze would have come first
-    assert window.result()["action"] == "skip"
-
-
-def test_tab_reaches_every_control_and_space_presses(window: Window) -> None:
-    window.open(make_request()).ready()
-    buttons = ["start", "done", "snooze_300", "snooze_600", "skip", "another"]
-    reached = [window.next("focus")["widget"]]  # focus starts on Start
-    for _ in buttons[1:]:
-        window.key("Tab")
-        reached.append(window.next("focus")["widget"])
-    assert reached == buttons
-    window.key("shift+Tab")  # back one, to Skip
-    assert window.next("focus")["widget"] == "skip"
-    window.key("space")
-    assert window.result()["action"] == "skip"
-
-
-# --- the routine ----------------------------------------------------------------------------
-
-
-def test_countdown_runs_and_the_routine_ends_by_itself(window: Window) -> None:
-    req = make_request(exercises=(exercise("quick", (1, 2)),), started=True)
-    window.open(req)
-    window.next("started")
-    t0, first = window.next_timed("tick")
-    assert (first["step"], first["clock"]) == (0, "0:01")
-    t1, second = window.next_timed("tick")
-    assert (second["step"], second["clock"]) == (1, "0:02")
-    _, third = window.next_timed("tick")
-    assert (third["step"], third["clock"]) == (1, "0:01")
-    assert third["progress"] > second["progress"] > first["progress"] - 1e-9
-    res = window.result()
-    assert res["action"] == "done" and res["steps_done"] == 2
-    assert 2.5 <= res["elapsed_seconds"] <= 6
-    assert 0.7 <= t1 - t0 <= 3, "the first step should last about one second"
-    window.client.wait(5)
-    assert not window.client.is_open
-
-
-# --- routines of several exercises ---------------------------------------------------------
-
-
-def routine_request(frames: tuple[str, ...], *exercises: ExerciseSpec, **kw: Any) -> BreakRequest:
-    return make_request(exercises=exercises, routine=2, **kw)
-
-
-def test_a_routine_runs_to_the_end_by_itself(window: Window, frames: tuple[str, ...]) -> None:
-    first = exercise("march", (1, 1), frames[:2])
-    second = exercise("bridge", (2,), frames)
-    window.open(routine_request(frames, first, second, exercise("spare", (9,)), started=True))
-    shown = window.next("exercise")
-    assert shown == {"event": "exercise", "index": 0, "id": "march", "name": "Exercise march",
-                     "position": "1 of 2", "frames": 2}
-    assert window.next("started")["exercise_id"] == "march"
-    ticks = [window.next("tick")]
-    while ticks[-1]["exercise"] == 0:
-        ticks.append(window.next("tick"))
-    steps = [(t["exercise"], t["step"]) for t in ticks]
-    # (0, 1) is expected in between, but a stalled loop on a busy machine may jump it
-    assert steps[0] == (0, 0) and steps[-1] == (1, 0) and steps == sorted(steps)
-    # the second exercise came on show by itself: its name, position and pictures
-    assert [e for _, e in window.seen if e["event"] == "exercise"][-1] == {
-        "event": "exercise", "index": 1, "id": "bridge", "name": "Exercise bridge",
-        "position": "2 of 2", "frames": 3,
-    }
-    assert ticks[-1]["clock"] == "0:02"
-    # one progress bar over both exercises: 2 of 4 s done when the second one begins
-    assert 0.45 <= ticks[-1]["progress"] <= 0.6
-    res = window.result()
-    assert res["action"] == "done" and res["steps_done"] == 3
-    assert (res["exercise_id"], res["category"]) == ("march", "psoas-strength")
-    assert [e["exercise_id"] for e in res["exercises"]] == ["march", "bridge"]
-    march, bridge = (e["seconds"] for e in res["exercises"])
-    assert 1.8 <= march <= 3.0 and 1.8 <= bridge <= 3.0
-    assert res["elapsed_seconds"] == pytest.approx(march + bridge, abs=0.5)
-    assert [e for _, e in window.seen if e["event"] == "started"] == [
-        {"event": "started", "exercise_id": "march"}
-    ]
-
-
-def test_done_in_the_middle_of_the_second_exercise(window: Window) -> None:
-    first, second = exercise("march", (1,)), exercise("plank", (2, 2, 2))
-    window.open(routine_request((), first, second, started=True))
-    window.next_where("exercise", index=1)
-    window.next("layout")  # laid out again for the second exercise
-    window.click("done")
-    res = window.result()
-    assert res["action"] == "done"
-    assert [e["exercise_id"] for e in res["exercises"]] == ["march", "plank"]
-    march, plank = (e["seconds"] for e in res["exercises"])
-    assert 0.9 <= march <= 2.0
-    assert 0 <= plank < 5.9, "the second exercise was cut short, not run to its end"
-    assert res["steps_done"] in (1, 2, 3)
-
-
-def test_enter_walks_through_the_routine(window: Window) -> None:
-    window.open(routine_request((), exercise("march", (60, 60)), exercise("plank", (60,))))
-    window.ready()
-    window.key("Return")
-    window.next("started")
-    window.key("Return")  # march, step 2
-    window.next_where("tick", exercise=0, step=1)
-    window.key("Return")  # over the boundary: plank, step 1
-    assert window.next_where("exercise", index=1)["position"] == "2 of 2"
-    assert window.next_where("tick", exercise=1, step=0)["progress"] == pytest.approx(
-        120 / 180, abs=0.02)
-    window.key("Return")  # Finish
-    res = window.result()
-    assert res["action"] == "done" and res["steps_done"] == 3
-    assert [e["exercise_id"] for e in res["exercises"]] == ["march", "plank"]
-
-
-def test_another_exercise_replaces_the_whole_routine(window: Window) -> None:
-    req = routine_request((), exercise("march", (60,)), exercise("plank", (60,)),
-                          exercise("bridge", (60,)), started=True)
-    window.open(req).ready()
-    assert "started" in window.names()
-    window.click("another")
-    shown = window.next_where("exercise", id="bridge")
-    assert shown["index"] == 0 and shown["position"] == ""  # a routine of one now
-    window.next("layout")
-    window.click("start")  # back in the not-started view: this starts the swapped-in one
-    assert window.next("started")["exercise_id"] == "bridge"
-    window.click("done")
-    res = window.result()
-    assert res["exercise_id"] == "bridge"
-    assert [e["exercise_id"] for e in res["exercises"]] == ["bridge"]
+    assert window.intent() == {"intent": "close"}
+    assert window.client.wait(5)
+    assert "crashed" not in window.names()
+    window.no_intent(0.3)
+    assert "crashed" not in window.names()
 
 
 def test_picture_is_drawn_and_animated(window: Window, screen: Display,
@@ -453,8 +351,6 @@ def test_picture_is_drawn_and_animated(window: Window, screen: Display,
     # the next frame comes about a second later
     wait_for(lambda: grab().tobytes() != first.tobytes(), timeout=4, interval=0.2,
              what="the picture to change frame")
-    window.click("done")
-    window.result()
 
 
 # --- focus ----------------------------------------------------------------------------------
@@ -528,11 +424,8 @@ def test_a_click_takes_focus_at_once(screen: Display) -> None:
 def test_only_one_window_per_client(window: Window) -> None:
     window.open(make_request()).next("shown")
     with pytest.raises(RuntimeError, match="already open"):
-        window.client.open(make_request())
-    window.next("layout")
-    window.click("done")
-    window.result()
-    window.client.wait(5)
+        window.client.open(make_request(), OFFERED)
+    window.close()
     assert not window.client.is_open
 
 
@@ -589,7 +482,7 @@ def test_a_window_manager_does_not_hand_it_the_keyboard_on_map() -> None:
             wait_for(lambda: d.run("xdotool", "getwindowfocus").strip() == wid, timeout=3,
                      what="the window to hold the focus after the pause")
             win.key("s")
-            assert win.result()["action"] == "snooze"
+            assert win.intent() == {"intent": "snooze", "seconds": 300}
         finally:
             win.close()
             wm.terminate()

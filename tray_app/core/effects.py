@@ -3,32 +3,51 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from tray_app.core.ports import Row
+from tray_app.core.session import BreakView
+
+
+class NoticeKind(StrEnum):
+    """What a notification is about; a break notice is withdrawn once its choices lapse."""
+
+    HEADS_UP = "heads_up"
+    BREAK_DUE = "break_due"
+    POSTURE = "posture"
+    INFO = "info"
 
 
 @dataclass(frozen=True)
 class Notify:
-    """A desktop notification. `kind` is heads_up, break_due, posture, info."""
+    """A desktop notification, replacing sitbreak's previous one."""
 
-    kind: str
+    kind: NoticeKind
     title: str
     body: str
-    actions: tuple[tuple[str, str], ...] = ()  # (action id, label)
+    actions: tuple[tuple[str, str], ...] = ()  # (command name, label)
 
 
 @dataclass(frozen=True)
-class OpenBreak:
-    """Show the break prompt (window or console). `started` skips the 'ready?' step."""
+class CloseNotice:
+    """Withdraw sitbreak's notification: its choices no longer apply."""
 
-    started: bool
-    snooze_options: tuple[float, ...]
-    can_skip: bool
+
+@dataclass(frozen=True)
+class PlanBreak:
+    """Choose the exercises for the break on offer and answer with a BreakPlanned event."""
+
+
+@dataclass(frozen=True)
+class ShowBreak:
+    """Show the break (open the window, or update the open one) as `view` says."""
+
+    view: BreakView
 
 
 @dataclass(frozen=True)
 class CloseBreak:
-    """Withdraw the break prompt and any notification about it."""
+    """Close the break window (or console prompt)."""
 
 
 @dataclass(frozen=True)
@@ -48,4 +67,4 @@ class WakeAt:
     mono: float
 
 
-Effect = Notify | OpenBreak | CloseBreak | UpdateTray | Record | WakeAt
+Effect = Notify | CloseNotice | PlanBreak | ShowBreak | CloseBreak | UpdateTray | Record | WakeAt

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from tray_app.core.exercise import Exercise
 from tray_app.core.model import Settings
 
 # The longest pause and snooze a command may ask for; larger numbers are refused up front so
@@ -42,7 +43,10 @@ class Tick:
 
 @dataclass(frozen=True)
 class TakeBreakNow:
-    """Start a break at once (from the menu, the prompt's Start button or `sitbreak break-now`)."""
+    """Start the break: the one offered, or a new one (Start, the menu, `sitbreak break-now`).
+
+    While paused it ends the pause first.
+    """
 
 
 @dataclass(frozen=True)
@@ -62,13 +66,41 @@ class Skip:
 
 @dataclass(frozen=True)
 class Done:
-    """The break was taken; optional exercise details go to history."""
+    """End the running break now: *completed* after 80% of its time, else *ended early*.
+
+    A view may name the exercise (and step) it shows; one the session does not have is refused.
+    """
 
     exercise_id: str | None = None
-    category: str | None = None
-    seconds: float | None = None
-    # A routine: (exercise_id, category, seconds) for each exercise done, in order.
-    exercises: tuple[tuple[str, str, float], ...] = ()
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Move the running break on one step (Next, or Finish on its last step)."""
+
+    exercise_id: str | None = None
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class AnotherExercise:
+    """Swap the exercise on show for another; what was done is kept."""
+
+    exercise_id: str | None = None
+
+
+@dataclass(frozen=True)
+class WindowClosed:
+    """The user closed the break window: like Esc, it snoozes with the first option if any."""
+
+
+@dataclass(frozen=True)
+class BreakPlanned:
+    """The shell's answer to PlanBreak: the exercises for the break on offer."""
+
+    routine: tuple[Exercise, ...]
+    spares: tuple[Exercise, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,8 +118,13 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class PauseUntilDayStarts:
+    """Pause until the next day begins (the settings' schedule.day_starts), as the core reckons."""
+
+
+@dataclass(frozen=True)
 class Resume:
-    """End a pause."""
+    """End a pause (the user's command; compare Woke, the machine waking)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +133,11 @@ class Suspending:
 
 
 @dataclass(frozen=True)
-class Resumed:
+class Woke:
     """The machine woke up (logind PrepareForSleep(false))."""
+
+
+Resumed = Woke  # the older name, kept while callers move over
 
 
 @dataclass(frozen=True)
@@ -138,10 +178,15 @@ Event = (
     | Snooze
     | Skip
     | Done
+    | NextStep
+    | AnotherExercise
+    | WindowClosed
+    | BreakPlanned
     | Pause
+    | PauseUntilDayStarts
     | Resume
     | Suspending
-    | Resumed
+    | Woke
     | Shutdown
     | BreakViewFailed
     | SettingsChanged

@@ -4,30 +4,43 @@
 reads a clock: time arrives in Tick events, and commands act at the time of the last tick (the
 runtime always ticks just before it passes a command in). A refused command raises `Refused` and
 leaves the state untouched.
+
+`allowed(state)` is the one answer to "what may the user do now": step() refuses anything
+outside it, and the menu, the notification's actions, the break window's buttons and the CLI's
+refusals are all built from it. The break itself (exercises, step, time done) is the state's
+`session`; every view of it is `break_view(state)`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from tray_app.core import schedule
 from tray_app.core.effects import (
     CloseBreak,
+    CloseNotice,
     Effect,
+    NoticeKind,
     Notify,
-    OpenBreak,
+    PlanBreak,
     Record,
+    ShowBreak,
     UpdateTray,
     WakeAt,
 )
 from tray_app.core.events import (
+    AnotherExercise,
+    BreakPlanned,
     BreakViewFailed,
     Done,
     Event,
     Hold,
+    NextStep,
     Pause,
+    PauseUntilDayStarts,
     Resume,
-    Resumed,
     SettingsChanged,
     SettingsRejected,
     Shutdown,
@@ -36,9 +49,12 @@ from tray_app.core.events import (
     Suspending,
     TakeBreakNow,
     Tick,
+    WindowClosed,
+    Woke,
 )
 from tray_app.core.model import Kind, Phase, Settings
 from tray_app.core.ports import Row
+from tray_app.core.session import BreakView, Session
 
 # A wall-clock jump this much larger than the monotonic step means the machine slept.
 SLEEP_GAP_S = 30.0
@@ -46,8 +62,6 @@ SLEEP_GAP_S = 30.0
 POSTURE_QUIET_S = 5 * 60.0
 # A suspend that logind announced but that never happened (inhibited, aborted) ends after this.
 SUSPEND_ABORT_S = 120.0
-# A break nobody closes ends by itself this long after its planned length.
-BREAK_GRACE_S = 2 * 60.0
 # A break held back by a fullscreen window or do-not-disturb looks again this often, so it comes
 # as soon as the hold ends.
 HOLD_RECHECK_S = 1.0
@@ -59,13 +73,28 @@ class Refused(Exception):
     """A command that makes no sense now; the message tells the user why."""
 
 
+class Command(StrEnum):
+    """What a user can ask for, by any input: the names are menu ids, notification action
+    keys, window intents and CLI/socket commands (see core.commands)."""
+
+    START = "start"
+    NEXT = "next"
+    DONE = "done"
+    ANOTHER = "another"
+    SNOOZE = "snooze"
+    SKIP = "skip"
+    PAUSE = "pause"
+    RESUME = "resume"
+    CLOSE = "close"
+
+
 @dataclass(frozen=True)
 class State:
     """Everything the machine knows. Times are the last tick's; durations are seconds."""
 
     settings: Settings
     phase: Phase = Phase.AWAY
-    started: bool = False  # a first tick has arrived
+    ticked: bool = False  # a first tick has arrived
     mono: float = 0.0
     wall: float = 0.0
     utc_offset_s: int = 0
@@ -78,9 +107,10 @@ class State:
     next_posture_at: float = 0.0
     snoozes_used: int = 0
     last_break_end_mono: float | None = None
-    # Prompt and break.
-    prompt_open: bool = False
-    break_started_mono: float | None = None
+    # The break on offer or running (BREAK_DUE, ON_BREAK), and how it is shown.
+    session: Session | None = None
+    window_dismissed: bool = False  # the user closed the window, or it crashed
+    notice: NoticeKind | None = None  # the break notification on screen, if any
     # Pause.
     paused_since_wall: float | None = None
     paused_until_wall: float | None = None  # None while paused means until resumed
@@ -101,65 +131,229 @@ def initial_state(settings: Settings) -> State:
     return State(settings=settings, next_break_at=settings.sitting.break_after)
 
 
+_COMMAND_OF: dict[type, Command] = {
+    TakeBreakNow: Command.START,
+    NextStep: Command.NEXT,
+    Done: Command.DONE,
+    AnotherExercise: Command.ANOTHER,
+    Snooze: Command.SNOOZE,
+    Skip: Command.SKIP,
+    Pause: Command.PAUSE,
+    PauseUntilDayStarts: Command.PAUSE,
+    Resume: Command.RESUME,
+    WindowClosed: Command.CLOSE,
+}
+
+
+def command_of(event: Event) -> Command | None:
+    """The user command an event carries out, or None for facts (ticks, sleep, settings)."""
+    return _COMMAND_OF.get(type(event))
+
+
 def step(state: State, event: Event) -> tuple[State, list[Effect]]:
     """Apply one event. Returns (new state, effects); raises Refused for a pointless command."""
     fx: list[Effect] = []
     before = state
+    cmd = command_of(event)
+    if cmd is not None:
+        reason = refusal(state, cmd)
+        if reason is not None:
+            raise Refused(reason)
+        _check_names(state, event)
     match event:
         case Tick():
             state = _tick(state, event, fx)
         case TakeBreakNow():
             state = _take_break(state, fx)
+        case NextStep():
+            state = _next_step(state, fx)
+        case Done():
+            state = _finish(state, fx)
+        case AnotherExercise():
+            state = replace(state, session=_session(state).another(state.mono))
         case Snooze(seconds=seconds):
             state = _snooze(state, seconds, fx)
         case Skip():
             state = _skip(state, fx)
-        case Done():
-            state = _done(state, event, fx)
+        case WindowClosed():
+            state = _window_closed(state, fx)
+        case BreakPlanned():
+            state = _planned(state, event)
         case Pause():
             state = _pause(state, event, fx)
+        case PauseUntilDayStarts():
+            day_starts = state.settings.schedule.day_starts
+            until = state.wall + schedule.seconds_to_day_end(state.wall, state.utc_offset_s,
+                                                             day_starts)
+            state = _pause(state, Pause(until_wall=until), fx)
         case Resume():
-            if state.phase is not Phase.PAUSED:
-                raise Refused("sitbreak is not paused")
             state = _resume(state, fx)
         case Suspending():
-            state = _close_prompt(replace(state, suspended_since_mono=state.mono), fx)
+            state = _drop_break(replace(state, suspended_since_mono=state.mono), fx)
         case Shutdown():
-            state = _close_prompt(state, fx)
+            state = _drop_break(state, fx)
             if state.phase is Phase.PAUSED and state.stretch_s > 0:
-                fx.append(Record(Row(Kind.STRETCH_ENDED, state.wall, state.stretch_s)))
+                fx.append(_record(Kind.STRETCH_ENDED, state.wall, state.stretch_s))
             state = _end_stretch(state, state.wall, fx)
-        case Resumed():
+        case Woke():
             state = replace(state, suspended_since_mono=None)
         case BreakViewFailed(reason=reason):
             state = _view_failed(state, reason, fx)
         case SettingsChanged(settings=settings):
             state = _settings_changed(state, settings)
         case SettingsRejected(problems=problems, file_name=name):
-            fx.append(Notify("info", f"sitbreak: {name} has a problem", problems))
+            fx.append(Notify(NoticeKind.INFO, f"sitbreak: {name} has a problem", problems))
         case Hold(reason=reason):
             state = replace(state, hold_reason=reason)
             if reason is None and state.waiting_since_mono is not None:
                 state = _check_due(state, fx)
         case _:
             raise TypeError(f"unknown event {event!r}")
+    state = _follow_views(before, state, fx)
     if _visible(before) != _visible(state):
         fx.append(UpdateTray())
-    if state.started:
+    if state.ticked:
         fx.append(WakeAt(next_wake(state)))
     if not state.settings.notifications.enabled:
         fx = [e for e in fx if not isinstance(e, Notify)]
     return state, fx
 
 
+# --- what is allowed ---------------------------------------------------------------------------
+
+
+def refusal(state: State, cmd: Command) -> str | None:
+    """Why `cmd` is refused in `state`, or None when it is allowed. The one home of the guards."""
+    p = state.phase
+    strict = state.settings.breaks.strict
+    session = state.session
+    running = p is Phase.ON_BREAK
+    if cmd is Command.START:
+        return "you are already on a break" if running else None
+    if cmd in (Command.NEXT, Command.DONE):
+        if not running or session is None:
+            return "no break is running" + (
+                "; start it first (sitbreak break-now)" if p is Phase.BREAK_DUE else ""
+            )
+        if strict and cmd is Command.NEXT:
+            return "strict mode is on (breaks.strict = true): the steps move on by themselves"
+        left = session.time_left(state.mono)
+        if strict and left > 1e-6:
+            return (f"strict mode is on (breaks.strict = true): {_human(left)} of the break "
+                    "still to go")
+        return None
+    if cmd is Command.ANOTHER:
+        if session is None or p not in (Phase.BREAK_DUE, Phase.ON_BREAK):
+            return "no break is on offer"
+        return None if session.spares else "there is no other exercise to swap in"
+    if cmd is Command.SNOOZE:
+        if not state.ticked or p in (Phase.PAUSED, Phase.AWAY, Phase.OFF_HOURS):
+            return f"no break is coming while {_phase_words(p)}"
+        if not _snoozes_left(state):
+            n = state.settings.snooze.max_per_break
+            return f"no snoozes left for this break ({n} of {n} used); take it or skip it"
+        return None
+    if cmd is Command.SKIP:
+        upcoming = p is Phase.SITTING and state.heads_up_sent
+        if p not in (Phase.BREAK_DUE, Phase.SNOOZED, Phase.ON_BREAK) and not upcoming:
+            return "no break is due, so there is nothing to skip"
+        if strict:
+            return "strict mode is on (breaks.strict = true): breaks cannot be skipped"
+        return None
+    if cmd is Command.RESUME:
+        return None if p is Phase.PAUSED else "sitbreak is not paused"
+    if cmd is Command.CLOSE:
+        if session is None or state.window_dismissed:
+            return "no break window is open"
+        return None
+    return None  # PAUSE: always
+
+
+def allowed(state: State) -> frozenset[Command]:
+    """Every command `step` accepts now."""
+    return frozenset(c for c in Command if refusal(state, c) is None)
+
+
+def _phase_words(p: Phase) -> str:
+    return {Phase.PAUSED: "paused", Phase.OFF_HOURS: "off hours"}.get(p, "away from the desk")
+
+
+def _check_names(state: State, event: Event) -> None:
+    """A view that names an exercise or step must name the one on show."""
+    ident = getattr(event, "exercise_id", None)
+    step_no = getattr(event, "step", None)
+    session = state.session
+    if session is None or (ident is None and step_no is None):
+        return
+    ex = session.exercise
+    if ident is not None and (ex is None or ident != ex.id):
+        shown = ex.id if ex is not None else "no exercise"
+        raise Refused(f"the break shows {shown}, not {ident!r}")
+    if step_no is not None and step_no != session.step:
+        raise Refused(f"step {step_no} is not the step on show ({session.step})")
+
+
+def _session(state: State) -> Session:
+    assert state.session is not None  # refusal() has made sure
+    return state.session
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+def break_view(state: State) -> BreakView | None:
+    """What every view of the break shows, or None when no break window should be up."""
+    s = state.session
+    if s is None or not s.planned or state.window_dismissed:
+        return None
+    if state.phase not in (Phase.BREAK_DUE, Phase.ON_BREAK):
+        return None
+    ends = s.step_ends()
+    return BreakView(
+        routine=tuple(ex.id for ex in s.routine),
+        spares=tuple(ex.id for ex in s.spares),
+        index=s.index,
+        step=s.step,
+        running=s.running,
+        strict=state.settings.breaks.strict,
+        allowed=tuple(sorted(allowed(state))),
+        snooze_options=tuple(round(x) for x in _snoozes_left(state)),
+        step_seconds=round(s.step_seconds()),
+        step_left_s=round(max(0.0, ends - state.mono), 3) if ends is not None else s.step_seconds(),
+        seconds_done=round(s.seconds_done(state.mono), 3),
+        planned_seconds=s.planned_seconds,
+    )
+
+
+def _follow_views(before: State, state: State, fx: list[Effect]) -> State:
+    """Bring the window and the notification in line with the new state."""
+    old, new = break_view(before), break_view(state)
+    if new is None and old is not None:
+        fx.append(CloseBreak())
+    elif new is not None and (old is None or old.key() != new.key()):
+        fx.append(ShowBreak(new))
+    if state.notice is not None and not _notice_applies(state):
+        fx.append(CloseNotice())
+        state = replace(state, notice=None)
+    return state
+
+
+def _notice_applies(state: State) -> bool:
+    if state.notice is NoticeKind.BREAK_DUE:
+        return state.phase is Phase.BREAK_DUE
+    if state.notice is NoticeKind.HEADS_UP:
+        return state.phase is Phase.SITTING and state.heads_up_sent
+    return True
+
+
 # --- ticks -------------------------------------------------------------------------------------
 
 
 def _tick(state: State, t: Tick, fx: list[Effect]) -> State:
-    if not state.started:
+    if not state.ticked:
         state = replace(
             state,
-            started=True,
+            ticked=True,
             mono=t.mono,
             wall=t.wall,
             utc_offset_s=t.utc_offset_s,
@@ -171,7 +365,7 @@ def _tick(state: State, t: Tick, fx: list[Effect]) -> State:
         gap = (t.wall - state.wall) - dt
     locked_since = state.locked_since_mono
     if t.locked and locked_since is None:
-        locked_since = state.mono if state.started else t.mono
+        locked_since = state.mono if state.ticked else t.mono
     elif not t.locked:
         locked_since = None
     idle = t.idle_s if t.idle_s is not None else 0.0
@@ -193,7 +387,7 @@ def _tick(state: State, t: Tick, fx: list[Effect]) -> State:
             return state  # about to sleep: count nothing, show nothing
     if slept:
         # Asleep is away: a long sleep ends the stretch; a short one just does not count.
-        fx.append(Record(Row(Kind.SLEPT, t.wall - slept, slept)))
+        fx.append(_record(Kind.SLEPT, t.wall - slept, slept))
         if slept >= reset:
             state = _natural_break(state, prev.wall, slept, fx)
 
@@ -201,7 +395,7 @@ def _tick(state: State, t: Tick, fx: list[Effect]) -> State:
         state.settings.schedule, t.wall, t.utc_offset_s
     ):
         if state.phase is not Phase.OFF_HOURS:
-            state = _end_stretch(_close_prompt(state, fx), prev.wall, fx)
+            state = _end_stretch(_drop_break(state, fx), prev.wall, fx)
             state = replace(state, phase=Phase.OFF_HOURS, waiting_since_mono=None)
         return state
     if state.phase is Phase.OFF_HOURS:
@@ -215,10 +409,11 @@ def _tick(state: State, t: Tick, fx: list[Effect]) -> State:
             return state
 
     if state.phase is Phase.ON_BREAK:
-        started = state.break_started_mono or t.mono
-        if t.mono - started >= state.settings.breaks.length + BREAK_GRACE_S:
-            state = _done(state, Done(), fx)
-        return state
+        if state.session is None:
+            return replace(state, phase=Phase.SITTING)
+        session, finished = state.session.run_to(t.mono)
+        state = replace(state, session=session)
+        return _finish(state, fx) if finished else state
 
     if state.phase in COUNTING:
         if idle >= reset or dt >= reset:
@@ -253,7 +448,7 @@ def _roll_day(state: State) -> State:
 
 def _start_stretch(state: State, fx: list[Effect]) -> State:
     s = state.settings
-    fx.append(Record(Row(Kind.STRETCH_STARTED, state.wall)))
+    fx.append(_record(Kind.STRETCH_STARTED, state.wall))
     return replace(
         state,
         phase=Phase.SITTING,
@@ -271,21 +466,22 @@ def _end_stretch(state: State, wall: float, fx: list[Effect]) -> State:
     """Close the current stretch (if one is running) and record its length."""
     if state.phase not in COUNTING:
         return state
-    fx.append(Record(Row(Kind.STRETCH_ENDED, wall, state.stretch_s)))
+    fx.append(_record(Kind.STRETCH_ENDED, wall, state.stretch_s))
     return replace(state, phase=Phase.AWAY, stretch_s=0.0, idle_counted_s=0.0, snoozes_used=0)
 
 
 def _natural_break(state: State, stopped_wall: float, length: float, fx: list[Effect]) -> State:
-    if state.phase not in COUNTING:
-        return _close_prompt(state, fx)
+    if state.phase is not Phase.ON_BREAK and state.phase not in COUNTING:
+        return _drop_break(state, fx)
+    state = _drop_break(state, fx)
     counted = state.idle_counted_s
     state = replace(
         state,
         stretch_s=max(0.0, state.stretch_s - counted),
         today_sitting_s=max(0.0, state.today_sitting_s - counted),
     )
-    state = _end_stretch(_close_prompt(state, fx), stopped_wall, fx)
-    fx.append(Record(Row(Kind.NATURAL_BREAK, stopped_wall, length)))
+    state = _end_stretch(state, stopped_wall, fx)
+    fx.append(_record(Kind.NATURAL_BREAK, stopped_wall, length))
     return replace(state, last_break_end_mono=state.mono, waiting_since_mono=None)
 
 
@@ -301,13 +497,13 @@ def _posture(state: State, fx: list[Effect]) -> State:
         return state
     fx.append(
         Notify(
-            "posture",
+            NoticeKind.POSTURE,
             "Posture check",
             "Sit tall: feet flat, hips back in the seat, ribs stacked over the pelvis, chin in.",
         )
     )
-    fx.append(Record(Row(Kind.POSTURE_NUDGE, state.wall)))
-    return state
+    fx.append(_record(Kind.POSTURE_NUDGE, state.wall))
+    return replace(state, notice=None)
 
 
 def _heads_up(state: State, fx: list[Effect]) -> State:
@@ -319,16 +515,17 @@ def _heads_up(state: State, fx: list[Effect]) -> State:
     if state.hold_reason:
         return state
     left = round(state.next_break_at - state.stretch_s)
+    state = replace(state, heads_up_sent=True, notice=NoticeKind.HEADS_UP)
     fx.append(
         Notify(
-            "heads_up",
+            NoticeKind.HEADS_UP,
             "Break coming up",
             f"A movement break is due in {_human(left)}. Find a place to stop.",
-            _prompt_actions(state, include_skip=False),
+            _notice_actions(state, include_skip=False),
         )
     )
-    fx.append(Record(Row(Kind.HEADS_UP, state.wall)))
-    return replace(state, heads_up_sent=True)
+    fx.append(_record(Kind.HEADS_UP, state.wall))
+    return state
 
 
 def _check_due(state: State, fx: list[Effect]) -> State:
@@ -340,7 +537,7 @@ def _check_due(state: State, fx: list[Effect]) -> State:
         if state.mono - since < sp.max_delay:
             return replace(state, waiting_since_mono=since)
         # Held too long: drop this break quietly rather than interrupt what is on screen.
-        fx.append(Record(Row(Kind.SKIPPED, state.wall, detail=f"held: {state.hold_reason}")))
+        fx.append(_record(Kind.SKIPPED, state.wall, detail=f"held: {state.hold_reason}"))
         return replace(
             state,
             waiting_since_mono=None,
@@ -354,29 +551,36 @@ def _check_due(state: State, fx: list[Effect]) -> State:
 
 
 def _offer(state: State, fx: list[Effect]) -> State:
-    """Open the prompt (once) and say so in a notification that can be answered."""
-    fx.append(Record(Row(Kind.BREAK_OFFERED, state.wall, state.stretch_s)))
+    """Offer the break: plan its exercises (the window opens once they are known) and say so
+    in a notification that can be answered."""
+    fx.append(_record(Kind.BREAK_OFFERED, state.wall, state.stretch_s))
+    state = replace(state, session=_new_session(state, fx), window_dismissed=False,
+                    notice=NoticeKind.BREAK_DUE)
     fx.append(
         Notify(
-            "break_due",
+            NoticeKind.BREAK_DUE,
             "Time to move",
             f"You have been sitting for {_human(state.stretch_s)}. "
             "Stand up for a short exercise break.",
-            _prompt_actions(state, include_skip=True),
+            _notice_actions(state, include_skip=True),
         )
     )
-    if not state.prompt_open:
-        fx.append(OpenBreak(False, _snoozes_left(state), _can_skip(state)))
-    return replace(state, prompt_open=True)
+    return state
 
 
-def _prompt_actions(state: State, include_skip: bool) -> tuple[tuple[str, str], ...]:
-    actions = [("start", "Start break")]
+def _new_session(state: State, fx: list[Effect]) -> Session:
+    fx.append(PlanBreak())
+    return Session(fallback_s=state.settings.breaks.length)
+
+
+def _notice_actions(state: State, include_skip: bool) -> tuple[tuple[str, str], ...]:
+    ok = allowed(state)
+    actions = [(Command.START.value, "Start break")] if Command.START in ok else []
     left = _snoozes_left(state)
-    if left:
+    if left and Command.SNOOZE in ok:
         actions.append((f"snooze-{round(left[0])}", f"Snooze {_human(left[0])}"))
-    if include_skip and _can_skip(state):
-        actions.append(("skip", "Skip"))
+    if include_skip and Command.SKIP in ok:
+        actions.append((Command.SKIP.value, "Skip"))
     return tuple(actions)
 
 
@@ -384,85 +588,91 @@ def _prompt_actions(state: State, include_skip: bool) -> tuple[tuple[str, str], 
 
 
 def _take_break(state: State, fx: list[Effect]) -> State:
-    if state.phase is Phase.ON_BREAK:
-        raise Refused("you are already on a break")
     if state.phase is Phase.PAUSED:
-        raise Refused("sitbreak is paused; resume it first")
-    fx.append(Record(Row(Kind.STARTED, state.wall, state.stretch_s)))
-    # Reuse an open prompt (the window's own Start); otherwise open one already started.
-    if not state.prompt_open:
-        fx.append(OpenBreak(True, _snoozes_left(state), _can_skip(state)))
+        state = _resume(state, fx)  # Take a break now while paused ends the pause
+    fx.append(_record(Kind.BREAK_STARTED, state.wall, state.stretch_s))
+    session = state.session if state.session is not None else _new_session(state, fx)
     return replace(
         state,
         phase=Phase.ON_BREAK,
-        prompt_open=True,
-        break_started_mono=state.mono,
+        session=session.start(state.mono),
+        window_dismissed=False,
         waiting_since_mono=None,
     )
 
 
+def _next_step(state: State, fx: list[Effect]) -> State:
+    session, finished = _session(state).next_step(state.mono)
+    state = replace(state, session=session)
+    return _finish(state, fx) if finished else state
+
+
+def _planned(state: State, event: BreakPlanned) -> State:
+    s = state.session
+    if s is None or s.planned:
+        return state  # an answer for a break that is already gone or planned
+    return replace(state, session=s.with_plan(event.routine, event.spares))
+
+
+def _record_exercises(state: State, fx: list[Effect]) -> None:
+    """One `exercise` row per exercise begun, with the seconds actually done."""
+    if state.session is None:
+        return
+    done = [d for d in state.session.exercises_done(state.mono) if round(d.seconds) > 0]
+    for i, d in enumerate(done, 1):
+        fx.append(_record(Kind.EXERCISE, state.wall, d.seconds, d.exercise_id, d.category,
+                          f"{i}/{len(done)}"))
+
+
+def _finish(state: State, fx: list[Effect]) -> State:
+    """The running break ends by Done (or its time running out): completed or ended early."""
+    session = _session(state)
+    _record_exercises(state, fx)
+    kind = Kind.COMPLETED if session.completes(state.mono) else Kind.ENDED_EARLY
+    fx.append(_record(kind, state.wall, session.seconds_done(state.mono)))
+    fx.append(_record(Kind.STRETCH_ENDED, state.wall, state.stretch_s))
+    state = replace(state, session=None, phase=Phase.AWAY, last_break_end_mono=state.mono)
+    # Whoever pressed Done is back at the desk: the next stretch starts now, from zero.
+    return _start_stretch(state, fx)
+
+
 def _snooze(state: State, seconds: float | None, fx: list[Effect]) -> State:
-    upcoming = state.phase is Phase.SITTING and state.heads_up_sent
-    if state.phase not in (Phase.BREAK_DUE, Phase.ON_BREAK) and not upcoming:
-        raise Refused("no break is due, so there is nothing to snooze")
-    left = _snoozes_left(state)
-    if not left:
-        n = state.settings.snooze.max_per_break
-        raise Refused(f"no snoozes left for this break ({n} of {n} used); take it or skip it")
-    length = seconds if seconds is not None else left[0]
-    fx.append(Record(Row(Kind.SNOOZED, state.wall, length)))
-    state = _close_prompt(state, fx)
+    length = seconds if seconds is not None else _snoozes_left(state)[0]
+    fx.append(_record(Kind.SNOOZED, state.wall, length))
+    due_now = state.phase in (Phase.BREAK_DUE, Phase.ON_BREAK)
+    state = _drop_break(state, fx)
+    if due_now:
+        next_at, heads_up = state.stretch_s + length, True
+    else:  # put off a break that is not due yet: move it later, with its heads-up again
+        next_at, heads_up = max(state.next_break_at, state.stretch_s) + length, False
     return replace(
         state,
         phase=Phase.SNOOZED,
-        next_break_at=state.stretch_s + length,
+        next_break_at=next_at,
         snoozes_used=state.snoozes_used + 1,
-        heads_up_sent=True,
-        break_started_mono=None,
+        heads_up_sent=heads_up,
     )
 
 
 def _skip(state: State, fx: list[Effect]) -> State:
-    upcoming = state.phase is Phase.SITTING and state.heads_up_sent
-    if state.phase not in (Phase.BREAK_DUE, Phase.SNOOZED, Phase.ON_BREAK) and not upcoming:
-        raise Refused("no break is due, so there is nothing to skip")
-    if not _can_skip(state):
-        raise Refused("strict mode is on (breaks.strict = true): breaks cannot be skipped")
-    fx.append(Record(Row(Kind.SKIPPED, state.wall, state.stretch_s)))
-    state = _close_prompt(state, fx)
+    fx.append(_record(Kind.SKIPPED, state.wall, state.stretch_s))
+    state = _drop_break(state, fx)
     return replace(
         state,
         phase=Phase.SITTING,
         next_break_at=state.stretch_s + state.settings.sitting.break_after,
         heads_up_sent=False,
         snoozes_used=0,
-        break_started_mono=None,
     )
 
 
-def _done(state: State, event: Done, fx: list[Effect]) -> State:
-    if state.phase not in (Phase.ON_BREAK, Phase.BREAK_DUE):
-        raise Refused("no break is in progress")
-    started = state.break_started_mono
-    took = event.seconds
-    if took is None:
-        took = state.mono - started if started is not None else 0.0
-    if event.exercises:
-        n = len(event.exercises)
-        for i, (ident, category, seconds) in enumerate(event.exercises, 1):
-            part = f"routine {i}/{n}" if n > 1 else None
-            fx.append(Record(Row(Kind.COMPLETED, state.wall, seconds, ident, category, part)))
-    else:
-        fx.append(
-            Record(Row(Kind.COMPLETED, state.wall, took, event.exercise_id, event.category))
-        )
-    fx.append(Record(Row(Kind.STRETCH_ENDED, state.wall, state.stretch_s)))
-    state = _close_prompt(state, fx)
-    state = replace(
-        state, phase=Phase.AWAY, break_started_mono=None, last_break_end_mono=state.mono
-    )
-    # Whoever pressed Done is back at the desk: the next stretch starts now, from zero.
-    return _start_stretch(state, fx)
+def _window_closed(state: State, fx: list[Effect]) -> State:
+    """Closing the window is the user's choice: as Esc, snooze by the first option; with none
+    left the break stays as it is, without a window."""
+    fx.append(_record(Kind.WINDOW_CLOSED, state.wall))
+    if refusal(state, Command.SNOOZE) is None:
+        return _snooze(state, None, fx)
+    return replace(state, window_dismissed=True)
 
 
 def _pause(state: State, event: Pause, fx: list[Effect]) -> State:
@@ -471,10 +681,10 @@ def _pause(state: State, event: Pause, fx: list[Effect]) -> State:
         until = state.wall + event.seconds
     if until is not None and until <= state.wall:
         raise Refused("that time has already passed")
-    fx.append(Record(Row(Kind.PAUSED, state.wall, (until - state.wall) if until else 0.0)))
-    state = _close_prompt(state, fx)
+    fx.append(_record(Kind.PAUSED, state.wall, (until - state.wall) if until else 0.0))
     before = state.phase if state.phase is not Phase.PAUSED else state.phase_before_pause
-    if before is Phase.ON_BREAK:
+    state = _drop_break(state, fx)
+    if before in (Phase.ON_BREAK, Phase.BREAK_DUE):
         before = Phase.SITTING
     return replace(
         state,
@@ -482,14 +692,13 @@ def _pause(state: State, event: Pause, fx: list[Effect]) -> State:
         paused_since_wall=state.paused_since_wall if state.phase is Phase.PAUSED else state.wall,
         paused_until_wall=until,
         phase_before_pause=before,
-        break_started_mono=None,
         waiting_since_mono=None,
     )
 
 
 def _resume(state: State, fx: list[Effect]) -> State:
     since = state.paused_since_wall if state.paused_since_wall is not None else state.wall
-    fx.append(Record(Row(Kind.RESUMED, state.wall, state.wall - since)))
+    fx.append(_record(Kind.RESUMED, state.wall, state.wall - since))
     back = state.phase_before_pause
     if back is Phase.BREAK_DUE:
         back = Phase.SITTING  # the next tick offers it again
@@ -500,16 +709,18 @@ def _resume(state: State, fx: list[Effect]) -> State:
 
 
 def _view_failed(state: State, reason: str, fx: list[Effect]) -> State:
-    fx.append(Record(Row(Kind.WINDOW_FAILED, state.wall, detail=reason or None)))
-    # The window is gone: a later Start or break-now must be free to open a new one.
-    state = replace(state, prompt_open=False)
+    fx.append(_record(Kind.WINDOW_FAILED, state.wall, detail=reason or None))
+    # The window is gone: the break stays; Start (or break-now) opens a new window.
+    state = replace(state, window_dismissed=True)
     if state.phase is Phase.BREAK_DUE:
+        state = replace(state, notice=NoticeKind.BREAK_DUE)
         fx.append(
             Notify(
-                "break_due",
+                NoticeKind.BREAK_DUE,
                 "Time to move",
-                "The break window is gone, but the break is still due: stand up for a minute.",
-                _prompt_actions(state, include_skip=True),
+                "The break window closed unexpectedly, but the break is still due: "
+                "start it here or stand up for a minute.",
+                _notice_actions(state, include_skip=True),
             )
         )
     return state
@@ -525,19 +736,29 @@ def _settings_changed(state: State, settings: Settings) -> State:
     if old.posture.every != settings.posture.every and settings.posture.every > 0:
         every = settings.posture.every
         state = replace(state, next_posture_at=(state.stretch_s // every + 1) * every)
-    if old.schedule.day_starts != settings.schedule.day_starts and state.started:
+    if old.schedule.day_starts != settings.schedule.day_starts and state.ticked:
         day = schedule.day_key(state.wall, state.utc_offset_s, settings.schedule.day_starts)
         state = replace(state, day=day)
     return state
 
 
-def _close_prompt(state: State, fx: list[Effect]) -> State:
-    if state.prompt_open:
-        fx.append(CloseBreak())
-        state = replace(state, prompt_open=False)
-    if state.phase is Phase.BREAK_DUE:
+def _drop_break(state: State, fx: list[Effect]) -> State:
+    """End the break on offer or running without a Done (snooze, skip, pause, sleep...).
+
+    The seconds already done still count as exercise; the views follow in _follow_views.
+    """
+    if state.session is not None:
+        _record_exercises(state, fx)
+        state = replace(state, session=None, window_dismissed=False)
+    if state.phase in (Phase.BREAK_DUE, Phase.ON_BREAK):
         state = replace(state, phase=Phase.SITTING)
     return state
+
+
+def _record(kind: Kind, wall: float, duration: float = 0.0, exercise_id: str | None = None,
+            category: str | None = None, detail: str | None = None) -> Record:
+    """A history row; durations in whole seconds (the history and its exports show them so)."""
+    return Record(Row(kind, wall, float(round(duration)), exercise_id, category, detail))
 
 
 def _snoozes_left(state: State) -> tuple[float, ...]:
@@ -545,10 +766,6 @@ def _snoozes_left(state: State) -> tuple[float, ...]:
     if state.snoozes_used >= s.max_per_break:
         return ()
     return s.options
-
-
-def _can_skip(state: State) -> bool:
-    return not state.settings.breaks.strict
 
 
 # --- time --------------------------------------------------------------------------------------
@@ -569,8 +786,10 @@ def next_wake(state: State) -> float:
             times.append(now + state.next_break_at - s.breaks.heads_up - state.stretch_s)
         if s.posture.every > 0:
             times.append(now + state.next_posture_at - state.stretch_s)
-    if state.phase is Phase.ON_BREAK and state.break_started_mono is not None:
-        times.append(state.break_started_mono + s.breaks.length + BREAK_GRACE_S)
+    if state.phase is Phase.ON_BREAK and state.session is not None:
+        ends = state.session.step_ends()
+        if ends is not None:
+            times.append(ends)
     if state.phase is Phase.PAUSED and state.paused_until_wall is not None:
         times.append(now + state.paused_until_wall - state.wall)
     change = schedule.seconds_to_next_change(s.schedule, state.wall, state.utc_offset_s)
@@ -589,16 +808,19 @@ def holds_matter(state: State, within_s: float) -> bool:
     """
     if not state.settings.smart_pause.enabled:
         return state.hold_reason is not None  # only to release a hold left from before
-    if not state.started or state.waiting_since_mono is not None or state.hold_reason:
+    if not state.ticked or state.waiting_since_mono is not None or state.hold_reason:
         return True
     return next_wake(state) - state.mono <= within_s
 
 
 def _visible(state: State) -> tuple[object, ...]:
     """What the tray shows; a change here asks for a redraw. Minutes, so at most one a minute."""
+    left = state.session.time_left(state.mono) if state.session is not None else 0.0
     return (
         state.phase,
         int(state.stretch_s // 60),
+        math.ceil((state.next_break_at - state.stretch_s) / 60 - 1e-9),
+        math.ceil(left / 60 - 1e-9),
         state.snoozes_used,
         state.hold_reason,
         state.paused_until_wall,

@@ -5,6 +5,8 @@ turns the items into pystray's and maps action ids back to events or settings ch
 Action ids: "break-now", "snooze-300", "skip", "pause-1800", "pause-tomorrow", "resume",
 "break-every-2400", "toggle-posture", "toggle-autostart", "settings", "open-settings", "stats",
 "about", "quit", and "status" (the status line, run on a left click where the tray has one).
+The ones that are commands go through core.commands; whether each is enabled is
+machine.allowed's answer, so the menu never offers what the core would refuse.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tray_app.core import schedule
-from tray_app.core.events import Done, Event, Pause, Resume, Skip, Snooze, TakeBreakNow
-from tray_app.core.machine import State, human_duration
-from tray_app.core.model import Phase
+from tray_app.core.commands import event_for
+from tray_app.core.events import Event
+from tray_app.core.machine import Command, State, allowed, human_duration
 from tray_app.core.status import clock_text, status_line
 
 # Minutes offered under "Break every".
@@ -44,17 +46,13 @@ SEPARATOR = MenuItem("-", enabled=False)
 
 
 def can_snooze(state: State) -> bool:
-    """Whether a snooze would be accepted: a break is due, running or announced, and one is left."""
-    upcoming = state.phase is Phase.SITTING and state.heads_up_sent
-    due = state.phase in (Phase.BREAK_DUE, Phase.ON_BREAK) or upcoming
-    return due and state.snoozes_used < state.settings.snooze.max_per_break
+    """Whether a snooze would be accepted now (machine.allowed)."""
+    return Command.SNOOZE in allowed(state)
 
 
 def can_skip(state: State) -> bool:
-    """Whether "Skip this break" makes sense: one is due (or announced) and strict mode is off."""
-    upcoming = state.phase is Phase.SITTING and state.heads_up_sent
-    due = state.phase in (Phase.BREAK_DUE, Phase.SNOOZED, Phase.ON_BREAK) or upcoming
-    return due and not state.settings.breaks.strict
+    """Whether a skip would be accepted now (machine.allowed)."""
+    return Command.SKIP in allowed(state)
 
 
 def next_day_start(wall: float, utc_offset_s: int, day_starts_min: int) -> float:
@@ -77,7 +75,7 @@ def _snooze_menu(state: State) -> MenuItem:
 def _pause_menu(state: State) -> MenuItem:
     items = [MenuItem(f"For {human_duration(secs)}", f"pause-{secs}") for secs in PAUSE_FOR_S]
     tomorrow = "Until tomorrow"
-    if state.started:
+    if state.ticked:
         at = next_day_start(state.wall, state.utc_offset_s, state.settings.schedule.day_starts)
         tomorrow = f"Until tomorrow ({clock_text(at, state.utc_offset_s)})"
     items.append(MenuItem(tomorrow, "pause-tomorrow"))
@@ -109,21 +107,18 @@ def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> 
 
     `autostart` is whether sitbreak starts at login, or None where that cannot be set.
     """
+    ok = allowed(state)
     line = status.get("line") or status_line(state)
     items: list[MenuItem] = [
         MenuItem(line, "status", enabled=False, default=True),
         SEPARATOR,
-        MenuItem(
-            "Take a break now",
-            "break-now",
-            enabled=state.phase not in (Phase.ON_BREAK, Phase.PAUSED),
-        ),
+        MenuItem("Take a break now", "break-now", enabled=Command.START in ok),
         _snooze_menu(state),
     ]
-    if can_skip(state):
+    if Command.SKIP in ok:
         items.append(MenuItem("Skip this break", "skip"))
     items.append(_pause_menu(state))
-    if state.phase is Phase.PAUSED:
+    if Command.RESUME in ok:
         items.append(MenuItem("Resume", "resume"))
     items += [
         SEPARATOR,
@@ -156,23 +151,5 @@ def find_action(items: list[MenuItem] | tuple[MenuItem, ...], action: str) -> Me
 
 
 def action_event(action: str) -> Event | None:
-    """The core event for an action id from the menu or a notification button, else None.
-
-    Ids: start / default / break-now, skip, done, resume, snooze[-SECONDS], pause[-SECONDS].
-    ("pause-tomorrow" needs the clock, so the tray resolves it itself.)
-    """
-    if action in ("start", "default", "break-now"):
-        return TakeBreakNow()
-    if action == "skip":
-        return Skip()
-    if action == "done":
-        return Done()
-    if action == "resume":
-        return Resume()
-    kind, _, secs = action.partition("-")
-    if kind == "snooze" and (secs.isdigit() or not secs):
-        return Snooze(float(secs)) if secs else Snooze()
-    if kind == "pause" and (secs.isdigit() or not secs):
-        return Pause(seconds=float(secs)) if secs else Pause()
-    return None
-
+    """The core event for a menu or notification action id, else None (core.commands)."""
+    return event_for(action)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from tray_app.core.events import BreakPlanned, Event
+    from tray_app.core.machine import State
+    from tray_app.core.session import BreakView
 
 
 class IdleSource(Protocol):
@@ -62,3 +67,42 @@ class HistoryStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class BreakPrompt(Protocol):
+    """Plans and shows the break: a window, or lines in a terminal. A view, never a judge."""
+
+    def plan(self, state: State) -> BreakPlanned:
+        """The exercises for the break on offer (answers the PlanBreak effect)."""
+        ...
+
+    def show(self, view: BreakView, state: State) -> None:
+        """Show `view`: open the window if none is open, else update it."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class TrayView(Protocol):
+    def update(self, state: State, status: dict[str, Any]) -> None: ...
+
+
+class TrayPort(Protocol):
+    """What the tray may ask of the app: read the state, send events, say something."""
+
+    @property
+    def state(self) -> State: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def post(self, event: Event) -> None: ...
+
+    def post_tick(self) -> None: ...
+
+    def notify_info(self, title: str, body: str) -> None:
+        """A plain information notification (About, today's summary, a problem)."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...

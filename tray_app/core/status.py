@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from tray_app.core import schedule
@@ -16,7 +17,48 @@ STATUS_FIELDS = (
     "paused_until",
     "idle_source",
     "today_sitting_seconds",
+    "break",
 )
+
+
+def minutes_text(seconds: float, round_up: bool = False) -> str:
+    """A duration in whole minutes ("under 1 min", "12 min", "1 h 5 min"): the tray shows
+    this, so its text does not go stale between updates the way seconds would."""
+    minutes = math.ceil(seconds / 60 - 1e-9) if round_up else int(seconds // 60)
+    if minutes < 1:
+        return "under 1 min"
+    return human_duration(minutes * 60)
+
+
+def progress(state: State) -> float:
+    """How far the tray ring is filled: the stretch toward its break, or the break's time."""
+    if state.phase in (Phase.SITTING, Phase.SNOOZED) and state.next_break_at > 0:
+        return min(1.0, state.stretch_s / state.next_break_at)
+    if state.phase is Phase.BREAK_DUE:
+        return 1.0
+    s = state.session
+    if state.phase is Phase.ON_BREAK and s is not None:
+        planned = s.planned_seconds
+        return min(1.0, s.elapsed(state.mono) / planned) if planned > 0 else 1.0
+    return 0.0
+
+
+def break_dict(state: State) -> dict[str, Any] | None:
+    """The `break` field of `status --json`: the session as the core holds it, or None."""
+    s = state.session
+    if s is None:
+        return None
+    started = None
+    if s.running_since is not None:
+        started = iso_local(state.wall - (state.mono - s.running_since), state.utc_offset_s)
+    return {
+        "routine": [ex.id for ex in s.routine],
+        "index": s.index,
+        "step": s.step,
+        "started": started,
+        "seconds_done": round(s.seconds_done(state.mono)),
+        "planned_seconds": round(s.planned_seconds),
+    }
 
 
 def clock_text(wall: float, utc_offset_s: int) -> str:
@@ -57,6 +99,7 @@ def status_dict(state: State, idle_source: str, extra: dict[str, Any] | None = N
         "paused_until": None if until is None else iso_local(until, state.utc_offset_s),
         "idle_source": idle_source,
         "today_sitting_seconds": round(state.today_sitting_s, 1),
+        "break": break_dict(state),
         "today_longest_stretch_seconds": round(state.today_longest_s, 1),
         "idle_seconds": round(state.idle_s, 1),
         "waiting_for": state.hold_reason if state.waiting_since_mono is not None else None,
@@ -71,19 +114,26 @@ def status_dict(state: State, idle_source: str, extra: dict[str, Any] | None = N
 
 
 def status_line(state: State) -> str:
-    """One human line, e.g. 'Sitting 32 min · break in 18 min'; also the tray tooltip."""
+    """One human line, e.g. 'Sitting 32 min · break in 18 min'; also the tray title and tooltip.
+
+    In whole minutes, so the tray, which redraws on each new minute, never shows stale seconds.
+    """
     p = state.phase
-    sitting = human_duration(state.stretch_s)
+    sitting = minutes_text(state.stretch_s)
     nb = next_break_in(state)
     if p is Phase.SITTING:
         if state.waiting_since_mono is not None:
             return f"Sitting {sitting} · break waiting ({state.hold_reason})"
-        return f"Sitting {sitting} · break in {human_duration(nb or 0)}"
+        return f"Sitting {sitting} · break in {minutes_text(nb or 0, round_up=True)}"
     if p is Phase.SNOOZED:
-        return f"Snoozed · break in {human_duration(nb or 0)}"
+        return f"Snoozed · break in {minutes_text(nb or 0, round_up=True)}"
     if p is Phase.BREAK_DUE:
         return f"Break due · sitting {sitting}"
     if p is Phase.ON_BREAK:
+        s = state.session
+        if s is not None:
+            left = minutes_text(s.time_left(state.mono), round_up=True)
+            return f"On a break · {left} to go"
         return "On a break"
     if p is Phase.PAUSED:
         if state.paused_until_wall is None:

@@ -1,14 +1,14 @@
 """Runs the break window as a child process and relays its events; never imports Tk.
 
     win = BreakWindowProcess(on_event=queue.put)
-    win.open(request)          # BreakRequest or an already-built dict
-    ...                        # on_event gets {"event": "shown"}, {"event": "started", ...}
-    # then exactly one of: {"event": "result", ...} or {"event": "crashed", ...}
+    win.open(request, view)    # the exercises it may show, and the break as it is now
+    win.show(view)             # whenever the break changes
+    ...                        # on_event gets {"event": "shown"}, {"event": "intent", ...}
+    # a child that exits by itself without a "close" intent: {"event": "crashed", ...}
 
 `on_event` runs on a background thread; hand the event to the owner thread, do not act on
-it there. The final event (result or crashed) is delivered after the child has exited and
-`is_open` is already False, so a handler may open the next window straight away.
-After `close()` nothing more is delivered.
+it there. "crashed" is delivered after the child has exited and `is_open` is already False,
+so a handler may open the next window straight away. After `close()` nothing more is delivered.
 """
 
 from __future__ import annotations
@@ -22,18 +22,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from tray_app.child_env import child_env
+from tray_app.core.session import BreakView
 from tray_app.ui.window_protocol import (
     BreakRequest,
     ProtocolError,
     parse_event,
     request_from_dict,
     request_to_json,
+    view_line,
 )
 
 log = logging.getLogger(__name__)
 
 CHILD_MODULE = "tray_app.ui.break_window"
-EXIT_GRACE_S = 5.0  # how long a child may take to exit after its result line
+EXIT_GRACE_S = 5.0  # how long a child may take to exit after its close intent
 STDERR_KEEP = 4000  # characters of the child's stderr kept for the crash report
 
 
@@ -66,15 +68,15 @@ class BreakWindowProcess:
         with self._lock:
             return self._proc.pid if self._proc is not None else None
 
-    def open(self, request: BreakRequest | Mapping[str, Any]) -> None:
-        """Start the window; raise RuntimeError if this instance already has one open.
+    def open(self, request: BreakRequest | Mapping[str, Any], view: BreakView) -> None:
+        """Start the window showing `view`; raise RuntimeError if one is already open.
 
         A dict request is validated first, so a malformed one fails here with
         window_protocol.ProtocolError instead of as a crashed child.
         """
         if not isinstance(request, BreakRequest):
             request = request_from_dict(dict(request))
-        payload = request_to_json(request)
+        payload = request_to_json(request) + view_line(view)
         with self._lock:
             if self._proc is not None:
                 raise RuntimeError("a break window is already open")
@@ -94,6 +96,19 @@ class BreakWindowProcess:
                 target=self._read, args=(proc, payload, cancel), name="break-window", daemon=True
             )
             self._reader.start()
+
+    def show(self, view: BreakView) -> bool:
+        """Send the open window a new view; False when no window is open to take it."""
+        with self._lock:
+            proc = self._proc
+            if proc is None or proc.stdin is None:
+                return False
+            try:
+                proc.stdin.write(view_line(view))
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                return False  # it is exiting; its reader reports how
+        return True
 
     def close(self, timeout: float = 5.0) -> None:
         """Close the window if open (SIGTERM, then SIGKILL); no further events are sent."""
@@ -142,12 +157,10 @@ class BreakWindowProcess:
         )
         err_thread.start()
         assert proc.stdin is not None and proc.stdout is not None
-        try:
-            proc.stdin.write(payload)
-            proc.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass  # the child died at once; its exit code tells the story below
-        result: dict[str, Any] | None = None
+        with self._lock, contextlib.suppress(BrokenPipeError, OSError, ValueError):
+            proc.stdin.write(payload)  # stdin stays open: later views follow on it
+            proc.stdin.flush()
+        closed = False
         for line in proc.stdout:
             line = line.strip()
             if not line:
@@ -157,10 +170,9 @@ class BreakWindowProcess:
             except ProtocolError as exc:
                 log.warning("break window: %s", exc)
                 continue
-            if event["event"] == "result":
-                result = event  # held back until the child has exited
-            else:
-                self._deliver(event, cancel)
+            if event["event"] == "intent" and event["intent"] == "close":
+                closed = True
+            self._deliver(event, cancel)
         try:
             returncode = proc.wait(EXIT_GRACE_S)
         except subprocess.TimeoutExpired:
@@ -170,17 +182,15 @@ class BreakWindowProcess:
         with self._lock:
             if self._proc is proc:
                 self._proc = None
-        if returncode == 0 and result is not None:
-            self._deliver(result, cancel)
-            return
-        crashed: dict[str, Any] = {
+            with contextlib.suppress(OSError, ValueError):
+                proc.stdin.close()
+        if returncode == 0 and closed:
+            return  # the user closed it: the intent said so already
+        self._deliver({
             "event": "crashed",
             "returncode": returncode,
             "stderr": "".join(stderr_parts)[-STDERR_KEEP:],
-        }
-        if result is not None:
-            crashed["result"] = result
-        self._deliver(crashed, cancel)
+        }, cancel)
 
 
 def _drain(proc: subprocess.Popen[str], parts: list[str]) -> None:

@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,18 +21,12 @@ from typing import Any, Protocol
 from PIL import Image
 
 from tray_app import __version__
-from tray_app.core.events import Event, Pause
+from tray_app.core.commands import event_for
 from tray_app.core.machine import State, human_duration
-from tray_app.core.menu import (
-    SEPARATOR,
-    MenuItem,
-    action_event,
-    build_menu,
-    next_day_start,
-)
-from tray_app.core.model import Phase
+from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
+from tray_app.core.ports import TrayPort
 from tray_app.core.problems import ProblemsError
-from tray_app.core.status import status_line
+from tray_app.core.status import progress, status_line
 from tray_app.settings import format_duration
 from tray_app.settings.edit import ChangedOnDisk, posture_changes
 from tray_app.ui.icons import XORG_BACKGROUND, draw_state_icon, progress_bucket
@@ -59,18 +52,6 @@ def icon_size(backend: str | None) -> int:
     return 32 if backend == "win32" else 22
 
 
-def progress(state: State) -> float:
-    """How far the ring is filled: the stretch toward its break, or the break toward its end."""
-    if state.phase in (Phase.SITTING, Phase.SNOOZED) and state.next_break_at > 0:
-        return min(1.0, state.stretch_s / state.next_break_at)
-    if state.phase is Phase.BREAK_DUE:
-        return 1.0
-    if state.phase is Phase.ON_BREAK and state.break_started_mono is not None:
-        length = state.settings.breaks.length
-        return min(1.0, (state.mono - state.break_started_mono) / length) if length > 0 else 1.0
-    return 0.0
-
-
 def image_key(state: State, backend: str | None) -> tuple[Any, ...]:
     """What the picture depends on; the icon is redrawn only when this changes."""
     return (state.phase, progress_bucket(progress(state)), icon_size(backend))
@@ -82,12 +63,6 @@ def draw_icon(state: State, backend: str | None) -> Image.Image:
     return draw_state_icon(state.phase, progress(state), icon_size(backend), background=bg)
 
 
-def event_for(action: str, state: State, now: float, utc_offset_s: int) -> Event | None:
-    """The core event a menu action id sends, or None for actions that are not events."""
-    if action == "pause-tomorrow":
-        day_starts = state.settings.schedule.day_starts
-        return Pause(until_wall=next_day_start(now, utc_offset_s, day_starts))
-    return action_event(action)
 
 
 class TrayController:
@@ -95,7 +70,7 @@ class TrayController:
 
     def __init__(
         self,
-        runtime: Any,
+        runtime: TrayPort,
         backend: str | None,
         settings_path: Path | None,
         *,
@@ -242,7 +217,9 @@ class TrayController:
     # --- the menu ---------------------------------------------------------------------------
 
     def menu_items(self) -> list[MenuItem]:
-        """The menu for the snapshot on show."""
+        """The menu for the snapshot on show; the start-at-login tick is read afresh, so a
+        change made elsewhere (`sitbreak autostart disable`) shows the next time it is built."""
+        self._autostart_on = self._read_autostart()
         state, status = self._shown
         return build_menu(state, status, self._autostart_on)
 
@@ -253,9 +230,8 @@ class TrayController:
         """Carry out a menu action (runs on the tray's own thread: keep it short)."""
         log.info("tray menu: %s", action)
         state = self.runtime.state
-        now = time.time()
         try:
-            event = event_for(action, state, now, self.runtime.clock.utc_offset(now))
+            event = event_for(action)  # "pause-tomorrow" too: the core knows when days start
             if event is not None:
                 self.runtime.post(event)
             elif action.startswith("break-every-"):
@@ -287,10 +263,7 @@ class TrayController:
             log.exception("tray action %s failed", action)
 
     def _notify(self, title: str, body: str) -> None:
-        try:
-            self.runtime.adapters.notifier.notify("info", title, body)
-        except Exception:
-            log.exception("notification failed")
+        self.runtime.notify_info(title, body)
 
     def _write(self, changes: Callable[[str], dict[str, Any]]) -> None:
         """Write the keys `changes(current text)` gives, keeping everything else in the file."""

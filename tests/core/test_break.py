@@ -1,0 +1,298 @@
+"""The break as the core holds it: one session, one set of allowed commands, honest endings.
+
+Each test named after an observation of issue 10 reproduces it in the core with the fake clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.fakes import Sim, exercise
+from tray_app.core.commands import BadCommand, command_event
+from tray_app.core.effects import CloseNotice, ShowBreak
+from tray_app.core.events import (
+    AnotherExercise,
+    Done,
+    NextStep,
+    Pause,
+    Skip,
+    Snooze,
+    TakeBreakNow,
+    WindowClosed,
+)
+from tray_app.core.machine import Command, Refused, allowed, break_view, step
+from tray_app.core.menu import build_menu, find_action
+from tray_app.core.model import (
+    BreakSettings,
+    Kind,
+    Phase,
+    PostureSettings,
+    Settings,
+    SittingSettings,
+    SnoozeSettings,
+)
+from tray_app.core.stats import fold
+
+MIN = 60.0
+PLAIN = Settings(posture=PostureSettings(every=0))
+STRICT = replace(PLAIN, breaks=BreakSettings(strict=True))
+# A routine of two exercises (60 s each, two steps) and two spares.
+ROUTINE = (exercise("march", 30, 30), exercise("bridge", 30, 30, category="hip-extensors"))
+SPARES = (exercise("chin-tucks", 20, 20, category="posture"), exercise("dead-bug", 40))
+
+
+def due(s: Settings = PLAIN) -> Sim:
+    sim = Sim(settings=s, plan=(ROUTINE, SPARES))
+    sim.run(51 * MIN)
+    assert sim.state.phase is Phase.BREAK_DUE
+    return sim
+
+
+# --- one table for every input -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("names", "event"), [
+    (("start", "break-now", "default"), TakeBreakNow()),
+    (("snooze-300",), Snooze(300.0)),
+    (("skip",), Skip()),
+    (("done",), Done()),
+    (("next",), NextStep()),
+    (("another",), AnotherExercise()),
+    (("close",), WindowClosed()),
+])
+def test_every_input_path_names_the_same_event(names: tuple[str, ...], event: object) -> None:
+    # menu ids, notification keys, window intents and socket commands share the one table
+    for name in names:
+        assert command_event(name) == event
+    assert command_event("snooze", {"seconds": 300}) == Snooze(300.0)
+
+
+def test_unknown_or_malformed_commands_are_refused_with_a_reason() -> None:
+    with pytest.raises(BadCommand, match="unknown command 'jump'"):
+        command_event("jump")
+    with pytest.raises(BadCommand, match="step: expected a whole number"):
+        command_event("next", {"step": "two"})
+    with pytest.raises(BadCommand, match="snooze must be positive"):
+        command_event("snooze", {"seconds": -5})
+
+
+def test_a_view_naming_an_exercise_or_step_the_session_lacks_changes_nothing() -> None:
+    sim = due()
+    sim.send(TakeBreakNow())
+    before = sim.state
+    with pytest.raises(Refused, match="shows march, not 'plank'"):
+        sim.send(NextStep("plank", 0))
+    with pytest.raises(Refused, match="step 1 is not the step on show"):
+        sim.send(Done("march", 1))
+    assert sim.state == before
+    sim.send(NextStep("march", 0))
+    assert sim.state.session.step == 1
+
+
+# --- observation 1 and 2: the views follow the core ---------------------------------------------
+
+
+def test_obs1_start_from_the_notification_runs_the_open_window_and_withdraws_the_notice() -> None:
+    sim = due()
+    assert sim.opens()[-1].view.running is False
+    sim.clear()
+    sim.send(command_event("start"))  # the notification's "Start break"
+    shows = [e for e in sim.effects if isinstance(e, ShowBreak)]
+    assert shows and shows[-1].view.running and shows[-1].view.step_left_s == 30
+    assert sim.opens() == [] or sim.state.window_dismissed is False
+    assert any(isinstance(e, CloseNotice) for e in sim.effects)
+
+
+def test_obs2_after_a_crash_start_opens_a_running_window_and_no_stale_notice_stays() -> None:
+    from tray_app.core.events import BreakViewFailed
+
+    sim = due()
+    sim.send(BreakViewFailed("crashed (exit -9)"))
+    assert break_view(sim.state) is None
+    assert sim.state.notice == "break_due"
+    sim.clear()
+    sim.send(command_event("start"))
+    assert sim.opens()[-1].view.running
+    assert any(isinstance(e, CloseNotice) for e in sim.effects)
+    assert sim.state.notice is None
+
+
+# --- observation 3: honest completion ----------------------------------------------------------
+
+
+def test_obs3_done_four_seconds_after_start_ends_early_with_the_seconds_done() -> None:
+    sim = due()
+    sim.send(TakeBreakNow())
+    sim.run(4)
+    sim.send(Done())
+    assert sim.rows(Kind.COMPLETED) == []
+    assert [r.duration_s for r in sim.rows(Kind.ENDED_EARLY)] == [4]
+    assert [(r.exercise_id, r.duration_s) for r in sim.rows(Kind.EXERCISE)] == [("march", 4)]
+
+
+def test_obs3_cli_done_three_seconds_after_break_now_is_ended_early() -> None:
+    sim = Sim(settings=PLAIN)
+    sim.send(command_event("break-now"))
+    sim.run(3)
+    sim.send(command_event("done"))
+    assert sim.rows(Kind.COMPLETED) == [] and len(sim.rows(Kind.ENDED_EARLY)) == 1
+
+
+def test_obs3_strict_refuses_done_until_the_routine_has_run_then_completes_it() -> None:
+    sim = due(STRICT)
+    sim.send(TakeBreakNow())
+    sim.run(6)
+    assert Command.DONE not in allowed(sim.state)
+    with pytest.raises(Refused, match="strict mode"):
+        sim.send(Done())
+    with pytest.raises(Refused, match="strict mode"):
+        sim.send(Skip())
+    sim.run(120)
+    assert len(sim.rows(Kind.COMPLETED)) == 1 and sim.rows(Kind.ENDED_EARLY) == []
+
+
+def test_eighty_percent_is_the_line() -> None:
+    for ran, kind in ((95, Kind.ENDED_EARLY), (96, Kind.COMPLETED)):
+        sim = due()  # 120 s planned: 96 s is 80%
+        sim.send(TakeBreakNow())
+        sim.run(ran)
+        sim.send(Done())
+        assert len(sim.rows(kind)) == 1, ran
+
+
+# --- observation 5: another exercise keeps what was done ----------------------------------------
+
+
+def test_obs5_another_exercise_mid_routine_keeps_the_finished_one() -> None:
+    sim = due()
+    sim.send(TakeBreakNow())
+    sim.run(60 + 40)  # march done, 40 s into bridge
+    assert sim.state.session.index == 1
+    sim.send(AnotherExercise("bridge"))
+    s = sim.state.session
+    assert [e.id for e in s.routine] == ["march", "chin-tucks"] and s.running and s.step == 0
+    sim.run(40)  # chin-tucks runs out: the routine is over
+    assert [(r.exercise_id, r.duration_s) for r in sim.rows(Kind.EXERCISE)] == [
+        ("march", 60), ("bridge", 40), ("chin-tucks", 40)]
+    assert len(sim.rows(Kind.COMPLETED)) == 1
+
+
+# --- observation 6: a normal action is never refused, closing is not a failure -------------------
+
+
+def test_obs6_closing_the_window_is_a_close_that_snoozes_like_esc() -> None:
+    sim = due()
+    sim.send(WindowClosed())
+    assert sim.rows(Kind.WINDOW_FAILED) == []
+    assert len(sim.rows(Kind.WINDOW_CLOSED)) == 1 and len(sim.rows(Kind.SNOOZED)) == 1
+    assert sim.state.phase is Phase.SNOOZED
+
+
+def test_closing_with_no_snoozes_left_keeps_the_break_due_without_a_window() -> None:
+    sim = due(replace(PLAIN, snooze=SnoozeSettings(options=(60.0,), max_per_break=0)))
+    sim.send(WindowClosed())
+    assert sim.state.phase is Phase.BREAK_DUE and break_view(sim.state) is None
+    sim.send(TakeBreakNow())
+    assert break_view(sim.state).running
+
+
+# --- observation 7: statistics and putting a break off -------------------------------------------
+
+
+def test_obs7_started_then_snoozed_is_started_not_taken() -> None:
+    sim = due()
+    sim.send(TakeBreakNow())
+    sim.run(10)
+    sim.send(Snooze())
+    day = fold(e.row for e in sim.effects if hasattr(e, "row"))
+    assert (day.breaks_started, day.breaks_taken, day.snoozed) == (1, 0, 1)
+    assert day.exercise_minutes_by_category == {"core": 10 / 60}
+
+
+def test_obs7_take_a_break_now_while_paused_ends_the_pause() -> None:
+    sim = Sim(settings=PLAIN)
+    sim.send(Pause(seconds=3600))
+    assert Command.START in allowed(sim.state)
+    sim.send(TakeBreakNow())
+    assert sim.state.phase is Phase.ON_BREAK and len(sim.rows(Kind.RESUMED)) == 1
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+SMALL = Settings(
+    sitting=SittingSettings(idle_reset=120, break_after=300),
+    breaks=BreakSettings(heads_up=30, length=60),
+    snooze=SnoozeSettings(options=(60, 120), max_per_break=2),
+    posture=PostureSettings(every=0),
+)
+steps_ = st.lists(st.one_of(
+    st.tuples(st.just("work"), st.floats(1, 200)),
+    st.tuples(st.just("idle"), st.floats(1, 300)),
+    st.tuples(st.just("cmd"), st.sampled_from([
+        "start", "next", "done", "another", "snooze", "skip", "pause-600", "resume", "close"])),
+), max_size=25)
+
+
+def drive(sim: Sim, plan: list) -> None:
+    for what, arg in plan:
+        if what == "work":
+            sim.run(arg)
+        elif what == "idle":
+            sim.run(arg, active=False)
+        else:
+            with contextlib.suppress(Refused):
+                sim.send(command_event(arg))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps_, st.booleans())
+def test_completed_only_after_80_percent_and_strict_never_early(plan: list, strict: bool) -> None:
+    s = replace(SMALL, breaks=replace(SMALL.breaks, strict=strict))
+    sim = Sim(settings=s, plan=(ROUTINE[:1], SPARES), heartbeat=7)
+    for what, arg in plan:
+        planned = sim.state.session.planned_seconds if sim.state.session else None
+        done_before = len(sim.rows(Kind.COMPLETED))
+        drive(sim, [(what, arg)])
+        for row in sim.rows(Kind.COMPLETED)[done_before:]:
+            assert planned is not None and row.duration_s >= 0.8 * planned - 1, (row, planned)
+    if strict:
+        assert sim.rows(Kind.ENDED_EARLY) == []
+        assert [r for r in sim.rows(Kind.SKIPPED) if not (r.detail or "").startswith("held")] == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps_, st.booleans())
+def test_the_menu_enables_exactly_what_step_accepts(plan: list, strict: bool) -> None:
+    s = replace(SMALL, breaks=replace(SMALL.breaks, strict=strict))
+    sim = Sim(settings=s, plan=(ROUTINE, SPARES), heartbeat=7)
+    drive(sim, plan)
+    items = build_menu(sim.state, {}, None)
+    for action in ("break-now", "skip", "resume", "snooze-60", "pause-1800", "pause-tomorrow"):
+        item = find_action(items, action)
+        enabled = item is not None and item.enabled
+        try:
+            step(sim.state, command_event(action))
+            accepted = True
+        except Refused:
+            accepted = False
+        assert enabled == accepted, (action, sim.state.phase)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps_)
+def test_exactly_one_view_per_core_state(plan: list) -> None:
+    sim = Sim(settings=SMALL, plan=(ROUTINE, SPARES), heartbeat=7)
+    drive(sim, plan)
+    view = break_view(sim.state)
+    if sim.state.phase in (Phase.BREAK_DUE, Phase.ON_BREAK) and not sim.state.window_dismissed:
+        assert view is not None and view.running == (sim.state.phase is Phase.ON_BREAK)
+        # the buttons the view offers are exactly the commands the core accepts
+        assert set(view.allowed) == {str(c) for c in allowed(sim.state)}
+    else:
+        assert view is None
+    assert break_view(sim.state) == view  # a function of the state alone

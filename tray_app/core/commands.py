@@ -1,0 +1,100 @@
+"""The one table from input names to core events, for every input.
+
+Menu ids, notification action keys, break-window intents and control-socket (CLI) commands
+all come through `command_event`: "start" (also "break-now", "default"), "next", "done",
+"another", "snooze" / "snooze-SECONDS", "skip", "pause" / "pause-SECONDS", "pause-tomorrow",
+"resume", "close". What is allowed at the moment is machine.allowed's business, not this table's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tray_app.core.events import (
+    AnotherExercise,
+    Done,
+    Event,
+    NextStep,
+    Pause,
+    PauseUntilDayStarts,
+    Resume,
+    Skip,
+    Snooze,
+    TakeBreakNow,
+    WindowClosed,
+)
+from tray_app.core.machine import Command
+
+
+class BadCommand(ValueError):
+    """A name or parameter no input may send; the message says which."""
+
+
+def _number(params: dict[str, Any], key: str) -> float | None:
+    value = params.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadCommand(f"{key}: expected a number, got {value!r}")
+    return float(value)
+
+
+def _exercise(params: dict[str, Any]) -> str | None:
+    value = params.get("exercise_id")
+    if value is not None and not isinstance(value, str):
+        raise BadCommand(f"exercise_id: expected text, got {value!r}")
+    return value
+
+
+def _step(params: dict[str, Any]) -> int | None:
+    value = params.get("step")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise BadCommand(f"step: expected a whole number, got {value!r}")
+    return value
+
+
+_TABLE: dict[str, Callable[[dict[str, Any]], Event]] = {
+    Command.START: lambda p: TakeBreakNow(),
+    "break-now": lambda p: TakeBreakNow(),
+    "default": lambda p: TakeBreakNow(),  # a notification's body was clicked
+    Command.NEXT: lambda p: NextStep(_exercise(p), _step(p)),
+    Command.DONE: lambda p: Done(_exercise(p), _step(p)),
+    Command.ANOTHER: lambda p: AnotherExercise(_exercise(p)),
+    Command.SNOOZE: lambda p: Snooze(_number(p, "seconds")),
+    Command.SKIP: lambda p: Skip(),
+    Command.PAUSE: lambda p: Pause(seconds=_number(p, "seconds"),
+                                   until_wall=_number(p, "until_wall")),
+    "pause-tomorrow": lambda p: PauseUntilDayStarts(),
+    Command.RESUME: lambda p: Resume(),
+    Command.CLOSE: lambda p: WindowClosed(),
+}
+
+COMMAND_NAMES = tuple(_TABLE)
+
+
+def command_event(name: str, params: dict[str, Any] | None = None) -> Event:
+    """The event for command `name`; "snooze-300" and "pause-1800" carry their seconds.
+
+    Raises BadCommand for an unknown name or a malformed parameter.
+    """
+    params = dict(params or {})
+    if name not in _TABLE:
+        kind, _, secs = name.partition("-")
+        if kind not in (Command.SNOOZE, Command.PAUSE) or not secs.isdigit():
+            raise BadCommand(f"unknown command {name!r}")
+        name, params["seconds"] = kind, int(secs)
+    try:
+        return _TABLE[name](params)
+    except BadCommand:
+        raise
+    except ValueError as exc:  # an event refused its own values (a negative snooze...)
+        raise BadCommand(str(exc)) from exc
+
+
+def event_for(name: str) -> Event | None:
+    """The event for a menu id or notification action, or None when it is not a command."""
+    try:
+        return command_event(name)
+    except BadCommand:
+        return None
