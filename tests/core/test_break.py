@@ -77,7 +77,7 @@ def test_unknown_or_malformed_commands_are_refused_with_a_reason() -> None:
         command_event("jump")
     with pytest.raises(BadCommand, match="step: expected a whole number"):
         command_event("next", {"step": "two"})
-    with pytest.raises(BadCommand, match="snooze must be positive"):
+    with pytest.raises(BadCommand, match="snooze must be more than 0 s"):
         command_event("snooze", {"seconds": -5})
 
 

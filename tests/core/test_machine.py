@@ -364,7 +364,7 @@ def test_a_whole_day_runs_fast() -> None:
 
 
 def test_nothing_counts_or_shows_between_suspend_and_resume() -> None:
-    from tray_app.core.events import Resumed
+    from tray_app.core.events import Woke
 
     sim = Sim(settings=no_posture())
     sim.run(51 * MIN)
@@ -373,7 +373,7 @@ def test_nothing_counts_or_shows_between_suspend_and_resume() -> None:
     sim.clear()
     sim.run(60)  # logind announced sleep; ticks may still arrive before it happens
     assert sim.opens() == [] and sim.state.today_sitting_s == sitting
-    sim.send(Resumed())
+    sim.send(Woke())
     sim.run(5)
     assert sim.state.phase is Phase.BREAK_DUE
 

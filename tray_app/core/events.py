@@ -137,8 +137,6 @@ class Woke:
     """The machine woke up (logind PrepareForSleep(false))."""
 
 
-Resumed = Woke  # the older name, kept while callers move over
-
 
 @dataclass(frozen=True)
 class Shutdown:
