@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from jeepney.low_level import Message
 
 from tests.desktop import (
     Bus,
@@ -32,6 +33,7 @@ from tests.desktop import (
     xvfb,
 )
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
+from tests.platform.fake_dbus_service import FakeService
 from tray_app.tray_health import no_host_line
 
 pytestmark = pytest.mark.desktop
@@ -153,9 +155,27 @@ def test_no_tray_host_is_said_and_tray_docked_follows_the_host(desk: Desk, backe
     with desk.trayer():
         wait_for(lambda: desk.box.status()["tray_docked"] is True, timeout=20, interval=0.3,
                  what="tray_docked to turn true")
-        assert desk.box.cli("quit").returncode == 0
-        assert desk.proc is not None and desk.proc.wait(15) == 0
+    # The panel quits: the field follows it back.
+    wait_for(lambda: desk.box.status()["tray_docked"] is False, timeout=20, interval=0.3,
+             what="tray_docked to turn false")
+    assert desk.box.cli("quit").returncode == 0
+    assert desk.proc is not None and desk.proc.wait(15) == 0
     assert_no_traceback(desk.box.output())
+
+
+def test_appindicator_counts_a_statusnotifier_host_as_docked(desk: Desk) -> None:
+    """KDE or GNOME's AppIndicator extension: no XEmbed tray, a StatusNotifier host instead."""
+
+    def get(msg: Message) -> tuple[str, tuple[tuple[str, bool]]]:
+        assert msg.body == ("org.kde.StatusNotifierWatcher", "IsStatusNotifierHostRegistered")
+        return "v", (("b", True),)
+
+    with FakeService(desk.bus.address, "org.kde.StatusNotifierWatcher",
+                     {("org.freedesktop.DBus.Properties", "Get"): get}):
+        desk.start("appindicator")
+        assert desk.box.status()["tray_docked"] is True
+        time.sleep(6)
+        assert "no system tray found" not in desk.box.output()
 
 
 def test_docked_from_the_start_says_nothing(desk: Desk) -> None:

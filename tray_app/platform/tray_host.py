@@ -117,6 +117,7 @@ class TrayHostWatch:
 
     def _recheck(self) -> None:
         docked = self._xembed_owner() or (self.uses_sni and sni_host_registered(self.env))
+        self._conn.flush()  # send the event selection now, not with some later request
         if docked != self.docked:
             self.docked = docked
             log.info("tray host %s", "present" if docked else "absent")
