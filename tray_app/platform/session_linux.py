@@ -42,7 +42,9 @@ LOGIN1_MANAGER = DBusAddress(LOGIN1_PATH, bus_name=LOGIN1, interface=f"{LOGIN1}.
 AUTO_SESSION_PATH = f"{LOGIN1_PATH}/session/auto"
 SCREENSAVERS = ("org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver")
 RECONNECT_S = 5.0  # pause before re-subscribing after a bus went away mid-run
-POLL_S = 60.0  # upper bound on how long stop() waits for a listener that missed the wake-up
+# How long stop() waits for a listener; it is a daemon thread, so one that missed the shutdown
+# (caught mid-connect) cannot keep the process alive.
+JOIN_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -192,11 +194,11 @@ class SessionWatcher:
         """Stop listening and close both connections."""
         self._stop.set()
         for conn in list(self._conns.values()):
-            # Wakes a thread blocked in recv at once instead of after POLL_S.
+            # Wakes a thread blocked in recv: it waits without a timeout, so idle costs nothing.
             with contextlib.suppress(OSError):
                 conn.sock.shutdown(socket.SHUT_RDWR)
         for thread in self._threads:
-            thread.join(timeout=POLL_S + 1)
+            thread.join(timeout=JOIN_S)
         self._threads.clear()
 
     def _run(self, label: str, address: str | None, setup: Setup, ready: threading.Event) -> None:
@@ -229,10 +231,7 @@ class SessionWatcher:
             ready.set()
             local = [(sub.local_rule(), sub) for sub in subs]
             while not self._stop.is_set():
-                try:
-                    msg = conn.recv_until_filtered(queue, timeout=POLL_S)
-                except TimeoutError:
-                    continue
+                msg = conn.recv_until_filtered(queue)
                 for rule, sub in local:
                     if rule.matches(msg):
                         event = sub.event_for(msg)
