@@ -8,6 +8,7 @@ Messages are one JSON object each way, at most MAX_MESSAGE bytes.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import math
@@ -179,6 +180,9 @@ class ControlServer:
         self._workers = ThreadPoolExecutor(WORKERS, thread_name_prefix="control-worker")
         self._pipe_slots = threading.BoundedSemaphore(WORKERS * 4)
         self.refused_busy = 0  # for tests and the soak benchmark
+        self.reading = 0  # connections whose request is still arriving (likewise)
+        self.in_flight = 0  # requests handed to the workers and not answered yet
+        self._in_flight_lock = threading.Lock()
 
     def start(self) -> None:
         if sys.platform == "win32":
@@ -229,7 +233,8 @@ class ControlServer:
             while not self._stopping.is_set():
                 timeout = None
                 if pending:
-                    soonest = min(p.deadline for p in pending.values())
+                    # Deadlines grow with arrival and dicts keep order: the first is soonest.
+                    soonest = next(iter(pending.values())).deadline
                     timeout = max(0.0, soonest - time.monotonic())
                 for key, _mask in sel.select(timeout):
                     if key.fileobj is self._sock:
@@ -237,6 +242,7 @@ class ControlServer:
                     else:
                         self._read(sel, pending, pending[key.fd])
                 self._expire(sel, pending)
+                self.reading = len(pending)
             for p in pending.values():
                 p.sock.close()
 
@@ -252,7 +258,7 @@ class ControlServer:
                     log.exception("control channel accept failed")
                     time.sleep(0.05)  # e.g. out of file descriptors: do not spin on it
                 return
-            if len(pending) >= MAX_CONNECTIONS:
+            if len(pending) + self.in_flight >= MAX_CONNECTIONS:
                 self.refused_busy += 1
                 _send_and_close(client, _encode(BUSY))
                 continue
@@ -284,7 +290,7 @@ class ControlServer:
 
     def _expire(self, sel: selectors.BaseSelector, pending: dict[int, _Pending]) -> None:
         now = time.monotonic()
-        for p in [p for p in pending.values() if p.deadline <= now]:
+        for p in list(itertools.takewhile(lambda p: p.deadline <= now, pending.values())):
             self._finish(sel, pending, p, _encode(
                 {"ok": False, "error": "timed out waiting for the request", "code": 2}))
 
@@ -305,13 +311,21 @@ class ControlServer:
                   p: _Pending) -> None:
         self._unregister(sel, pending, p)
         data = bytes(p.data).split(b"\n", 1)[0].strip()
+        with self._in_flight_lock:  # counted against MAX_CONNECTIONS until answered
+            self.in_flight += 1
         try:
             self._workers.submit(self._answer, p.sock, data)
         except RuntimeError:  # shutting down
             p.sock.close()
+            with self._in_flight_lock:
+                self.in_flight -= 1
 
     def _answer(self, client: socket.socket, data: bytes) -> None:
-        _send_and_close(client, self._reply(data))
+        try:
+            _send_and_close(client, self._reply(data))
+        finally:
+            with self._in_flight_lock:
+                self.in_flight -= 1
 
     def _reply(self, data: bytes) -> bytes:
         try:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
 from tray_app.core.events import MAX_PAUSE_S, Pause, Snooze, Tick
 from tray_app.instance import (
@@ -45,17 +46,22 @@ def raw(address: str, payload: bytes, timeout: float = 10.0) -> dict[str, Any]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ControlServer]:
     calls: list[dict[str, Any]] = []
+    release = threading.Event()
 
     def handler(req: dict[str, Any]) -> dict[str, Any]:
         calls.append(req)
         if req["cmd"] == "slow":
             time.sleep(0.5)
+        if req["cmd"] == "block":
+            release.wait(30)
         return {"ok": True, "echo": req}
 
     srv = ControlServer(tmp_path, handler)
     srv.start()
     srv.calls = calls  # type: ignore[attr-defined]
+    srv.release = release  # type: ignore[attr-defined]
     yield srv
+    release.set()
     srv.stop()
 
 
@@ -169,7 +175,7 @@ def test_slow_clients_cost_no_threads_and_extra_ones_are_told_busy(
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.connect(server.address)
             idle.append(s)
-        time.sleep(0.2)
+        wait_for(lambda: server.reading == MAX_CONNECTIONS, what="every slow client accepted")
         over = raw(server.address, b"")  # one more: answered at once, not queued for ever
         assert over["ok"] is False and "busy" in over["error"]
         assert threading.active_count() <= threads_before + 1
@@ -181,6 +187,28 @@ def test_slow_clients_cost_no_threads_and_extra_ones_are_told_busy(
             s.close()
     # ...and then real requests are served again.
     assert send_command(Path(server.address).parent, {"cmd": "ping"})["ok"] is True
+
+
+def test_requests_waiting_for_a_stuck_handler_are_bounded_too(server: ControlServer) -> None:
+    """Requests queued behind a blocked state thread count against the limit as well."""
+    waiting: list[socket.socket] = []
+    try:
+        for _ in range(MAX_CONNECTIONS):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(server.address)
+            s.sendall(b'{"cmd": "block"}\n')
+            waiting.append(s)
+        wait_for(lambda: server.in_flight == MAX_CONNECTIONS and len(server.calls) == 4,
+                 what="every request read, the four workers stuck on the first four")
+        over = raw(server.address, b'{"cmd": "status"}\n')
+        assert over["ok"] is False and "busy" in over["error"]
+        server.release.set()  # type: ignore[attr-defined]
+        for s in waiting:
+            s.settimeout(10)
+            assert json.loads(s.recv(4096))["ok"] is True
+    finally:
+        for s in waiting:
+            s.close()
 
 
 def test_half_sent_request_then_close_is_answered(server: ControlServer) -> None:
