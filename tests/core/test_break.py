@@ -296,3 +296,51 @@ def test_exactly_one_view_per_core_state(plan: list) -> None:
     else:
         assert view is None
     assert break_view(sim.state) == view  # a function of the state alone
+
+
+# --- a scripted day, counted by hand -------------------------------------------------------------
+
+
+def test_the_statistics_of_a_scripted_day_match_hand_counted_figures() -> None:
+    sim = Sim(settings=PLAIN, plan=(ROUTINE, SPARES))  # routine: march 60 s + bridge 60 s
+    sim.run(51 * MIN)  # offered #1
+    sim.send(TakeBreakNow())  # started #1
+    sim.run(20)
+    sim.send(Snooze())  # snoozed #1: 20 s of march done, not taken
+    sim.run(6 * MIN)  # offered #2
+    sim.send(TakeBreakNow())  # started #2
+    sim.run(10)
+    sim.send(Done())  # ended early #1: 10 s of march
+    sim.run(51 * MIN)  # offered #3
+    sim.send(TakeBreakNow())  # started #3
+    sim.run(2 * MIN)  # the routine runs out: completed #1, march 60 + bridge 60
+    sim.run(51 * MIN)  # offered #4
+    sim.send(Skip())  # skipped #1
+    sim.run(10 * MIN)
+    sim.run(6 * MIN, active=False)  # natural break #1
+    rows = [e.row for e in sim.effects if hasattr(e, "row")]
+    day = fold(rows)
+    assert day.breaks_offered == 4
+    assert day.breaks_started == 3
+    assert (day.completed, day.ended_early, day.breaks_taken) == (1, 1, 2)
+    assert (day.snoozed, day.skipped, day.natural_breaks) == (1, 1, 1)
+    assert day.exercise_minutes_by_category == {"core": (20 + 10 + 60) / 60,
+                                                "hip-extensors": 60 / 60}
+
+
+# --- observation 8: the tray's line never goes stale ----------------------------------------------
+
+
+def test_the_status_line_is_in_minutes_and_the_tray_hears_of_each_new_minute() -> None:
+    from tray_app.core.effects import UpdateTray
+    from tray_app.core.status import status_dict, status_line
+
+    sim = Sim(settings=PLAIN)
+    sim.run(45)
+    assert status_line(sim.state) == "Sitting under 1 min · break in 50 min"
+    assert status_dict(sim.state, "x")["sitting_seconds"] == 45  # status keeps the seconds
+    for minute in (1, 2, 3):
+        sim.clear()
+        sim.run(60)
+        assert any(isinstance(e, UpdateTray) for e in sim.effects), minute
+        assert status_line(sim.state).startswith(f"Sitting {minute} min")

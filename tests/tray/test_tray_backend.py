@@ -23,7 +23,7 @@ def keep_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def probes(gtk: str | None = None, ind: str | None = None, xorg: str | None = None,
-           calls: list[str] | None = None) -> dict:
+           calls: list[str] | None = None, host: str | None = None) -> dict:
     def rec(name: str, result: str | None):
         def probe(*_a: object) -> str | None:
             if calls is not None:
@@ -32,7 +32,7 @@ def probes(gtk: str | None = None, ind: str | None = None, xorg: str | None = No
         return probe
 
     return {"gtk": rec("gtk", gtk), "appindicator": rec("appindicator", ind),
-            "xorg": rec("xorg", xorg)}
+            "xorg": rec("xorg", xorg), "host": rec("host", host)}
 
 
 X = {"DISPLAY": ":5"}
@@ -110,6 +110,16 @@ def test_forced_xorg_still_needs_x() -> None:
     assert choose_backend(env, "linux", probes(xorg="refused"))== (None, "refused")
 
 
+def test_gtk_status_icon_when_no_indicator_host_would_show_a_tooltip() -> None:
+    """Issue 10, observation 8: with no StatusNotifierItem host (trayer), AppIndicator fell
+    back to an icon with no tooltip; Gtk's status icon has one."""
+    name, why = choose_backend(X, "linux", probes(host="no StatusNotifierItem host"))
+    assert name == "gtk" and "tooltip" in why
+    forced = choose_backend({**X, "SITBREAK_TRAY_BACKEND": "appindicator"}, "linux",
+                            probes(host="no host"))
+    assert forced[0] == "appindicator"
+
+
 def test_forced_gtk_over_appindicator() -> None:
     env = {**X, "SITBREAK_TRAY_BACKEND": "GTK"}
     assert choose_backend(env, "linux", probes())[0] == "gtk"
@@ -145,7 +155,8 @@ SCRIPT = (
 @pytest.mark.desktop
 @pytest.mark.parametrize("forced", ["", "gtk", "xorg"])
 def test_real_probe_then_import_under_xvfb(forced: str) -> None:
-    """On this machine (Gtk + Ayatana typelibs) the probe picks a backend pystray then loads."""
+    """On this machine (Gtk + Ayatana typelibs) the probe picks a backend pystray then loads;
+    with no indicator host on this bare Xvfb that is Gtk's status icon (it has a tooltip)."""
     with xvfb() as d:
         env = d.env(SITBREAK_TRAY_BACKEND=forced)
         env.pop("PYSTRAY_BACKEND", None)
@@ -153,7 +164,7 @@ def test_real_probe_then_import_under_xvfb(forced: str) -> None:
                              capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     name, env_name, _, module = out.stdout.split()
-    expected = forced or "appindicator"
+    expected = forced or "gtk"
     assert name == env_name == expected
     assert module == f"pystray._{expected}"
 

@@ -315,3 +315,34 @@ def test_icon_docks_when_the_tray_host_comes_later(tmp_path: Path, backend: str)
             wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock late")
             assert s.cli("quit").returncode == 0
             assert proc.wait(15) == 0
+
+
+def test_the_default_tray_shows_a_tooltip_on_hover(tmp_path: Path) -> None:
+    """Issue 10, observation 8: hovering the icon showed no tooltip (AppIndicator's fallback
+    icon under trayer has none). With no indicator host sitbreak picks Gtk's status icon."""
+    trayer = require("trayer")
+    require("xwininfo")
+    require("xdotool")
+    with private_desktop(tmp_path, "") as (d, env, settings):
+        env.pop("PYSTRAY_BACKEND", None)
+        with background([trayer, "--edge", "top", "--align", "right", "--widthtype", "pixel",
+                         "--width", "100", "--height", "24", "--SetDockType", "true"], env):
+            wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
+            with background([sys.executable, MAIN, "run", "--no-window", "--config",
+                             str(settings)], env, cwd=ROOT) as proc:
+                s = Session(d, env, proc, tmp_path)
+                x, y, w, h = wait_docked(s)
+                wait_for(lambda: s.state() is not None, timeout=20, what="the control channel")
+                before = set(window_tree(d).splitlines())
+                for dx in (0, 1):  # a small move over the icon, as a hand would
+                    d.run("xdotool", "mousemove", str(x + w // 2 + dx), str(y + h // 2))
+
+                def tooltip() -> list[str]:
+                    new = set(window_tree(d).splitlines()) - before
+                    return [ln for ln in new if '"sitbreak"' in ln and "+" in ln]
+
+                shown = wait_for(tooltip, timeout=10, interval=0.3, what="a tooltip window")
+                m = re.search(r"(\d+)x(\d+)\+", shown[0])
+                assert m and int(m.group(1)) > 100  # a line of text, not an empty box
+                s.cli("quit")
+                assert proc.wait(15) == 0

@@ -357,6 +357,21 @@ def test_autostart_toggle(patched_icon: None) -> None:
     assert not auto.enabled
 
 
+def test_autostart_changed_elsewhere_shows_when_the_menu_is_next_built(patched_icon: None
+                                                                        ) -> None:
+    """Issue 10, observation 8: Start at login stayed ticked after `sitbreak autostart
+    disable`, because the tray read the entry once, at start."""
+    auto = FakeAutostart()
+    auto.enabled = True
+    c, _ = controller(sitting(0), autostart=auto)
+    assert next(i for i in c.menu_items() if i.action == "toggle-autostart").checked is True
+    auto.enabled = False  # `sitbreak autostart disable` in a terminal
+    snap(c, sitting(60))  # the next snapshot rebuilds the menu
+    assert c.apply_pending()
+    assert next(i for i in c.menu_items() if i.action == "toggle-autostart").checked is False
+    assert "menu" in c.icon.calls
+
+
 def test_autostart_toggle_keeps_a_newer_pending_state(patched_icon: None) -> None:
     c, _ = controller(sitting(0), autostart=FakeAutostart())
     snap(c, sitting(0, phase=Phase.BREAK_DUE))

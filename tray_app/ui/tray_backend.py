@@ -61,6 +61,28 @@ def _probe_appindicator() -> str | None:
     return "AppIndicator typelib missing (" + "; ".join(errors) + ")"
 
 
+def _probe_indicator_host() -> str | None:
+    """None if a StatusNotifierItem host (a watcher on the session bus) will show an indicator.
+
+    Without one, AppIndicator falls back to an XEmbed icon that has no tooltip; Gtk's own status
+    icon shows the same icon and menu with a tooltip, so it is the better choice there.
+    """
+    try:
+        from gi.repository import Gio, GLib
+
+        bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+        reply = bus.call_sync(
+            "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+            "NameHasOwner", GLib.Variant("(s)", ("org.kde.StatusNotifierWatcher",)),
+            GLib.VariantType.new("(b)"), Gio.DBusCallFlags.NONE, 2000, None,
+        )
+    except Exception as exc:
+        return f"no session bus to find an indicator host on ({exc})"
+    if reply.unpack()[0]:
+        return None
+    return "no StatusNotifierItem host on the session bus"
+
+
 def _probe_xorg(display: str) -> str | None:
     """None if python-xlib connects to `display`, else why not."""
     try:
@@ -92,7 +114,8 @@ def choose_backend(
     SITBREAK_TRAY_BACKEND in `env` forces a backend (it is still probed on Linux).
     Gtk probes use this process's environment (Gtk reads DISPLAY from there).
     """
-    p: Probes = {"gtk": _probe_gtk, "appindicator": _probe_appindicator, "xorg": _probe_xorg}
+    p: Probes = {"gtk": _probe_gtk, "appindicator": _probe_appindicator, "xorg": _probe_xorg,
+                 "host": _probe_indicator_host}
     p.update(probes or {})
     forced = (env.get(ENV_OVERRIDE) or "").strip().lower() or None
     if forced is not None and forced not in BACKENDS:
@@ -135,6 +158,10 @@ def _choose(
                 f"Gtk 3 status icon; {ind_err}: install gir1.2-ayatanaappindicator3-0.1 "
                 "for the AppIndicator tray")
             return "gtk", why
+        host_err = p["host"]() if ind_err is None and forced is None else None
+        if host_err is not None:
+            return "gtk", (f"Gtk 3 status icon, which has a tooltip: {host_err}, so AppIndicator "
+                           "would fall back to an icon without one")
         if ind_err is None:
             why = "AppIndicator with Gtk 3"
             if _is_gnome(env):
