@@ -47,20 +47,31 @@ class SingleWindow:
         """True if this process is the one window; False after raising the open one."""
         if not hasattr(socket, "AF_UNIX"):
             return True
+        for _attempt in range(3):
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.bind(str(self.path))  # binding is the claim: two at once cannot both win
+            except OSError:
+                sock.close()
+                if self._raise_other():
+                    return False
+                self.path.unlink(missing_ok=True)  # nobody listens: a stale socket file
+                continue
+            sock.listen(4)
+            sock.setblocking(False)
+            self.sock = sock
+            return True
+        return True  # cannot tell: better a second window than none
+
+    def _raise_other(self) -> bool:
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as other:
                 other.settimeout(2)
                 other.connect(str(self.path))
                 other.sendall(b"raise\n")
-            return False
+            return True
         except OSError:
-            pass  # nobody listening: a stale socket file, or none
-        self.path.unlink(missing_ok=True)
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(str(self.path))
-        self.sock.listen(4)
-        self.sock.setblocking(False)
-        return True
+            return False
 
     def poked(self) -> bool:
         if self.sock is None:
