@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -183,6 +184,8 @@ class WindowPrompt:
         elif kind == "crashed":
             log.warning("break window crashed: %s", event)
             self.post(BreakViewFailed(f"crashed (exit {event.get('returncode')})"))
+        else:  # shown, focused, and with SITBREAK_WINDOW_DEBUG=1 what it draws (for tests)
+            log.debug("break window: %s", json.dumps(event, separators=(",", ":")))
 
     def close(self) -> None:
         if self.console is not None:

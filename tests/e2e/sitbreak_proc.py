@@ -111,13 +111,14 @@ def write_settings(path: Path, **sections: dict[str, object]) -> Path:
 def quick_settings(path: Path, break_after: str = "3s", idle_reset: str = "5m",
                    **sections: dict[str, object]) -> Path:
     """Second-scale settings with no heads-up and no posture cues, plus any other sections."""
-    return write_settings(
-        path,
-        sitting={"break_after": break_after, "idle_reset": idle_reset},
-        breaks={"heads_up": "0"},
-        posture={"every": "0"},
-        **sections,
-    )
+    base: dict[str, dict[str, object]] = {
+        "sitting": {"break_after": break_after, "idle_reset": idle_reset},
+        "breaks": {"heads_up": "0"},
+        "posture": {"every": "0"},
+    }
+    for name, keys in sections.items():  # a section given here adds to (or overrides) these
+        base[name] = {**base.get(name, {}), **keys}
+    return write_settings(path, **base)
 
 
 def stop(proc: subprocess.Popen[str]) -> int:
