@@ -61,7 +61,7 @@ def test_a_rule_with_a_key_the_user_never_wrote_says_it_is_the_default() -> None
     problems = check_all('[sitting]\nbreak_after = "5s"\n', "s.toml").problems
     message = str(problems[0])
     assert message.startswith("s.toml:2: sitting.break_after")
-    assert "breaks.heads_up (not in the file: the default)" in message
+    assert 'breaks.heads_up is "1m" (the default: it is not in the file)' in message
 
 
 def test_cross_key_rules_are_reported_beside_other_mistakes() -> None:

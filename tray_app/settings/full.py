@@ -11,7 +11,7 @@ from tray_app.core.model import Settings
 from tray_app.core.problems import Problem, ProblemsError
 from tray_app.exercises.loader import read_builtin, read_catalogue
 from tray_app.settings.files import read_settings_text
-from tray_app.settings.validate import Report, check_text, cut
+from tray_app.settings.validate import Report, by_line, check_text, cut
 
 
 def check_all(text: str, file: str) -> Report:
@@ -20,7 +20,7 @@ def check_all(text: str, file: str) -> Report:
     if report.bad & {"exercises.extra", "exercises.exclude"} or \
             any(p.key == "" for p in report.problems):
         return report
-    report.problems += exercise_problems(report, file)
+    report.problems = by_line(report.problems + exercise_problems(report, file))
     return report
 
 

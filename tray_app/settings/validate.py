@@ -131,21 +131,26 @@ def check_text(text: str, file: str = "settings.toml") -> Report:
     built = {name: build_section(name, sections.get(name, {})) for name in SECTIONS}
     settings = Settings(**built)
     problems += cross_key_problems(settings, file, lines, raw, bad)
-    return Report(settings, problems, lines, raw, bad)
+    return Report(settings, by_line(problems), lines, raw, bad)
 
 
-def _where(key: str, lines: dict[str, int], raw: dict[str, Any]) -> str:
+def by_line(problems: list[Problem]) -> list[Problem]:
+    """In the file's order, so they read top to bottom; whole-file ones first."""
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _where(key: str, lines: dict[str, int], raw: dict[str, Any], default: str) -> str:
     if key in raw:
         return f"{key} = {show(raw[key])} on line {lines.get(key, '?')}"
-    return f"{key} (not in the file: the default)"
+    return f"{key} is {default} (the default: it is not in the file)"
 
 
 def _pair(file: str, a: str, b: str, message: str, allowed: str, lines: dict[str, int],
-          raw: dict[str, Any]) -> Problem:
+          raw: dict[str, Any], defaults: tuple[str, str]) -> Problem:
     """A rule between two keys: name both, give both lines, point at the one written first."""
     written = [k for k in (a, b) if k in lines]
     line = min((lines[k] for k in written), default=None)
-    value = f"{_where(a, lines, raw)}; {_where(b, lines, raw)}"
+    value = f"{_where(a, lines, raw, defaults[0])}; {_where(b, lines, raw, defaults[1])}"
     return Problem(file, f"{a} and {b}", message, value=value, allowed=allowed, line=line)
 
 
@@ -162,11 +167,13 @@ def cross_key_problems(s: Settings, file: str, lines: dict[str, int], raw: dict[
             "the heads-up must come before the break",
             f"make breaks.heads_up shorter than {short(s.sitting.break_after)} "
             f"(or 0 to turn the heads-up off), or sitting.break_after longer than "
-            f"{short(s.breaks.heads_up)}", lines, raw))
+            f"{short(s.breaks.heads_up)}", lines, raw,
+            (f'"{short(s.sitting.break_after)}"', f'"{short(s.breaks.heads_up)}"')))
     if not bad & {"snooze.options", "snooze.max_per_break"} and \
             s.snooze.max_per_break > 0 and not s.snooze.options:
         out.append(_pair(
             file, "snooze.options", "snooze.max_per_break",
             "snooze.options is empty but snooze.max_per_break allows snoozes",
-            'give at least one duration, e.g. ["5m"], or set max_per_break = 0', lines, raw))
+            'give at least one duration, e.g. ["5m"], or set max_per_break = 0', lines, raw,
+            ("[]", str(s.snooze.max_per_break))))
     return out
