@@ -16,8 +16,6 @@ CATALOGUE = ("exercises", "catalogue.toml")
 ICONS = ("data", "icons")
 APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 REINSTALL = "reinstall sitbreak (pip install --force-reinstall, or apt-get install --reinstall)"
-
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -58,20 +56,9 @@ def read_file(path: Path) -> str:
         raise DataFileError(path, f"cannot be read ({exc})") from None
 
 
-def read_text(parts: tuple[str, ...]) -> tuple[Path, str]:
-    """The path and UTF-8 text of a packaged file."""
-    path = resource_path(parts)
-    return path, read_file(path)
-
-
 def default_settings_file() -> Path:
     """The documented default settings (the repository's settings.toml, as packaged)."""
     return resource_path(DEFAULT_SETTINGS)
-
-
-def catalogue_file() -> Path:
-    """The built-in exercise catalogue."""
-    return resource_path(CATALOGUE)
 
 
 def icons_dir() -> Path:
@@ -96,6 +83,6 @@ def app_icon(size: int = 256) -> Path:
 
 def check_install() -> None:
     """Every data file the app needs at start is there and readable; raises DataFileError."""
-    read_text(DEFAULT_SETTINGS)
-    read_text(CATALOGUE)
+    for parts in (DEFAULT_SETTINGS, CATALOGUE):
+        read_file(resource_path(parts))
     icons_dir()
