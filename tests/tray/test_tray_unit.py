@@ -372,6 +372,18 @@ def test_autostart_changed_elsewhere_shows_when_the_menu_is_next_built(patched_i
     assert "menu" in c.icon.calls
 
 
+def test_autostart_without_a_launch_command_says_why(patched_icon: None) -> None:
+    def nothing_to_launch() -> list[str]:
+        raise LookupError("/opt/py cannot start this sitbreak from another folder")
+
+    auto = FakeAutostart()
+    c, rt = controller(sitting(0), autostart=auto, launch_command=nothing_to_launch)
+    c.handle("toggle-autostart")
+    assert not auto.enabled
+    (_, title, body), = rt.adapters.notifier.sent
+    assert "could not change start at login" in title and "/opt/py cannot start" in body
+
+
 def test_autostart_toggle_keeps_a_newer_pending_state(patched_icon: None) -> None:
     c, _ = controller(sitting(0), autostart=FakeAutostart())
     snap(c, sitting(0, phase=Phase.BREAK_DUE))

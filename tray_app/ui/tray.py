@@ -304,8 +304,8 @@ class TrayController:
             else:
                 msg = self.autostart.enable(self.launch_command())
         except Exception as exc:  # a failed write, or no command that starts sitbreak
-
             msg = f"could not change start at login: {exc}"
+            self._notify("sitbreak: could not change start at login", str(exc))
         log.info("%s", msg)
         self._autostart_on = self._read_autostart()
         self._after_local_change()
