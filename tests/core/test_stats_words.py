@@ -44,3 +44,19 @@ def test_rows_from_before_exercise_rows_still_count_once_per_break() -> None:
 def test_json_numbers_are_whole_seconds() -> None:
     day = fold([Row(Kind.STRETCH_ENDED, 1.0, 393.00540686600004)])
     assert day.as_dict()["sitting_seconds"] == 393
+
+
+def test_every_word_is_defined_for_the_window_and_in_the_readme() -> None:
+    from pathlib import Path
+
+    from tray_app.core.stats import WORDS
+    from tray_app.ui.stats_window import definitions
+
+    words = ("breaks_offered", "breaks_started", "breaks_taken", "completed", "ended_early",
+             "snoozed", "skipped", "natural_breaks")
+    assert set(words) <= set(WORDS)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shown = definitions()
+    for word in words:
+        assert f"| `{word}` |" in readme, word
+        assert WORDS[word] in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -260,17 +261,19 @@ def test_clear_all_or_before(path: Path) -> None:
 def test_export_csv(path: Path, tmp_path: Path) -> None:
     h = History.open(path)
     h.record(Row(Kind.STRETCH_ENDED, 1_700_000_000.0, 1500.0))
-    h.record(Row(Kind.COMPLETED, 1_700_000_100.5, 90.0, "bird-dog", "core", 'said "ok", left'))
+    h.record(Row(Kind.COMPLETED, 1_700_000_100.5, 90.00540686600004, "bird-dog", "core",
+                 'said "ok", left'))
     out = tmp_path / "export.csv"
     assert export_csv(h, out) == 2
     h.close()
     with out.open(newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["id", "time_utc", "wall", "kind", "duration_s", "exercise_id",
-                       "category", "detail"]
-    assert rows[1] == ["1", "2023-11-14T22:13:20+00:00", "1700000000.0", "stretch_ended",
-                       "1500.0", "", "", ""]
-    assert rows[2][3:] == ["completed", "90.0", "bird-dog", "core", 'said "ok", left']
+    assert rows[0] == ["id", "time_utc", "time_local", "wall", "kind", "duration_s",
+                       "exercise_id", "category", "detail"]
+    local = datetime.fromtimestamp(1_700_000_000.0).astimezone().isoformat(timespec="seconds")
+    assert rows[1] == ["1", "2023-11-14T22:13:20+00:00", local, "1700000000.0",
+                       "stretch_ended", "1500", "", "", ""]
+    assert rows[2][4:] == ["completed", "90", "bird-dog", "core", 'said "ok", left']
     assert not list(tmp_path.glob(".export.csv.tmp*"))
 
 

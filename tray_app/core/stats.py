@@ -47,6 +47,18 @@ COUNT_FIELDS = (
 
 _EPOCH = date(1970, 1, 1).toordinal()
 
+# What each word means, for the statistics window (the README says the same).
+WORDS: dict[str, str] = {
+    "breaks_offered": "a movement break fell due and was offered",
+    "breaks_started": "you began a break's exercises",
+    "breaks_taken": "you ended a break with Done (completed or ended early)",
+    "completed": "Done after at least 80% of the break's planned time",
+    "ended_early": "Done sooner than that; the seconds you did still count",
+    "snoozed": "each snooze; a started break that is snoozed is not taken",
+    "skipped": "breaks let go, by you or held back too long by a fullscreen window",
+    "natural_breaks": "you left the desk long enough on your own",
+}
+
 # The UTC offset (seconds east of UTC) in force at a wall time; a plain int means a fixed offset.
 UtcOffset = int | Callable[[float], int]
 

@@ -13,7 +13,8 @@ from tray_app.core.ports import Row
 from tray_app.history.store import History
 from tray_app.history.totals import Days
 
-CSV_HEADER = ("id", "time_utc", "wall", "kind", "duration_s", "exercise_id", "category", "detail")
+CSV_HEADER = ("id", "time_utc", "time_local", "wall", "kind", "duration_s", "exercise_id",
+              "category", "detail")
 
 
 class ImportProblem(Exception):
@@ -38,9 +39,12 @@ def export_csv(history: History, path: Path) -> int:
             for rid, kind, wall, duration, exercise_id, category, detail in history.rows_after(
                 float("-inf")
             ):
-                when = datetime.fromtimestamp(wall, UTC).isoformat(timespec="seconds")
-                out.writerow((rid, when, wall, kind, duration, exercise_id or "", category or "",
-                              detail or ""))
+                when = datetime.fromtimestamp(wall, UTC)
+                # whole seconds: rows from before they were rounded showed 393.00540686600004
+                seconds = round(duration) if math.isfinite(duration) else duration
+                out.writerow((rid, when.isoformat(timespec="seconds"),
+                              when.astimezone().isoformat(timespec="seconds"), wall, kind,
+                              seconds, exercise_id or "", category or "", detail or ""))
                 n += 1
         tmp.replace(path)
     except BaseException:

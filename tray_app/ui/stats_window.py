@@ -14,14 +14,18 @@ import tkinter as tk
 from pathlib import Path
 from typing import Any, TextIO
 
+from tray_app.core.stats import WORDS
+
 # (label, key, how to show the value) for the numbers block, in reading order.
 ROWS: tuple[tuple[str, str, str], ...] = (
     ("Time sitting", "sitting_seconds", "duration"),
     ("Sitting stretches", "stretches", "count"),
     ("Longest stretch", "longest_stretch_seconds", "duration"),
     ("Breaks offered", "breaks_offered", "count"),
+    ("Breaks started", "breaks_started", "count"),
     ("Breaks taken", "breaks_taken", "count"),
-    ("Exercises finished", "completed", "count"),
+    ("  completed", "completed", "count"),
+    ("  ended early", "ended_early", "count"),
     ("Snoozed", "snoozed", "count"),
     ("Skipped", "skipped", "count"),
     ("Got up on your own", "natural_breaks", "count"),
@@ -40,6 +44,13 @@ def format_value(value: Any, how: str) -> str:
     if not isinstance(value, int | float):
         return "–"
     return _duration(float(value)) if how == "duration" else str(int(value))
+
+
+def definitions() -> str:
+    """What the words mean, as the window lists them under the numbers."""
+    labels = {key: label.strip() for label, key, _how in ROWS}
+    return "\n".join(f"{labels.get(key, key).capitalize()}: {text}."
+                     for key, text in WORDS.items())
 
 
 def _emit(out: TextIO, event: str) -> None:
@@ -85,6 +96,9 @@ class StatsWindow:
         tk.Label(numbers, text=text, justify="left", anchor="w", pady=8).grid(
             row=len(ROWS), column=0, columnspan=2, sticky="w"
         )
+        tk.Label(numbers, text=definitions(), justify="left", anchor="w", wraplength=330,
+                 font=("DejaVu Sans", 8)).grid(row=len(ROWS) + 1, column=0, columnspan=2,
+                                               sticky="w")
 
         self.chart: tk.PhotoImage | None = None
         chart_path = request.get("chart_png")
