@@ -121,6 +121,6 @@ class Form:
 def short_message(p: Problem) -> str:
     """A problem as shown beside its field: no file or key, which the field already says."""
     text = p.message if p.message != "bad value" else "not allowed"
-    if p.value is not None:
+    if p.value is not None and " and " not in p.key:  # a pair's values are both on screen
         text += f" (got {p.value})"
     return f"{text}; {p.allowed}" if p.allowed else text

@@ -239,7 +239,7 @@ class SettingsWindow:
             widget = self._exclude_list(group, initial, name)
             var = widget.listbox  # type: ignore[attr-defined]
         self.vars[f.key] = var
-        widget.grid(row=row, column=1, sticky="w", pady=(4, 0))
+        widget.grid(row=row, column=1, sticky="nw", pady=(4, 0))
         target = widget.winfo_children()[0] if kind in ("days", "places") else widget
         if kind == "names":
             target = var
