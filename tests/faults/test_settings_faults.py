@@ -200,6 +200,10 @@ def test_a_symlink_loop_at_the_default_path_is_a_clear_message(
     assert main(["check-settings"]) == 2
     err = capsys.readouterr().err
     assert "symbolic link" in err and "settings.toml" in err
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert main(["run", "--console"]) == 2  # before any lock, tray or history is touched
+    err = capsys.readouterr().err
+    assert "symbolic link that leads back to itself" in err and "Traceback" not in err
     with pytest.raises(ProblemsError, match="symbolic link"):
         ensure_user_file(folder / "settings.toml")
     with pytest.raises(ProblemsError, match="symbolic link"):
