@@ -247,6 +247,9 @@ for name, argv in json.loads(sys.argv[4]).items():
         shutil.copyfile(source, hist)
         for side in ("-wal", "-shm"):
             Path(str(hist) + side).unlink(missing_ok=True)
+        for arg in argv:
+            if arg.endswith("out.csv"):
+                Path(arg).unlink(missing_ok=True)  # a fresh target, as in a new process
         t = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             main(argv)

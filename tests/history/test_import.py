@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import time
+from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from tray_app.cli.history_commands import run_history_export, run_history_import
 from tray_app.core.model import Kind, Settings
@@ -106,3 +111,25 @@ def test_something_that_is_not_an_export_is_refused(tmp_path: Path) -> None:
     code, _, err = imported(history, other)
     assert code == 2 and "not a sitbreak history export" in err
     assert imported(history, tmp_path)[0] == 2  # a folder
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/St_Johns", "UTC"])
+def test_export_local_time_matches_python_across_dst(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        walls = [0.0, 1_700_000_000.0, 1_711_846_799.0, 1_711_846_800.0, 1_729_990_800.5]
+        path = make(tmp_path / "h.sqlite3", [Row(Kind.PAUSED, w, 12.4) for w in walls])
+        target = tmp_path / "out.csv"
+        assert run_history_export(path, target, io.StringIO()) == 0
+        with target.open(newline="") as f:
+            got = [(r["time_local"], r["duration_s"]) for r in csv.DictReader(f)]
+        assert got == [
+            (datetime.fromtimestamp(w).astimezone().isoformat(timespec="seconds"), "12")
+            for w in walls
+        ]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

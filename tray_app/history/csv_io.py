@@ -21,6 +21,20 @@ class ImportProblem(Exception):
     """A line of the file to import can't be read; nothing was written."""
 
 
+class _Counted:
+    """Passes export rows through, counting them; durations in whole seconds (rows from before
+    they were rounded showed 393.00540686600004)."""
+
+    def __init__(self, rows: Iterator[tuple]) -> None:
+        self.rows, self.n = rows, 0
+
+    def __iter__(self) -> Iterator[tuple]:
+        for row in self.rows:
+            self.n += 1
+            seconds = row[5]
+            yield (*row[:5], round(seconds) if math.isfinite(seconds) else seconds, *row[6:])
+
+
 def export_csv(history: History, path: Path) -> int:
     """Write every event to `path` as CSV, oldest first; returns the number of rows.
 
@@ -31,26 +45,17 @@ def export_csv(history: History, path: Path) -> int:
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder")
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    n = 0
+    counted = _Counted(history.export_rows())
     try:
         with tmp.open("w", newline="", encoding="utf-8") as f:
             out = csv.writer(f)
             out.writerow(CSV_HEADER)
-            for rid, kind, wall, duration, exercise_id, category, detail in history.rows_after(
-                float("-inf")
-            ):
-                when = datetime.fromtimestamp(wall, UTC)
-                # whole seconds: rows from before they were rounded showed 393.00540686600004
-                seconds = round(duration) if math.isfinite(duration) else duration
-                out.writerow((rid, when.isoformat(timespec="seconds"),
-                              when.astimezone().isoformat(timespec="seconds"), wall, kind,
-                              seconds, exercise_id or "", category or "", detail or ""))
-                n += 1
+            out.writerows(counted)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return n
+    return counted.n
 
 
 def _number(text: str, what: str, line: int) -> float:

@@ -34,6 +34,20 @@ _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 # leave a big file behind.
 WAL_LIMIT_BYTES = 4 * 1024 * 1024
 PRUNE_BATCH = 5000
+# id, time_utc, time_local (ISO 8601 with the offset in force then), wall, kind, duration_s,
+# exercise_id, category, detail: formatted in SQLite, which is much faster than per-row Python.
+_OFFSET_S = (
+    "CAST(round((julianday(wall, 'unixepoch', 'localtime') - julianday(wall, 'unixepoch'))"
+    " * 86400) AS INTEGER)"
+)
+_EXPORT = (
+    "SELECT id, strftime('%Y-%m-%dT%H:%M:%S+00:00', wall, 'unixepoch'), "
+    "strftime('%Y-%m-%dT%H:%M:%S', wall, 'unixepoch', 'localtime') || "
+    f"printf('%s%02d:%02d', CASE WHEN {_OFFSET_S} < 0 THEN '-' ELSE '+' END, "
+    f"abs({_OFFSET_S}) / 3600, abs({_OFFSET_S}) % 3600 / 60), "
+    "wall, kind, duration_s, COALESCE(exercise_id, ''), COALESCE(category, ''), "
+    "COALESCE(detail, '') FROM events ORDER BY wall, id"
+)
 SETTLE_CHUNK_DAYS = 31
 
 
@@ -488,15 +502,11 @@ class History:
         found = self._read(lambda c: c.execute("SELECT MIN(day) FROM daily_totals").fetchone()[0])
         return None if found is None else date.fromisoformat(str(found))
 
-    def rows_after(self, since_wall: float) -> Iterator[tuple]:
-        """(id, kind, wall, duration_s, exercise_id, category, detail) from `since_wall` on,
-        oldest first, streamed: the caller holds the lock while it iterates."""
+    def export_rows(self) -> Iterator[tuple]:
+        """Every event as a row of the CSV export (see csv_io.CSV_HEADER), oldest first,
+        formatted by SQLite and streamed: the caller holds the lock while it iterates."""
         with self._lock:
-            cur = self._conn.execute(
-                f"SELECT id, {COLUMNS} FROM events WHERE wall >= ? ORDER BY wall, id",
-                (since_wall,),
-            )
-            yield from cur
+            yield from self._conn.execute(_EXPORT)
 
     # ---- daily totals ----------------------------------------------------------------------
 
