@@ -344,3 +344,14 @@ def test_the_status_line_is_in_minutes_and_the_tray_hears_of_each_new_minute() -
         sim.run(60)
         assert any(isinstance(e, UpdateTray) for e in sim.effects), minute
         assert status_line(sim.state).startswith(f"Sitting {minute} min")
+
+
+def test_a_notice_whose_choice_lapses_is_withdrawn() -> None:
+    from tray_app.core.events import SettingsChanged
+
+    sim = due()
+    assert "skip" in [a for a, _ in sim.notes("break_due")[-1].actions]
+    sim.clear()
+    sim.send(SettingsChanged(STRICT))  # Skip on the notification no longer applies
+    assert any(isinstance(e, CloseNotice) for e in sim.effects)
+    assert sim.state.notice is None and sim.state.phase is Phase.BREAK_DUE

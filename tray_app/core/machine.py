@@ -111,6 +111,7 @@ class State:
     session: Session | None = None
     window_dismissed: bool = False  # the user closed the window, or it crashed
     notice: NoticeKind | None = None  # the break notification on screen, if any
+    notice_actions: tuple[str, ...] = ()  # the choices it offers (command names)
     # Pause.
     paused_since_wall: float | None = None
     paused_until_wall: float | None = None  # None while paused means until resumed
@@ -334,16 +335,20 @@ def _follow_views(before: State, state: State, fx: list[Effect]) -> State:
         fx.append(ShowBreak(new))
     if state.notice is not None and not _notice_applies(state):
         fx.append(CloseNotice())
-        state = replace(state, notice=None)
+        state = replace(state, notice=None, notice_actions=())
     return state
 
 
 def _notice_applies(state: State) -> bool:
-    if state.notice is NoticeKind.BREAK_DUE:
-        return state.phase is Phase.BREAK_DUE
-    if state.notice is NoticeKind.HEADS_UP:
-        return state.phase is Phase.SITTING and state.heads_up_sent
-    return True
+    """A break notification stays only while its moment lasts and every choice it offers
+    would still be accepted."""
+    if state.notice is NoticeKind.BREAK_DUE and state.phase is not Phase.BREAK_DUE:
+        return False
+    if state.notice is NoticeKind.HEADS_UP and not (
+            state.phase is Phase.SITTING and state.heads_up_sent):
+        return False
+    ok = allowed(state)
+    return all(Command(a.partition("-")[0]) in ok for a in state.notice_actions)
 
 
 # --- ticks -------------------------------------------------------------------------------------
@@ -503,7 +508,7 @@ def _posture(state: State, fx: list[Effect]) -> State:
         )
     )
     fx.append(_record(Kind.POSTURE_NUDGE, state.wall))
-    return replace(state, notice=None)
+    return replace(state, notice=None, notice_actions=())
 
 
 def _heads_up(state: State, fx: list[Effect]) -> State:
@@ -515,15 +520,9 @@ def _heads_up(state: State, fx: list[Effect]) -> State:
     if state.hold_reason:
         return state
     left = round(state.next_break_at - state.stretch_s)
-    state = replace(state, heads_up_sent=True, notice=NoticeKind.HEADS_UP)
-    fx.append(
-        Notify(
-            NoticeKind.HEADS_UP,
-            "Break coming up",
-            f"A movement break is due in {_human(left)}. Find a place to stop.",
-            _notice_actions(state, include_skip=False),
-        )
-    )
+    state = _announce(replace(state, heads_up_sent=True), NoticeKind.HEADS_UP,
+                      "Break coming up",
+                      f"A movement break is due in {_human(left)}. Find a place to stop.", fx)
     fx.append(_record(Kind.HEADS_UP, state.wall))
     return state
 
@@ -554,18 +553,10 @@ def _offer(state: State, fx: list[Effect]) -> State:
     """Offer the break: plan its exercises (the window opens once they are known) and say so
     in a notification that can be answered."""
     fx.append(_record(Kind.BREAK_OFFERED, state.wall, state.stretch_s))
-    state = replace(state, session=_new_session(state, fx), window_dismissed=False,
-                    notice=NoticeKind.BREAK_DUE)
-    fx.append(
-        Notify(
-            NoticeKind.BREAK_DUE,
-            "Time to move",
-            f"You have been sitting for {_human(state.stretch_s)}. "
-            "Stand up for a short exercise break.",
-            _notice_actions(state, include_skip=True),
-        )
-    )
-    return state
+    state = replace(state, session=_new_session(state, fx), window_dismissed=False)
+    return _announce(state, NoticeKind.BREAK_DUE, "Time to move",
+                     f"You have been sitting for {_human(state.stretch_s)}. "
+                     "Stand up for a short exercise break.", fx)
 
 
 def _new_session(state: State, fx: list[Effect]) -> Session:
@@ -573,15 +564,18 @@ def _new_session(state: State, fx: list[Effect]) -> Session:
     return Session(fallback_s=state.settings.breaks.length)
 
 
-def _notice_actions(state: State, include_skip: bool) -> tuple[tuple[str, str], ...]:
+def _announce(state: State, kind: NoticeKind, title: str, body: str, fx: list[Effect]) -> State:
+    """A break notification whose buttons are exactly what is allowed now (no Skip in a
+    heads-up); _follow_views withdraws it once one of them no longer applies."""
     ok = allowed(state)
     actions = [(Command.START.value, "Start break")] if Command.START in ok else []
     left = _snoozes_left(state)
     if left and Command.SNOOZE in ok:
         actions.append((f"snooze-{round(left[0])}", f"Snooze {_human(left[0])}"))
-    if include_skip and Command.SKIP in ok:
+    if kind is not NoticeKind.HEADS_UP and Command.SKIP in ok:
         actions.append((Command.SKIP.value, "Skip"))
-    return tuple(actions)
+    fx.append(Notify(kind, title, body, tuple(actions)))
+    return replace(state, notice=kind, notice_actions=tuple(a for a, _label in actions))
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -713,16 +707,9 @@ def _view_failed(state: State, reason: str, fx: list[Effect]) -> State:
     # The window is gone: the break stays; Start (or break-now) opens a new window.
     state = replace(state, window_dismissed=True)
     if state.phase is Phase.BREAK_DUE:
-        state = replace(state, notice=NoticeKind.BREAK_DUE)
-        fx.append(
-            Notify(
-                NoticeKind.BREAK_DUE,
-                "Time to move",
-                "The break window closed unexpectedly, but the break is still due: "
-                "start it here or stand up for a minute.",
-                _notice_actions(state, include_skip=True),
-            )
-        )
+        state = _announce(state, NoticeKind.BREAK_DUE, "Time to move",
+                          "The break window closed unexpectedly, but the break is still due: "
+                          "start it here or stand up for a minute.", fx)
     return state
 
 
