@@ -23,6 +23,11 @@ def sitbreak_command() -> list[str]:
     return [installed] if installed else [sys.executable, MAIN]
 
 
+def workdir(root: Path) -> Path:
+    """Where it runs: never the checkout; `/` for an installed sitbreak, as issue 12 asks."""
+    return Path("/") if os.environ.get("SITBREAK_COMMAND") else root
+
+
 @dataclass
 class Sandbox:
     root: Path
@@ -56,14 +61,14 @@ class Sandbox:
     def cli(self, *args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*sitbreak_command(), *args], env=self.env, capture_output=True, text=True,
-            timeout=timeout, check=False, cwd=self.root,
+            timeout=timeout, check=False, cwd=workdir(self.root),
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         log = open(self.root / "run.out", "w")  # noqa: SIM115 - closed with the process
         return subprocess.Popen(
             [*sitbreak_command(), "run", *args], env=self.env, stdout=log,
-            stderr=subprocess.STDOUT, text=True, cwd=self.root,  # not the checkout, as users
+            stderr=subprocess.STDOUT, text=True, cwd=workdir(self.root),
         )
 
     def output(self) -> str:

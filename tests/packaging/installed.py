@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.sitbreak_proc import Sandbox
+from tests.e2e.sitbreak_proc import Sandbox, workdir
 
 COMMAND = os.environ.get("SITBREAK_COMMAND", "")
 
@@ -23,7 +23,7 @@ needs_installed = pytest.mark.skipif(
 def run(box: Sandbox, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """`sitbreak ARGS` from the root folder with the sandbox's private XDG folders."""
     return subprocess.run(
-        [COMMAND, *args], env=box.env, cwd="/", capture_output=True, text=True,
+        [COMMAND, *args], env=box.env, cwd=workdir(box.root), capture_output=True, text=True,
         timeout=timeout, check=False,
     )
 

@@ -50,7 +50,8 @@ def status() -> str:
 @pytest.fixture(scope="module")
 def installed() -> Iterator[list[str]]:
     """Install the package; yield what dpkg says it put on disk; purge it afterwards."""
-    assert status() != "installed", "sitbreak is installed already: remove it first"
+    if status() != "not-installed":
+        pytest.skip("sitbreak's Debian package is on this system already: left alone")
     out = sh(*APT, "install", "--no-install-recommends", str(Path(DEB).resolve()))
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     try:
