@@ -81,7 +81,6 @@ class HistoryWriter:
         self._told = False
         self._stopping = False
         self._store: History | None = None
-        self._writing = 0  # rows taken off the queue but not committed yet
         self._thread = threading.Thread(target=self._loop, name="history", daemon=True)
 
     # ---- HistoryStore (called from the state thread: never blocks on the file) ------------
@@ -110,7 +109,7 @@ class HistoryWriter:
         if self._thread.is_alive():
             self._thread.join(timeout)
         with self._cond:
-            left = len(self._pending) + self._writing
+            left = len(self._pending)
         if left:
             log.error("%d history rows could not be written before quitting", left)
 
@@ -124,7 +123,7 @@ class HistoryWriter:
         with self._cond:
             return {
                 "ok": self._problem is None and self._dropped == 0,
-                "pending": len(self._pending) + self._writing,
+                "pending": len(self._pending),  # rows leave it once committed
                 "dropped": self._dropped,
                 "problem": self._problem,
             }
@@ -133,7 +132,7 @@ class HistoryWriter:
         """Wait up to `timeout` seconds for every queued row to be written; True if they were."""
         deadline = self._clock() + timeout
         with self._cond:
-            while self._pending or self._writing:
+            while self._pending:
                 left = deadline - self._clock()
                 if left <= 0:
                     return False
@@ -193,15 +192,9 @@ class HistoryWriter:
         while True:
             with self._cond:
                 batch = [self._pending[i] for i in range(min(BATCH, len(self._pending)))]
-                self._writing = len(batch)
             if not batch:
                 return
-            try:
-                self._store.record_many(batch, self._days())
-            finally:
-                with self._cond:
-                    self._writing = 0
-                    self._cond.notify_all()
+            self._store.record_many(batch, self._days())
             with self._cond:
                 for _ in batch:
                     self._pending.popleft()
