@@ -6,9 +6,10 @@ For the whole run a client sends random control commands (mostly `status`, then 
 break-now, done, skip, snooze) straight to the control socket, and every `--kill-every` seconds
 (randomised 0.5x-1.5x) the app is killed with SIGKILL and started again. Every command the app
 acknowledged without a "not saved yet" warning must have its history row on disk, whatever
-kill came after it: rows lost (expected minus found, per kind) must be 0. Also reported:
-`status` latency (p50, p99, max), and the app's resident memory and thread count sampled over
-time, by process life. Exit code 1 if a row was lost or a command failed. CI runs it for a few
+kill came after it: rows lost (expected minus found, per kind) must be 0. Found can exceed
+expected (break-now during a pause also writes `resumed`), so a kind's check is a lower bound.
+Also reported: `status` latency (p50, p99, max), and the app's resident memory and thread
+count sampled over time, by process life. Exit code 1 if a row was lost or a command failed. CI runs it for a few
 seconds only, to check it works.
 """
 
