@@ -140,3 +140,25 @@ def test_old_events_are_pruned_in_the_background(tmp_path: Path) -> None:
     h = History.open(path)
     assert h.first_day() is not None  # their day's totals stay
     h.close()
+
+
+class Locked(Gate):
+    def __call__(self, path: Path) -> History:
+        if not self.open.is_set():
+            raise sqlite3.OperationalError("database is locked")
+        return History.open(path, retries=0, memory_fallback=False)
+
+
+def test_a_short_lock_shows_in_status_but_is_not_news(tmp_path: Path) -> None:
+    path, gate, told = tmp_path / "h.sqlite3", Locked(), []
+    w = writer(path, gate, told)
+    w.start()
+    try:
+        w.record(rows(1)[0])
+        wait_for(lambda: w.status()["problem"], timeout=5, what="the problem")
+        assert "locked" in str(w.status()["problem"])
+        gate.open.set()
+        assert w.flush(5)
+    finally:
+        w.close()
+    assert told == [] and stored(path) == 1

@@ -32,6 +32,7 @@ CHECKPOINT_S = 60.0
 FIRST_CHECKPOINT_S = 10.0
 MAINTAIN_EVERY_S = 86400.0
 MAINTAIN_AFTER_S = 60.0  # the first prune waits until start-up is long over
+BUSY_PATIENCE_S = 10.0  # a lock held this long by another program is reported
 RECENT = 50  # exercises remembered for the picker
 
 
@@ -79,6 +80,7 @@ class HistoryWriter:
         self._dropped = 0
         self._problem: str | None = None
         self._told = False
+        self._problem_since: float | None = None
         self._stopping = False
         self._store: History | None = None
         self._thread = threading.Thread(target=self._loop, name="history", daemon=True)
@@ -199,6 +201,7 @@ class HistoryWriter:
                 for _ in batch:
                     self._pending.popleft()
                 solved, self._problem, self._told = self._problem, None, False
+                self._problem_since = None
                 self._cond.notify_all()
             if solved:
                 log.warning("the history file %s takes writes again", self.path)
@@ -240,7 +243,8 @@ class HistoryWriter:
         if isinstance(err, sqlite3.Error) and is_damage(err) and self._store is not None:
             self._store.repair(err)
             return
-        if self._store is not None and not (isinstance(err, sqlite3.Error) and is_busy(err)):
+        busy = isinstance(err, sqlite3.Error) and is_busy(err)
+        if self._store is not None and not busy:
             # A read-only or full file: reopen next time, so a fixed file is seen afresh.
             with contextlib.suppress(sqlite3.Error):
                 self._store.close()
@@ -250,10 +254,14 @@ class HistoryWriter:
             "in memory and will be written as soon as it can"
         )
         with self._cond:
-            first = not self._told
-            self._problem, self._told = problem, True
+            now = self._clock()
+            if self._problem_since is None:
+                self._problem_since = now
+            # Another program's short lock (an import, a clear) is not news; a long one is.
+            tell = not self._told and (not busy or now - self._problem_since >= BUSY_PATIENCE_S)
+            self._problem, self._told = problem, self._told or tell
             self._cond.notify_all()
-        if first:
+        if tell:
             log.warning("%s", problem)
             self._on_problem(problem)
         else:
@@ -262,6 +270,7 @@ class HistoryWriter:
     def _solved(self) -> None:
         with self._cond:
             solved, self._problem, self._told = self._problem, None, False
+            self._problem_since = None
         if solved:
             log.warning("the history file %s takes writes again", self.path)
 
