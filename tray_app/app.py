@@ -94,7 +94,8 @@ def run_app(args: argparse.Namespace) -> int:
             from tray_app.ui.tray import run_tray
 
             health = TrayHealth(runtime, tray_host, say, window=not args.no_window)
-            run_tray(runtime, tray_host, settings_path, health, **tray_wiring(runtime))
+            run_tray(runtime, tray_host, settings_path, health,
+                     **tray_wiring(runtime, settings_path))
     finally:
         server.stop()
         runtime.stop()
@@ -161,7 +162,10 @@ def build_runtime(
     runtime = box["runtime"] = Runtime(settings, settings_path, adapters)
     history.start()  # opens, repairs and prunes the file in its own thread: start-up never waits
     if _has_display() and not no_window:
-        adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt)
+        from tray_app.ui.break_client import BreakWindowProcess
+
+        adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt,
+                                       window=BreakWindowProcess)
     starters: list = []
     stoppers: list = [getattr(desktop, "stop", lambda: None), dnd.close]
     if sys.platform.startswith("linux"):
@@ -173,22 +177,30 @@ def build_runtime(
     return runtime, starters, stoppers
 
 
-def tray_wiring(runtime: Runtime) -> dict[str, Any]:
-    """What the tray menu needs from the rest of the app: start at login and statistics."""
+def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
+    """What the tray menu needs from the rest of the app: start at login, statistics, and the
+    settings changes its menu makes."""
     from tray_app.platform import autostart
-    from tray_app.stats_window_launcher import open_stats_window
+    from tray_app.settings.edit import MenuEdits
 
     try:
         entry: Any = autostart.detect()
     except Exception:
         log.info("start at login is not available here", exc_info=True)
         entry = None
+
+    def open_stats() -> Any:
+        from tray_app.stats_window_launcher import open_stats_window  # only when asked for
+
+        return open_stats_window(
+            paths.history_file(), runtime.state.settings, cache_dir=paths.cache_dir()
+        )
+
     return {
         "autostart": entry,
         "launch_command": autostart.default_command,
-        "open_stats": lambda: open_stats_window(
-            paths.history_file(), runtime.state.settings, cache_dir=paths.cache_dir()
-        ),
+        "open_stats": open_stats,
+        "edits": MenuEdits(settings_path) if settings_path is not None else None,
     }
 
 

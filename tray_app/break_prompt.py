@@ -128,14 +128,16 @@ class WindowPrompt:
         post: Callable[[Event], None],
         cache_dir: Path,
         console: ConsolePrompt | None = None,
+        *,
+        window: Callable[[Callable[[dict[str, Any]], None]], Any],
     ) -> None:
-        from tray_app.ui.break_client import BreakWindowProcess
-
         self.planner = planner
         self.post = post
         self.cache_dir = cache_dir
         self.console = console
-        self._proc = BreakWindowProcess(self._on_event)
+        # ui.break_client.BreakWindowProcess, from the composition root: called with the
+        # handler for what the window sends back.
+        self._proc = window(self._on_event)
 
     def plan(self, state: State) -> BreakPlanned:
         return self.planner.plan(state)

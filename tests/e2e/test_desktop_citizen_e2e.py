@@ -6,12 +6,15 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
 from Xlib import display as xdisplay
 
 from tests.desktop import Display, background, dbus_session, dunst, dunst_config, require, wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.platform.test_fullscreen_desktop import ADD, REMOVE, _active_window, _set_fullscreen
 from tests.platform.test_session_desktop import MANAGER, OUR_SESSION, SESSION, _logind
+
+pytestmark = pytest.mark.desktop  # Xvfb, dunst or a private D-Bus
 
 
 def break_windows(display: Display) -> list[str]:

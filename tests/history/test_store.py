@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import sqlite3
 import threading
 from datetime import datetime
@@ -14,6 +15,7 @@ from tray_app.core.model import Kind
 from tray_app.core.ports import HistoryStore, Row
 from tray_app.history import SCHEMA_VERSION, History, HistoryUnavailable
 from tray_app.history.csv_io import export_csv
+from tray_app.history.writer import HistoryWriter
 
 # The v1 layout exactly as the first release wrote it (no category, no detail).
 V1_DDL = """
@@ -52,9 +54,16 @@ def test_new_file_has_current_schema_wal_and_index(path: Path) -> None:
     assert any("wall" in sql for (sql,) in indexes)
 
 
-def test_is_a_history_store(path: Path) -> None:
-    h: HistoryStore = History.open(path)
-    h.close()
+@pytest.mark.parametrize("store", [History, HistoryWriter])
+def test_is_a_history_store(store: type) -> None:
+    """Both stores have every HistoryStore method, taking the protocol's parameters (and
+    only optional ones besides)."""
+    for name in ("record", "recent_exercises", "close"):
+        want = list(inspect.signature(getattr(HistoryStore, name)).parameters)
+        have = inspect.signature(getattr(store, name)).parameters
+        assert list(have)[: len(want)] == want, name
+        extra = list(have.values())[len(want):]
+        assert all(p.default is not inspect.Parameter.empty for p in extra), name
 
 
 def test_record_and_read_back_in_order(path: Path) -> None:

@@ -41,3 +41,4 @@ def test_quit_reply_is_sent_before_the_control_server_stops(tmp_path: Path) -> N
         client.close()
         rt.stop()
         assert json.loads(data)["ok"] is True
+

@@ -1,7 +1,6 @@
 """The `sitbreak` command line: parse, dispatch, print. Nothing imports this module.
 
-Exit codes: 0 ok, 1 failure or already running, 2 bad settings or usage, 3 not running,
-4 a refused action (no snoozes left, skip in strict mode, ...).
+Exit codes are in tray_app.cli.exits.
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ from pathlib import Path
 
 from tray_app import __version__
 from tray_app.cli import commands
+from tray_app.cli.exits import EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError
 from tray_app.resources import DataFileError
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_REFUSED = 0, 1, 2, 3, 4
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.verbose = getattr(args, "verbose", False)
     try:
         return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"sitbreak: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except DataFileError as exc:  # a damaged install, whatever the command
         print(f"sitbreak: {exc}", file=sys.stderr)
         return EXIT_FAIL

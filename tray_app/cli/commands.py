@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from tray_app import paths
+from tray_app.cli.exits import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
 from tray_app.core.problems import ProblemsError
 from tray_app.resources import default_settings_file
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_REFUSED = 0, 1, 2, 3, 4
 
 
 def _err(text: str) -> None:
@@ -106,15 +105,11 @@ def _duration(words: list[str] | str | None, limits: tuple[float, float]) -> flo
     try:
         return parse_duration_within(text, *limits)
     except BadValue as exc:
-        raise SystemExit(f"sitbreak: bad duration {text[:60]!r}: {exc}") from None
+        raise UsageError(f"bad duration {text[:60]!r}: {exc}") from None
 
 
 def snooze(args: argparse.Namespace) -> int:
-    try:
-        seconds = _duration(args.duration, SNOOZE_RANGE)
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
+    seconds = _duration(args.duration, SNOOZE_RANGE)
     return _report(*_send({"cmd": "snooze", "seconds": seconds}))
 
 
@@ -136,19 +131,15 @@ def pause(args: argparse.Namespace) -> int:
     from tray_app.settings import BadValue
 
     request: dict[str, Any] = {"cmd": "pause"}
-    try:
-        if args.until and args.duration:
-            raise SystemExit("sitbreak: give a duration or --until HH:MM, not both")
-        if args.until:
+    if args.until and args.duration:
+        raise UsageError("give a duration or --until HH:MM, not both")
+    if args.until:
+        try:
             request["until_wall"] = until_wall(args.until)
-        else:
-            request["seconds"] = _duration(args.duration, PAUSE_RANGE)
-    except BadValue as exc:
-        print(f"sitbreak: bad time {args.until!r}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
+        except BadValue as exc:
+            raise UsageError(f"bad time {args.until!r}: {exc}") from None
+    else:
+        request["seconds"] = _duration(args.duration, PAUSE_RANGE)
     return _report(*_send(request))
 
 

@@ -9,14 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from tray_app.cli.exits import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tray_app.core.model import Settings
 from tray_app.history import History, HistoryUnavailable
 from tray_app.history.csv_io import ImportProblem, export_csv, import_csv
 from tray_app.history.statistics import collect, days_for, span_days
 from tray_app.history.totals import Days
 from tray_app.stats_report import FORMATS, stats_csv, stats_json, stats_text
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def _open_existing(history_path: Path, err: TextIO) -> History | None:

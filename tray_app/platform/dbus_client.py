@@ -7,9 +7,8 @@ a private bus without touching os.environ.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from jeepney import DBusAddress, Properties, new_method_call
@@ -17,24 +16,13 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import Message, MessageFlag
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
+# The bus addresses live in a module that needs no jeepney; here for the probes' convenience.
+from tray_app.platform.bus_address import (  # noqa: F401 - re-exported for the probes
+    session_bus_address,
+    system_bus_address,
+)
+
 CALL_TIMEOUT_S = 1.0  # a desktop service that takes longer than this is treated as absent
-DEFAULT_SYSTEM_BUS = "unix:path=/var/run/dbus/system_bus_socket"
-
-
-def session_bus_address(env: Mapping[str, str]) -> str | None:
-    """The session bus address from `env`, or the usual per-user socket, or None."""
-    address = env.get("DBUS_SESSION_BUS_ADDRESS", "").strip()
-    if address:
-        return address
-    runtime_dir = env.get("XDG_RUNTIME_DIR", "").strip()
-    if runtime_dir and os.path.exists(os.path.join(runtime_dir, "bus")):
-        return f"unix:path={os.path.join(runtime_dir, 'bus')}"
-    return None
-
-
-def system_bus_address(env: Mapping[str, str]) -> str:
-    """The system bus address: DBUS_SYSTEM_BUS_ADDRESS if set, else the standard socket."""
-    return env.get("DBUS_SYSTEM_BUS_ADDRESS", "").strip() or DEFAULT_SYSTEM_BUS
 
 
 def connect(address: str) -> DBusConnection:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from tray_app.core.ports import Action, Notifier
+from tray_app.platform.bus_address import session_bus_address
 
 log = logging.getLogger(__name__)
 
@@ -141,17 +142,6 @@ class MultiNotifier:
     def set_action_handler(self, handler: Callable[[str], None]) -> None:
         """Any notifier's click reaches `handler`."""
         self._each("set_action_handler", lambda n: n.set_action_handler(handler))
-
-
-def session_bus_address(env: Mapping[str, str]) -> str | None:
-    """The session bus address from `env`, or the systemd default socket if it exists."""
-    address = env.get("DBUS_SESSION_BUS_ADDRESS", "").strip()
-    if address:
-        return address
-    runtime = env.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime, "bus").exists():
-        return f"unix:path={Path(runtime, 'bus')}"
-    return None
 
 
 def probe_service(address: str, timeout: float = 2.0) -> str:

@@ -3,7 +3,7 @@ changed stay exactly as they were; a file with a mistake in it is never rewritte
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +98,26 @@ def check(text: str, path: Path) -> None:
 
 class ChangedOnDisk(Exception):
     """The file changed since it was read; the caller should offer to reload it."""
+
+
+class MenuEdits:
+    """The changes the tray menu makes to one settings file, so the tray needs no settings code.
+
+    Each call keeps every other key, comment and the order, and raises ProblemsError for a
+    broken file (left as it is), ChangedOnDisk or OSError when it cannot write.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def break_every(self, seconds: float) -> None:
+        from tray_app.settings import format_duration
+
+        self._write(lambda _text: {"sitting.break_after": format_duration(seconds)})
+
+    def posture(self, on: bool) -> None:
+        self._write(lambda text: posture_changes(text, on))
+
+    def _write(self, changes: Callable[[str], Mapping[str, Any]]) -> None:
+        text = read_settings_text(self.path)
+        write_settings(self.path, changes(text), expected_text=text)

@@ -27,10 +27,9 @@ from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
 from tray_app.core.ports import TrayPort
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import progress, status_line
-from tray_app.settings import format_duration
-from tray_app.settings.edit import ChangedOnDisk, posture_changes
 from tray_app.ui.icons import XORG_BACKGROUND, draw_state_icon, progress_bucket
 from tray_app.ui.open_settings import open_settings_file
+from tray_app.ui.xorg_calls import route_xorg_calls
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +78,10 @@ class TrayController:
         open_stats: Callable[[], Any] | None = None,
         open_settings_window: Callable[[], bool] | None = None,
         opener: Callable[[Path], None] | None = None,
+        edits: Any | None = None,
     ) -> None:
         self.runtime = runtime
+        self.edits = edits  # what the menu may change in the settings file (MenuEdits)
         self.backend = backend
         self.settings_path = settings_path
         self.autostart = autostart
@@ -236,10 +237,10 @@ class TrayController:
                 self.runtime.post(event)
             elif action.startswith("break-every-"):
                 secs = float(action.removeprefix("break-every-"))
-                self._write(lambda _text: {"sitting.break_after": format_duration(secs)})
+                self._write(lambda edits: edits.break_every(secs))
             elif action == "toggle-posture":
                 on = state.settings.posture.every > 0
-                self._write(lambda text: posture_changes(text, not on))
+                self._write(lambda edits: edits.posture(not on))
             elif action == "settings":
                 self._settings_window()
             elif action == "toggle-autostart":
@@ -265,23 +266,20 @@ class TrayController:
     def _notify(self, title: str, body: str) -> None:
         self.runtime.notify_info(title, body)
 
-    def _write(self, changes: Callable[[str], dict[str, Any]]) -> None:
-        """Write the keys `changes(current text)` gives, keeping everything else in the file."""
-        from tray_app.settings import read_settings_text, write_settings
-
+    def _write(self, change: Callable[[Any], None]) -> None:
+        """Change the settings file through `edits` (settings.edit.MenuEdits, from the app)."""
         path = self.settings_path
-        if path is None:
+        if path is None or self.edits is None:
             self._notify("sitbreak", "There is no settings file to change.")
             return
         try:
-            text = read_settings_text(path)
-            write_settings(path, changes(text), expected_text=text)
+            change(self.edits)
         except ProblemsError as exc:
             # The user's file is broken: say so, and leave it exactly as it is.
             self._notify(f"sitbreak: {path.name} has a problem",
                          f"Not changed; fix the file first.\n{exc}")
             return
-        except (OSError, KeyError, ChangedOnDisk) as exc:
+        except Exception as exc:  # unreadable, changed on disk meanwhile, not writable
             self._notify("sitbreak: could not change the settings", str(exc))
             return
         self.runtime.post_tick()  # the tick's reload check picks the new file up at once
@@ -373,51 +371,6 @@ class TrayController:
         sitting = human_duration(st.get("today_sitting_seconds") or 0)
         longest = human_duration(st.get("today_longest_stretch_seconds") or 0)
         return f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
-
-
-XORG_CALLS = ("_show", "_hide", "_update_icon", "_update_title", "_stop")
-
-
-def route_xorg_calls(icon: Any, timeout: float = 10.0) -> None:
-    """Make pystray's xorg icon safe to change from our worker thread.
-
-    pystray's xorg backend hands a change to its main loop by sending an X message through the
-    main loop's own connection; when that happens while the loop waits for a reply (drawing
-    after an Expose), python-xlib can lose the reply and both threads hang for good. Here the
-    message goes through a second connection of ours, so the loop's connection is only ever
-    used by the loop. The atoms are pystray's own, so its handlers run the change as before.
-    """
-    from Xlib import X, protocol
-    from Xlib import display as xdisplay
-
-    conn = xdisplay.Display()
-    lock = threading.Lock()
-    main = threading.main_thread()
-
-    def routed(name: str, direct: Callable[[], None]) -> Callable[[], None]:
-        atom = conn.intern_atom(f"_PYSTRAY_{name.upper()}")
-
-        def call() -> None:
-            if threading.current_thread() is main:
-                direct()  # already on the loop's thread: pystray runs it in place
-                return
-            with lock:
-                window = conn.create_resource_object("window", icon._window.id)
-                window.send_event(
-                    protocol.event.ClientMessage(
-                        window=window, client_type=atom, data=(32, [0, 0, 0, 0, 0])
-                    ),
-                    event_mask=X.NoEventMask,
-                )
-                conn.flush()
-                result = icon._queue.get(timeout=timeout)
-            if result is not True:
-                raise result[1]
-
-        return call
-
-    for name in XORG_CALLS:
-        setattr(icon, name, routed(name, getattr(icon, name)))
 
 
 def to_pystray(items: list[MenuItem] | tuple[MenuItem, ...], on_action: Callable[[str], None]
