@@ -92,8 +92,11 @@ def test_the_package_puts_the_app_the_launcher_icons_and_docs_in_place(
 
 
 def test_the_installed_app_works_from_anywhere(installed: list[str], tmp_path: Path) -> None:
-    """The same tests as the wheel's, against /usr/bin/sitbreak, with the AppIndicator tray."""
+    """The same tests as the wheel's, against /usr/bin/sitbreak, with the AppIndicator tray
+    (asked for: with no StatusNotifierItem host on the bus sitbreak would pick the Gtk status
+    icon; the AppIndicator backend then docks in trayer as an XEmbed icon)."""
     env = dict(os.environ, SITBREAK_COMMAND="/usr/bin/sitbreak",
+               SITBREAK_TRAY_BACKEND="appindicator",
                SITBREAK_EXPECT_TRAY="AppIndicator with Gtk 3")
     log = tmp_path / "pytest.log"
     with log.open("w") as fh:

@@ -183,6 +183,8 @@ def test_tray_docks_and_answers_status(box: Sandbox) -> None:
                 st = box.status()
                 assert st["state"] == "sitting"
                 assert expected in st["tray"], st["tray"]
+                wait_for(lambda: box.status().get("tray_docked"), timeout=10,
+                         what="status --json to say the tray docked")
             finally:
                 run(box, "quit")
                 assert proc.wait(30) == 0, box.output()
