@@ -10,6 +10,7 @@ import select
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -240,9 +241,16 @@ def _unsaved_warning(runtime: Runtime) -> str | None:
 
 
 def _wait_for_signals(runtime: Runtime) -> None:
-    """Block the main thread until a signal or a `quit` asks to stop (console mode).
+    """Block the main thread until a signal or a `quit` asks to stop (console mode)."""
+    with stop_signals(runtime) as wait:
+        wait()
 
-    A plain Event.wait() here could sleep through SIGTERM for good: when the kernel hands the
+
+@contextlib.contextmanager
+def stop_signals(runtime: Runtime) -> Iterator[Callable[[], None]]:
+    """Install the signal handlers; yields the wait that returns once a stop is requested.
+
+    A plain Event.wait() could sleep through SIGTERM for good: when the kernel hands the
     signal to another thread, the main thread's lock wait is never interrupted, so the Python
     handler never runs. Python's wakeup fd turns a signal on any thread into a byte on a pipe,
     and a stop request writes one too, so select() sees either, whenever it came.
@@ -250,30 +258,38 @@ def _wait_for_signals(runtime: Runtime) -> None:
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %s: stopping", signum)
-        runtime.request_stop()  # run_app stops everything once this wait returns
+        runtime.request_stop()  # run_app stops everything once the wait returns
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *_: runtime.post_tick())
     if sys.platform == "win32":  # no select() on pipes there
-        while not runtime.wait(1.0):
-            pass
+        yield lambda: _wait_polling(runtime)
         return
     read_fd, write_fd = os.pipe()
     os.set_blocking(read_fd, False)
     os.set_blocking(write_fd, False)
     old = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
     runtime.when_stop_requested(lambda: _poke(write_fd))
-    try:
+
+    def wait() -> None:
         while not runtime.wait(0):
             select.select([read_fd], [], [])
             with contextlib.suppress(BlockingIOError):
                 os.read(read_fd, 512)
+
+    try:
+        yield wait
     finally:
         signal.set_wakeup_fd(old)
         os.close(read_fd)
         os.close(write_fd)
+
+
+def _wait_polling(runtime: Runtime) -> None:
+    while not runtime.wait(1.0):
+        pass
 
 
 def _poke(fd: int) -> None:

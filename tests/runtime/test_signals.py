@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = textwrap.dedent("""
     import signal, sys, threading
     sys.path.insert(0, sys.argv[1])
-    from tray_app.app import _wait_for_signals
+    from tray_app.app import stop_signals
 
     class Stub:
         def __init__(self):
@@ -33,8 +33,9 @@ SCRIPT = textwrap.dedent("""
     # A thread that takes SIGTERM for the process, as any of sitbreak's threads may.
     threading.Thread(target=threading.Event().wait, daemon=True).start()
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # main only, from here on
-    print("ready", flush=True)
-    _wait_for_signals(Stub())
+    with stop_signals(Stub()) as wait:
+        print("ready", flush=True)  # the handlers are in place from here on
+        wait()
     print("stopped", flush=True)
 """)
 
