@@ -9,8 +9,8 @@ acknowledged without a "not saved yet" warning must have its history row on disk
 kill came after it: rows lost (expected minus found, per kind) must be 0. Found can exceed
 expected (break-now during a pause also writes `resumed`), so a kind's check is a lower bound.
 Also reported: `status` latency (p50, p99, max), and the app's resident memory and thread
-count sampled over time, by process life. Exit code 1 if a row was lost or a command failed. CI runs it for a few
-seconds only, to check it works.
+count sampled over time, by process life. Exit code 1 if a row was lost or a command failed.
+CI runs it for a few seconds only, to check it works.
 """
 
 from __future__ import annotations
