@@ -147,6 +147,7 @@ def measure(pid: int, settle: float, seconds: float) -> dict:
     proc = psutil.Process(pid)
     time.sleep(settle)
     w0, c0, t0 = thread_counts(pid), proc.cpu_times(), time.monotonic()
+    rss_start = proc.memory_info().rss
     rss_peak = 0
     deadline = t0 + seconds
     while time.monotonic() < deadline and proc.is_running():
@@ -161,6 +162,7 @@ def measure(pid: int, settle: float, seconds: float) -> dict:
         "seconds": round(elapsed, 1),
         "rss_mib": round(mem.rss / 2**20, 1),
         "rss_peak_mib": round(max(rss_peak, mem.rss) / 2**20, 1),
+        "rss_growth_mib": round((mem.rss - rss_start) / 2**20, 2),  # over the measured idle
         "pss_mib": round(mem.pss / 2**20, 1),
         "cpu_seconds": round(c1.user + c1.system - c0.user - c0.system, 3),
         "wakeups_per_minute": round(sum(v for v, _ in threads.values()), 1),

@@ -8,7 +8,6 @@ the second step of the third exercise; once an exercise's id is known it is name
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
@@ -378,6 +377,7 @@ def _lumbar_extension(text: str) -> str:
 def _allowed(value: str, allowed: tuple[str, ...]) -> str:
     """'allowed: a, b, c' plus a did-you-mean when the value is close to one of them."""
     text = "allowed: " + ", ".join(allowed)
+    import difflib
     close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
     if close:
         text = f"did you mean {close[0]!r}? {text}"

@@ -7,8 +7,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from tray_app.core.duration import BadValue
 from tray_app.core.problems import ProblemsError
 from tray_app.settings.files import atomic_write, read_settings_text
@@ -25,6 +23,8 @@ def apply_changes(text: str, changes: Mapping[str, Any]) -> str:
         section, _, name = key.partition(".")
         if section not in SCHEMA or name not in SCHEMA[section]:
             raise KeyError(f"unknown settings key {key!r}")
+    import tomlkit  # here, not at the top: the tray process loads it only when it writes
+
     doc = tomlkit.parse(text)
     for key, value in changes.items():
         section, _, name = key.partition(".")

@@ -4,7 +4,6 @@ settings window, so all of them find the same mistakes."""
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from tray_app.core.model import Settings
@@ -41,6 +40,7 @@ def exercise_problems(report: Report, file: str) -> list[Problem]:
     names = sorted({e.id for e in exercises} | {t for e in exercises for t in e.tags})
     for entry in ex.exclude:
         if entry not in names:
+            import difflib
             close = difflib.get_close_matches(cut(entry), names, n=1, cutoff=0.6)
             hint = "`sitbreak exercises --all` lists the ids and tags"
             if close:

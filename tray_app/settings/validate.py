@@ -3,7 +3,6 @@ the bad value (cut short) and what is allowed."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -48,6 +47,8 @@ def show(value: Any) -> str:
 
 
 def did_you_mean(word: str, choices: list[str], what: str = "keys") -> str:
+    import difflib  # only for a mistake: not loaded by a running sitbreak that has none
+
     close = difflib.get_close_matches(word[:SHOWN_CHARS], choices, n=1, cutoff=0.6)
     known = f"known {what}: " + ", ".join(choices)
     return f"did you mean '{close[0]}'? {known[0].upper()}{known[1:]}" if close else known
