@@ -66,7 +66,8 @@ def stats_csv(days: Sequence[DayStats]) -> str:
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(["date", *COUNT_FIELDS, *(f"minutes_{c}" for c in cats)])
     for d in days:
-        counts = [getattr(d, name) for name in COUNT_FIELDS]
+        whole = d.as_dict()  # seconds as whole numbers, as in the JSON
+        counts = [whole[name] for name in COUNT_FIELDS]
         minutes = [_minutes(d.exercise_minutes_by_category.get(c, 0.0)) for c in cats]
         out.writerow([d.day.isoformat(), *counts, *minutes])
     return buf.getvalue()

@@ -171,3 +171,12 @@ def test_run_history_clear_before_a_date(tmp_path: Path) -> None:
     h = History.open(path)
     assert h.count() == 0
     h.close()
+
+
+def test_csv_gives_whole_seconds() -> None:
+    from tray_app.core.stats import DayStats
+
+    day = DayStats(day=TODAY, sitting_seconds=393.00540686600004,
+                   longest_stretch_seconds=393.00540686600004)
+    row = stats_csv([day]).splitlines()[1].split(",")
+    assert row[1:4] == ["393", "0", "393"]
