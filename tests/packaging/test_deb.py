@@ -80,6 +80,7 @@ def test_the_package_puts_the_app_the_launcher_icons_and_docs_in_place(
         icon = f"/usr/share/icons/hicolor/{size}x{size}/apps/sitbreak.png"
         assert icon in files
         assert Path(icon).read_bytes() == (REPO / "icons" / f"sitbreak-{size}.png").read_bytes()
+    assert "/usr/share/man/man1/sitbreak.1.gz" in files
     for doc in ("README.md.gz", "copyright"):
         assert f"/usr/share/doc/sitbreak/{doc}" in files
     assert "MIT" in Path("/usr/share/doc/sitbreak/copyright").read_text()

@@ -4,6 +4,7 @@ unit tests on exactly those)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import tomllib
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tray_app import __version__
+from tray_app.cli import build_parser
 from tray_app.platform.desktop_entry import MANAGED_KEY, launcher_fields, render
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,6 +63,18 @@ def test_the_system_launcher_is_the_one_install_desktop_writes() -> None:
     fields = launcher_fields(["sitbreak", "run"], "sitbreak")
     del fields[MANAGED_KEY]  # dpkg owns this one
     assert (DEBIAN / "sitbreak.desktop").read_text() == render(fields)
+
+
+def test_the_manual_page_names_every_command() -> None:
+    page = (DEBIAN / "sitbreak.1").read_text().replace("\\-", "-")
+    assert f'"sitbreak {__version__}"' in page.splitlines()[0]
+    commands = page.split(".SH COMMANDS")[1].split(".SH ")[0]
+    headings = {w for line in commands.splitlines() if line.startswith(".BR ")
+                for w in re.findall(r"[a-z][a-z-]*", line)}
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = sorted(set(sub.choices) - headings)
+    assert not missing, f"add them to debian/sitbreak.1: {missing}"
+    assert (DEBIAN / "sitbreak.manpages").read_text().split() == ["debian/sitbreak.1"]
 
 
 @pytest.mark.skipif(not os.environ.get("SITBREAK_DEBIAN12"),
