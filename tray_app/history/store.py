@@ -34,21 +34,22 @@ _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 # leave a big file behind.
 WAL_LIMIT_BYTES = 4 * 1024 * 1024
 PRUNE_BATCH = 5000
+SETTLE_CHUNK_DAYS = 31
 # id, time_utc, time_local (ISO 8601 with the offset in force then), wall, kind, duration_s,
-# exercise_id, category, detail: formatted in SQLite, which is much faster than per-row Python.
-_OFFSET_S = (
-    "CAST(round((julianday(wall, 'unixepoch', 'localtime') - julianday(wall, 'unixepoch'))"
-    " * 86400) AS INTEGER)"
-)
+# exercise_id, category, detail: formatted in SQLite, much faster than per-row Python; the
+# offset comes from two small functions registered for the export (utc_offset is memoised).
 _EXPORT = (
     "SELECT id, strftime('%Y-%m-%dT%H:%M:%S+00:00', wall, 'unixepoch'), "
-    "strftime('%Y-%m-%dT%H:%M:%S', wall, 'unixepoch', 'localtime') || "
-    f"printf('%s%02d:%02d', CASE WHEN {_OFFSET_S} < 0 THEN '-' ELSE '+' END, "
-    f"abs({_OFFSET_S}) / 3600, abs({_OFFSET_S}) % 3600 / 60), "
+    "strftime('%Y-%m-%dT%H:%M:%S', wall + utc_offset(wall), 'unixepoch') "
+    "|| offset_suffix(utc_offset(wall)), "
     "wall, kind, duration_s, COALESCE(exercise_id, ''), COALESCE(category, ''), "
     "COALESCE(detail, '') FROM events ORDER BY wall, id"
 )
-SETTLE_CHUNK_DAYS = 31
+
+
+def _offset_suffix(offset: int) -> str:
+    sign = "-" if offset < 0 else "+"
+    return f"{sign}{abs(offset) // 3600:02d}:{abs(offset) % 3600 // 60:02d}"
 
 
 class HistoryUnavailable(Exception):
@@ -505,7 +506,14 @@ class History:
     def export_rows(self) -> Iterator[tuple]:
         """Every event as a row of the CSV export (see csv_io.CSV_HEADER), oldest first,
         formatted by SQLite and streamed: the caller holds the lock while it iterates."""
+        from functools import lru_cache
+
+        from tray_app.localtime import CachedOffset
+
         with self._lock:
+            self._conn.create_function("utc_offset", 1, CachedOffset(), deterministic=True)
+            self._conn.create_function("offset_suffix", 1, lru_cache(_offset_suffix),
+                                       deterministic=True)
             yield from self._conn.execute(_EXPORT)
 
     # ---- daily totals ----------------------------------------------------------------------
