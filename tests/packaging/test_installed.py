@@ -26,8 +26,14 @@ from tests.desktop import (
     wait_for,
     xvfb,
 )
-from tests.e2e.sitbreak_proc import Sandbox, sitbreak_command
-from tests.packaging.installed import COMMAND, installed_file, needs_installed, run
+from tests.e2e.sitbreak_proc import Sandbox, sitbreak_command, workdir
+from tests.packaging.installed import (
+    COMMAND,
+    installed_file,
+    interpreter,
+    needs_installed,
+    run,
+)
 from tests.tray.test_tray_desktop import docked_icon
 from tray_app import __version__
 from tray_app.platform.desktop_entry import read_main_group
@@ -125,6 +131,18 @@ def test_autostart_and_launcher_name_a_command_and_icon_that_exist(box: Sandbox)
     removed = run(box, "uninstall-desktop").stdout
     assert f"removed {launcher}" in removed and not launcher.exists()
     assert not list(hicolor.rglob("sitbreak.png"))
+
+
+def test_started_as_python_dash_m_the_entry_runs_that_python(box: Sandbox) -> None:
+    python = interpreter()
+    out = subprocess.run([python, "-m", "tray_app", "autostart", "enable"], env=box.env,
+                         cwd=workdir(box.root), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    command, _ = _exec_and_icon(box.root / "config" / "autostart" / "sitbreak.desktop")
+    assert command == [python, "-m", "tray_app", "run"] and Path(python).is_file()
+    started = subprocess.run([*command[:-1], "--version"], env=box.env, cwd="/",
+                             capture_output=True, text=True, timeout=60)
+    assert started.stdout.strip() == f"sitbreak {__version__}", started.stderr
 
 
 @contextmanager
