@@ -1,5 +1,6 @@
-"""Run-time data lives in the package: the copies match the repository's files, and a
-missing or damaged one is named, with nothing written."""
+"""Run-time data lives in the package: its files are the repository's settings.toml and icons
+(symbolic links in the checkout, copies in a wheel), and a missing or damaged one is named,
+with nothing written."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_packaged_default_settings_are_the_documented_file() -> None:
     assert resources.default_settings_file() == DEFAULT_FILE
     assert DEFAULT_FILE.read_bytes() == (REPO / "settings.toml").read_bytes(), (
-        "cp settings.toml tray_app/data/default_settings.toml"
+        "tray_app/data/default_settings.toml must link to ../../settings.toml"
     )
 
 
@@ -34,7 +35,7 @@ def test_packaged_icons_are_the_source_icons() -> None:
     for size in resources.APP_ICON_SIZES:
         name = f"sitbreak-{size}.png"
         assert (packaged / name).read_bytes() == (REPO / "icons" / name).read_bytes(), (
-            f"cp icons/sitbreak-*.png {packaged.relative_to(REPO)}/"
+            f"{packaged.relative_to(REPO)}/{name} must link to ../../../icons/{name}"
         )
 
 
