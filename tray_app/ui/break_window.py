@@ -216,8 +216,6 @@ class BreakWindow:
                 self.buttons[name].focus_set()
             else:
                 self.root.focus_set()
-        if self.debug and self._shown_at is not None:
-            self.root.after_idle(self.emit_layout)
 
     def _show_exercise(self) -> None:
         """Draw the exercise on show: name, place, cue, picture."""
@@ -375,6 +373,8 @@ class BreakWindow:
             self.emit({"event": "view", "index": v.index, "step": v.step, "running": v.running,
                        "buttons": [b.name for b in sc.buttons()],
                        "keys": self.keys_label.cget("text")})
+            if self._shown_at is not None:  # where the buttons are now (the first comes on map)
+                self.root.after_idle(self.emit_layout)
         self._draw_time()
 
     def _draw_time(self) -> None:
