@@ -16,7 +16,10 @@ def utc_offset(wall: float) -> int:
 
 
 class CachedOffset:
-    """utc_offset with a per-quarter-hour memo, for folding many rows (one object per command)."""
+    """utc_offset with a per-quarter-hour memo, for folding or exporting many rows. The memo
+    is bounded (rows come in time order, so recent quarters are the ones asked again)."""
+
+    LIMIT = 4096
 
     def __init__(self) -> None:
         self._seen: dict[int, int] = {}
@@ -25,5 +28,7 @@ class CachedOffset:
         key = int(wall // _QUARTER)
         found = self._seen.get(key)
         if found is None:
+            if len(self._seen) >= self.LIMIT:
+                self._seen.clear()
             found = self._seen[key] = utc_offset(key * _QUARTER)
         return found
