@@ -21,7 +21,7 @@ from tray_app.core.machine import Refused
 from tray_app.core.problems import ProblemsError
 from tray_app.history.writer import HistoryWriter
 from tray_app.logging_setup import setup_logging
-from tray_app.runtime import Adapters, Runtime
+from tray_app.runtime import WATCHED_HEARTBEAT_S, Adapters, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ def build_runtime(
     from tray_app.history.statistics import days_for
     from tray_app.platform import fullscreen, idle, notify
     from tray_app.platform.dnd import DndProbe
+    from tray_app.platform.file_watch import FileWatch
     from tray_app.platform.notify_console import ConsoleNotifier
     from tray_app.resources import app_icon
     from tray_app.settings.full import load_checked
@@ -161,6 +162,9 @@ def build_runtime(
         load_settings=load_checked,  # the exercises file it names, too, as at start
     )
     runtime = box["runtime"] = Runtime(settings, settings_path, adapters)
+    watch = FileWatch(settings_path, runtime.post_tick)
+    if watch.start():  # edits arrive as they happen: no need to look every few seconds
+        runtime.heartbeat_s = WATCHED_HEARTBEAT_S
     history.start()  # opens, repairs and prunes the file in its own thread: start-up never waits
     if _has_display() and not no_window:
         from tray_app.ui.break_client import BreakWindowProcess
@@ -168,7 +172,7 @@ def build_runtime(
         adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt,
                                        window=BreakWindowProcess)
     starters: list = []
-    stoppers: list = [getattr(desktop, "stop", lambda: None), dnd.close]
+    stoppers: list = [getattr(desktop, "stop", lambda: None), dnd.close, watch.stop]
     if sys.platform.startswith("linux"):
         from tray_app.platform.session_linux import SessionWatcher
 
@@ -305,7 +309,9 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
     cmd = req["cmd"]
     try:
         if cmd == "status":
-            pass  # the newest state, without waiting behind whatever the owner is doing
+            # Answer from the newest state at once, never waiting behind what the owner is
+            # doing; the tick asked for here brings the next answer up to date.
+            runtime.post_tick()
         elif cmd == "reload":
             runtime.reload()
         elif cmd == "quit":

@@ -1,6 +1,6 @@
 """The shell around the core: one owner thread steps it, and effects are carried out here.
 
-Every input (the heartbeat, the wake at the core's next deadline, the control channel, the
+Every input (the wake the core asks for, the control channel, the
 tray, notifications, the break window, the session watcher) becomes a job on the Timer's one
 thread, so the core is never entered twice at once and a tick wakes one thread. The runtime
 gathers facts (idle seconds, the settings file, hold probes, lock state), passes them in as
@@ -59,9 +59,12 @@ from tray_app.timer import SchedulerTimer, Timer
 
 log = logging.getLogger(__name__)
 
+# The owner ticks when the core asks (WakeAt) and at least this often: every tick checks the
+# settings file, so an edit applies within this long.
 HEARTBEAT_S = 5.0
-# The settings file is checked on every heartbeat, so an edit applies within this long.
-RELOAD_CHECK_S = HEARTBEAT_S
+# When something tells the runtime that the settings file changed (platform.file_watch), this
+# longest sleep is only a safety net.
+WATCHED_HEARTBEAT_S = 60.0
 
 
 class Probe(Protocol):
@@ -126,6 +129,7 @@ class Runtime:
         self._settings_sig = self._signature()
         self._bad_settings_sig: tuple[int, int] | None = None
         self._wake_at: float | None = None
+        self._woke = False  # this tick asked for its next wake
         self._stop_requested = threading.Event()
         self._stop_listeners: list[Callable[[], None]] = []
         self._stop_lock = threading.Lock()
@@ -138,7 +142,6 @@ class Runtime:
     # --- life cycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.timer.every(self.heartbeat_s, self._tick)
         self.timer.start()
         self.post_tick()
 
@@ -282,7 +285,15 @@ class Runtime:
     def _tick(self, locked: bool | None = None) -> None:
         """Gather the facts and pass them in. `locked` is news from the session watcher."""
         if self._stopped:
-            return  # after Shutdown: a heartbeat must not start a new stretch
+            return  # after Shutdown: a late wake must not start a new stretch
+        self._woke = False
+        try:
+            self._gather_and_tick(locked)
+        finally:
+            if not self._woke:  # the tick failed before the core asked: never stop waking
+                self._arm(self.clock.mono() + self.heartbeat_s)
+
+    def _gather_and_tick(self, locked: bool | None) -> None:
         self._check_settings()
         self._check_holds()
         try:
@@ -334,9 +345,13 @@ class Runtime:
                 if a.tray is not None:
                     a.tray.update(self.state, self.status())
             case WakeAt(mono=mono):
-                if mono != self._wake_at:
-                    self._wake_at = mono
-                    self.timer.wake_at(mono, self._tick)
+                self._woke = True
+                self._arm(min(mono, self.clock.mono() + self.heartbeat_s))
+
+    def _arm(self, mono: float) -> None:
+        if mono != self._wake_at:
+            self._wake_at = mono
+            self.timer.wake_at(mono, self._tick)
 
     # --- settings and holds --------------------------------------------------------------------
 
@@ -378,7 +393,7 @@ class Runtime:
 
     def _check_holds(self) -> None:
         if not holds_matter(self.state, 2 * self.heartbeat_s):
-            return  # nothing can pop up before the next heartbeat: spare the X and D-Bus calls
+            return  # nothing can pop up before the next ticks: spare the X and D-Bus calls
         reason: str | None = None
         if self.state.settings.smart_pause.enabled:
             for name, probe in self.adapters.holds.items():

@@ -1,13 +1,14 @@
 """The owner thread: APScheduler's own thread runs every job, one at a time.
 
-The heartbeat, the wake at the core's next deadline and every command (control channel, tray,
-notifications, break window) are jobs on one `BackgroundScheduler` whose executor runs them in
-the scheduler's thread (`DebugExecutor`), so a tick wakes one thread and no queue or pool sits
-in between. The runtime sees only the small `Timer` port; its tests drive a fake one.
+The wake the core asks for and every command (control channel, tray, notifications, break
+window) are jobs on one `BackgroundScheduler` whose executor runs them in the scheduler's
+thread (`DebugExecutor`), so a tick wakes one thread and no queue or pool sits in between.
+The runtime sees only the small `Timer` port; its tests drive a fake one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from apscheduler.executors.debug import DebugExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
@@ -25,16 +27,12 @@ Job = Callable[[], None]
 
 
 class Timer(Protocol):
-    """Runs jobs one at a time on one thread, now, every so often, or at a monotonic time."""
+    """Runs jobs one at a time on one thread: as soon as possible, or at a monotonic time."""
 
     def start(self) -> None: ...
 
     def submit(self, job: Job) -> None:
         """Run `job` on the owner thread soon, after the jobs submitted before it."""
-        ...
-
-    def every(self, seconds: float, job: Job) -> None:
-        """Run `job` every `seconds` (the heartbeat); call before start()."""
         ...
 
     def wake_at(self, mono: float, job: Job) -> None:
@@ -57,39 +55,61 @@ class SchedulerTimer:
         self._mono = mono
         self._scheduler = BackgroundScheduler(
             executors={"default": DebugExecutor()},
-            # A late job still runs (the default grace of 1 s silently drops a late one-shot
-            # job); a heartbeat that fell behind runs once, not once per missed beat.
+            # A late job still runs: the default grace of 1 s silently drops a late one-shot job.
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
         self._lock = threading.Lock()
         self._queue: deque[Job] = deque()
         self._drain_pending = False
+        self._busy = False  # one of our jobs is running on the scheduler's thread
         self._owner: threading.Thread | None = None
         self._stopped = False
+        self._wake_id: str | None = None
+        self._running_wake: str | None = None
 
     def start(self) -> None:
         self._scheduler.start()
         self._owner = getattr(self._scheduler, "_thread", None)
 
     def submit(self, job: Job) -> None:
-        # One drain job runs everything submitted meanwhile in order: APScheduler orders jobs
-        # due at the same moment by id, which would not keep the order they came in.
+        # Submitted jobs wait in our own queue, run in order by one drain job. While one of our
+        # jobs runs, no new APScheduler job is added: APScheduler holds its job-store lock while
+        # a job runs on its thread, so add_job() from here would wait for that job to finish;
+        # the running job drains the queue when it ends instead.
         with self._lock:
             if self._stopped:
                 return
             self._queue.append(job)
-            if self._drain_pending:
+            if self._busy or self._drain_pending:
                 return
             self._drain_pending = True
         self._add(self._drain)
 
-    def every(self, seconds: float, job: Job) -> None:
-        self._scheduler.add_job(_guarded(job), "interval", seconds=seconds, id="heartbeat")
-
     def wake_at(self, mono: float, job: Job) -> None:
+        # Each wake is a new job and the one it replaces is removed, except while that one is
+        # running: APScheduler removes a finished one-shot job by id, so replacing it in place
+        # (same id) from inside it would lose the new wake.
         delay = max(0.0, mono - self._mono())
         when = dt.datetime.now().astimezone() + dt.timedelta(seconds=delay)
-        self._add(_guarded(job), "date", run_date=when, id="wake", replace_existing=True)
+        ident: list[str] = []
+
+        def wake() -> None:
+            self._running_wake = ident[0] if ident else None
+            try:
+                self._owned(job)
+            finally:
+                self._running_wake = None
+
+        try:
+            new = self._scheduler.add_job(wake, "date", run_date=when)
+        except Exception:  # shut down meanwhile
+            log.debug("could not add a wake", exc_info=True)
+            return
+        ident.append(new.id)
+        old, self._wake_id = self._wake_id, new.id
+        if old is not None and old != self._running_wake:
+            with contextlib.suppress(JobLookupError):
+                self._scheduler.remove_job(old)
 
     def is_owner(self) -> bool:
         return self._owner is not None and threading.current_thread() is self._owner
@@ -118,13 +138,20 @@ class SchedulerTimer:
             log.debug("could not add a job", exc_info=True)
 
     def _drain(self) -> None:
+        self._owned(lambda: None)
+
+    def _owned(self, job: Job) -> None:
+        """Run `job`, then everything submitted meanwhile (see submit)."""
+        with self._lock:
+            self._busy = True
+        _guarded(job)()
         while True:
             with self._lock:
                 if not self._queue:
-                    self._drain_pending = False
+                    self._busy = self._drain_pending = False
                     return
-                job = self._queue.popleft()
-            _guarded(job)()
+                queued = self._queue.popleft()
+            _guarded(queued)()
 
 
 def _guarded(job: Job) -> Job:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.fakes import Sim
 from tray_app.core.effects import Notify
 from tray_app.core.events import Hold, SettingsRejected
-from tray_app.core.machine import HOLD_RECHECK_S, holds_matter, next_wake
+from tray_app.core.machine import HOLD_RECHECK_S, INPUT_POLL_S, holds_matter, next_wake
 from tray_app.core.model import (
     BreakSettings,
     NotificationSettings,
+    Phase,
     PostureSettings,
     Settings,
     SittingSettings,
@@ -55,3 +58,58 @@ def test_holds_matter_only_near_a_deadline_or_while_held() -> None:
     off = Sim(quick(smart_pause=False))
     off.run(595)
     assert not holds_matter(off.state, 10.0)
+
+
+def test_away_the_shell_looks_for_input_every_poll() -> None:
+    sim = Sim(quick())
+    sim.run(400, active=False)  # idle past idle_reset: a natural break, now away
+    assert sim.state.phase is Phase.AWAY
+    assert next_wake(sim.state) == sim.state.mono + INPUT_POLL_S
+
+
+def test_sitting_the_shell_wakes_at_the_next_minute_or_when_idle_could_reach_reset() -> None:
+    sim = Sim(quick())
+    sim.run(90)  # 1.5 min into the stretch, input just now
+    assert next_wake(sim.state) == pytest.approx(sim.state.mono + 30)  # the tray's next minute
+    sim.run(4 * 60 + 25, active=False)  # idle for 4 min 25 s of a 5 min idle_reset
+    assert next_wake(sim.state) <= sim.state.mono + 35  # when idle first reaches 5 min
+
+
+def wake_driven(settings: Settings, inputs: list[tuple[float, float]], end: float) -> Sim:
+    """Tick only when the core asks (or input arrives); `inputs` are (start, end) of activity."""
+    sim = Sim(settings, heartbeat=0)
+    t0 = sim.mono
+    last_input = 0.0
+    while sim.mono - t0 < end:
+        now = sim.mono - t0
+        starts = [s for s, _ in inputs if s > now]
+        step_to = min([next_wake(sim.state) - t0, *starts[:1], end])
+        step_to = max(step_to, now + 1e-3)
+        active = [(s, e) for s, e in inputs if s <= step_to <= e]
+        if active:
+            last_input = step_to
+        else:
+            last_input = max([min(e, step_to) for s, e in inputs if s <= step_to] or [0.0])
+        sim.mono, sim.wall = t0 + step_to, sim.wall + (step_to - now)
+        sim.idle = step_to - last_input
+        sim.tick()
+    return sim
+
+
+def test_waking_only_when_asked_records_what_a_5_s_heartbeat_records() -> None:
+    inputs = [(0, 20 * 60), (27 * 60, 80 * 60), (80 * 60 + 200, 100 * 60)]
+    by_wakes = wake_driven(quick(), inputs, 100 * 60)
+    by_beats = Sim(quick())
+    t = 0.0
+    for start, end in inputs:
+        if start > t:
+            by_beats.run(start - t, active=False)
+        by_beats.run(end - start)
+        t = end
+    kinds = ("stretch_started", "stretch_ended", "natural_break", "break_offered")
+    for kind in kinds:
+        got = [(round(r.wall), round(r.duration_s)) for r in by_wakes.rows(kind)]
+        want = [(round(r.wall), round(r.duration_s)) for r in by_beats.rows(kind)]
+        assert len(got) == len(want), kind
+        for (gw, gd), (ww, wd) in zip(got, want, strict=True):
+            assert abs(gw - ww) <= INPUT_POLL_S and abs(gd - wd) <= INPUT_POLL_S, kind

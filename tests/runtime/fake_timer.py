@@ -12,13 +12,11 @@ Job = Callable[[], None]
 
 
 class FakeTimer:
-    """The test's thread is the owner: `advance` runs due heartbeats, wakes and submitted jobs."""
+    """The test's thread is the owner: `advance` runs due wakes and submitted jobs."""
 
     def __init__(self) -> None:
         self.now = 1000.0
         self.queue: deque[Job] = deque()
-        self.beat: tuple[float, Job] | None = None
-        self.next_beat = float("inf")
         self.wake: tuple[float, Job] | None = None
         self.started = self.stopped = False
 
@@ -28,10 +26,6 @@ class FakeTimer:
     def submit(self, job: Job) -> None:
         if not self.stopped:
             self.queue.append(job)
-
-    def every(self, seconds: float, job: Job) -> None:
-        self.beat = (seconds, job)
-        self.next_beat = self.now + seconds
 
     def wake_at(self, mono: float, job: Job) -> None:
         self.wake = (mono, job)
@@ -48,22 +42,13 @@ class FakeTimer:
             self.queue.popleft()()
 
     def advance(self, seconds: float) -> None:
-        """Let `seconds` pass, running each heartbeat and wake at its own time."""
+        """Let `seconds` pass, running each wake at its own time."""
         end = self.now + seconds
         self.run_pending()
-        while not self.stopped:
-            wake_t = self.wake[0] if self.wake else float("inf")
-            t = min(self.next_beat, wake_t)
-            if t > end:
-                break
-            self.now = max(self.now, t)
-            if wake_t <= self.next_beat and self.wake is not None:
-                job = self.wake[1]
-                self.wake = None
-            else:
-                assert self.beat is not None
-                job = self.beat[1]
-                self.next_beat += self.beat[0]
+        while not self.stopped and self.wake is not None and self.wake[0] <= end:
+            when, job = self.wake
+            self.wake = None
+            self.now = max(self.now, when)
             job()
             self.run_pending()
         self.now = end

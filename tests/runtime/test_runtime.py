@@ -291,3 +291,32 @@ def test_a_second_stop_waits_until_the_first_has_finished() -> None:
     first.join()
     with pytest.raises(Stopped):
         rt.call(None)
+
+
+@dataclass
+class GrowingIdle:
+    """No input since `since`: idle grows with the fake clock; records when it was asked."""
+
+    timer: FakeTimer
+    since: float
+    name: str = "test"
+    sees_input: bool = True
+    asked: list[float] = field(default_factory=list)
+
+    def idle_seconds(self) -> float | None:
+        self.asked.append(self.timer.now)
+        return self.timer.now - self.since
+
+
+def test_with_a_slow_heartbeat_the_core_wakes_when_idle_reaches_idle_reset() -> None:
+    rt, ad, timer = faked(fast(3600.0), heartbeat=60.0)
+    idle = GrowingIdle(timer, since=timer.now)
+    ad.idle = idle
+    start = timer.now
+    timer.advance(299.0)
+    assert rt.state.phase is Phase.SITTING
+    timer.advance(1.0)
+    assert rt.state.phase is Phase.AWAY  # at idle_reset exactly, not at a later heartbeat
+    assert [r.kind for r in ad.history.rows].count("natural_break") == 1  # type: ignore
+    # Between, it looked only at the tray's minutes and when idle could reach the reset.
+    assert len([t for t in idle.asked if start < t <= start + 300]) <= 8

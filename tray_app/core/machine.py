@@ -65,6 +65,8 @@ SUSPEND_ABORT_S = 120.0
 # A break held back by a fullscreen window or do-not-disturb looks again this often, so it comes
 # as soon as the hold ends.
 HOLD_RECHECK_S = 1.0
+# Away, the shell looks for input this often; a new stretch starts at most this late.
+INPUT_POLL_S = 5.0
 
 COUNTING = (Phase.SITTING, Phase.BREAK_DUE, Phase.SNOOZED)
 
@@ -759,6 +761,34 @@ def _snoozes_left(state: State) -> tuple[float, ...]:
 
 
 def next_wake(state: State) -> float:
+    """When the shell should tick next: the next deadline, or sooner to look at input and idle.
+
+    So the shell wakes when something can change instead of polling: away, it looks for input
+    every INPUT_POLL_S; while a stretch runs, when idle could first reach idle_reset (and at
+    least twice per idle_reset, so a gap between ticks never reads as a break) and when a
+    minute the tray shows turns over.
+    """
+    now = state.mono
+    looks = [next_deadline(state)]
+    if state.phase is Phase.AWAY and state.ticked:
+        looks.append(now + INPUT_POLL_S)
+    if state.phase in COUNTING:
+        reset = state.settings.sitting.idle_reset
+        looks.append(now + min(reset - state.idle_s, reset / 2))
+        looks.append(now + _to_next_minute(state.stretch_s))
+        looks.append(now + _to_next_minute(state.stretch_s - state.next_break_at))
+    if state.phase is Phase.ON_BREAK and state.session is not None:
+        looks.append(now + _to_next_minute(-state.session.time_left(now)))
+    future = [t for t in looks if t > now]
+    return min(future) if future else now
+
+
+def _to_next_minute(seconds: float) -> float:
+    """Seconds until `seconds` (growing) next crosses a whole minute."""
+    return 60.0 - seconds % 60.0
+
+
+def next_deadline(state: State) -> float:
     """The monotonic time at which the next thing can happen; never earlier than the last tick."""
     now = state.mono
     s = state.settings
@@ -797,7 +827,7 @@ def holds_matter(state: State, within_s: float) -> bool:
         return state.hold_reason is not None  # only to release a hold left from before
     if not state.ticked or state.waiting_since_mono is not None or state.hold_reason:
         return True
-    return next_wake(state) - state.mono <= within_s
+    return next_deadline(state) - state.mono <= within_s
 
 
 def _visible(state: State) -> tuple[object, ...]:

@@ -1,0 +1,70 @@
+"""The real APScheduler timer: jobs on its one thread, and wakes that re-arm themselves."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from tests.desktop import wait_for
+from tray_app.timer import SchedulerTimer
+
+
+def test_a_wake_armed_from_inside_a_wake_is_kept() -> None:
+    # APScheduler removes a finished one-shot job by its id: a replacement made from inside it
+    # must not be removed with it, or the app would stop ticking.
+    timer = SchedulerTimer()
+    fired: list[str] = []
+
+    def wake() -> None:
+        fired.append(threading.current_thread().name)
+        timer.wake_at(time.monotonic() + 0.02, wake)
+
+    timer.start()
+    try:
+        timer.wake_at(time.monotonic() + 0.02, wake)
+        wait_for(lambda: len(fired) >= 5, timeout=5, what="five wakes in a row")
+    finally:
+        timer.stop()
+    assert set(fired) == {"APScheduler"}
+
+
+def test_a_replaced_wake_does_not_fire_and_jobs_run_in_order() -> None:
+    timer = SchedulerTimer()
+    seen: list[str] = []
+    timer.start()
+    try:
+        timer.wake_at(time.monotonic() + 0.1, lambda: seen.append("early"))
+        timer.wake_at(time.monotonic() + 0.3, lambda: seen.append("late"))
+        for i in range(20):
+            timer.submit(lambda i=i: seen.append(str(i)))
+        wait_for(lambda: "late" in seen, timeout=5, what="the late wake")
+        time.sleep(0.1)
+    finally:
+        timer.stop()
+    assert seen == [*map(str, range(20)), "late"]
+
+
+def test_submitting_never_waits_for_the_job_that_is_running() -> None:
+    # APScheduler holds its job-store lock while a job runs: adding a job then would block.
+    timer = SchedulerTimer()
+    release, started = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def slow() -> None:
+        started.set()
+        release.wait(5)
+        seen.append("slow")
+
+    timer.start()
+    try:
+        timer.wake_at(time.monotonic(), slow)
+        assert started.wait(5)
+        asked = time.monotonic()
+        timer.submit(lambda: seen.append("next"))
+        took = time.monotonic() - asked
+        release.set()
+        wait_for(lambda: "next" in seen, timeout=5, what="the submitted job")
+    finally:
+        release.set()
+        timer.stop()
+    assert took < 0.5 and seen == ["slow", "next"]
