@@ -114,3 +114,28 @@ def test_day_starts_change_refolds_the_days_that_still_have_events(tmp_path: Pat
                            last=days.of(now), utc_offset=0, day_starts_min=day_starts)
         assert got == want
     h.close()
+
+
+def test_two_processes_settling_at_once_fold_each_day_once(tmp_path: Path) -> None:
+    days = Days(240, lambda w: 0)
+    path = tmp_path / "h.sqlite3"
+    rows = [Row(Kind.STRETCH_ENDED, T0 + i * 7200, 60.0) for i in range(1200)]  # 100 days
+    first = History.open(path)
+    first.record_many(rows, days)
+    second = History.open(path)  # the app and a `stats` command, say
+    now = T0 + 120 * 86400
+    through = days.start(days.of(now))
+    interleaved: list[int] = []
+
+    def meanwhile() -> None:
+        if not interleaved:
+            interleaved.append(1)
+            second.settle(through, days)  # settles the rest between two of first's steps
+
+    first.settle(through, days, between=meanwhile)
+    got = period(first, days, days.of(T0), days.of(now), now)
+    first.close()
+    second.close()
+    assert interleaved
+    assert got == daily_stats(rows, first=days.of(T0), last=days.of(now), utc_offset=0,
+                              day_starts_min=240)

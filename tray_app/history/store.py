@@ -531,28 +531,33 @@ class History:
                 self.settle(through_wall, days)
             return
 
-        def begin(conn: sqlite3.Connection) -> float | None:
-            found = totals.meta(conn)
-            if found is not None and found[1] == days.day_starts:
-                return float(found[0])
+        # One step per transaction, each re-reading where folding stands: another process
+        # settling at the same time continues from there instead of folding a span twice.
+        while not self._write(lambda conn: self._settle_step(conn, through_wall, days)):
+            between()
+
+    @staticmethod
+    def _settle_step(conn: sqlite3.Connection, through_wall: float, days: Days) -> bool:
+        """Fold the next span (at most SETTLE_CHUNK_DAYS); True once everything is folded."""
+        found = totals.meta(conn)
+        if found is not None and found[1] == days.day_starts:
+            start = float(found[0])
+        else:
             first = conn.execute("SELECT MIN(wall) FROM events").fetchone()[0]
             if first is None:
                 totals.set_meta(conn, through_wall, days.day_starts)
-                return None
+                return True
             start = days.start(days.of(first))
             # The first raw day under the old boundary and the new one: both are folded again.
             old = days if found is None else Days(int(found[1]), days.offset)
             refold = min(days.of(first), old.of(first))
             conn.execute("DELETE FROM daily_totals WHERE day >= ?", (refold.isoformat(),))
             totals.set_meta(conn, start, days.day_starts)
-            return start
-
-        start = self._write(begin)
-        while start is not None and start < through_wall:
-            end = totals.next_chunk(start, through_wall, days, SETTLE_CHUNK_DAYS)
-            self._write(lambda conn, s=start, e=end: self._fold_span(conn, s, e, days))
-            between()
-            start = end
+        if start >= through_wall:
+            return True
+        end = totals.next_chunk(start, through_wall, days, SETTLE_CHUNK_DAYS)
+        History._fold_span(conn, start, end, days)
+        return end >= through_wall
 
     @contextlib.contextmanager
     def _impatient(self) -> Iterator[None]:
