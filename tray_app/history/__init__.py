@@ -1,7 +1,8 @@
 """The history: one SQLite file of events plus per-day totals, shared by the app and the CLI.
 
-`store` opens, upgrades and repairs the file; `totals` keeps the per-day totals; `csv_io`
-exports and imports; `writer` is the app's background writer; `statistics` reads a period.
+`opening` connects, upgrades and repairs the file; `store` reads and writes it; `totals` keeps
+the per-day totals; `csv_io` exports and imports; `writer` is the app's background writer;
+`statistics` reads a period.
 """
 
 from tray_app.history.schema import SCHEMA_VERSION

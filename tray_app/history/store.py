@@ -15,24 +15,28 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from tray_app.core.model import Kind
 from tray_app.core.ports import Row
 from tray_app.core.stats import DayStats
 from tray_app.history import totals
-from tray_app.history.salvage import move_aside, salvage
-from tray_app.history.schema import DDL_CURRENT, MIGRATIONS, SCHEMA_VERSION
+from tray_app.history.opening import (
+    is_busy,
+    is_damage,
+    log_notice,
+    open_file,
+    open_memory,
+    replace_damaged,
+    transaction,
+)
 from tray_app.history.totals import Days
 
 log = logging.getLogger(__name__)
 
 COLUMNS = "kind, wall, duration_s, exercise_id, category, detail"
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
-# The write-ahead log is cut back to this size after a checkpoint, so one big delete does not
-# leave a big file behind.
-WAL_LIMIT_BYTES = 4 * 1024 * 1024
 PRUNE_BATCH = 5000
 SETTLE_CHUNK_DAYS = 31
 # id, time_utc, time_local (ISO 8601 with the offset in force then), wall, kind, duration_s,
@@ -54,43 +58,6 @@ def _offset_suffix(offset: int) -> str:
 
 class HistoryUnavailable(Exception):
     """The history file could not be read even after waiting for other processes."""
-
-
-def _log_notice(message: str) -> None:
-    log.warning("%s", message)
-
-
-def _stamp(now: float | None = None) -> str:
-    return datetime.fromtimestamp(time.time() if now is None else now).strftime("%Y%m%d-%H%M%S")
-
-
-def _free_name(base: Path) -> Path:
-    """`base`, or `base` with a counter, whichever does not exist yet."""
-    candidate, n = base, 1
-    while candidate.exists():
-        candidate = base.with_name(f"{base.name}-{n}")
-        n += 1
-    return candidate
-
-
-def is_busy(err: sqlite3.Error) -> bool:
-    text = str(err).lower()
-    return "locked" in text or "busy" in text
-
-
-# SQLITE_CORRUPT and SQLITE_NOTADB: the file's contents are bad.
-_DAMAGE_CODES = (11, 26)
-
-
-def is_damage(err: BaseException) -> bool:
-    """The file's contents are bad (not a lock, a full disk, a permission or a closed file)."""
-    code = getattr(err, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in _DAMAGE_CODES
-    text = str(err).lower()
-    return isinstance(err, sqlite3.DatabaseError) and (
-        "malformed" in text or "not a database" in text or "quick_check" in text
-    )
 
 
 def values(row: Row) -> tuple:
@@ -126,7 +93,7 @@ class History:
         cls,
         path: Path,
         *,
-        on_notice: Callable[[str], None] = _log_notice,
+        on_notice: Callable[[str], None] = log_notice,
         busy_timeout_s: float = 5.0,
         retries: int = 4,
         retry_sleep: Callable[[float], None] = time.sleep,
@@ -144,7 +111,7 @@ class History:
         for attempt in range(retries + 1):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                conn = cls._open_file(path, busy_timeout_s, on_notice)
+                conn = open_file(path, busy_timeout_s, on_notice)
                 break
             except sqlite3.OperationalError as err:
                 if is_busy(err) and attempt < retries:
@@ -152,138 +119,15 @@ class History:
                     continue
                 if not memory_fallback:
                     raise
-                conn = cls._open_memory(path, err, busy_timeout_s, on_notice)
+                conn = open_memory(path, err, busy_timeout_s, on_notice)
                 break
             except (OSError, sqlite3.Error) as err:
                 if not memory_fallback:
                     raise
-                conn = cls._open_memory(path, err, busy_timeout_s, on_notice)
+                conn = open_memory(path, err, busy_timeout_s, on_notice)
                 break
         return cls(conn, path, retries=retries, retry_sleep=retry_sleep,
                    busy_timeout_s=busy_timeout_s, on_notice=on_notice)
-
-    @classmethod
-    def _open_file(
-        cls, path: Path, busy_timeout_s: float, on_notice: Callable[[str], None]
-    ) -> sqlite3.Connection:
-        conn = cls._connect(path, busy_timeout_s)
-        try:
-            cls._prepare(conn, path)
-        except sqlite3.DatabaseError as err:
-            conn.close()
-            # Operational errors (locked, disk full, read-only) say nothing about the file's
-            # contents; only a damaged or foreign file is moved aside.
-            if not is_damage(err):
-                raise
-            conn = cls._replace_damaged(path, err, busy_timeout_s, on_notice)
-        return conn
-
-    @classmethod
-    def _replace_damaged(
-        cls, path: Path, err: Exception, busy_timeout_s: float, on_notice: Callable[[str], None]
-    ) -> sqlite3.Connection:
-        """Move the damaged file aside, start a new one and save into it what can be read."""
-        moved = move_aside(path, _free_name(path.with_name(f"{path.name}.corrupt-{_stamp()}")))
-        conn = cls._connect(path, busy_timeout_s)
-        cls._prepare(conn, path)
-        with cls._transaction(conn):
-            saved, lost = salvage(moved, conn)
-        log.warning("history file %s damaged (%s); moved to %s; %d rows saved, %s lost",
-                    path, err, moved, saved, lost)
-        lost_text = "" if lost == 0 else f" ({lost} could not be read)"
-        on_notice(
-            f"Your sitbreak history file {path} was damaged, so it was moved to {moved}; "
-            f"{saved} events were saved from it into a new history file{lost_text}."
-        )
-        return conn
-
-    @classmethod
-    def _open_memory(
-        cls, path: Path, err: Exception, busy_timeout_s: float, on_notice: Callable[[str], None]
-    ) -> sqlite3.Connection:
-        on_notice(
-            f"sitbreak can't use its history file {path} ({err}); history for this session "
-            "is kept in memory only and will be lost when sitbreak quits."
-        )
-        conn = cls._connect(Path(":memory:"), busy_timeout_s)
-        cls._prepare(conn, Path(":memory:"))
-        return conn
-
-    @staticmethod
-    def _connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
-        # isolation_level=None: autocommit; writes that belong together use _transaction.
-        conn = sqlite3.connect(
-            str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
-        )
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        return conn
-
-    @classmethod
-    def _prepare(cls, conn: sqlite3.Connection, path: Path) -> None:
-        """WAL mode, then create or migrate the schema."""
-        conn.execute("PRAGMA journal_mode = WAL")
-        # NORMAL in WAL mode: a power cut may lose the last commits, a crashed process loses none.
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            return
-        if 0 < version < SCHEMA_VERSION and str(path) != ":memory:":
-            # The backup API cannot run inside our own write transaction, so copy first.
-            cls._backup(conn, path, version)
-        if version == 0:
-            # Only an empty file can change its vacuum mode without a VACUUM.
-            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        with cls._transaction(conn):
-            # Re-read under the write lock: another process may have migrated meanwhile.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                has_table = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
-                ).fetchone()
-                if has_table:
-                    raise sqlite3.DatabaseError("events table without a schema version")
-                cls._run_script(conn, DDL_CURRENT)
-                return
-            while version < SCHEMA_VERSION:
-                cls._run_script(conn, MIGRATIONS[version])
-                version += 1
-            if version > SCHEMA_VERSION:
-                # A newer sitbreak wrote this file; its extra columns are left alone.
-                log.info("history schema %d is newer than %d; using it as is", version,
-                         SCHEMA_VERSION)
-
-    @staticmethod
-    def _run_script(conn: sqlite3.Connection, script: str) -> None:
-        # executescript() would COMMIT our transaction, so run statement by statement.
-        for statement in script.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-
-    @staticmethod
-    @contextlib.contextmanager
-    def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    @staticmethod
-    def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-        target = _free_name(path.with_name(f"{path.name}.v{version}-backup-{_stamp()}"))
-        dest = sqlite3.connect(str(target))
-        try:
-            conn.backup(dest)
-            # One self-contained file: no -wal/-shm appear beside the backup when it is opened.
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
-        log.info("backed up history schema v%d to %s before upgrading", version, target)
-        return target
 
     # ---- running work: retries and repair ---------------------------------------------------
 
@@ -322,7 +166,7 @@ class History:
         """`work` inside one write transaction (all or nothing)."""
 
         def in_transaction(conn: sqlite3.Connection) -> object:
-            with self._transaction(conn):
+            with transaction(conn):
                 return work(conn)
 
         return self._run(in_transaction)
@@ -331,7 +175,7 @@ class History:
         """Replace a damaged file by a new one holding every row that can still be read."""
         with self._lock:
             self._conn.close()
-            self._conn = self._replace_damaged(
+            self._conn = replace_damaged(
                 self.path, err or "damaged", self._busy_timeout_s, self._on_notice
             )
 
