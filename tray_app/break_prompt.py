@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tray_app.core.commands import BadCommand, command_event
+from tray_app.core.duration import human
 from tray_app.core.events import BreakPlanned, BreakViewFailed, Event
 from tray_app.core.exercise import Exercise
-from tray_app.core.machine import State, human_duration
+from tray_app.core.machine import State
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.ports import HistoryStore
 from tray_app.core.problems import ProblemsError
@@ -93,16 +94,16 @@ class ConsolePrompt:
         exercises = session.routine if session is not None else ()
         out = [f"[sitbreak {time.strftime('%H:%M')}] "
                + ("Break started." if view.running else
-                  f"Time to move: you have sat for {human_duration(state.stretch_s)}.")]
+                  f"Time to move: you have sat for {human(state.stretch_s)}.")]
         for ex in exercises:
-            out.append(f"  {ex.name} ({ex.category}, {ex.where}, {human_duration(ex.seconds)})")
+            out.append(f"  {ex.name} ({ex.category}, {ex.where}, {human(ex.seconds)})")
             for n, stp in enumerate(ex.steps, 1):
                 out.append(f"    {n}. {stp.text} ({stp.seconds} s)")
             out.append(f"    Tip: {ex.cue}")
         answers = [f"sitbreak {ANSWERS[a]}" for a in view.allowed if a in ANSWERS]
         if view.snooze_options and "snooze" in view.allowed:
             answers = [a if a != "sitbreak snooze" else
-                       f"sitbreak snooze [{human_duration(view.snooze_options[0])}]"
+                       f"sitbreak snooze [{human(view.snooze_options[0])}]"
                        for a in answers]
         out.append("  Answer with: " + " | ".join(answers))
         print("\n".join(out), file=self.stream, flush=True)

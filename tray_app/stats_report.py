@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 
+from tray_app.core.duration import table as hm  # "3h 05m", for the table's columns
 from tray_app.core.exercise import CATEGORIES
 from tray_app.core.stats import COUNT_FIELDS, DayStats, Totals, WeekSummary
 
@@ -71,13 +72,6 @@ def stats_csv(days: Sequence[DayStats]) -> str:
         minutes = [_minutes(d.exercise_minutes_by_category.get(c, 0.0)) for c in cats]
         out.writerow([d.day.isoformat(), *counts, *minutes])
     return buf.getvalue()
-
-
-def hm(seconds: float) -> str:
-    """A duration as people read it: "0m", "45m", "3h 05m"."""
-    minutes = round(seconds / 60)
-    h, m = divmod(minutes, 60)
-    return f"{h}h {m:02d}m" if h else f"{m}m"
 
 
 def _signed(change: float, percent: float | None, unit: Callable[[float], str]) -> str:

@@ -87,3 +87,38 @@ def parse_duration_within(value: Any, low: float, high: float, zero_ok: bool = F
     if not low <= seconds <= high:
         raise BadValue(allowed)
     return seconds
+
+
+# --- showing durations: the one home for every duration sitbreak prints --------------------
+
+
+def human(seconds: float) -> str:
+    """Rounded for reading: "45 s", "12 min", "1 h 5 min", "2 h"."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes = round(whole / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m} min" if m else f"{h} h"
+
+
+def exact(seconds: float) -> str:
+    """Never rounded past the second: 90 s is "1 min 30 s", not "2 min"; 0 is "0 s"."""
+    h, rest = divmod(round(seconds), 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h} h"] * bool(h) + [f"{m} min"] * bool(m) + [f"{s} s"] * bool(s)
+    return " ".join(parts) or "0 s"
+
+
+def countdown(seconds: float) -> str:
+    """A countdown clock: whole seconds rounded up, as m:ss."""
+    whole = max(0, math.ceil(seconds - 1e-9))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def table(seconds: float) -> str:
+    """For columns of numbers, to the minute: "0m", "45m", "3h 05m"."""
+    h, m = divmod(round(seconds / 60), 60)
+    return f"{h}h {m:02d}m" if h else f"{m}m"

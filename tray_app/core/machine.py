@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from tray_app.core import schedule
+from tray_app.core.duration import human
 from tray_app.core.effects import (
     CloseBreak,
     CloseNotice,
@@ -242,7 +243,7 @@ def refusal(state: State, cmd: Command) -> str | None:
             return "strict mode is on (breaks.strict = true): the steps move on by themselves"
         left = session.time_left(state.mono)
         if strict and left > 1e-6:
-            return (f"strict mode is on (breaks.strict = true): {_human(left)} of the break "
+            return (f"strict mode is on (breaks.strict = true): {human(left)} of the break "
                     "still to go")
         return None
     if cmd is Command.ANOTHER:
@@ -524,7 +525,7 @@ def _heads_up(state: State, fx: list[Effect]) -> State:
     left = round(state.next_break_at - state.stretch_s)
     state = _announce(replace(state, heads_up_sent=True), NoticeKind.HEADS_UP,
                       "Break coming up",
-                      f"A movement break is due in {_human(left)}. Find a place to stop.", fx)
+                      f"A movement break is due in {human(left)}. Find a place to stop.", fx)
     fx.append(_record(Kind.HEADS_UP, state.wall))
     return state
 
@@ -557,7 +558,7 @@ def _offer(state: State, fx: list[Effect]) -> State:
     fx.append(_record(Kind.BREAK_OFFERED, state.wall, state.stretch_s))
     state = replace(state, session=_new_session(state, fx), window_dismissed=False)
     return _announce(state, NoticeKind.BREAK_DUE, "Time to move",
-                     f"You have been sitting for {_human(state.stretch_s)}. "
+                     f"You have been sitting for {human(state.stretch_s)}. "
                      "Stand up for a short exercise break.", fx)
 
 
@@ -573,7 +574,7 @@ def _announce(state: State, kind: NoticeKind, title: str, body: str, fx: list[Ef
     actions = [(Command.START.value, "Start break")] if Command.START in ok else []
     left = _snoozes_left(state)
     if left and Command.SNOOZE in ok:
-        actions.append((f"snooze-{round(left[0])}", f"Snooze {_human(left[0])}"))
+        actions.append((f"snooze-{round(left[0])}", f"Snooze {human(left[0])}"))
     if kind is not NoticeKind.HEADS_UP and Command.SKIP in ok:
         actions.append((Command.SKIP.value, "Skip"))
     fx.append(Notify(kind, title, body, tuple(actions)))
@@ -845,18 +846,6 @@ def _visible(state: State) -> tuple[object, ...]:
     )
 
 
-def _human(seconds: float) -> str:
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    h, m = divmod(minutes, 60)
-    return f"{h} h {m} min" if m else f"{h} h"
-
-
-human_duration = _human
 
 
 def open_stretch(state: State) -> tuple[float, float] | None:

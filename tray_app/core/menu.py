@@ -16,8 +16,9 @@ from typing import Any
 
 from tray_app.core import schedule
 from tray_app.core.commands import event_for
+from tray_app.core.duration import exact, human
 from tray_app.core.events import Event
-from tray_app.core.machine import Command, State, allowed, human_duration
+from tray_app.core.machine import Command, State, allowed
 from tray_app.core.status import clock_text, status_line
 
 # Minutes offered under "Break every".
@@ -65,7 +66,7 @@ def _snooze_menu(state: State) -> MenuItem:
     left = max(0, s.max_per_break - state.snoozes_used)
     enabled = can_snooze(state) and bool(s.options)
     items = tuple(
-        MenuItem(human_duration(secs), f"snooze-{round(secs)}", enabled=enabled)
+        MenuItem(human(secs), f"snooze-{round(secs)}", enabled=enabled)
         for secs in s.options
     )
     text = "Snooze" if left else "Snooze (none left)"
@@ -73,7 +74,7 @@ def _snooze_menu(state: State) -> MenuItem:
 
 
 def _pause_menu(state: State) -> MenuItem:
-    items = [MenuItem(f"For {human_duration(secs)}", f"pause-{secs}") for secs in PAUSE_FOR_S]
+    items = [MenuItem(f"For {human(secs)}", f"pause-{secs}") for secs in PAUSE_FOR_S]
     tomorrow = "Until tomorrow"
     if state.ticked:
         at = next_day_start(state.wall, state.utc_offset_s, state.settings.schedule.day_starts)
@@ -88,18 +89,10 @@ def _break_every_menu(state: State) -> MenuItem:
     # A value set in the file that the list lacks is shown too, so one item is always checked.
     choices.add(current)
     items = tuple(
-        MenuItem(exact_duration(secs), f"break-every-{secs}", checked=secs == current, radio=True)
+        MenuItem(exact(secs), f"break-every-{secs}", checked=secs == current, radio=True)
         for secs in sorted(choices)
     )
     return MenuItem("Break every", None, submenu=items)
-
-
-def exact_duration(seconds: int) -> str:
-    """The value as set, never rounded: 90 s is "1 min 30 s", not "2 min"."""
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    parts = [f"{h} h"] * bool(h) + [f"{m} min"] * bool(m) + [f"{s} s"] * bool(s)
-    return " ".join(parts) or "0 s"
 
 
 def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> list[MenuItem]:

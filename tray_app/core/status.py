@@ -6,7 +6,8 @@ import math
 from typing import Any
 
 from tray_app.core import schedule
-from tray_app.core.machine import State, human_duration
+from tray_app.core.duration import human
+from tray_app.core.machine import State
 from tray_app.core.model import Phase
 
 STATUS_FIELDS = (
@@ -27,7 +28,7 @@ def minutes_text(seconds: float, round_up: bool = False) -> str:
     minutes = math.ceil(seconds / 60 - 1e-9) if round_up else int(seconds // 60)
     if minutes < 1:
         return "under 1 min"
-    return human_duration(minutes * 60)
+    return human(minutes * 60)
 
 
 def progress(state: State) -> float:

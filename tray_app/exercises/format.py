@@ -7,16 +7,9 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from tray_app.core.duration import exact as duration  # "1 min 25 s": exercise times
 from tray_app.core.exercise import Exercise, Step
 from tray_app.exercises import SAFETY_LINE
-
-
-def duration(seconds: int) -> str:
-    """'45 s', '1 min', '1 min 25 s'."""
-    minutes, rest = divmod(int(seconds), 60)
-    if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min" if not rest else f"{minutes} min {rest} s"
 
 
 def _only(exercises: Sequence[Exercise], category: str | None) -> list[Exercise]:

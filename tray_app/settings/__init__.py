@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tray_app.core.duration import HELP as DURATION_HELP
 from tray_app.core.duration import BadValue, parse_duration
+from tray_app.core.duration import short as format_duration  # written back: 3000 -> "50m"
 from tray_app.core.model import Settings
 from tray_app.core.problems import ProblemsError
 from tray_app.settings.edit import ChangedOnDisk, write_setting, write_settings
@@ -31,15 +32,6 @@ __all__ = [
     "parse_clock", "parse_duration", "parse_settings", "read_settings_text", "write_setting",
     "write_settings",
 ]
-
-
-def format_duration(seconds: float) -> str:
-    """The inverse of parse_duration, for writing values back: 3000 -> "50m"."""
-    seconds = round(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    out = (f"{h}h" if h else "") + (f"{m}m" if m else "") + (f"{s}s" if s else "")
-    return out or "0m"
 
 
 def parse_settings(text: str, file: str = "settings.toml") -> Settings:

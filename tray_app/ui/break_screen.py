@@ -7,9 +7,9 @@ run without a clock or a display.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from tray_app.core.duration import countdown as format_clock  # noqa: F401 - the window's clock
 from tray_app.core.session import BreakView
 from tray_app.ui.window_protocol import BreakRequest, ExerciseSpec, snooze_label
 
@@ -20,12 +20,6 @@ class Button:
     label: str
     intent: str  # the command it sends
     seconds: int | None = None  # for a snooze
-
-
-def format_clock(seconds: float) -> str:
-    """Countdown text: whole seconds rounded up, as m:ss."""
-    whole = max(0, math.ceil(seconds - 1e-9))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class Screen:

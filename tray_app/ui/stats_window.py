@@ -14,6 +14,7 @@ import tkinter as tk
 from pathlib import Path
 from typing import Any, TextIO
 
+from tray_app.core.duration import human
 from tray_app.core.stats import WORDS
 
 # (label, key, how to show the value) for the numbers block, in reading order.
@@ -33,17 +34,11 @@ ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    h, m = divmod(minutes, 60)
-    return f"{h} h {m:02d} min" if h else f"{m} min"
-
-
 def format_value(value: Any, how: str) -> str:
     """A number as the window shows it."""
     if not isinstance(value, int | float):
         return "–"
-    return _duration(float(value)) if how == "duration" else str(int(value))
+    return human(round(float(value) / 60) * 60) if how == "duration" else str(int(value))
 
 
 def definitions() -> str:

@@ -22,7 +22,8 @@ from PIL import Image
 
 from tray_app import __version__
 from tray_app.core.commands import event_for
-from tray_app.core.machine import State, human_duration
+from tray_app.core.duration import human
+from tray_app.core.machine import State
 from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
 from tray_app.core.ports import TrayPort
 from tray_app.core.problems import ProblemsError
@@ -368,8 +369,8 @@ class TrayController:
 
     def _summary(self) -> str:
         st = self.runtime.status()
-        sitting = human_duration(st.get("today_sitting_seconds") or 0)
-        longest = human_duration(st.get("today_longest_stretch_seconds") or 0)
+        sitting = human(st.get("today_sitting_seconds") or 0)
+        longest = human(st.get("today_longest_stretch_seconds") or 0)
         return f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
 
 
