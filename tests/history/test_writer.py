@@ -162,3 +162,29 @@ def test_a_short_lock_shows_in_status_but_is_not_news(tmp_path: Path) -> None:
     finally:
         w.close()
     assert told == [] and stored(path) == 1
+
+
+def test_rows_the_file_would_not_take_at_quit_are_written_at_the_next_start(
+        tmp_path: Path) -> None:
+    path, told = tmp_path / "h.sqlite3", []
+    locked = Locked()
+    w = writer(path, locked, told)
+    w.start()
+    waiting = rows(3)
+    for r in waiting:
+        w.record(r)
+    wait_for(lambda: w.status()["problem"], timeout=5, what="the problem")
+    w.close()  # quits while another program still holds the file
+    assert len(list(tmp_path.glob("h.sqlite3.unsaved-*.csv"))) == 1
+    again = Gate()
+    again.open.set()
+    w = writer(path, again, told)
+    w.start()
+    try:
+        wait_for(lambda: stored(path) == 3, timeout=5, what="the kept rows")
+    finally:
+        w.close()
+    assert not list(tmp_path.glob("h.sqlite3.unsaved-*"))
+    h = History.open(path)
+    assert [(r.kind, r.wall) for r in h.events()] == [(r.kind, r.wall) for r in waiting]
+    h.close()

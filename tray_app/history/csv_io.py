@@ -112,3 +112,23 @@ def import_csv(history: History, path: Path, days: Days) -> tuple[int, int]:
     """Add the rows of an export that are not in the history yet (same time, kind and
     exercise); one transaction. Returns (added, skipped); raises ImportProblem or OSError."""
     return history.import_rows(read_rows(path), days)
+
+
+_ROW_HEADER = ("wall", "kind", "duration_s", "exercise_id", "category", "detail")
+
+
+def save_rows(rows: list[Row], path: Path) -> None:
+    """Write rows in a form read_rows reads back (the same columns as an export, fewer of
+    them); complete or not at all."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(_ROW_HEADER)
+            out.writerows((r.wall, r.kind, r.duration_s, r.exercise_id or "", r.category or "",
+                           r.detail or "") for r in rows)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+

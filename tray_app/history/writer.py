@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tray_app.core.ports import Row
+from tray_app.history.csv_io import ImportProblem, read_rows, save_rows
 from tray_app.history.store import History, is_busy, is_damage
 from tray_app.history.totals import Days
 
@@ -33,6 +34,7 @@ FIRST_CHECKPOINT_S = 10.0
 MAINTAIN_EVERY_S = 86400.0
 MAINTAIN_AFTER_S = 60.0  # the first prune waits until start-up is long over
 BUSY_PATIENCE_S = 10.0  # a lock held this long by another program is reported
+UNSAVED = ".unsaved-"  # side files of rows not yet written, e.g. history.sqlite3.unsaved-<ns>.csv
 RECENT = 50  # exercises remembered for the picker
 
 
@@ -111,9 +113,22 @@ class HistoryWriter:
         if self._thread.is_alive():
             self._thread.join(timeout)
         with self._cond:
-            left = len(self._pending)
+            left = list(self._pending)
         if left:
-            log.error("%d history rows could not be written before quitting", left)
+            self._keep_for_next_start(left)
+
+    def _keep_for_next_start(self, rows: list[Row]) -> None:
+        """Rows the file would not take before quitting go to a side file beside it; the next
+        start imports them (an import skips rows already there, so twice does no harm)."""
+        side = self.path.with_name(f"{self.path.name}{UNSAVED}{time.time_ns()}.csv")
+        try:
+            save_rows(rows, side)
+        except OSError as err:
+            log.error("%d history rows are lost: neither the history file nor %s takes them "
+                      "(%s)", len(rows), side, err)
+            return
+        log.warning("%d history rows kept in %s until the history file takes them", len(rows),
+                    side)
 
     # ---- for the app ----------------------------------------------------------------------
 
@@ -153,8 +168,13 @@ class HistoryWriter:
                     break
             try:
                 if self._store is None:
-                    self._store = self._open_store(self.path)
-                    self._opened(self._store)
+                    store = self._open_store(self.path)
+                    try:
+                        self._opened(store)
+                    except BaseException:
+                        store.close()
+                        raise
+                    self._store = store
                 self._write_pending()
                 now = self._clock()
                 if now >= next_checkpoint:
@@ -180,6 +200,15 @@ class HistoryWriter:
         self._final_close()
 
     def _opened(self, store: History) -> None:
+        for side in sorted(self.path.parent.glob(f"{self.path.name}{UNSAVED}*.csv")):
+            try:
+                added, _skipped = store.import_rows(read_rows(side), self._days())
+            except ImportProblem as err:  # not ours after all: leave it for the user
+                log.error("can't read the kept history rows in %s: %s", side, err)
+                side.rename(side.with_suffix(".unreadable"))
+                continue
+            side.unlink()
+            log.warning("wrote %d history rows a previous run had to keep in %s", added, side)
         recovered = store.recover_open_stretch()
         if recovered is not None:
             log.warning("recorded the stretch a crashed run left open: %r", recovered)
