@@ -195,6 +195,20 @@ def prepare(root: Path, source: Path, cache: Path) -> Path:
     try:
         t = time.perf_counter()
         run_cli(root, ["stats", "--days", "1"], sandbox.env())
+        settle = (  # what the running app does in the background a minute after an upgrade
+            "import sys, time; sys.path.insert(0, sys.argv[1])\n"
+            "try:\n"
+            "    from tray_app.history import History\n"
+            "    from tray_app.history.statistics import days_for\n"
+            "except ImportError:\n"
+            "    sys.exit(0)\n"
+            "from pathlib import Path\n"
+            "from tray_app.core.model import Settings\n"
+            "h = History.open(Path(sys.argv[2])); d = days_for(Settings())\n"
+            "h.settle(d.start(d.of(time.time())), d); h.close()\n"
+        )
+        subprocess.run([sys.executable, "-c", settle, str(root), str(sandbox.history)],
+                       check=True, env=sandbox.env())
         print(f"prepared {source.name} for {root} in {time.perf_counter() - t:.1f} s",
               file=sys.stderr)
         conn = sqlite3.connect(sandbox.history)

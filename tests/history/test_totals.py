@@ -6,6 +6,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +140,25 @@ def test_two_processes_settling_at_once_fold_each_day_once(tmp_path: Path) -> No
     assert interleaved
     assert got == daily_stats(rows, first=days.of(T0), last=days.of(now), utc_offset=0,
                               day_starts_min=240)
+
+
+def test_statistics_are_right_while_the_totals_are_only_partly_folded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tray_app.history import statistics
+
+    monkeypatch.setattr(statistics, "SETTLE_BUDGET_S", 0.0)  # one month per command
+    days = Days(240, lambda w: 0)
+    rows = [Row(Kind.STRETCH_ENDED, T0 + i * 7200, 60.0) for i in range(1200)]  # 100 days
+    h = History.open(tmp_path / "h.sqlite3")
+    h.record_many(rows, days)
+    now = T0 + 120 * 86400
+    want = daily_stats(rows, first=days.of(T0), last=days.of(now), utc_offset=0,
+                       day_starts_min=240)
+    seen = []
+    for _ in range(6):
+        assert period(h, days, days.of(T0), days.of(now), now) == want
+        seen.append(h.folded_until())
+    h.close()
+    # a month more each time, then all of it
+    assert seen == sorted(seen) and len(set(seen)) >= 3
+    assert seen[-1] == days.start(days.of(now))

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 # The week summary compares with the week before, so at least this many days are read.
 MIN_SPAN = 14
+SETTLE_BUDGET_S = 0.3
 
 
 def days_for(settings: Settings) -> Days:
@@ -34,7 +35,9 @@ def period(
         return days.fold((), first, last)
     today_start = days.start(days.of(now))
     try:
-        history.settle(today_start, days, patient=False)
+        # A bounded step: after an upgrade the first fold of years of events is left to the
+        # app's background writer (or to the next commands), a slice at a time.
+        history.settle(today_start, days, patient=False, budget_s=SETTLE_BUDGET_S)
     except Exception as err:  # busy or read-only: fold the raw events instead
         log.info("could not settle the daily totals (%s); reading raw events", err)
     folded_until = history.folded_until()
@@ -42,7 +45,7 @@ def period(
     since = days.start(first) - 86400  # a day of slack for time-zone changes
     if folded_until is not None:
         since = max(since, folded_until)
-    out = days.fold(history.events(since_wall=since), first, last)
+    out = days.fold(history.iter_events(since), first, last)
     for day in out:
         found = stored.get(day.day)
         if found is not None:

@@ -331,6 +331,20 @@ class History:
 
         return self._read(query)  # type: ignore[return-value]
 
+    def iter_events(self, since_wall: float) -> Iterator[Row]:
+        """Rows from `since_wall` on, oldest first, streamed (memory stays flat); the caller
+        holds the lock while it iterates. Raises HistoryUnavailable if they can't be read."""
+        try:
+            with self._lock:
+                cur = self._conn.execute(
+                    f"SELECT {COLUMNS} FROM events WHERE wall >= ? ORDER BY wall, id",
+                    (since_wall,),
+                )
+                for r in cur:
+                    yield Row(*r)
+        except sqlite3.Error as err:
+            raise HistoryUnavailable(f"can't read the history file {self.path}: {err}") from err
+
     def count(self, before_wall: float | None = None) -> int:
         """Number of events (before `before_wall`, if given), counted by SQLite."""
         hi = float("inf") if before_wall is None else before_wall
@@ -363,22 +377,27 @@ class History:
     # ---- daily totals ----------------------------------------------------------------------
 
     def settle(self, through_wall: float, days: Days, *, patient: bool = True,
-               between: Callable[[], None] = lambda: None) -> None:
+               between: Callable[[], None] = lambda: None,
+               budget_s: float | None = None) -> None:
         """Fold every event before `through_wall` (a day start) into the daily totals.
 
         Works a month per transaction, so other writers wait at most that long. When day_starts
         changed, the days that still have raw events are folded again with the new boundary.
-        `patient=False` gives up at once (sqlite3.OperationalError) if another process writes.
+        `patient=False` gives up at once (sqlite3.OperationalError) if another process writes;
+        `budget_s` stops after about that long (the rest is folded another time).
         """
         if not patient:
             with self._impatient():
-                self.settle(through_wall, days)
+                self.settle(through_wall, days, budget_s=budget_s)
             return
+        deadline = None if budget_s is None else time.monotonic() + budget_s
 
         # One step per transaction, each re-reading where folding stands: another process
         # settling at the same time continues from there instead of folding a span twice.
         while not self._write(lambda conn: self._settle_step(conn, through_wall, days)):
             between()
+            if deadline is not None and time.monotonic() > deadline:
+                return
 
     @staticmethod
     def _settle_step(conn: sqlite3.Connection, through_wall: float, days: Days) -> bool:
