@@ -1,8 +1,8 @@
 """The shell around the core: one owner thread steps it, and effects are carried out here.
 
-Every input (the wake the core asks for, the control channel, the
-tray, notifications, the break window, the session watcher) becomes a job on the Timer's one
-thread, so the core is never entered twice at once and a tick wakes one thread. The runtime
+Every input (the wake the core asks for, the control channel, the tray, notifications, the
+break window, the session watcher) becomes a job on the Timer's one thread, so the core is
+never entered twice at once and a tick wakes one thread. The runtime
 gathers facts (idle seconds, the settings file, hold probes, lock state), passes them in as
 events, and runs the effects the core returns; the core decides. Adapters are passed in; this
 module imports no UI or OS code.
