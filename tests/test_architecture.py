@@ -27,7 +27,8 @@ def modules(folder: str) -> list[Path]:
 # Which part of tray_app may import which (a part is a top-level module or package; an entry may
 # also name one module inside a part). Everything may import the core and the shared helpers.
 # An adapter never imports another adapter: what it needs from one is passed in by app.py.
-SHARED = {"__init__", "paths", "resources", "localtime", "logging_setup", "child_env", "userfile"}
+SHARED = {"__init__", "paths", "resources", "localtime", "logging_setup", "child_env", "userfile",
+          "exit_codes"}
 EVERYTHING = {"*"}
 MAY_IMPORT: dict[str, set[str]] = {
     "core": set(),

@@ -19,6 +19,7 @@ from tray_app.core.commands import BadCommand, command_event
 from tray_app.core.events import MAX_PAUSE_S, BreakPlanned
 from tray_app.core.machine import Refused
 from tray_app.core.problems import ProblemsError
+from tray_app.exit_codes import EXIT_REFUSED, EXIT_USAGE
 from tray_app.history.writer import HistoryWriter
 from tray_app.logging_setup import setup_logging
 from tray_app.runtime import WATCHED_HEARTBEAT_S, Adapters, Runtime
@@ -328,15 +329,15 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
             if warning:
                 return {"ok": True, "status": runtime.status(), "warning": warning}
     except Refused as exc:
-        return {"ok": False, "error": str(exc), "code": 4}
+        return {"ok": False, "error": str(exc), "code": EXIT_REFUSED}
     except ProblemsError as exc:
-        return {"ok": False, "error": str(exc), "code": 2}
+        return {"ok": False, "error": str(exc), "code": EXIT_USAGE}
     except BadCommand as exc:
         if str(exc).startswith("unknown command"):
-            return {"ok": False, "error": str(exc), "code": 2}
-        return {"ok": False, "error": f"bad request: {exc}", "code": 2}
+            return {"ok": False, "error": str(exc), "code": EXIT_USAGE}
+        return {"ok": False, "error": f"bad request: {exc}", "code": EXIT_USAGE}
     except (TypeError, ValueError) as exc:
-        return {"ok": False, "error": f"bad request: {exc}", "code": 2}
+        return {"ok": False, "error": f"bad request: {exc}", "code": EXIT_USAGE}
     return {"ok": True, "status": runtime.status()}
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tray_app.exit_codes import EXIT_FAIL, EXIT_USAGE
+
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024
@@ -150,7 +152,8 @@ def _encode(obj: dict[str, Any]) -> bytes:
     return json.dumps(obj).encode("utf-8") + b"\n"
 
 
-BUSY = {"ok": False, "error": "busy: too many open control connections, try again", "code": 1}
+BUSY = {"ok": False, "error": "busy: too many open control connections, try again",
+        "code": EXIT_FAIL}
 
 
 @dataclass
@@ -279,7 +282,7 @@ class ControlServer:
             p.data += chunk
             if len(p.data) > MAX_MESSAGE:
                 self._finish(sel, pending, p, _encode(
-                    {"ok": False, "error": "message too large", "code": 2}))
+                    {"ok": False, "error": "message too large", "code": EXIT_USAGE}))
             elif b"\n" in chunk:
                 self._dispatch(sel, pending, p)
             return
@@ -292,7 +295,8 @@ class ControlServer:
         now = time.monotonic()
         for p in list(itertools.takewhile(lambda p: p.deadline <= now, pending.values())):
             self._finish(sel, pending, p, _encode(
-                {"ok": False, "error": "timed out waiting for the request", "code": 2}))
+                {"ok": False, "error": "timed out waiting for the request",
+                 "code": EXIT_USAGE}))
 
     def _unregister(self, sel: selectors.BaseSelector, pending: dict[int, _Pending],
                     p: _Pending) -> None:
@@ -332,12 +336,12 @@ class ControlServer:
             request = decode_request(data)
         except ValueError as exc:
             log.warning("rejected a control message: %s", exc)
-            return _encode({"ok": False, "error": str(exc), "code": 2})
+            return _encode({"ok": False, "error": str(exc), "code": EXIT_USAGE})
         try:
             return _encode(self.handler(request))
         except Exception as exc:
             log.exception("control command %r failed", request.get("cmd"))
-            return _encode({"ok": False, "error": f"internal error: {exc}", "code": 1})
+            return _encode({"ok": False, "error": f"internal error: {exc}", "code": EXIT_FAIL})
 
     # --- Windows: named pipes, a bounded number of client threads ---------------------------
 
@@ -364,7 +368,7 @@ class ControlServer:
                 except OSError:
                     with contextlib.suppress(OSError):
                         conn.send_bytes(_encode({"ok": False, "error": "message too large",
-                                                 "code": 2}))
+                                                 "code": EXIT_USAGE}))
                     return
                 with contextlib.suppress(OSError):
                     conn.send_bytes(self._reply(data))

@@ -1,6 +1,6 @@
 """The `sitbreak` command line: parse, dispatch, print. Nothing imports this module.
 
-Exit codes are in tray_app.cli.exits.
+Exit codes are in tray_app.exit_codes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tray_app import __version__
 from tray_app.cli import commands
-from tray_app.cli.exits import EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError
+from tray_app.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError
 from tray_app.resources import DataFileError
 
 

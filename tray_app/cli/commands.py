@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from tray_app import paths
-from tray_app.cli.exits import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
 from tray_app.core.problems import ProblemsError
+from tray_app.exit_codes import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
 from tray_app.resources import default_settings_file
 
 

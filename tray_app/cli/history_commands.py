@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from tray_app.cli.exits import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tray_app.core.model import Settings
+from tray_app.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tray_app.history import History, HistoryUnavailable
 from tray_app.history.csv_io import ImportProblem, export_csv, import_csv
 from tray_app.history.statistics import collect, days_for, span_days

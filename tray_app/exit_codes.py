@@ -1,6 +1,7 @@
 """The exit codes of every `sitbreak` command (README lists them), and the usage error.
 
-0 ok, 1 failure or already running, 2 bad settings or usage, 3 not running, 4 refused.
+0 ok, 1 failure or already running, 2 bad settings or usage, 3 not running, 4 refused. The
+control channel's replies carry the same codes, which the CLI returns as its own.
 """
 
 from __future__ import annotations
