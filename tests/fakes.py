@@ -24,8 +24,9 @@ class Sim:
     offset: int = 0
     locked: bool = False
     heartbeat: float = 5.0
-    # What the shell answers to PlanBreak: (routine, spares); empty means a plain timed break.
-    plan: tuple[tuple[Exercise, ...], tuple[Exercise, ...]] = ((), ())
+    # What the shell answers to PlanBreak: (routine, spare routines); empty means a plain
+    # timed break.
+    plan: tuple[tuple[Exercise, ...], tuple[tuple[Exercise, ...], ...]] = ((), ())
     state: State = field(init=False)
     effects: list[Effect] = field(default_factory=list)
 
@@ -88,7 +89,7 @@ class Sim:
         self.effects.clear()
 
 
-def exercise(ident: str, *steps: int, category: str = "core") -> Exercise:
+def exercise(ident: str, *steps: int, category: str = "core", where: str = "chair") -> Exercise:
     """A small exercise for core tests: one step per number of seconds."""
-    return Exercise(ident, ident.title(), category, "chair",
+    return Exercise(ident, ident.title(), category, where,
                     tuple(Step(f"{ident} step {i + 1}", n) for i, n in enumerate(steps)), "", "")

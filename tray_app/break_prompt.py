@@ -48,9 +48,9 @@ class BreakPlanner:
             self._loaded_for = settings
         return self._catalogue
 
-    def plan(self, state: State, count: int = 4) -> BreakPlanned:
-        """The routine for this break, and single spares for "Another exercise"."""
-        from tray_app.core.picker import RECENT, alternatives
+    def plan(self, state: State) -> BreakPlanned:
+        """The routine for this break, and spare routines for "Another exercise"."""
+        from tray_app.core.picker import RECENT, pick, spares
 
         catalogue = self.catalogue(state.settings.exercises)
         try:
@@ -58,14 +58,12 @@ class BreakPlanner:
         except Exception:
             log.exception("could not read recent exercises")
             recent = []
-        routines = alternatives(
-            catalogue, recent, state.settings.breaks.length, seed=int(state.wall), count=count
-        )
-        if not routines:
+        seed = int(state.wall)
+        routine = pick(catalogue, recent, state.settings.breaks.length, seed)
+        if not routine:
             return BreakPlanned(())
-        routine = routines[0]
-        spare = [e for r in routines[1:] for e in r if e not in routine]
-        return BreakPlanned(tuple(routine), tuple(dict.fromkeys(spare)))
+        spare = spares(catalogue, recent, routine, seed)
+        return BreakPlanned(tuple(routine), tuple(tuple(r) for r in spare))
 
 
 def intent_event(event: dict[str, Any]) -> Event:
@@ -160,7 +158,10 @@ class WindowPrompt:
         from tray_app.ui.window_protocol import BreakRequest, ExerciseSpec
 
         session = state.session
-        exercises = (*session.routine, *session.spares) if session is not None else ()
+        exercises: tuple[Exercise, ...] = ()
+        if session is not None:  # every exercise the break may show, once
+            spare = (ex for r in session.spares for ex in r)
+            exercises = tuple(dict.fromkeys((*session.routine, *spare)))
         specs = []
         for ex in exercises:
             try:
@@ -170,7 +171,7 @@ class WindowPrompt:
                 frames = []
             specs.append(ExerciseSpec.from_exercise(ex, frames))
         if not specs:  # nothing planned: the window shows a plain timed break
-            from tray_app.core.exercise import Exercise, Step
+            from tray_app.core.exercise import Step
 
             specs.append(ExerciseSpec.from_exercise(Exercise(
                 "movement-break", "Movement break", "other", "standing",

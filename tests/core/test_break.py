@@ -41,9 +41,12 @@ from tray_app.core.stats import fold
 MIN = 60.0
 PLAIN = Settings(posture=PostureSettings(every=0))
 STRICT = replace(PLAIN, breaks=BreakSettings(strict=True))
-# A routine of two exercises (60 s each, two steps) and two spares.
+# A routine of two exercises (60 s each, two steps) and two spare routines, as the planner
+# makes them: one about as long as the whole (110 s), one for what is left after march (50 s).
 ROUTINE = (exercise("march", 30, 30), exercise("bridge", 30, 30, category="hip-extensors"))
-SPARES = (exercise("chin-tucks", 20, 20, category="posture"), exercise("dead-bug", 40))
+WHOLE = (exercise("dead-bug", 30, 30), exercise("chin-tucks", 25, 25, category="posture"))
+REST = (exercise("wall-sit", 25, 25, category="hip-extensors"),)
+SPARES = (WHOLE, REST)
 
 
 def due(s: Settings = PLAIN) -> Sim:
@@ -168,18 +171,89 @@ def test_eighty_percent_is_the_line() -> None:
 # --- observation 5: another exercise keeps what was done ----------------------------------------
 
 
-def test_obs5_another_exercise_mid_routine_keeps_the_finished_one() -> None:
+def ids(routine: tuple) -> list[str]:
+    return [e.id for e in routine]
+
+
+def test_another_before_the_start_swaps_the_whole_routine_for_one_as_long() -> None:
+    sim = due()
+    sim.send(AnotherExercise("march"))
+    s = sim.state.session
+    # 110 s is nearest the 120 s left (50 s is not): the break keeps its length within 10 s
+    assert ids(s.routine) == ["dead-bug", "chin-tucks"] and s.index == 0 and not s.running
+    assert s.planned_seconds == 110 and s.done == ()
+    assert [ids(r) for r in s.spares] == [["wall-sit"], ["march", "bridge"]]
+    view = sim.shows()[-1].view  # the window is sent the new routine and spares at once
+    assert view.routine == ("dead-bug", "chin-tucks") and view.planned_seconds == 110
+    assert view.spares == (("wall-sit",), ("march", "bridge"))
+
+
+def test_obs5_another_in_the_second_exercise_keeps_the_first_and_swaps_the_rest() -> None:
     sim = due()
     sim.send(TakeBreakNow())
-    sim.run(60 + 40)  # march done, 40 s into bridge
+    sim.run(60 + 40)  # march done, 40 s into bridge: 20 s of the break left
     assert sim.state.session.index == 1
     sim.send(AnotherExercise("bridge"))
     s = sim.state.session
-    assert [e.id for e in s.routine] == ["march", "chin-tucks"] and s.running and s.step == 0
-    sim.run(40)  # chin-tucks runs out: the routine is over
+    # the 50 s rest is nearest the 20 s left; bridge goes to the back of the spares
+    assert ids(s.routine) == ["march", "wall-sit"] and s.index == 1 and s.step == 0
+    assert s.running and [ids(r) for r in s.spares] == [["dead-bug", "chin-tucks"], ["bridge"]]
+    # the break now runs 100 s + 50 s: 30 s over the 120 s planned, the 50 s rest less the
+    # 20 s left; its length counts the 40 s spent on bridge
+    assert s.planned_seconds == 150 and s.time_left(sim.state.mono) == 50
+    sim.run(50)  # wall-sit runs out: the routine is over
     assert [(r.exercise_id, r.duration_s) for r in sim.rows(Kind.EXERCISE)] == [
-        ("march", 60), ("bridge", 40), ("chin-tucks", 40)]
+        ("march", 60), ("bridge", 40), ("wall-sit", 50)]
     assert len(sim.rows(Kind.COMPLETED)) == 1
+
+
+def test_a_swap_late_in_an_exercise_does_not_make_done_complete_sooner() -> None:
+    sim = due()
+    sim.send(TakeBreakNow())
+    sim.run(60 + 40)
+    sim.send(AnotherExercise())
+    sim.run(15)  # 115 s of a break now 150 s long: 77%, not yet 80%
+    sim.send(Done())
+    assert len(sim.rows(Kind.ENDED_EARLY)) == 1 and sim.rows(Kind.COMPLETED) == []
+
+
+def test_status_and_the_window_agree_after_a_swap() -> None:
+    from tray_app.core.status import break_dict
+
+    sim = due()
+    sim.send(TakeBreakNow())
+    sim.run(70)
+    sim.send(AnotherExercise())
+    brk, view = break_dict(sim.state), break_view(sim.state)
+    assert view is not None and brk is not None
+    assert tuple(brk["routine"]) == view.routine == ("march", "wall-sit")
+    assert (brk["index"], brk["step"]) == (view.index, view.step) == (1, 0)
+    assert brk["planned_seconds"] == view.planned_seconds == 10 + 60 + 50
+    assert brk["seconds_done"] == view.seconds_done == 70
+
+
+def test_no_spares_means_another_is_refused_by_allowed_and_by_step() -> None:
+    sim = Sim(settings=PLAIN, plan=(ROUTINE, ()))
+    sim.run(51 * MIN)
+    assert Command.ANOTHER not in allowed(sim.state)
+    assert "another" not in break_view(sim.state).allowed
+    with pytest.raises(Refused, match="no other exercise to swap in"):
+        sim.send(AnotherExercise())
+
+
+def test_a_spare_that_cannot_follow_what_was_done_is_not_offered() -> None:
+    # after a chair exercise only a floor routine is left: getting down mid-break is not offered
+    floor = (exercise("glute-bridge", 60, category="hip-extensors", where="floor"),)
+    stretch = (exercise("knee-hug", 60, category="stretch"),)
+    sim = Sim(settings=PLAIN, plan=((exercise("march", 30, 30, category="posture"),
+                                     *ROUTINE[1:]), (floor, stretch)))
+    sim.run(51 * MIN)
+    assert Command.ANOTHER in allowed(sim.state)  # before the start the floor one may come
+    sim.send(TakeBreakNow())
+    sim.run(65)  # into bridge, after posture work: a stretch alone would follow no strength
+    assert Command.ANOTHER not in allowed(sim.state)
+    with pytest.raises(Refused, match="no other exercise to swap in"):
+        sim.send(AnotherExercise())
 
 
 # --- observation 6: a normal action is never refused, closing is not a failure -------------------

@@ -8,7 +8,7 @@ from tray_app.core.session import BreakView
 
 # A routine of march and bridge with one spare; each test file sizes the steps.
 OFFERED = BreakView(
-    routine=("march", "bridge"), spares=("chin-tucks",), index=0, step=0, running=False,
+    routine=("march", "bridge"), spares=(("chin-tucks",),), index=0, step=0, running=False,
     strict=False, allowed=("another", "close", "pause", "skip", "snooze", "start"),
     snooze_options=(300, 600), step_seconds=60, step_left_s=60, seconds_done=0,
     planned_seconds=240,

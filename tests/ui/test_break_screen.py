@@ -125,10 +125,20 @@ def test_bad_requests_name_the_field(mutate, message: str) -> None:
     (replace(RUNNING, routine=("march", "plank")), r"lacks: \['plank'\]"),
     (replace(RUNNING, index=2), "outside the routine"),
     (replace(RUNNING, step=5), "outside march"),
+    (replace(RUNNING, spares=(("chin-tucks",), ("bridge", "plank"))), r"lacks: \['plank'\]"),
 ])
 def test_a_view_naming_what_the_request_lacks_is_refused(view: BreakView, message: str) -> None:
     with pytest.raises(ProtocolError, match=message):
         view_from_line(view_line(view), REQ)
+
+
+def test_spares_travel_as_routines_and_a_flat_list_is_refused() -> None:
+    view = replace(RUNNING, spares=(("chin-tucks", "bridge"), ("march",)))
+    assert view_from_line(view_line(view), REQ) == view
+    raw = json.loads(view_line(view))
+    raw["view"]["spares"] = ["chin-tucks"]
+    with pytest.raises(ProtocolError, match=r"view\.spares: expected a list of routines"):
+        view_from_line(json.dumps(raw), REQ)
 
 
 def test_event_lines_and_bad_replies() -> None:

@@ -85,7 +85,8 @@ class NextStep:
 
 @dataclass(frozen=True)
 class AnotherExercise:
-    """Swap the exercise on show for another; what was done is kept."""
+    """Swap what is left of the routine (the exercise on show and those after it) for a
+    spare routine of about the time left; what was done is kept."""
 
     exercise_id: str | None = None
 
@@ -97,10 +98,11 @@ class WindowClosed:
 
 @dataclass(frozen=True)
 class BreakPlanned:
-    """The shell's answer to PlanBreak: the exercises for the break on offer."""
+    """The shell's answer to PlanBreak: the exercises for the break on offer, and spare
+    routines for "Another exercise" (each may follow a part of `routine`: see picker)."""
 
     routine: tuple[Exercise, ...]
-    spares: tuple[Exercise, ...] = ()
+    spares: tuple[tuple[Exercise, ...], ...] = ()
 
 
 @dataclass(frozen=True)

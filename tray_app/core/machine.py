@@ -249,7 +249,7 @@ def refusal(state: State, cmd: Command) -> str | None:
     if cmd is Command.ANOTHER:
         if session is None or p not in (Phase.BREAK_DUE, Phase.ON_BREAK):
             return "no break is on offer"
-        return None if session.spares else "there is no other exercise to swap in"
+        return None if session.can_swap() else "there is no other exercise to swap in"
     if cmd is Command.SNOOZE:
         if not state.ticked or p in (Phase.PAUSED, Phase.AWAY, Phase.OFF_HOURS):
             return f"no break is coming while {_phase_words(p)}"
@@ -315,7 +315,7 @@ def break_view(state: State) -> BreakView | None:
     ends = s.step_ends()
     return BreakView(
         routine=tuple(ex.id for ex in s.routine),
-        spares=tuple(ex.id for ex in s.spares),
+        spares=tuple(tuple(ex.id for ex in r) for r in s.spares),
         index=s.index,
         step=s.step,
         running=s.running,

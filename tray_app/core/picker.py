@@ -69,24 +69,46 @@ def another(
     seconds: float,
     seed: int,
     offered: Collection[str],
+    *,
+    kept: Sequence[Exercise] = (),
 ) -> list[Exercise]:
     """For "Another exercise": a different routine as close as it can be to `seconds` long
-    (the routine on show), avoiding every id in `offered`. Returns [] when there is nothing
-    new to offer.
+    (the routine on show, or what is left of it), avoiding every id in `offered`. Returns []
+    when there is nothing new to offer.
+
+    `kept` are the exercises of this break already done, which stay: the new routine follows
+    them by the same rules (`can_follow`), so it may be a stretch alone after kept strength
+    work, and it brings no category they already had.
 
     Each exercise that may lead a routine is tried as the lead, best first, and the routine is
     filled up to the length by the same rules as `pick`; the nearest length wins.
     """
     plan = _Plan(catalogue, recent, seed, offered)
+    taken = {e.category for e in kept}
+    used = sum(e.seconds for e in kept)
     best: list[Exercise] = []
-    for lead in plan.leads():
-        if lead.id in offered:
+    for lead in plan.leads(stretch=_has_strength(kept)):
+        if lead.id in offered or lead.category in taken or not _compatible(lead, kept):
             continue
         # A lead longer than the routine on show can only stand alone.
-        routine = plan.routine((lead,), max(seconds + SAME_LENGTH, lead.seconds), fill=True)
+        budget = used + max(seconds + SAME_LENGTH, lead.seconds)
+        routine = [e for e in plan.routine((*kept, lead), budget, fill=True) if e not in kept]
         if not best or _gap(routine, seconds) < _gap(best, seconds):
             best = routine
     return best
+
+
+def can_follow(kept: Sequence[Exercise], routine: Sequence[Exercise]) -> bool:
+    """Whether `routine` may take over a break after `kept` (the exercises already done): it
+    brings something new, repeats none of them, mixes no floor with chair, and its stretch
+    has strength work beside it, in it or in `kept`."""
+    ids = {e.id for e in kept}
+    return (
+        bool(routine)
+        and not any(e.id in ids for e in routine)
+        and not {"floor", "chair"} <= {e.where for e in (*kept, *routine)}
+        and (all(e.category != STRETCH for e in routine) or _has_strength((*kept, *routine)))
+    )
 
 
 def alternatives(
@@ -101,16 +123,39 @@ def alternatives(
     first = pick(catalogue, recent, break_seconds, seed)
     if not first:
         return []
-    routines = [first]
-    offered = {e.id for e in first}
-    length = sum(e.seconds for e in first)
-    while len(routines) < count:
-        routine = another(catalogue, recent, length, seed, offered)
-        if not routine:
-            break
-        routines.append(routine)
-        offered.update(e.id for e in routine)
-    return routines
+    return [first, *spares(catalogue, recent, first, seed, count - 1, parts=False)]
+
+
+def spares(
+    catalogue: Sequence[Exercise],
+    recent: Sequence[tuple[str, str]],
+    routine: Sequence[Exercise],
+    seed: int,
+    count: int = 3,
+    *,
+    parts: bool = True,
+) -> list[list[Exercise]]:
+    """Spare routines for "Another exercise" in a break of `routine`: up to `count` about as
+    long as all of it; with `parts`, for each of its exercises also one about as long as what
+    is left when it begins (after the first) and one for what is left halfway through it,
+    each able to follow the exercises before it. A swap swaps in a whole spare from its first
+    step, so a spare near the time left at any point keeps the break about as long. All
+    different, each avoiding everything offered before it."""
+    targets: list[tuple[int, float]] = []
+    for i, ex in enumerate(routine):
+        rest = sum(e.seconds for e in routine[i:])
+        if i == 0:
+            targets += [(0, rest)] * count
+        if parts:
+            targets += [(i, rest)] * (i > 0) + [(i, rest - ex.seconds / 2)]
+    offered = {e.id for e in routine}
+    out: list[list[Exercise]] = []
+    for i, seconds in targets:
+        spare = another(catalogue, recent, seconds, seed, offered, kept=routine[:i])
+        if spare:
+            out.append(spare)
+            offered.update(e.id for e in spare)
+    return out
 
 
 class _Plan:
@@ -142,11 +187,11 @@ class _Plan:
         # The one done longest ago (or never), then the seed's choice.
         return max(members, key=lambda e: (self.age.get(e.id, self.never), -self.jitter[e.id]))
 
-    def leads(self) -> list[Exercise]:
-        """Everything that may start a routine (no stretch: it needs strength first), best
-        first: the category furthest behind, then the exercise done longest ago."""
+    def leads(self, *, stretch: bool = False) -> list[Exercise]:
+        """Everything that may start a routine (no stretch unless `stretch`: it needs strength
+        first), best first: the category furthest behind, then the exercise done longest ago."""
         return sorted(
-            (e for e in self.fresh if e.category != STRETCH),
+            (e for e in self.fresh if stretch or e.category != STRETCH),
             key=lambda e: (-self.behind(e.category, self.done), self.tie[e.category],
                            -self.age.get(e.id, self.never), self.jitter[e.id]),
         )  # fmt: skip

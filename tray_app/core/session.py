@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from tray_app.core.exercise import Exercise
+from tray_app.core.picker import can_follow
+
+# Exercises run back to back in a break.
+Routine = tuple[Exercise, ...]
 
 # A break counts as completed when at least this share of its planned time ran after it started.
 COMPLETE_SHARE = 0.8
@@ -28,14 +32,15 @@ class ExerciseDone:
 class Session:
     """A break from the moment it is offered until it ends.
 
-    `routine` runs back to back; `spares` are what "Another exercise" swaps in. Before the shell
-    has planned the exercises (`planned` False) or when there are none, the break is one step of
-    `fallback_s` seconds. `running_since` is None until the user starts the break.
+    `routine` runs back to back; `spares` are whole routines "Another exercise" swaps in for
+    what is left of it. Before the shell has planned the exercises (`planned` False) or when
+    there are none, the break is one step of `fallback_s` seconds. `running_since` is None until
+    the user starts the break.
     """
 
     fallback_s: float = 120.0
-    routine: tuple[Exercise, ...] = ()
-    spares: tuple[Exercise, ...] = ()
+    routine: Routine = ()
+    spares: tuple[Routine, ...] = ()
     planned: bool = False
     index: int = 0  # the exercise on show, in routine
     step: int = 0  # the step on show, in that exercise
@@ -43,6 +48,9 @@ class Session:
     step_since: float = 0.0
     exercise_since: float = 0.0
     done: tuple[ExerciseDone, ...] = ()  # exercises finished or swapped away, in order
+    # Seconds spent on exercises swapped away part-done: they ran, so the break's length
+    # counts them (else a late swap would make Done count as completed sooner).
+    swapped_s: float = 0.0
 
     @property
     def running(self) -> bool:
@@ -54,10 +62,11 @@ class Session:
 
     @property
     def planned_seconds(self) -> float:
-        """The break's length: its routine as it stands (after any swap), or the fallback."""
+        """The break's length: its routine as it stands (after any swap) plus the time spent on
+        exercises swapped away part-done, or the fallback."""
         if not self.routine:
             return self.fallback_s
-        return float(sum(ex.seconds for ex in self.routine))
+        return self.swapped_s + _length(self.routine)
 
     def step_seconds(self) -> float:
         ex = self.exercise
@@ -100,7 +109,7 @@ class Session:
 
     # --- changes ---------------------------------------------------------------------------
 
-    def with_plan(self, routine: tuple[Exercise, ...], spares: tuple[Exercise, ...]) -> Session:
+    def with_plan(self, routine: Routine, spares: tuple[Routine, ...]) -> Session:
         return replace(self, routine=routine, spares=spares, planned=True, index=0, step=0)
 
     def start(self, mono: float) -> Session:
@@ -133,17 +142,40 @@ class Session:
                 return s, True
         return s, False
 
+    def spare_for(self, mono: float) -> int | None:
+        """Which spare "Another exercise" swaps in at `mono`, or None when none may: of those
+        that may follow what was done, the one whose length is nearest the time left, so the
+        break stays about as long as planned; the first of equals."""
+        fitting = self._fitting()
+        if not fitting:
+            return None
+        left = self.time_left(mono)
+        return min(fitting, key=lambda i: abs(_length(self.spares[i]) - left))
+
+    def can_swap(self) -> bool:
+        """Whether "Another exercise" has something to swap in."""
+        return bool(self._fitting())
+
+    def _fitting(self) -> list[int]:
+        # The spares that may take over after the exercises done (picker.can_follow).
+        if self.exercise is None:
+            return []
+        kept = self.routine[: self.index]
+        return [i for i, r in enumerate(self.spares) if can_follow(kept, r)]
+
     def another(self, mono: float) -> Session:
-        """Swap the exercise on show for the next spare; what was done is kept, and the one
-        swapped out goes to the back of the spares."""
-        ex = self.exercise
-        if ex is None or not self.spares:
+        """Keep the exercises already done and swap what is left of the routine (the one on
+        show and those after it) for a spare routine; what was swapped out goes to the back of
+        the spares, and the part of the one on show already done is recorded."""
+        chosen = self.spare_for(mono)
+        if chosen is None:
             return self
-        s = self._close_exercise(mono) if self.running else self
-        routine = (*self.routine[: self.index], self.spares[0], *self.routine[self.index + 1 :])
+        spent = max(0.0, mono - self.exercise_since) if self.running else 0.0
+        s = self._close_exercise(mono)
+        spares = (*self.spares[:chosen], *self.spares[chosen + 1 :], self.routine[self.index :])
         return replace(
-            s, routine=routine, spares=(*self.spares[1:], ex), step=0, step_since=mono,
-            exercise_since=mono,
+            s, routine=(*self.routine[: self.index], *self.spares[chosen]), spares=spares,
+            step=0, step_since=mono, exercise_since=mono, swapped_s=self.swapped_s + spent,
         )
 
     def _close_exercise(self, mono: float) -> Session:
@@ -166,7 +198,7 @@ class BreakView:
     """
 
     routine: tuple[str, ...]
-    spares: tuple[str, ...]
+    spares: tuple[tuple[str, ...], ...]  # each spare routine's exercise ids
     index: int
     step: int
     running: bool
@@ -182,3 +214,7 @@ class BreakView:
         """What changes the picture (the countdown itself runs in the view)."""
         return (self.routine, self.spares, self.index, self.step, self.running, self.strict,
                 self.allowed, self.snooze_options)
+
+
+def _length(routine: Routine) -> float:
+    return float(sum(ex.seconds for ex in routine))

@@ -5,7 +5,9 @@ without loading a toolkit. The child is `python -m tray_app.ui.break_window`.
 
 The parent writes, one JSON object per line on the child's stdin:
   the request first (BreakRequest: every exercise the break may show, with picture frames),
-  then {"view": {...}} (core.session.BreakView) whenever the break changes, the first at once.
+  then {"view": {...}} (core.session.BreakView) whenever the break changes, the first at once;
+  its "spares" are the spare routines as lists of ids ("Another exercise" swaps one in for
+  what is left of "routine", so after a swap "routine" names new ids from them).
 The child shows the latest view and only animates its countdown between views; it never
 decides that a break started, moved on or ended. It writes, one JSON object per line:
   {"event": "shown"}                                  once the window is mapped
@@ -62,7 +64,8 @@ class ExerciseSpec:
 
 @dataclass(frozen=True)
 class BreakRequest:
-    """What the window may show: every exercise of the routine and the spares, by id."""
+    """What the window may show: every exercise of the routine and of the spare routines
+    "Another exercise" may swap in, by id."""
 
     exercises: tuple[ExerciseSpec, ...]
     safety: str = ""
@@ -197,7 +200,7 @@ def request_from_json(text: str) -> BreakRequest:
     return request_from_dict(obj)
 
 
-_TUPLES = ("routine", "spares", "allowed", "snooze_options")
+_TUPLES = ("routine", "allowed", "snooze_options")
 
 
 def view_from_line(line: str, request: BreakRequest) -> BreakView:
@@ -214,9 +217,16 @@ def view_from_line(line: str, request: BreakRequest) -> BreakView:
     if set(raw) != names:
         raise ProtocolError(f"view: expected the fields {sorted(names)}, got {sorted(raw)}")
     values = {k: tuple(v) if k in _TUPLES and isinstance(v, list) else v for k, v in raw.items()}
+    spares = raw["spares"]
+    if not isinstance(spares, list) or not all(
+        isinstance(r, list) and all(isinstance(i, str) for i in r) for r in spares
+    ):
+        raise ProtocolError(f"view.spares: expected a list of routines (lists of ids), "
+                            f"got {spares!r}")
+    values["spares"] = tuple(tuple(r) for r in spares)
     view = BreakView(**values)
     known = request.by_id()
-    unknown = [i for i in (*view.routine, *view.spares) if i not in known]
+    unknown = [i for i in (*view.routine, *(i for r in view.spares for i in r)) if i not in known]
     if unknown:
         raise ProtocolError(f"view names exercises the request lacks: {unknown}")
     if view.routine and not 0 <= view.index < len(view.routine):
