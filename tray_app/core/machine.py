@@ -413,6 +413,8 @@ def _tick(state: State, t: Tick, fx: list[Effect]) -> State:
         until = state.paused_until_wall
         if until is not None and t.wall >= until:
             state = _resume(state, fx)
+            # The pause covered this tick up to its end: only what came after it may count.
+            dt = min(dt, max(0.0, t.wall - until))
         else:
             return state
 
