@@ -18,23 +18,36 @@ def _minutes(value: float) -> float:
     return round(value, 1)
 
 
+def _rounded(t: Totals) -> dict[str, object]:
+    out = t.as_dict()
+    for name in ("exercise_minutes_by_category", "exercise_minutes_by_exercise"):
+        out[name] = {k: _minutes(v) for k, v in getattr(t, name).items()}
+    return out
+
+
 def day_dict(day: DayStats) -> dict[str, object]:
     """One day as the JSON contract spells it (`date` first)."""
     out: dict[str, object] = {"date": day.day.isoformat()}
-    out.update(day.as_dict())
-    out["exercise_minutes_by_category"] = {
-        k: _minutes(v) for k, v in day.exercise_minutes_by_category.items()
-    }
+    out.update(_rounded(day))
     return out
 
 
 def _totals_dict(t: Totals) -> dict[str, object]:
-    out = t.as_dict()
-    out["exercise_minutes_by_category"] = {
-        k: _minutes(v) for k, v in t.exercise_minutes_by_category.items()
-    }
+    out = _rounded(t)
     out["exercise_minutes"] = _minutes(t.exercise_minutes)
     return out
+
+
+TOP_EXERCISES = 5
+
+
+def top_exercises(days: Sequence[DayStats], n: int = TOP_EXERCISES) -> list[tuple[str, float]]:
+    """The `n` exercises with the most minutes over `days`, most first (ties by name)."""
+    period = Totals()
+    for d in days:
+        period.add(d)
+    ranked = sorted(period.exercise_minutes_by_exercise.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(k, m) for k, m in ranked if m > 0][:n]
 
 
 def summary_dict(summary: WeekSummary) -> dict[str, object]:
@@ -95,6 +108,10 @@ def stats_text(days: Sequence[DayStats], summary: WeekSummary) -> str:
             f"{d.completed:>6}{d.natural_breaks:>9}{d.posture_nudges:>9}"
             f"{d.exercise_minutes:>7.0f} min"
         )
+    top = top_exercises(days)
+    if top:
+        lines += ["", f"Most exercise minutes over these {len(days)} days: "
+                  + ", ".join(f"{ex} {m:.0f} min" for ex, m in top)]
     t, c = summary.totals, summary.change
     count = str  # counts print as plain numbers
     lines += [

@@ -68,11 +68,13 @@ def test_json_shape() -> None:
         "date", "sitting_seconds", "stretches", "longest_stretch_seconds", "breaks_offered",
         "breaks_started", "breaks_taken", "ended_early", "snoozed", "skipped", "completed",
         "natural_breaks", "posture_nudges",
-        "exercise_minutes_by_category",
+        "exercise_minutes_by_category", "exercise_minutes_by_exercise",
     }
     assert first["sitting_seconds"] == 3600 and first["exercise_minutes_by_category"] == {
         "core": 2.0
     }
+    assert first["exercise_minutes_by_exercise"] == {"bird-dog": 2.0}
+    assert data["week"]["exercise_minutes_by_exercise"] == {"bird-dog": 14.0}
     assert data["week"]["sitting_seconds"] == 7 * 3600
     assert data["week"]["previous"]["sitting_seconds"] == 7 * 1800
     assert data["week"]["change"]["sitting_seconds"] == {"absolute": 7 * 1800, "percent": 100.0}
@@ -96,6 +98,21 @@ def test_text_shows_days_and_the_weekly_change() -> None:
     assert f"{TODAY:%a %Y-%m-%d}" in text
     assert "7h 00m" in text and "+3h 30m (+100%)" in text
     assert "not done yet" in text  # only core was exercised
+
+
+def test_text_names_the_periods_top_exercises_most_first() -> None:
+    extra = [Row(Kind.EXERCISE, at(TODAY, 11), 300, "bridge", "hip-extensors"),
+             Row(Kind.EXERCISE, at(TODAY - timedelta(days=1), 11), 30, "dead-bug", "core"),
+             Row(Kind.EXERCISE, at(TODAY, 12), 60, None, "posture")]  # names no exercise
+    days = daily_stats(rows() + extra, first=TODAY - timedelta(days=13), last=TODAY,
+                       utc_offset=lambda w: int(datetime.fromtimestamp(w).astimezone()
+                                                 .utcoffset().total_seconds()),
+                       day_starts_min=240)
+    text = stats_text(days[-7:], week_summary(days, TODAY))
+    assert ("Most exercise minutes over these 7 days: bird-dog 14 min, bridge 5 min, "
+            "dead-bug 0 min\n") in text
+    quiet = daily_stats([], first=TODAY, last=TODAY, utc_offset=0, day_starts_min=240)
+    assert "Most exercise minutes" not in stats_text(quiet, week_summary(quiet, TODAY))
 
 
 def test_run_stats_formats_and_chart(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def test_new_file_has_current_schema_wal_and_index(path: Path) -> None:
     h.record(Row(Kind.STARTED, 10.0))
     h.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     cols = [r[1] for r in conn.execute("PRAGMA table_info(events)")]
     assert cols == ["id", "wall", "kind", "duration_s", "exercise_id", "category", "detail"]

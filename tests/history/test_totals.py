@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from tray_app.core.model import Kind
 from tray_app.core.ports import Row
 from tray_app.core.stats import daily_stats
 from tray_app.history import History
+from tray_app.history.csv_io import export_csv, import_csv
 from tray_app.history.statistics import period
 from tray_app.history.totals import Days
 
@@ -42,6 +45,32 @@ rows_strategy = st.lists(
 )
 
 
+def lived(path: Path, rows: list[Row], days: Days, cuts: list[int], keep_days: int,
+          settle: bool = True) -> None:
+    """A history written in a few steps, each day folded (as the app's writer does, unless
+    `settle` is False) and old events pruned as time goes by."""
+    h = History.open(path)
+    ordered = sorted(rows, key=lambda r: r.wall)
+    done = 0
+    for cut in sorted(cuts):
+        upto = T0 + cut * 86400.0
+        batch = [r for r in ordered[done:] if r.wall < upto]
+        done += len(batch)
+        h.record_many(batch, days)
+        if settle:
+            h.settle(days.start(days.of(upto)), days)
+        h.prune(keep_days, upto, days)
+    h.record_many(ordered[done:], days)
+    h.close()
+
+
+def frame(day_starts: int) -> tuple[Days, float, date, date]:
+    """Days that turn at `day_starts` in the DST zone, now, and the first and last day."""
+    days = Days(day_starts, dst)
+    now = T0 + (SPAN_DAYS + 1) * 86400.0
+    return days, now, days.of(T0) - timedelta(days=1), days.of(now)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=rows_strategy,
@@ -49,31 +78,129 @@ rows_strategy = st.lists(
     day_starts=st.sampled_from([0, 240, 719, 1439]),
     cuts=st.lists(st.integers(1, SPAN_DAYS), min_size=1, max_size=4),
     keep_days=st.integers(1, 20),
+    settle=st.booleans(),
 )
 def test_totals_equal_raw_statistics_across_prunes_and_late_rows(
-    rows: list[Row], late: list[Row], day_starts: int, cuts: list[int], keep_days: int
+    rows: list[Row], late: list[Row], day_starts: int, cuts: list[int], keep_days: int,
+    settle: bool,
 ) -> None:
-    days = Days(day_starts, dst)
-    now = T0 + (SPAN_DAYS + 1) * 86400.0
-    first, last = days.of(T0) - timedelta(days=1), days.of(now)
+    days, now, first, last = frame(day_starts)
     with tempfile.TemporaryDirectory() as tmp:
-        h = History.open(Path(tmp) / "h.sqlite3")
-        ordered = sorted(rows, key=lambda r: r.wall)
-        done = 0
-        for cut in sorted(cuts):
-            upto = T0 + cut * 86400.0
-            batch = [r for r in ordered[done:] if r.wall < upto]
-            done += len(batch)
-            h.record_many(batch, days)
-            # Days settle and old events are pruned as time goes by.
-            h.prune(keep_days, upto, days)
-        h.record_many(ordered[done:], days)
+        path = Path(tmp) / "h.sqlite3"
+        lived(path, rows, days, cuts, keep_days, settle)
+        h = History.open(path)
         h.record_many(late, days)  # rows that arrive after their day was folded
         got = period(h, days, first, last, now)
         h.close()
     want = daily_stats(rows + late, first=first, last=last, utc_offset=dst,
                        day_starts_min=day_starts)
     assert got == want
+
+
+def as_version_3(path: Path) -> None:
+    """Turn a file back into what sitbreak with schema 3 wrote: no minutes by exercise."""
+    conn = sqlite3.connect(path)
+    for day, text in conn.execute("SELECT day, totals FROM daily_totals").fetchall():
+        data = json.loads(text)
+        del data["exercise_minutes_by_exercise"]
+        conn.execute("UPDATE daily_totals SET totals = ? WHERE day = ?", (json.dumps(data), day))
+    conn.execute("ALTER TABLE totals_meta DROP COLUMN exercises_from")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=rows_strategy,
+    late=rows_strategy,
+    day_starts=st.sampled_from([0, 240, 1439]),
+    cuts=st.lists(st.integers(1, SPAN_DAYS), min_size=1, max_size=3),
+    keep_days=st.integers(1, 20),
+    budget=st.sampled_from([None, 0.0]),
+)
+def test_upgrade_fills_in_minutes_by_exercise_wherever_raw_events_remain(
+    rows: list[Row], late: list[Row], day_starts: int, cuts: list[int], keep_days: int,
+    budget: float | None,
+) -> None:
+    days, now, first, last = frame(day_starts)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "h.sqlite3"
+        lived(path, rows, days, cuts, keep_days)
+        h = History.open(path)
+        h.record_many(late, days)  # rows that arrive after their day was folded (or pruned)
+        h.close()
+        as_version_3(path)
+        h = History.open(path)
+        if budget is not None:  # a step at a time, statistics asked in between
+            for _ in range(2 * SPAN_DAYS):
+                h.settle(days.start(last), days, budget_s=budget)
+                period(h, days, first, last, now)
+        got = period(h, days, first, last, now)
+        remaining = h.events()
+        h.close()
+    want = daily_stats(rows + late, first=first, last=last, utc_offset=dst,
+                       day_starts_min=day_starts)
+    # Pruned days keep every other figure; minutes by exercise come from the events left.
+    from_events = daily_stats(remaining, first=first, last=last, utc_offset=dst,
+                              day_starts_min=day_starts)
+    for day, raw in zip(want, from_events, strict=True):
+        day.exercise_minutes_by_exercise = raw.exercise_minutes_by_exercise
+    assert got == want
+
+
+# The export names a row by time, kind and exercise: rows equal in all three are one row.
+unique_rows = rows_strategy.map(
+    lambda rows: list({(r.wall, r.kind, r.exercise_id): r for r in rows}.values()))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=unique_rows,
+    here=unique_rows,
+    day_starts=st.sampled_from([0, 240, 1439]),
+    cuts=st.lists(st.integers(1, SPAN_DAYS), min_size=1, max_size=3),
+    keep_days=st.integers(1, 20),
+)
+def test_import_of_an_export_keeps_events_and_statistics(
+    rows: list[Row], here: list[Row], day_starts: int, cuts: list[int], keep_days: int
+) -> None:
+    days, now, first, last = frame(day_starts)
+
+    def stats_of(path: Path) -> tuple[list[Row], list]:
+        h = History.open(path)
+        try:
+            return h.events(), period(h, days, first, last, now)
+        finally:
+            h.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source, backup = Path(tmp) / "a.sqlite3", Path(tmp) / "a.csv"
+        lived(source, rows, days, cuts, keep_days)
+        before = stats_of(source)
+        h = History.open(source)
+        export_csv(h, backup)
+        assert import_csv(h, backup, days) == (0, len(before[0]))  # twice adds nothing
+        h.close()
+        assert stats_of(source) == before
+        # Into a new file: the same events, and statistics that match them.
+        fresh = Path(tmp) / "b.sqlite3"
+        h = History.open(fresh)
+        import_csv(h, backup, days)
+        h.close()
+        events, got = stats_of(fresh)
+        assert events == before[0]
+        assert got == daily_stats(events, first=first, last=last, utc_offset=dst,
+                                  day_starts_min=day_starts)
+        # Into another desk's settled history: its days and the imported ones add up.
+        other = Path(tmp) / "c.sqlite3"
+        lived(other, here, days, [SPAN_DAYS + 1], 999)
+        h = History.open(other)
+        import_csv(h, backup, days)
+        h.close()
+        events, got = stats_of(other)
+        assert got == daily_stats(events, first=first, last=last, utc_offset=dst,
+                                  day_starts_min=day_starts)
 
 
 def test_totals_survive_pruning_of_their_events(tmp_path: Path) -> None:

@@ -188,3 +188,58 @@ def test_rows_the_file_would_not_take_at_quit_are_written_at_the_next_start(
     h = History.open(path)
     assert [(r.kind, r.wall) for r in h.events()] == [(r.kind, r.wall) for r in waiting]
     h.close()
+
+
+def folded_until(path: Path) -> float | None:
+    h = History.open(path)
+    try:
+        return h.folded_until()
+    finally:
+        h.close()
+
+
+def test_days_are_folded_into_the_totals_as_rows_of_a_later_day_are_written(
+        tmp_path: Path) -> None:
+    from tray_app.core.stats import daily_stats
+    from tray_app.history.statistics import period
+
+    path, gate, told = tmp_path / "h.sqlite3", Gate(), []
+    gate.open.set()
+    days = Days(240, lambda w: 0)
+    now = {"wall": 1_700_000_000.0 + 12 * 3600}
+    h = History.open(path)  # most of a year never folded, as after an upgrade
+    old = [Row(Kind.EXERCISE, now["wall"] - 300 * 86400 + i * 1200, 60.0, "bridge", "core")
+           for i in range(20_000)]
+    h.record_many(old)
+    h.close()
+    w = HistoryWriter(
+        path, days=lambda: days, keep_days=lambda: 9999, on_problem=told.append,
+        open_store=gate, wall=lambda: now["wall"], maintain_after_s=0.0,
+    )
+    w.start()
+    try:
+        worst, written = 0.0, []
+        today = days.start(days.of(now["wall"]))
+        while folded_until(path) != today:  # the state thread keeps recording meanwhile
+            row = Row(Kind.STRETCH_ENDED, now["wall"] + len(written), 60.0)
+            t = time.perf_counter()
+            w.record(row)
+            worst = max(worst, time.perf_counter() - t)
+            written.append(row)
+            assert len(written) < 5000, "the days before today were not folded"
+            time.sleep(0.002)
+        assert worst < 0.05
+        now["wall"] += 86400  # the next day's first row folds the day that has ended
+        w.record(Row(Kind.STRETCH_ENDED, now["wall"], 60.0))
+        tomorrow = days.start(days.of(now["wall"]))
+        wait_for(lambda: folded_until(path) == tomorrow, timeout=10, what="yesterday folded")
+        assert w.flush(5)
+    finally:
+        w.close()
+    h = History.open(path)
+    events = h.events()
+    first, last = days.of(old[0].wall), days.of(now["wall"])
+    got = period(h, days, first, last, now["wall"])
+    h.close()
+    assert len(events) == len(old) + len(written) + 1 and told == []
+    assert got == daily_stats(events, first=first, last=last, utc_offset=0, day_starts_min=240)

@@ -14,6 +14,7 @@ What each number means (a fold over the rows, one row kind each; the README repe
   natural_breaks   the user left the desk long enough on their own (`natural_break`)
   exercise minutes by category: the seconds actually spent on each exercise (`exercise`),
                    whatever way the break ended
+  exercise minutes by exercise: the same seconds by exercise id (rows that name one)
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ class Totals:
     natural_breaks: int = 0
     posture_nudges: int = 0
     exercise_minutes_by_category: dict[str, float] = field(default_factory=dict)
+    exercise_minutes_by_exercise: dict[str, float] = field(default_factory=dict)
 
     @property
     def exercise_minutes(self) -> float:
@@ -105,16 +107,21 @@ class Totals:
                 )
             else:
                 setattr(self, name, getattr(self, name) + getattr(other, name))
-        for cat, minutes in other.exercise_minutes_by_category.items():
-            self.exercise_minutes_by_category[cat] = (
-                self.exercise_minutes_by_category.get(cat, 0.0) + minutes
-            )
+        _merge(self.exercise_minutes_by_category, other.exercise_minutes_by_category)
+        _merge(self.exercise_minutes_by_exercise, other.exercise_minutes_by_exercise)
 
     def as_dict(self) -> dict[str, object]:
-        """Plain data for JSON: the counters (seconds whole) plus minutes by category."""
+        """Plain data for JSON: the counters (seconds whole) plus minutes by category and by
+        exercise."""
         out: dict[str, object] = {name: _whole(getattr(self, name)) for name in COUNT_FIELDS}
         out["exercise_minutes_by_category"] = dict(self.exercise_minutes_by_category)
+        out["exercise_minutes_by_exercise"] = dict(self.exercise_minutes_by_exercise)
         return out
+
+
+def _merge(into: dict[str, float], other: dict[str, float]) -> None:
+    for key, minutes in other.items():
+        into[key] = into.get(key, 0.0) + minutes
 
 
 @dataclass
@@ -151,11 +158,14 @@ def _offset_at(utc_offset: UtcOffset, wall: float) -> int:
     return utc_offset if isinstance(utc_offset, int) else int(utc_offset(wall))
 
 
-def _add_minutes(day: DayStats, category: str | None, seconds: float) -> None:
-    cat = category or UNCATEGORISED
-    day.exercise_minutes_by_category[cat] = (
-        day.exercise_minutes_by_category.get(cat, 0.0) + seconds / 60
-    )
+def _add_minutes(day: DayStats, row: Row) -> None:
+    minutes = row.duration_s / 60
+    cat = row.category or UNCATEGORISED
+    day.exercise_minutes_by_category[cat] = day.exercise_minutes_by_category.get(cat, 0.0) + minutes
+    if row.exercise_id:
+        day.exercise_minutes_by_exercise[row.exercise_id] = (
+            day.exercise_minutes_by_exercise.get(row.exercise_id, 0.0) + minutes
+        )
 
 
 def _count(day: DayStats, row: Row) -> None:
@@ -173,13 +183,13 @@ def _count(day: DayStats, row: Row) -> None:
     elif kind == Kind.SKIPPED:
         day.skipped += 1
     elif kind == Kind.EXERCISE:
-        _add_minutes(day, row.category, row.duration_s)
+        _add_minutes(day, row)
     elif kind == Kind.COMPLETED:
         detail = row.detail or ""
         # Rows written before `exercise` rows existed carried the exercise themselves, one
         # per exercise of a routine ("routine 2/3"): the break counts once, at its first part.
         if row.exercise_id is not None or row.category is not None:
-            _add_minutes(day, row.category, row.duration_s)
+            _add_minutes(day, row)
         if not detail.startswith("routine ") or detail.startswith("routine 1/"):
             day.completed += 1
             day.breaks_taken += 1

@@ -96,9 +96,14 @@ def _salvage_totals(src: sqlite3.Connection, dest: sqlite3.Connection) -> int:
     """Daily totals and their bookkeeping, if the damaged file had them and they read."""
     try:
         days = src.execute("SELECT day, totals FROM daily_totals").fetchall()
-        meta = src.execute("SELECT id, folded_until, day_starts FROM totals_meta").fetchall()
+        try:
+            meta = src.execute(
+                "SELECT id, folded_until, day_starts, exercises_from FROM totals_meta").fetchall()
+        except sqlite3.OperationalError:  # a v3 file: its totals lack minutes by exercise
+            meta = src.execute(
+                "SELECT id, folded_until, day_starts, -1e18 FROM totals_meta").fetchall()
     except sqlite3.DatabaseError:
         return 0
     dest.executemany("INSERT OR REPLACE INTO daily_totals (day, totals) VALUES (?, ?)", days)
-    dest.executemany("INSERT OR REPLACE INTO totals_meta VALUES (?, ?, ?)", meta)
+    dest.executemany("INSERT OR REPLACE INTO totals_meta VALUES (?, ?, ?, ?)", meta)
     return len(days)

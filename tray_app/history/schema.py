@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The first released layout: no category or detail. Kept so migrations (and their tests) are real.
 DDL_V1 = """
@@ -49,8 +49,18 @@ CREATE TABLE open_stretch (
 );
 """
 
+# v4: the totals gained minutes by exercise. `exercises_from` (a wall time, or NULL when
+# nothing is pending) is where filling them in from the raw events continues, for the days
+# already folded. Only that figure is replaced, and only on days that still have raw events:
+# a day whose events were pruned keeps its other totals and has no minutes by exercise.
+_EXERCISES_V4 = """
+ALTER TABLE totals_meta ADD COLUMN exercises_from REAL NULL;
+UPDATE totals_meta SET exercises_from = -1e18;
+"""
+
 DDL_V2 = _EVENTS_V2 + "PRAGMA user_version = 2;"
-DDL_CURRENT = _EVENTS_V2 + _TABLES_V3 + f"PRAGMA user_version = {SCHEMA_VERSION};"
+DDL_V3 = _EVENTS_V2 + _TABLES_V3 + "PRAGMA user_version = 3;"
+DDL_CURRENT = _EVENTS_V2 + _TABLES_V3 + _EXERCISES_V4 + f"PRAGMA user_version = {SCHEMA_VERSION};"
 
 # Each step upgrades from version N to N + 1 inside one transaction.
 MIGRATIONS: dict[int, str] = {
@@ -60,6 +70,7 @@ MIGRATIONS: dict[int, str] = {
     PRAGMA user_version = 2;
     """,
     2: _TABLES_V3 + "PRAGMA user_version = 3;",
+    3: _EXERCISES_V4 + "PRAGMA user_version = 4;",
 }
 
 TABLES = ("events", "daily_totals", "totals_meta", "open_stretch")

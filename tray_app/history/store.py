@@ -226,7 +226,7 @@ class History:
         found = totals.meta(conn)
         if found is None:
             return
-        folded_until, day_starts = found
+        folded_until, day_starts, _refold = found
         late = [r for r in rows if r.wall < folded_until]
         if late:
             from tray_app.localtime import CachedOffset
@@ -383,6 +383,8 @@ class History:
 
         Works a month per transaction, so other writers wait at most that long. When day_starts
         changed, the days that still have raw events are folded again with the new boundary.
+        After the upgrade that added minutes by exercise, those are filled in from the raw
+        events for the days folded before it.
         `patient=False` gives up at once (sqlite3.OperationalError) if another process writes;
         `budget_s` stops after about that long (the rest is folded another time).
         """
@@ -404,11 +406,12 @@ class History:
         """Fold the next span (at most SETTLE_CHUNK_DAYS); True once everything is folded."""
         found = totals.meta(conn)
         if found is not None and found[1] == days.day_starts:
-            start = float(found[0])
+            start, exercises_from = float(found[0]), found[2]
         else:
             first = conn.execute("SELECT MIN(wall) FROM events").fetchone()[0]
             if first is None:
                 totals.set_meta(conn, through_wall, days.day_starts)
+                totals.set_exercises_from(conn, None)
                 return True
             start = days.start(days.of(first))
             # The first raw day under the old boundary and the new one: both are folded again.
@@ -416,11 +419,37 @@ class History:
             refold = min(days.of(first), old.of(first))
             conn.execute("DELETE FROM daily_totals WHERE day >= ?", (refold.isoformat(),))
             totals.set_meta(conn, start, days.day_starts)
-        if start >= through_wall:
+            totals.set_exercises_from(conn, None)  # every day with raw events is folded anew
+            exercises_from = None
+        if start < through_wall:
+            end = totals.next_chunk(start, through_wall, days, SETTLE_CHUNK_DAYS)
+            History._fold_span(conn, start, end, days)
+            if end < through_wall:
+                return False
+        return exercises_from is None or History._fill_exercises_step(
+            conn, float(exercises_from), min(start, through_wall), days)
+
+    @staticmethod
+    def _fill_exercises_step(conn: sqlite3.Connection, since: float, until: float,
+                             days: Days) -> bool:
+        """Fill in minutes by exercise on folded days from `since` (a day start) to `until`,
+        from their raw events, a span at a time (after the upgrade that added them); True
+        once done."""
+        first = conn.execute("SELECT MIN(wall) FROM events WHERE wall >= ?",
+                             (since,)).fetchone()[0]
+        start = until if first is None else days.start(days.of(first))
+        if start >= until:
+            totals.set_exercises_from(conn, None)
             return True
-        end = totals.next_chunk(start, through_wall, days, SETTLE_CHUNK_DAYS)
-        History._fold_span(conn, start, end, days)
-        return end >= through_wall
+        end = totals.next_chunk(start, until, days, SETTLE_CHUNK_DAYS)
+        cur = conn.execute(
+            f"SELECT {COLUMNS} FROM events WHERE wall >= ? AND wall < ? ORDER BY wall, id",
+            (start, end),
+        )
+        totals.fill_exercises(conn, days.fold((Row(*r) for r in cur), days.of(start),
+                                              days.of(end - 1)))
+        totals.set_exercises_from(conn, end)
+        return False
 
     @contextlib.contextmanager
     def _impatient(self) -> Iterator[None]:

@@ -3,6 +3,7 @@
 Events before `folded_until` (always the start of a statistics day) are folded into
 `daily_totals`; statistics read those days from there and fold only newer events. A row written
 later with an older time (an import, a recovered stretch) is added to its day's stored totals.
+The app's writer folds each day once rows of a later day are written (see writer.py).
 """
 
 from __future__ import annotations
@@ -89,16 +90,41 @@ def add_rows(conn: sqlite3.Connection, rows: list[Row], days: Days) -> None:
     add(conn, days.fold(rows, first, last))
 
 
-def meta(conn: sqlite3.Connection) -> tuple[float, int] | None:
-    """(folded_until, day_starts), or None before anything was folded."""
-    return conn.execute("SELECT folded_until, day_starts FROM totals_meta").fetchone()
+def meta(conn: sqlite3.Connection) -> tuple[float, int, float | None] | None:
+    """(folded_until, day_starts, exercises_from), or None before anything was folded.
+
+    `exercises_from` is where filling in minutes by exercise for days folded before they
+    were kept continues (None: nothing to fill in)."""
+    return conn.execute(
+        "SELECT folded_until, day_starts, exercises_from FROM totals_meta").fetchone()
 
 
 def set_meta(conn: sqlite3.Connection, folded_until: float, day_starts: int) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO totals_meta (id, folded_until, day_starts) VALUES (1, ?, ?)",
+        "INSERT INTO totals_meta (id, folded_until, day_starts) VALUES (1, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET folded_until = excluded.folded_until, "
+        "day_starts = excluded.day_starts",
         (folded_until, day_starts),
     )
+
+
+def set_exercises_from(conn: sqlite3.Connection, wall: float | None) -> None:
+    conn.execute("UPDATE totals_meta SET exercises_from = ?", (wall,))
+
+
+def fill_exercises(conn: sqlite3.Connection, folded: Iterable[DayStats]) -> None:
+    """Replace the stored minutes by exercise of each day with raw events by theirs (the
+    other figures are left as they are: the day may hold events pruned since)."""
+    for day in folded:
+        if is_empty(day):
+            continue
+        key = day.day.isoformat()
+        found = conn.execute("SELECT totals FROM daily_totals WHERE day = ?", (key,)).fetchone()
+        if found is None:
+            continue
+        stored = decode(day.day, found[0])
+        stored.exercise_minutes_by_exercise = dict(day.exercise_minutes_by_exercise)
+        conn.execute("UPDATE daily_totals SET totals = ? WHERE day = ?", (encode(stored), key))
 
 
 def next_chunk(start: float, through: float, days: Days, chunk_days: int) -> float:

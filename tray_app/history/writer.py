@@ -4,7 +4,8 @@ The state thread only appends to a bounded list, so a locked database, a full di
 read-only file never holds it up. While rows can't be written they wait (up to `capacity`)
 and are written as soon as the file takes them again; the user is told once per problem, and
 `status()` says how things stand. The same thread opens the file (start-up never waits on it),
-checkpoints the running stretch about once a minute, and prunes old events in batches.
+checkpoints the running stretch about once a minute, folds each day into the daily totals as
+soon as rows of a later day are written, and prunes old events in batches.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ CHECKPOINT_S = 60.0
 # while there is no stretch), then every CHECKPOINT_S.
 FIRST_CHECKPOINT_S = 10.0
 MAINTAIN_EVERY_S = 86400.0
-MAINTAIN_AFTER_S = 60.0  # the first prune waits until start-up is long over
+MAINTAIN_AFTER_S = 60.0  # the first prune and fold wait until start-up is long over
 BUSY_PATIENCE_S = 10.0  # a lock held this long by another program is reported
 UNSAVED = ".unsaved-"  # side files of rows not yet written, e.g. history.sqlite3.unsaved-<ns>.csv
 RECENT = 50  # exercises remembered for the picker
@@ -85,6 +86,7 @@ class HistoryWriter:
         self._problem_since: float | None = None
         self._stopping = False
         self._store: History | None = None
+        self._settled: tuple[float, int] | None = None  # (through, day_starts) last settled
         self._thread = threading.Thread(target=self._loop, name="history", daemon=True)
 
     # ---- HistoryStore (called from the state thread: never blocks on the file) ------------
@@ -161,7 +163,7 @@ class HistoryWriter:
     def _loop(self) -> None:
         delay = self._retry_s[0]
         next_checkpoint = self._clock() + FIRST_CHECKPOINT_S
-        next_maintain = self._clock() + self._maintain_after_s
+        next_maintain = settle_from = self._clock() + self._maintain_after_s
         while True:
             with self._cond:
                 if self._stopping and (not self._pending or self._problem is not None):
@@ -177,6 +179,8 @@ class HistoryWriter:
                     self._store = store
                 self._write_pending()
                 now = self._clock()
+                if now >= settle_from:
+                    self._settle_days()
                 if now >= next_checkpoint:
                     # No stretch yet: look again soon, so a new one is saved within a minute.
                     saved = self._checkpoint()
@@ -242,8 +246,30 @@ class HistoryWriter:
             self._store.save_open_stretch(*found)
         return found is not None
 
+    def _settle_days(self) -> None:
+        """Fold the days before today into the daily totals. Once the day has turned this is a
+        day's rows in one transaction; after an upgrade, years of them a month per transaction,
+        with the waiting rows written in between. Settling re-reads where folding stands in
+        each transaction, so a command settling at the same time never folds a day twice."""
+        assert self._store is not None
+        days = self._days()
+        through = days.start(days.of(self._wall()))
+        if self._settled == (through, days.day_starts):
+            return
+        try:
+            self._store.settle(through, days, between=self._between_batches)
+        except _Stopping:
+            log.info("folding the daily totals left for the next run: sitbreak is quitting")
+            return
+        except sqlite3.Error as err:
+            if not is_busy(err):
+                raise
+            log.info("folding the daily totals postponed: %s", err)
+            return
+        self._settled = (through, days.day_starts)
+
     def _maintain(self) -> None:
-        """Fold finished days into the totals and prune old events, a batch at a time."""
+        """Prune old events (their days are in the totals by then), a batch at a time."""
         assert self._store is not None
         try:
             days = self._days()
