@@ -16,7 +16,7 @@ from typing import Any
 
 from tray_app import paths
 from tray_app.core.commands import BadCommand, command_event
-from tray_app.core.events import MAX_PAUSE_S, BreakPlanned
+from tray_app.core.events import MAX_PAUSE_S, BreakPlanned, HistoryNotSaved
 from tray_app.core.machine import Refused
 from tray_app.core.problems import ProblemsError
 from tray_app.exit_codes import EXIT_REFUSED, EXIT_USAGE
@@ -232,8 +232,7 @@ def _has_display() -> bool:
 def _tell_history_problem(runtime: Runtime, text: str) -> None:
     """Once per problem: the history file can't take rows (they wait in memory)."""
     runtime.adapters.on_notice(text)
-    if runtime.state.settings.notifications.enabled:
-        runtime.adapters.notifier.notify("info", "sitbreak: history not saved yet", text)
+    runtime.post(HistoryNotSaved(text))  # the core decides whether to notify
 
 
 def _unsaved_warning(runtime: Runtime) -> str | None:

@@ -6,7 +6,7 @@ import pytest
 
 from tests.fakes import Sim
 from tray_app.core.effects import Notify
-from tray_app.core.events import Hold, SettingsRejected
+from tray_app.core.events import HistoryNotSaved, Hold, SettingsRejected
 from tray_app.core.machine import HOLD_RECHECK_S, INPUT_POLL_S, holds_matter, next_wake
 from tray_app.core.model import (
     BreakSettings,
@@ -113,3 +113,11 @@ def test_waking_only_when_asked_records_what_a_5_s_heartbeat_records() -> None:
         assert len(got) == len(want), kind
         for (gw, gd), (ww, wd) in zip(got, want, strict=True):
             assert abs(gw - ww) <= INPUT_POLL_S and abs(gd - wd) <= INPUT_POLL_S, kind
+
+
+def test_history_trouble_is_a_notification_only_when_they_are_on() -> None:
+    on = Sim(quick())
+    assert [e.title for e in on.send(HistoryNotSaved("disk full")) if isinstance(e, Notify)] == [
+        "sitbreak: history not saved yet"]
+    off = Sim(quick(notifications=False))
+    assert not [e for e in off.send(HistoryNotSaved("disk full")) if isinstance(e, Notify)]

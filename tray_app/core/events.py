@@ -166,6 +166,13 @@ class SettingsRejected:
 
 
 @dataclass(frozen=True)
+class HistoryNotSaved:
+    """The history file cannot take rows for now (they wait in memory); `problem` says why."""
+
+    problem: str
+
+
+@dataclass(frozen=True)
 class Hold:
     """Smart pause: a fullscreen window, do-not-disturb or lock asks to hold prompts (or not)."""
 
@@ -191,5 +198,6 @@ Event = (
     | BreakViewFailed
     | SettingsChanged
     | SettingsRejected
+    | HistoryNotSaved
     | Hold
 )

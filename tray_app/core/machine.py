@@ -37,6 +37,7 @@ from tray_app.core.events import (
     BreakViewFailed,
     Done,
     Event,
+    HistoryNotSaved,
     Hold,
     NextStep,
     Pause,
@@ -205,6 +206,8 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
             state = _view_failed(state, reason, fx)
         case SettingsChanged(settings=settings):
             state = _settings_changed(state, settings)
+        case HistoryNotSaved(problem=problem):
+            fx.append(Notify(NoticeKind.INFO, "sitbreak: history not saved yet", problem))
         case SettingsRejected(problems=problems, file_name=name):
             fx.append(Notify(NoticeKind.INFO, f"sitbreak: {name} has a problem", problems))
         case Hold(reason=reason):
