@@ -64,3 +64,32 @@ def test_a_symlinked_settings_file_is_watched_where_it_lives(tmp_path: Path) -> 
         assert seen.wait()
     finally:
         watch.stop()
+
+
+def test_a_file_written_in_place_is_read_only_once_it_is_whole(tmp_path: Path) -> None:
+    """An editor that truncates and then writes: reading at the truncation would find no
+    settings at all (the defaults), and a broken edit after it would keep those, not the user's
+    last good ones (seen in the wheel's console end-to-end test)."""
+    path = tmp_path / "settings.toml"
+    whole_old, whole_new = "a = 1\nb = 2\n", "a = 3\nb = 4\n"
+    path.write_text(whole_old)
+    seen: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        seen.append(path.read_text())
+        if seen[-1] == whole_new:
+            done.set()
+
+    watch = FileWatch(path, read)
+    assert watch.start()
+    try:
+        with path.open("w") as f:  # truncates: the file is empty now
+            f.write(whole_new[:6])
+            f.flush()
+            threading.Event().wait(0.3)  # a slow writer, in the middle of saving
+            f.write(whole_new[6:])
+        assert done.wait(2.0)
+    finally:
+        watch.stop()
+    assert set(seen) == {whole_new}, seen

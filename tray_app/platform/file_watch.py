@@ -22,10 +22,13 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
-IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
+IN_ATTRIB, IN_CLOSE_WRITE = 0x4, 0x8
+IN_MOVED_FROM, IN_MOVED_TO, IN_DELETE = 0x40, 0x80, 0x200
 IN_NONBLOCK, IN_CLOEXEC = 0o4000, 0o2000000
-MASK = IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
+# Only events after which the file is whole: a writer that truncates first (IN_MODIFY) or
+# creates the file empty (IN_CREATE) is still writing, and reading then would see a file with no
+# settings at all, that is the defaults. IN_CLOSE_WRITE follows the last write.
+MASK = IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE
 EVENT = struct.Struct("iIII")  # wd, mask, cookie, len; then `len` bytes of name
 
 
