@@ -130,6 +130,8 @@ class Runtime:
         self._bad_settings_sig: tuple[int, int] | None = None
         self._wake_at: float | None = None
         self._woke = False  # this tick asked for its next wake
+        self._tick_lock = threading.Lock()
+        self._tick_queued = False
         self._stop_requested = threading.Event()
         self._stop_listeners: list[Callable[[], None]] = []
         self._stop_lock = threading.Lock()
@@ -202,7 +204,18 @@ class Runtime:
     # --- input ---------------------------------------------------------------------------------
 
     def post_tick(self) -> None:
-        self.timer.submit(self._tick)
+        """Tick soon (a status request, a settings file event); one waiting tick is enough,
+        so a flood of requests cannot pile up jobs."""
+        with self._tick_lock:
+            if self._tick_queued:
+                return
+            self._tick_queued = True
+        self.timer.submit(self._queued_tick)
+
+    def _queued_tick(self) -> None:
+        with self._tick_lock:
+            self._tick_queued = False
+        self._tick()
 
     def post(self, event: Event) -> None:
         """Run an event soon on the owner thread, from any thread; a refusal is logged."""

@@ -320,3 +320,16 @@ def test_with_a_slow_heartbeat_the_core_wakes_when_idle_reaches_idle_reset() -> 
     assert [r.kind for r in ad.history.rows].count("natural_break") == 1  # type: ignore
     # Between, it looked only at the tray's minutes and when idle could reach the reset.
     assert len([t for t in idle.asked if start < t <= start + 300]) <= 8
+
+
+def test_a_flood_of_tick_requests_queues_one_tick() -> None:
+    rt, ad, timer = faked(fast(3600.0))
+    idle: Idle = ad.idle  # type: ignore[assignment]
+    before = len(idle.threads)
+    for _ in range(1000):  # e.g. `status` polled by a flood of clients
+        rt.post_tick()
+    assert len(timer.queue) == 1
+    timer.run_pending()
+    assert len(idle.threads) == before + 1
+    rt.post_tick()  # and the next request still gets its tick
+    assert len(timer.queue) == 1
