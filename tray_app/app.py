@@ -301,6 +301,10 @@ def _poke(fd: int) -> None:
         os.write(fd, b"\0")
 
 
+# How long `status` waits for a fresh tick before answering from the newest state.
+STATUS_FRESH_WAIT_S = 0.03
+
+
 def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
     """Answer one control command; runs on a control-channel thread.
 
@@ -309,9 +313,10 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
     cmd = req["cmd"]
     try:
         if cmd == "status":
-            # Answer from the newest state at once, never waiting behind what the owner is
-            # doing; the tick asked for here brings the next answer up to date.
-            runtime.post_tick()
+            # The owner sleeps until the core's next wake (up to a minute), so tick first to
+            # answer with the time as it is now; but never wait long behind what the owner is
+            # doing (opening the break window): then the newest state it has is the answer.
+            runtime.post_tick().wait(STATUS_FRESH_WAIT_S)
         elif cmd == "reload":
             runtime.reload()
         elif cmd == "quit":

@@ -132,6 +132,7 @@ class Runtime:
         self._woke = False  # this tick asked for its next wake
         self._tick_lock = threading.Lock()
         self._tick_queued = False
+        self._tick_done = threading.Event()
         self._stop_requested = threading.Event()
         self._stop_listeners: list[Callable[[], None]] = []
         self._stop_lock = threading.Lock()
@@ -203,19 +204,25 @@ class Runtime:
 
     # --- input ---------------------------------------------------------------------------------
 
-    def post_tick(self) -> None:
+    def post_tick(self) -> threading.Event:
         """Tick soon (a status request, a settings file event); one waiting tick is enough,
-        so a flood of requests cannot pile up jobs."""
+        so a flood of requests cannot pile up jobs. The returned event is set once it ran."""
         with self._tick_lock:
             if self._tick_queued:
-                return
+                return self._tick_done
             self._tick_queued = True
+            self._tick_done = done = threading.Event()
         self.timer.submit(self._queued_tick)
+        return done
 
     def _queued_tick(self) -> None:
         with self._tick_lock:
             self._tick_queued = False
-        self._tick()
+            done = self._tick_done
+        try:
+            self._tick()
+        finally:
+            done.set()
 
     def post(self, event: Event) -> None:
         """Run an event soon on the owner thread, from any thread; a refusal is logged."""

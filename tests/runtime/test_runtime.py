@@ -13,7 +13,7 @@ import pytest
 
 from tests.desktop import wait_for
 from tests.runtime.fake_timer import FakeClock, FakeTimer
-from tray_app.app import handle_request
+from tray_app.app import STATUS_FRESH_WAIT_S, handle_request
 from tray_app.core.events import BreakPlanned, Resume
 from tray_app.core.machine import HOLD_RECHECK_S, Refused, State
 from tray_app.core.menu import action_event
@@ -274,7 +274,8 @@ def test_status_answers_at_once_while_the_break_window_is_opening() -> None:
         answered = time.monotonic() - asked
         assert reply["status"]["state"] == "break_due"
         assert not opening.is_set()  # the window was still opening when status answered
-        assert answered < 0.05
+        # It waited only its short try for a fresh tick, not for the window.
+        assert answered < STATUS_FRESH_WAIT_S + 0.05
     finally:
         opening.set()
         rt.stop()
@@ -333,3 +334,18 @@ def test_a_flood_of_tick_requests_queues_one_tick() -> None:
     assert len(idle.threads) == before + 1
     rt.post_tick()  # and the next request still gets its tick
     assert len(timer.queue) == 1
+
+
+def test_status_tells_the_time_as_it_is_now_though_the_owner_sleeps_for_a_minute() -> None:
+    """The owner sleeps until the core's next wake; a status asked in between must not report
+    the sitting time of the last wake (it said 0 s after more than a second of sitting)."""
+    rt, _ad = real(fast(3600.0), heartbeat=60.0)
+    rt.start()
+    try:
+        wait_for(lambda: rt.state.phase is Phase.SITTING, timeout=5, what="the first stretch")
+        time.sleep(1.2)
+        status = handle_request(rt, {"cmd": "status"})["status"]
+        assert status["sitting_seconds"] >= 1.0
+        assert status["next_break_in_seconds"] <= 3600 - 1.0
+    finally:
+        rt.stop()
