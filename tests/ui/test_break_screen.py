@@ -7,9 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from tests.fakes import exercise
+from tests.fakes import Sim, exercise
 from tests.ui.sample_views import OFFERED as SAMPLE_OFFERED
 from tests.ui.sample_views import RUNNING as SAMPLE_RUNNING
+from tray_app.core.effects import Notify
+from tray_app.core.model import BreakSettings, Settings, SittingSettings, SnoozeSettings
 from tray_app.core.session import BreakView
 from tray_app.ui.break_screen import Screen, format_clock
 from tray_app.ui.break_window import centred, focus_due
@@ -174,7 +176,7 @@ def test_centred_on_the_monitor_with_the_pointer() -> None:
 
 
 def test_snooze_labels() -> None:
-    assert snooze_label(300) == "Snooze 5 min" and snooze_label(90) == "Snooze 90 s"
+    assert snooze_label(300) == "Snooze 5 min" and snooze_label(90) == "Snooze 1 min 30 s"
 
 
 def test_protocol_and_screen_modules_do_not_load_tk() -> None:
@@ -184,3 +186,15 @@ def test_protocol_and_screen_modules_do_not_load_tk() -> None:
     code = ("import sys, tray_app.ui.window_protocol, tray_app.ui.break_client, "
             "tray_app.ui.break_screen; sys.exit('tkinter' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_snooze_reads_the_same_in_the_notification_and_the_window() -> None:
+    """A 90 s snooze was "Snooze 2 min" in the notification and "Snooze 90 s" in the window."""
+    sim = Sim(settings=Settings(
+        sitting=SittingSettings(break_after=60), breaks=BreakSettings(heads_up=0),
+        snooze=SnoozeSettings(options=(90, 300), max_per_break=3),
+    ))
+    sim.run(61)
+    due = [n for n in sim.effects if isinstance(n, Notify) and n.actions][-1]
+    labels = dict(due.actions)
+    assert labels["snooze-90"] == snooze_label(90) == "Snooze 1 min 30 s"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from tray_app.core import schedule
-from tray_app.core.duration import human
+from tray_app.core.duration import exact, human
 from tray_app.core.effects import (
     CloseBreak,
     CloseNotice,
@@ -579,7 +579,7 @@ def _announce(state: State, kind: NoticeKind, title: str, body: str, fx: list[Ef
     actions = [(Command.START.value, "Start break")] if Command.START in ok else []
     left = _snoozes_left(state)
     if left and Command.SNOOZE in ok:
-        actions.append((f"snooze-{round(left[0])}", f"Snooze {human(left[0])}"))
+        actions.append((f"snooze-{round(left[0])}", f"Snooze {exact(left[0])}"))
     if kind is not NoticeKind.HEADS_UP and Command.SKIP in ok:
         actions.append((Command.SKIP.value, "Skip"))
     fx.append(Notify(kind, title, body, tuple(actions)))

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from tray_app.core.duration import exact
 from tray_app.core.exercise import Exercise, Step
 from tray_app.core.session import BreakView
 
@@ -252,7 +253,6 @@ def parse_event(line: str) -> dict[str, Any]:
 
 
 def snooze_label(seconds: int) -> str:
-    """Button text for a snooze length, e.g. "Snooze 5 min" or "Snooze 90 s"."""
-    if seconds % 60 == 0:
-        return f"Snooze {seconds // 60} min"
-    return f"Snooze {seconds} s"
+    """Button text for a snooze length, never rounded, e.g. "Snooze 5 min", "Snooze 1 min 30 s":
+    the same words as the notification's action for it."""
+    return f"Snooze {exact(seconds)}"
