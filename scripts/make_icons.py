@@ -1,6 +1,7 @@
-"""Regenerate the icon files in icons/ from tray_app.ui.icons.
+"""Regenerate the icon files in icons/, and the tray sheets in tray_app/data/tray/, from
+tray_app.ui.icons.
 
-Usage: python scripts/make_icons.py [--out DIR] [--preview FILE]
+Usage: python scripts/make_icons.py [--out DIR] [--sheets-out DIR] [--preview FILE]
 
 The output is byte-for-byte the same on every run (no timestamps, no metadata), so the
 committed files can be checked against a fresh run.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import zlib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,6 +24,13 @@ from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from tray_app.core.model import Phase  # noqa: E402
 from tray_app.ui.icons import ICON_SIZES, app_icon, draw_state_icon  # noqa: E402
+from tray_app.ui.tray_images import (  # noqa: E402
+    PHASES,
+    PROGRESS_STEPS,
+    SHEET_SIZES,
+    cell_origin,
+    sheet_size,
+)
 
 APP_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -83,6 +92,27 @@ def make_icons(out: Path) -> list[Path]:
     return written
 
 
+def tray_sheet(size: int) -> Image.Image:
+    """Every phase at every progress step, as tray_app.ui.tray_images reads them back."""
+    sheet = Image.new("RGBA", sheet_size(size), (0, 0, 0, 0))
+    for phase in PHASES:
+        for bucket in range(PROGRESS_STEPS + 1):
+            icon = draw_state_icon(phase, bucket / PROGRESS_STEPS, size)
+            sheet.paste(icon, cell_origin(phase, bucket, size))
+    return sheet
+
+
+def make_tray_sheets(out: Path) -> list[Path]:
+    """Write the packaged tray sheets into `out`; return the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for size in SHEET_SIZES:
+        path = out / f"tray-{size}.rgba.z"
+        _write(path, zlib.compress(tray_sheet(size).tobytes(), 9))
+        written.append(path)
+    return written
+
+
 def preview_sheet(scale: int = 8) -> Image.Image:
     """Every state at every tray size, enlarged with hard pixels, on light/dark/grey panels."""
     progresses = (0.0, 0.25, SAMPLE_PROGRESS, 1.0)
@@ -114,11 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "icons", help="output folder")
+    parser.add_argument("--sheets-out", type=Path, default=REPO / "tray_app" / "data" / "tray",
+                        help="output folder of the tray sheets")
     parser.add_argument(
         "--preview", type=Path, help="also write an enlarged sheet of all tray states here"
     )
     args = parser.parse_args(argv)
-    written = make_icons(args.out)
+    written = make_icons(args.out) + make_tray_sheets(args.sheets_out)
     if args.preview is not None:
         args.preview.parent.mkdir(parents=True, exist_ok=True)
         _write(args.preview, _png_bytes(preview_sheet()))

@@ -14,6 +14,8 @@ from pathlib import Path
 DEFAULT_SETTINGS = ("data", "default_settings.toml")
 CATALOGUE = ("exercises", "catalogue.toml")
 ICONS = ("data", "icons")
+TRAY_SHEETS = ("data", "tray")  # tray pictures, drawn at build time (ui/tray_images.py)
+TRAY_SHEET_SIZES = (22, 32)
 APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 REINSTALL = "reinstall sitbreak (pip install --force-reinstall, or apt-get install --reinstall)"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -70,7 +72,15 @@ def icons_dir() -> Path:
 
 def app_icon(size: int = 256) -> Path:
     """The app icon of one size, as a PNG path (checked to start like a PNG)."""
-    path = resource_path((*ICONS, f"sitbreak-{size}.png"))
+    return _png(resource_path((*ICONS, f"sitbreak-{size}.png")))
+
+
+def tray_sheet(size: int) -> Path:
+    """The sheet of every tray picture of one size (zlib-compressed RGBA, see tray_images)."""
+    return resource_path((*TRAY_SHEETS, f"tray-{size}.rgba.z"))
+
+
+def _png(path: Path) -> Path:
     try:
         with path.open("rb") as fh:
             head = fh.read(len(PNG_MAGIC))
@@ -86,3 +96,5 @@ def check_install() -> None:
     for parts in (DEFAULT_SETTINGS, CATALOGUE):
         read_file(resource_path(parts))
     icons_dir()
+    for size in TRAY_SHEET_SIZES:
+        tray_sheet(size)

@@ -22,8 +22,9 @@ APP_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh run of the script, from outside the repo to prove it finds the package."""
     out = tmp_path_factory.mktemp("icons")
+    sheets = tmp_path_factory.mktemp("tray-sheets")  # never the package's own folder
     subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(out)],
+        [sys.executable, str(SCRIPT), "--out", str(out), "--sheets-out", str(sheets)],
         cwd=out,
         check=True,
         capture_output=True,

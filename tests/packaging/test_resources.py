@@ -45,6 +45,7 @@ def test_package_data_lists_every_resource() -> None:
     data = meta["tool"]["setuptools"]["package-data"]
     assert "data/default_settings.toml" in data["tray_app"]
     assert "data/icons/sitbreak-*.png" in data["tray_app"]
+    assert "data/tray/tray-*.rgba.z" in data["tray_app"]
     assert data["tray_app.exercises"] == ["catalogue.toml"]
     resources.check_install()
 

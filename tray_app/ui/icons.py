@@ -1,4 +1,4 @@
-"""Tray and application icons, drawn with Pillow (no image files needed at run time).
+"""Tray and application icons, drawn with Pillow (by scripts/make_icons.py, at build time).
 
 Every shape is laid out on a 100 x 100 grid, drawn at several times the asked size and
 shrunk with LANCZOS, so edges are smooth at 16 px and crisp at 512 px. Shapes carry a
@@ -14,6 +14,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from tray_app.core.model import Phase
+from tray_app.ui.tray_images import PROGRESS_STEPS, XORG_BACKGROUND, progress_bucket
 
 __all__ = [
     "ICON_SIZES",
@@ -29,14 +30,6 @@ Point = tuple[float, float]
 
 # The sizes tray hosts ask for: 16 (Windows), 22 and 24 (GNOME, KDE, XFCE), 32 (HiDPI).
 ICON_SIZES: tuple[int, ...] = (16, 22, 24, 32)
-
-# pystray's xorg backend paints transparency black; a mid grey keeps both the dark
-# outline and the light fill of every state visible on it.
-XORG_BACKGROUND: Colour = (128, 128, 128, 255)
-
-# Progress is shown in 1/24 steps: the tray redraws often, and equal buckets give the
-# same cached image (a 16 px ring cannot show finer steps anyway).
-PROGRESS_STEPS = 24
 
 _GRID = 100.0
 _OUTLINE: Colour = (28, 28, 30, 255)
@@ -232,13 +225,6 @@ _PAINTERS = {
     Phase.AWAY: _draw_away,
     Phase.OFF_HOURS: _draw_off_hours,
 }
-
-
-def progress_bucket(progress: float) -> int:
-    """The step (0..PROGRESS_STEPS) that `progress` (0..1, clamped; NaN counts as 0) shows."""
-    if not progress > 0:  # also catches NaN
-        return 0
-    return min(PROGRESS_STEPS, round(progress * PROGRESS_STEPS))
 
 
 def draw_state_icon(

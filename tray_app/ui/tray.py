@@ -28,8 +28,8 @@ from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
 from tray_app.core.ports import TrayPort
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import progress, status_line
-from tray_app.ui.icons import XORG_BACKGROUND, draw_state_icon, progress_bucket
 from tray_app.ui.open_settings import open_settings_file
+from tray_app.ui.tray_images import XORG_BACKGROUND, progress_bucket, state_image
 from tray_app.ui.xorg_calls import route_xorg_calls
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ def image_key(state: State, backend: str | None) -> tuple[Any, ...]:
 def draw_icon(state: State, backend: str | None) -> Image.Image:
     """The tray picture for `state`; on xorg composited onto grey (it paints alpha black)."""
     bg = XORG_BACKGROUND if backend == "xorg" else None
-    return draw_state_icon(state.phase, progress(state), icon_size(backend), background=bg)
+    # The packaged sheets, not tray_app.ui.icons: drawing would load FreeType (tray_images).
+    return state_image(state.phase, progress_bucket(progress(state)), icon_size(backend), bg)
 
 
 

@@ -1,0 +1,40 @@
+"""Run `sitbreak ARGS` in this process and write the names in sys.modules once it idles.
+
+    python tests/runtime/idle_modules.py OUT.json run [--console] [--config PATH]
+
+Once `status` answers, waits a second, writes the sorted module names to OUT.json and sends
+`quit`. Used by test_idle_imports.py: what the idle app has imported is what it costs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tray_app import paths
+from tray_app.cli import main
+from tray_app.instance import NotRunning, send_command
+
+
+def watch(out: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if send_command(paths.runtime_dir(), {"cmd": "status"}).get("ok"):
+                break
+        except (NotRunning, OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    time.sleep(1.0)  # the start-up threads (history, tray, watchers) have done their first work
+    out.write_text(json.dumps(sorted(sys.modules)))
+    send_command(paths.runtime_dir(), {"cmd": "quit"})
+
+
+if __name__ == "__main__":
+    threading.Thread(target=watch, args=(Path(sys.argv[1]),), daemon=True).start()
+    sys.exit(main(sys.argv[2:]))

@@ -1,0 +1,54 @@
+"""Issue 15: the idle app imports only what it runs; the rest waits for its first use.
+
+Resident memory is measured by bench/ (it varies with the machine); what an idle process has
+imported does not, so this is the check that fails when a start-up path pulls a heavy module
+back in. Each process runs the real `sitbreak run` until `status` answers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import Display, background, require, tray_manager_ready, wait_for
+from tests.e2e.sitbreak_proc import Sandbox
+
+RUNNER = Path(__file__).with_name("idle_modules.py")
+
+# Drawing loads FreeType, HarfBuzz and FriBidi (~1.4 MiB), and reading a PNG loads Pillow's
+# PNG plugin with decimal and fractions: the tray cuts its pictures out of raw packaged sheets.
+DRAWING = {"PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft", "PIL.PngImagePlugin", "decimal"}
+
+
+def idle_modules(sandbox: Sandbox, *args: str) -> set[str]:
+    out = sandbox.root / "modules.json"
+    run = subprocess.run(
+        [sys.executable, str(RUNNER), str(out), "run", *args], env=sandbox.env,
+        capture_output=True, text=True, timeout=90, check=False, cwd=sandbox.root,
+    )
+    assert run.returncode == 0 and out.exists(), run.stderr
+    return set(json.loads(out.read_text()))
+
+
+def test_the_console_app_idles_without_the_deferred_modules(tmp_path: Path) -> None:
+    loaded = idle_modules(Sandbox(tmp_path), "--console")
+    assert "tray_app.runtime" in loaded  # it did run
+    assert not DRAWING & loaded
+
+
+@pytest.mark.desktop
+def test_the_xorg_tray_idles_without_the_deferred_modules(
+    tmp_path: Path, display: Display
+) -> None:
+    sandbox = Sandbox(tmp_path, {"DISPLAY": display.name, "SITBREAK_TRAY_BACKEND": "xorg"})
+    trayer = require("trayer")
+    with background([trayer, "--edge", "top", "--widthtype", "pixel", "--width", "100",
+                     "--height", "24"], display.env()):
+        wait_for(lambda: tray_manager_ready(display), what="trayer to own the tray")
+        loaded = idle_modules(sandbox)
+    assert "pystray._xorg" in loaded  # the icon was shown
+    assert not DRAWING & loaded
