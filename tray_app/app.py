@@ -146,7 +146,8 @@ def build_runtime(
     planner = BreakPlanner(history, say)
     console_prompt = ConsolePrompt(planner) if console else None
     holds: dict[str, Any] = {}
-    fs = fullscreen.detect(os.environ)
+    # One X connection for both owner-thread probes (each python-xlib one costs ~0.4 MiB).
+    fs = fullscreen.detect(os.environ, x11=getattr(idle_source, "connection", None))
     if fs is not None:
         holds["fullscreen window"] = fs.is_fullscreen_focused
     dnd = DndProbe(os.environ)

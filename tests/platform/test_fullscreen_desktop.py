@@ -9,7 +9,7 @@ from Xlib import X, protocol
 from Xlib import display as xdisplay
 
 from tests.desktop import Display, background, require, wait_for
-from tray_app.platform import fullscreen
+from tray_app.platform import fullscreen, idle_x11
 from tray_app.platform.fullscreen_x11 import X11FullscreenProbe
 
 pytestmark = pytest.mark.desktop
@@ -38,13 +38,30 @@ def _set_fullscreen(conn: xdisplay.Display, window: int, action: int) -> None:
     conn.flush()
 
 
-def test_fullscreen_focused_window_flips_the_probe(display: Display) -> None:
+@pytest.mark.parametrize("shared", [False, True], ids=["own-connection", "idle-connection"])
+def test_fullscreen_focused_window_flips_the_probe(display: Display, shared: bool) -> None:
+    """Shared: the app asks over the idle source's X connection (issue 15: one connection
+    less); idle queries in between must not disturb it."""
     require("openbox")
     require("xprop")
     if shutil.which("xmessage") is None:
         pytest.fail("xmessage is not installed: run `apt-get install x11-utils`")
-    probe = fullscreen.detect(display.env(XDG_SESSION_TYPE="x11"), platform="linux")
+    env = display.env(XDG_SESSION_TYPE="x11")
+    idle_source = idle_x11.probe(display.name)[0] if shared else None
+    x11 = idle_source.connection if idle_source is not None else None
+    probe = fullscreen.detect(env, platform="linux", x11=x11)
     assert isinstance(probe, X11FullscreenProbe)
+    if idle_source is not None:
+        assert probe._conn is idle_source.connection  # no connection of its own
+        real_check = probe.is_fullscreen_focused
+
+        def check_between_idle_queries() -> bool:
+            assert idle_source.idle_seconds() is not None
+            answer = real_check()
+            assert idle_source.idle_seconds() is not None
+            return answer
+
+        probe.is_fullscreen_focused = check_between_idle_queries  # type: ignore[method-assign]
     conn = xdisplay.Display(display.name)
     with background(["openbox", "--sm-disable"], display.env()):
         # openbox announces itself on the root window once it manages the screen.

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from tray_app.platform.session_type import x11_display
 
@@ -22,9 +22,12 @@ class FullscreenProbe(Protocol):
 
 
 def detect(
-    env: Mapping[str, str] = os.environ, platform: str = sys.platform
+    env: Mapping[str, str] = os.environ, platform: str = sys.platform, x11: Any = None
 ) -> FullscreenProbe | None:
-    """A probe for this desktop, or None where we cannot tell (Wayland, macOS). Never raises."""
+    """A probe for this desktop, or None where we cannot tell (Wayland, macOS). Never raises.
+
+    `x11`: an X11Connection to this display to share (the idle source's), or None.
+    """
     try:
         if platform == "win32":
             from tray_app.platform.fullscreen_windows import WindowsFullscreenProbe
@@ -37,7 +40,7 @@ def detect(
             return None
         from tray_app.platform import fullscreen_x11
 
-        return fullscreen_x11.probe(display)
+        return fullscreen_x11.probe(display, x11)
     except Exception:
         log.exception("fullscreen detection failed")
         return None

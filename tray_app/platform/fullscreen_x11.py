@@ -17,12 +17,19 @@ class X11FullscreenProbe:
     active window hint and the answer is always False.
     """
 
-    def __init__(self, display_name: str, display: Any = None) -> None:
+    def __init__(
+        self, display_name: str, display: Any = None, connection: X11Connection | None = None
+    ) -> None:
+        """`connection`: share one already made for this display (the idle source's)."""
         self.display_name = display_name
         self._atoms: dict[str, int] = {}
-        self._conn = X11Connection(display_name, display=display, on_reopen=self._atoms.clear)
+        self._atoms_of: Any = None  # the connection the atoms were interned on
+        self._conn = connection or X11Connection(display_name, display=display)
 
     def _atom(self, disp: Any, name: str) -> int:
+        if disp is not self._atoms_of:  # a new or reopened connection: atoms may differ
+            self._atoms.clear()
+            self._atoms_of = disp
         if name not in self._atoms:
             self._atoms[name] = disp.intern_atom(name)
         return self._atoms[name]
@@ -50,8 +57,17 @@ class X11FullscreenProbe:
         self._conn.close()
 
 
-def probe(display_name: str) -> X11FullscreenProbe | None:
-    """A probe if the X display opens. Never raises."""
+def probe(
+    display_name: str, connection: X11Connection | None = None
+) -> X11FullscreenProbe | None:
+    """A probe if the X display opens. Never raises.
+
+    With `connection` (the idle source's, to the same display) the probe asks over it: every
+    python-xlib connection holds ~0.4 MiB of request classes and replies, and both are asked
+    from the runtime's owner thread, one after the other (X11Connection serialises them).
+    """
+    if connection is not None:
+        return X11FullscreenProbe(display_name, connection=connection)
     try:
         from Xlib import display
 

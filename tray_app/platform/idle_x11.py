@@ -31,6 +31,11 @@ class X11IdleSource:
         self.visibility = InputVisibility(f"the X display {display_name}")
 
     @property
+    def connection(self) -> X11Connection:
+        """The X connection, for another probe of this display to share."""
+        return self._conn
+
+    @property
     def sees_input(self) -> bool:
         """False while the X server does not answer (then wall time counts as sitting)."""
         return self.visibility.sees_input
