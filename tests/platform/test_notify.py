@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,8 @@ from tray_app.platform.notify import (
     session_bus_address,
 )
 from tray_app.platform.notify_console import ConsoleNotifier, format_line
+
+ROOT = Path(__file__).resolve().parents[2]
 
 START = Action("start", "Start break")
 SNOOZE = Action("snooze-300", "Snooze 5 min")
@@ -123,6 +127,25 @@ def test_detect_with_a_dead_bus_address_tries_plyer(tmp_path: Path, monkeypatch)
     assert notifier.name == "plyer"
     assert reason.startswith("plyer (")
     assert "; D-Bus not used: " in reason
+
+
+def test_plyer_is_not_imported_when_notify_send_does_the_work(tmp_path: Path) -> None:
+    """Issue 15: PlyerNotifier runs notify-send itself without dbus-python, so importing
+    plyer (~40 facade modules) to check it only cost memory."""
+    fake = tmp_path / "notify-send"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    code = (
+        "import sys; from tray_app.platform.notify import detect; "
+        f"n, why = detect({{'PATH': {str(tmp_path)!r}, "
+        f"'DBUS_SESSION_BUS_ADDRESS': 'unix:path={tmp_path}/none'}}, None, platform='linux'); "
+        "print(why.split(';')[0], 'plyer' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True, cwd=ROOT)
+    if "dbus-python" in out.stdout:
+        pytest.skip("dbus-python is installed here: plyer does the work")
+    assert out.stdout.split() == ["plyer", "(notify-send)", "False"]
 
 
 def test_detect_elsewhere_uses_plyer() -> None:

@@ -169,16 +169,25 @@ def probe_service(address: str, timeout: float = 2.0) -> str:
 
 def _plyer_usable(env: Mapping[str, str], platform: str) -> str | None:
     """Why plyer can show notifications here, or None when it cannot."""
+    if platform.startswith("linux"):
+        from tray_app.platform.notify_plyer import linux_backend
+
+        backend = linux_backend(env)
+        if backend == "notify-send":
+            # PlyerNotifier runs notify-send itself then: plyer, whose import loads ~40
+            # facade modules (~0.35 MiB), is never used, so it is not imported to check.
+            return backend
+        return backend if backend is not None and _plyer_imports() else None
+    return "plyer" if _plyer_imports() else None
+
+
+def _plyer_imports() -> bool:
     try:
         import plyer  # noqa: F401
     except Exception as exc:  # plyer imports platform modules that may fail oddly
         log.debug("plyer not importable: %s", exc)
-        return None
-    if platform.startswith("linux"):
-        from tray_app.platform.notify_plyer import linux_backend
-
-        return linux_backend(env)
-    return "plyer"
+        return False
+    return True
 
 
 def detect(
