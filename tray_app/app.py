@@ -169,10 +169,8 @@ def build_runtime(
         runtime.heartbeat_s = WATCHED_HEARTBEAT_S
     history.start()  # opens, repairs and prunes the file in its own thread: start-up never waits
     if _has_display() and not no_window:
-        from tray_app.ui.break_client import BreakWindowProcess
-
         adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt,
-                                       window=BreakWindowProcess)
+                                       window=_break_window)
     starters: list = []
     stoppers: list = [getattr(desktop, "stop", lambda: None), dnd.close, watch.stop]
     if sys.platform.startswith("linux"):
@@ -209,6 +207,13 @@ def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
         "open_stats": open_stats,
         "edits": MenuEdits(settings_path) if settings_path is not None else None,
     }
+
+
+def _break_window(on_event: Callable[[dict[str, Any]], None]) -> Any:
+    """The break window's process handle; WindowPrompt asks for it at the first break."""
+    from tray_app.ui.break_client import BreakWindowProcess  # its protocol modules load then
+
+    return BreakWindowProcess(on_event)
 
 
 class _NoPrompt:

@@ -134,9 +134,16 @@ class WindowPrompt:
         self.post = post
         self.cache_dir = cache_dir
         self.console = console
-        # ui.break_client.BreakWindowProcess, from the composition root: called with the
-        # handler for what the window sends back.
-        self._proc = window(self._on_event)
+        # Makes a ui.break_client.BreakWindowProcess (from the composition root), called with
+        # the handler for what the window sends back; at the first break, so the client's
+        # modules are not loaded in an app that idles between breaks.
+        self._window = window
+        self._proc: Any = None
+
+    def _process(self) -> Any:
+        if self._proc is None:
+            self._proc = self._window(self._on_event)
+        return self._proc
 
     def plan(self, state: State) -> BreakPlanned:
         return self.planner.plan(state)
@@ -144,10 +151,11 @@ class WindowPrompt:
     def show(self, view: BreakView, state: State) -> None:
         if self.console is not None:
             self.console.show(view, state)
-        if self._proc.is_open and self._proc.show(view):
+        proc = self._process()
+        if proc.is_open and proc.show(view):
             return
         try:
-            self._proc.open(self._request(state), view)
+            proc.open(self._request(state), view)
         except Exception as exc:
             log.exception("could not start the break window")
             self.post(BreakViewFailed(f"could not start: {exc}"))
@@ -194,9 +202,9 @@ class WindowPrompt:
     def close(self) -> None:
         if self.console is not None:
             self.console.close()
-        if self._proc.is_open:
+        if self._proc is not None and self._proc.is_open:
             self._proc.close()
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid
+        return self._proc.pid if self._proc is not None else None
