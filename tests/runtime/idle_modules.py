@@ -1,13 +1,16 @@
-"""Run `sitbreak ARGS` in this process and write the names in sys.modules once it idles.
+"""Run `sitbreak ARGS` in this process and write what it holds once it idles.
 
     python tests/runtime/idle_modules.py OUT.json run [--console] [--config PATH]
 
-Once `status` answers, waits a second, writes the sorted module names to OUT.json and sends
-`quit`. Used by test_idle_imports.py: what the idle app has imported is what it costs.
+Once `status` answers, waits a second, writes {"modules": sorted names in sys.modules,
+"live": {type name: count}} for a few types that should be gone by then, and sends `quit`.
+Used by test_idle_imports.py: what the idle app has imported and kept is what it costs.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
 import json
 import sys
 import threading
@@ -31,7 +34,10 @@ def watch(out: Path) -> None:
             pass
         time.sleep(0.05)
     time.sleep(1.0)  # the start-up threads (history, tray, watchers) have done their first work
-    out.write_text(json.dumps(sorted(sys.modules)))
+    gc.collect()
+    objects = gc.get_objects()
+    live = {"ArgumentParser": sum(isinstance(o, argparse.ArgumentParser) for o in objects)}
+    out.write_text(json.dumps({"modules": sorted(sys.modules), "live": live}))
     send_command(paths.runtime_dir(), {"cmd": "quit"})
 
 

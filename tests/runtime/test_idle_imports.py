@@ -28,20 +28,27 @@ NOTIFY = {"plyer"}
 WINDOW = {"tray_app.ui.break_client", "tray_app.ui.window_protocol"}
 
 
-def idle_modules(sandbox: Sandbox, *args: str) -> set[str]:
+def idle_state(sandbox: Sandbox, *args: str) -> dict:
     out = sandbox.root / "modules.json"
     run = subprocess.run(
         [sys.executable, str(RUNNER), str(out), "run", *args], env=sandbox.env,
         capture_output=True, text=True, timeout=90, check=False, cwd=sandbox.root,
     )
     assert run.returncode == 0 and out.exists(), run.stderr
-    return set(json.loads(out.read_text()))
+    return json.loads(out.read_text())
+
+
+def idle_modules(sandbox: Sandbox, *args: str) -> set[str]:
+    return set(idle_state(sandbox, *args)["modules"])
 
 
 def test_the_console_app_idles_without_the_deferred_modules(tmp_path: Path) -> None:
-    loaded = idle_modules(Sandbox(tmp_path), "--console")
+    state = idle_state(Sandbox(tmp_path), "--console")
+    loaded = set(state["modules"])
     assert "tray_app.runtime" in loaded  # it did run
     assert not (DRAWING | NOTIFY) & loaded
+    # The command line's parsers are done with once `run` has its arguments.
+    assert state["live"] == {"ArgumentParser": 0}
 
 
 @pytest.mark.desktop
