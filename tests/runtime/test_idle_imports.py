@@ -7,6 +7,7 @@ back in. Each process runs the real `sitbreak run` until `status` answers.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -22,8 +23,9 @@ RUNNER = Path(__file__).with_name("idle_modules.py")
 # Drawing loads FreeType, HarfBuzz and FriBidi (~1.4 MiB), and reading a PNG loads Pillow's
 # PNG plugin with decimal and fractions: the tray cuts its pictures out of raw packaged sheets.
 DRAWING = {"PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft", "PIL.PngImagePlugin", "decimal"}
-# Without D-Bus notifications go through notify-send, which needs nothing from plyer.
-NOTIFY = {"plyer"}
+# Without dbus-python notifications go through notify-send, which needs nothing from plyer;
+# with it (Debian's python3-dbus), plyer does the work and is rightly loaded.
+NOTIFY = {"plyer"} if importlib.util.find_spec("dbus") is None else set()
 # The break window's client and protocol load at the first break.
 WINDOW = {"tray_app.ui.break_client", "tray_app.ui.window_protocol"}
 
