@@ -93,3 +93,20 @@ def test_a_file_written_in_place_is_read_only_once_it_is_whole(tmp_path: Path) -
     finally:
         watch.stop()
     assert set(seen) == {whole_new}, seen
+
+
+def test_starting_the_watch_runs_no_subprocess(tmp_path: Path, monkeypatch) -> None:
+    """ctypes.util.find_library("c") runs ldconfig at every start; libc is already loaded."""
+    import subprocess
+
+    def no(*args, **kwargs):
+        raise AssertionError(f"a subprocess was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no)
+    path = tmp_path / "settings.toml"
+    path.write_text("a = 1\n")
+    watch = FileWatch(path, lambda: None)
+    try:
+        assert watch.start()
+    finally:
+        watch.stop()
