@@ -15,20 +15,8 @@ from tray_app.core.model import Kind
 from tray_app.core.ports import HistoryStore, Row
 from tray_app.history import SCHEMA_VERSION, History, HistoryUnavailable
 from tray_app.history.csv_io import export_csv
+from tray_app.history.schema import DDL_V1
 from tray_app.history.writer import HistoryWriter
-
-# The v1 layout exactly as the first release wrote it (no category, no detail).
-V1_DDL = """
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY,
-    wall REAL NOT NULL,
-    kind TEXT NOT NULL,
-    duration_s REAL NOT NULL DEFAULT 0,
-    exercise_id TEXT NULL
-);
-CREATE INDEX events_wall ON events (wall);
-PRAGMA user_version = 1;
-"""
 
 
 @pytest.fixture
@@ -87,7 +75,7 @@ def test_record_and_read_back_in_order(path: Path) -> None:
 def test_migrates_v1_in_place_after_a_backup(path: Path) -> None:
     path.parent.mkdir(parents=True)
     conn = sqlite3.connect(path)
-    conn.executescript(V1_DDL)
+    conn.executescript(DDL_V1)  # the first release's layout
     conn.executemany(
         "INSERT INTO events (wall, kind, duration_s, exercise_id) VALUES (?, ?, ?, ?)",
         [(1.0, "stretch_ended", 1800.0, None), (2.0, "completed", 90.0, "psoas-march")],
