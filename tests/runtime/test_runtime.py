@@ -14,9 +14,9 @@ import pytest
 from tests.desktop import wait_for
 from tests.runtime.fake_timer import FakeClock, FakeTimer
 from tray_app.app import STATUS_FRESH_WAIT_S, handle_request
+from tray_app.core.commands import event_for
 from tray_app.core.events import BreakPlanned, Resume
 from tray_app.core.machine import HOLD_RECHECK_S, Refused, State
-from tray_app.core.menu import action_event
 from tray_app.core.model import (
     BreakSettings,
     NotificationSettings,
@@ -259,7 +259,7 @@ def test_action_ids_map_to_events() -> None:
     table = {"start": "TakeBreakNow", "default": "TakeBreakNow", "break-now": "TakeBreakNow",
              "snooze-300": "Snooze", "snooze": "Snooze", "skip": "Skip", "pause-1800": "Pause",
              "resume": "Resume", "done": "Done", "nonsense": "NoneType"}
-    assert {a: type(action_event(a)).__name__ for a in table} == table
+    assert {a: type(event_for(a)).__name__ for a in table} == table
 
 
 def test_status_answers_at_once_while_the_break_window_is_opening() -> None:

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tray_app.core import schedule
-from tray_app.core.commands import event_for
 from tray_app.core.duration import exact, human
-from tray_app.core.events import Event
 from tray_app.core.machine import Command, State, allowed
 from tray_app.core.status import clock_text, status_line
 
@@ -143,6 +141,3 @@ def find_action(items: list[MenuItem] | tuple[MenuItem, ...], action: str) -> Me
     return None
 
 
-def action_event(action: str) -> Event | None:
-    """The core event for a menu or notification action id, else None (core.commands)."""
-    return event_for(action)
