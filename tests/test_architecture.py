@@ -56,6 +56,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 WINDOW_PROCESSES: dict[str, set[str]] = {
     "ui/settings_window.py": {"settings", "exercises"},
     "ui/settings_form.py": {"settings"},
+    "ui/break_window.py": {"exercises.pictures"},  # draws the pictures, so the app needn't
 }
 
 

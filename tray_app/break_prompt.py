@@ -162,7 +162,6 @@ class WindowPrompt:
 
     def _request(self, state: State) -> Any:
         from tray_app.exercises import SAFETY_LINE
-        from tray_app.exercises.pictures import cached_frames
         from tray_app.ui.window_protocol import BreakRequest, ExerciseSpec
 
         session = state.session
@@ -170,21 +169,15 @@ class WindowPrompt:
         if session is not None:  # every exercise the break may show, once
             spare = (ex for r in session.spares for ex in r)
             exercises = tuple(dict.fromkeys((*session.routine, *spare)))
-        specs = []
-        for ex in exercises:
-            try:
-                frames = [str(p) for p in cached_frames(ex, self.cache_dir / "pictures")]
-            except Exception:
-                log.exception("could not draw %s", ex.id)
-                frames = []
-            specs.append(ExerciseSpec.from_exercise(ex, frames))
+        specs = [ExerciseSpec.from_exercise(ex) for ex in exercises]
         if not specs:  # nothing planned: the window shows a plain timed break
             from tray_app.core.exercise import Step
 
             specs.append(ExerciseSpec.from_exercise(Exercise(
                 "movement-break", "Movement break", "other", "standing",
                 (Step("Stand up, walk about, stretch as feels good.", 1),), "", "")))
-        return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title="Time to move")
+        return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title="Time to move",
+                            pictures_dir=str(self.cache_dir / "pictures"))
 
     def _on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("event")

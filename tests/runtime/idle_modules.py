@@ -2,7 +2,8 @@
 
     python tests/runtime/idle_modules.py OUT.json run [--console] [--config PATH]
 
-Once `status` answers, waits a second, writes {"modules": sorted names in sys.modules,
+Once `status` answers (and, with IDLE_AFTER_BREAK=1 set, once a break has been started, shown
+for three seconds and marked done), waits a second, writes {"modules": sorted names in sys.modules,
 "live": {type name: count}} for a few types that should be gone by then, and sends `quit`.
 Used by test_idle_imports.py: what the idle app has imported and kept is what it costs.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import threading
 import time
@@ -33,6 +35,10 @@ def watch(out: Path) -> None:
         except (NotRunning, OSError, ValueError):
             pass
         time.sleep(0.05)
+    if os.environ.get("IDLE_AFTER_BREAK") == "1":
+        assert send_command(paths.runtime_dir(), {"cmd": "break-now"}).get("ok")
+        time.sleep(3.0)  # the window opens and shows its first exercise
+        assert send_command(paths.runtime_dir(), {"cmd": "done"}).get("ok")
     time.sleep(1.0)  # the start-up threads (history, tray, watchers) have done their first work
     gc.collect()
     objects = gc.get_objects()

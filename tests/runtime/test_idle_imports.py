@@ -30,10 +30,11 @@ NOTIFY = {"plyer"} if importlib.util.find_spec("dbus") is None else set()
 WINDOW = {"tray_app.ui.break_client", "tray_app.ui.window_protocol"}
 
 
-def idle_state(sandbox: Sandbox, *args: str) -> dict:
+def idle_state(sandbox: Sandbox, *args: str, after_break: bool = False) -> dict:
     out = sandbox.root / "modules.json"
     run = subprocess.run(
-        [sys.executable, str(RUNNER), str(out), "run", *args], env=sandbox.env,
+        [sys.executable, str(RUNNER), str(out), "run", *args],
+        env={**sandbox.env, "IDLE_AFTER_BREAK": "1" if after_break else "0"},
         capture_output=True, text=True, timeout=90, check=False, cwd=sandbox.root,
     )
     assert run.returncode == 0 and out.exists(), run.stderr
@@ -65,3 +66,21 @@ def test_the_xorg_tray_idles_without_the_deferred_modules(
         loaded = idle_modules(sandbox)
     assert "pystray._xorg" in loaded  # the icon was shown
     assert not (DRAWING | NOTIFY | WINDOW) & loaded
+
+
+@pytest.mark.desktop
+def test_after_a_break_the_tray_process_still_has_not_drawn(
+    tmp_path: Path, display: Display
+) -> None:
+    """The break window draws the exercise pictures in its own process, so the ~5 MiB that
+    drawing costs is given back when the window closes instead of staying with the app."""
+    sandbox = Sandbox(tmp_path, {"DISPLAY": display.name, "SITBREAK_TRAY_BACKEND": "xorg"})
+    trayer = require("trayer")
+    with background([trayer, "--edge", "top", "--widthtype", "pixel", "--width", "100",
+                     "--height", "24"], display.env()):
+        wait_for(lambda: tray_manager_ready(display), what="trayer to own the tray")
+        loaded = set(idle_state(sandbox, after_break=True)["modules"])
+    assert "tray_app.ui.break_client" in loaded  # the window was opened
+    assert not (DRAWING | {"tray_app.exercises.pictures"}) & loaded
+    pictures = sandbox.root / "cache" / "sitbreak" / "pictures"
+    assert any(pictures.glob("*.png"))  # and the window drew them

@@ -353,6 +353,17 @@ def test_picture_is_drawn_and_animated(window: Window, screen: Display,
              what="the picture to change frame")
 
 
+def test_the_window_draws_pictures_the_request_only_names_a_folder_for(
+        window: Window, tmp_path: Path) -> None:
+    """The app sends no frames, only where to cache them: the window draws them itself."""
+    pictures = tmp_path / "pictures"
+    window.open(make_request(pictures_dir=str(pictures))).ready()
+    shown = [e for _, e in window.seen if e["event"] == "exercise"][-1]
+    assert shown["id"] == "march" and shown["frames"] >= 2
+    assert len(list(pictures.glob("march-*.png"))) == shown["frames"]
+    assert not list(pictures.glob("bridge-*.png"))  # the others wait until they are shown
+
+
 # --- focus ----------------------------------------------------------------------------------
 
 

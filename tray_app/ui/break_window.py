@@ -120,6 +120,7 @@ class BreakWindow:
         self.closed = False
         self.x11: _X11 | None = None
         self._frames: list[tk.PhotoImage] = []
+        self._drawn: dict[str, tuple[str, ...]] = {}  # exercise id -> frames drawn here
         self._frame_index = 0
         self._shown_at: float | None = None
         self._focused = False
@@ -234,11 +235,28 @@ class BreakWindow:
                        "position": self.position_label.cget("text"),
                        "frames": len(self._frames)})
 
+    def _frame_paths(self, spec: ExerciseSpec) -> tuple[str, ...]:
+        """The spec's frames, else the pictures drawn (once, cached on disk) in this process."""
+        if spec.frames or not self.req.pictures_dir:
+            return spec.frames
+        if spec.id not in self._drawn:
+            from pathlib import Path
+
+            from tray_app.exercises.pictures import cached_frames
+
+            try:
+                drawn = cached_frames(spec.exercise, Path(self.req.pictures_dir))
+                self._drawn[spec.id] = tuple(str(p) for p in drawn)
+            except Exception as exc:  # a picture that cannot be drawn costs the picture only
+                print(f"sitbreak break window: cannot draw {spec.id}: {exc}", file=sys.stderr)
+                self._drawn[spec.id] = ()
+        return self._drawn[spec.id]
+
     def _load_frames(self, spec: ExerciseSpec | None) -> None:
         """Load the picture frames; scale big ones down so the window fits small screens."""
         self._frames = []
         limit = self.root.winfo_fpixels("2.4i")
-        for path in spec.frames if spec is not None else ():
+        for path in self._frame_paths(spec) if spec is not None else ():
             try:
                 img = tk.PhotoImage(file=path)
             except tk.TclError:

@@ -72,6 +72,9 @@ class BreakRequest:
     safety: str = ""
     title: str = "Time to move"
     focus_wait_max: float = 10.0  # seconds to wait for a pause in typing before taking focus
+    # Where the window draws and caches an exercise's pictures when its spec brings no frames.
+    # Drawing happens in the window's process, so the app never loads Pillow's drawing code.
+    pictures_dir: str = ""
 
     def by_id(self) -> dict[str, ExerciseSpec]:
         return {spec.id: spec for spec in self.exercises}
@@ -189,6 +192,7 @@ def request_from_dict(obj: Any) -> BreakRequest:
         safety=str(obj.get("safety", "") or ""),
         title=str(obj.get("title", "") or "Time to move"),
         focus_wait_max=float(wait),
+        pictures_dir=str(obj.get("pictures_dir", "") or ""),
     )
 
 
