@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from Xlib import X, protocol
+from Xlib import X, Xatom, protocol
 from Xlib import display as xdisplay
 
 from tests.desktop import Display, background, require, wait_for
@@ -81,3 +81,32 @@ def test_fullscreen_focused_window_flips_the_probe(display: Display, shared: boo
         # The fullscreen window closed: focus goes elsewhere (or nowhere) without errors.
         wait_for(lambda: not probe.is_fullscreen_focused(), what="the window to close")
     conn.close()
+
+
+def test_a_stale_active_window_is_no_and_keeps_the_connection(display: Display) -> None:
+    """Found in the desktop soak: after the break window closed, openbox left
+    _NET_ACTIVE_WINDOW naming it, so every tick's check got BadWindow, which dropped and
+    reopened the shared X connection twice a tick (~0.35 MiB of replies each), and the
+    app's memory grew by ~0.8 MiB a minute. An error about one window says nothing about
+    the connection: the answer is "not fullscreen" and the connection stays."""
+    opened: list[str] = []
+
+    def opener(name: str) -> xdisplay.Display:
+        opened.append(name)
+        return xdisplay.Display(name)
+
+    conn = xdisplay.Display(display.name)
+    gone = conn.screen().root.create_window(0, 0, 10, 10, 0, X.CopyFromParent)
+    gone.destroy()
+    conn.screen().root.change_property(conn.intern_atom("_NET_ACTIVE_WINDOW"), Xatom.WINDOW,
+                                       32, [gone.id])
+    conn.sync()
+    assert _active_window(conn) == gone.id
+    source = idle_x11.X11IdleSource(display.name, opener=opener)
+    probe = fullscreen.detect(display.env(XDG_SESSION_TYPE="x11"), platform="linux",
+                              x11=source.connection)
+    assert isinstance(probe, X11FullscreenProbe)
+    for _ in range(5):
+        assert source.idle_seconds() is not None
+        assert probe.is_fullscreen_focused() is False
+    assert opened == [display.name]  # opened once, never dropped

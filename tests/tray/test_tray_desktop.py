@@ -299,6 +299,43 @@ def test_xorg_icon_survives_changes_right_after_start(tmp_path: Path) -> None:
                     pytest.fail("the xorg tray hung after a state change")
 
 
+def x_connections_of(display: Display, pid: int) -> int:
+    """How many connections `pid` holds to the X server (from the X-Resource extension)."""
+    from Xlib import display as xdisplay
+    from Xlib.ext import res
+
+    conn = xdisplay.Display(display.name)
+    try:
+        ids = conn.res_query_client_ids([{"client": 0, "mask": res.LocalClientPIDMask}]).ids
+        return sum(1 for i in ids if i.spec.mask == res.LocalClientPIDMask and i.value[0] == pid)
+    finally:
+        conn.close()
+
+
+def test_the_xorg_tray_needs_three_x_connections(tmp_path: Path) -> None:
+    """Each python-xlib connection costs ~0.35 MiB: pystray's loop has one, the tray-host watch
+    one, and the idle probe, the fullscreen probe and the icon's changes share the third."""
+    trayer = require("trayer")
+    with (
+        private_desktop(tmp_path, "xorg") as (d, env, settings),
+        background([trayer, "--edge", "top", "--width", "10"], env),
+        _when(lambda: wait_for(lambda: tray_manager_ready(d), what="trayer")),
+        background(
+            [sys.executable, MAIN, "run", "--no-window", "--config", str(settings)], env, cwd=ROOT
+        ) as proc,
+    ):
+        s = Session(d, env, proc, tmp_path)
+        x, y, w, h = wait_docked(s)
+        geometry = f"{w}x{h}+{x}+{y}"
+        before = settled_shot(s, geometry)
+        assert s.cli("break-now").returncode == 0  # the icon changes from our worker thread
+        wait_for(lambda: s.shot(geometry) != before, timeout=15, interval=0.2,
+                 what="the icon to change")
+        assert x_connections_of(d, proc.pid) == 3
+        assert s.cli("quit").returncode == 0
+        assert proc.wait(15) == 0
+
+
 @pytest.mark.parametrize("backend", ["xorg", "gtk"])
 def test_icon_docks_when_the_tray_host_comes_later(tmp_path: Path, backend: str) -> None:
     """At login sitbreak may start before the panel; the icon must dock once it appears."""

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from tray_app.core.events import BreakPlanned, Event
     from tray_app.core.machine import State
     from tray_app.core.session import BreakView
+
+
+T = TypeVar("T")
+
+
+class XConnection(Protocol):
+    """One X connection that several probes share, one call at a time (see x11_connection)."""
+
+    def run(self, query: Callable[[Any], T], default: T, what: str) -> T:
+        """`query(display)` under the connection's lock; `default` if the X server fails."""
+        ...
 
 
 class IdleSource(Protocol):

@@ -19,6 +19,15 @@ def open_display(name: str) -> Any:
     return display.Display(name)
 
 
+def _request_error(exc: Exception) -> bool:
+    """An X protocol error (BadWindow, BadAtom...) about one request, not the connection."""
+    try:
+        from Xlib.error import XError
+    except ImportError:
+        return False
+    return isinstance(exc, XError)
+
+
 class X11Connection:
     """Serialises calls on one X connection; a failed call is retried on a fresh one.
 
@@ -49,6 +58,10 @@ class X11Connection:
                     return query(self._display)
                 except Exception as exc:
                     log.debug("%s on %s failed: %s", what, self.display_name, exc)
+                    if _request_error(exc):
+                        # The server refused one request (a window that closed meanwhile):
+                        # the connection is fine, and asking again would only fail again.
+                        return default
                     self._forget()
             return default
 

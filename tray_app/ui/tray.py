@@ -25,7 +25,7 @@ from tray_app.core.commands import event_for
 from tray_app.core.duration import human
 from tray_app.core.machine import State
 from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
-from tray_app.core.ports import TrayPort
+from tray_app.core.ports import TrayPort, XConnection
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import progress, status_line
 from tray_app.ui.open_settings import open_settings_file
@@ -81,8 +81,10 @@ class TrayController:
         open_settings_window: Callable[[], bool] | None = None,
         opener: Callable[[Path], None] | None = None,
         edits: Any | None = None,
+        x11: XConnection | None = None,
     ) -> None:
         self.runtime = runtime
+        self.x11 = x11  # the idle probe's X connection, which the xorg icon's changes share
         self.edits = edits  # what the menu may change in the settings file (MenuEdits)
         self.backend = backend
         self.settings_path = settings_path
@@ -144,7 +146,7 @@ class TrayController:
             menu=pystray.Menu(self._pystray_items),
         )
         if self.backend == "xorg":
-            route_xorg_calls(self.icon)
+            route_xorg_calls(self.icon, self.x11)
         return self.icon
 
     def work(self, icon: Any) -> None:
