@@ -104,6 +104,7 @@ class FakeRuntime:
         self.posted: list[Any] = []
         self.ticks = 0
         self.stopped = threading.Event()
+        self.stop_listeners: list[Any] = []
 
     def status(self) -> dict[str, Any]:
         return status_dict(self.state, "test")
@@ -119,6 +120,11 @@ class FakeRuntime:
 
     def stop(self) -> None:
         self.stopped.set()
+        for listener in self.stop_listeners:  # as Runtime.request_stop does
+            listener()
+
+    def when_stop_requested(self, listener: Any) -> None:
+        self.stop_listeners.append(listener)
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.stopped.wait(timeout)

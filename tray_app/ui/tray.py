@@ -444,11 +444,8 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None, health: Des
         log.warning("%s", XORG_NOTE)
         print(f"sitbreak: {XORG_NOTE}", file=sys.stderr, flush=True)
 
-    def watch() -> None:
-        runtime.wait()  # `sitbreak quit`, a signal, or Quit from the menu
-        controller.request_stop()
-
-    threading.Thread(target=watch, name="tray-watch", daemon=True).start()
+    # `sitbreak quit`, a signal, or Quit from the menu: no thread of its own needed to wait
+    runtime.when_stop_requested(controller.request_stop)
 
     def on_signal(signum: int, _frame: Any) -> None:
         if signum == signal.SIGTERM and health.is_bus_exit():
