@@ -76,7 +76,7 @@ def summarize(samples: list[dict[str, Any]]) -> dict[str, Any]:
     late = [s for s in samples if s["t"] >= WARM_UP_S] or samples
     out: dict[str, Any] = {
         "bench": "desktop_soak",
-        "hours": round(samples[-1]["t"] / 3600, 2),
+        "hours": round(samples[-1]["t"] / 3600, 3),
         "samples": len(samples),
         "alive": samples[-1].get("alive", True),
     }
