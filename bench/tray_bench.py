@@ -1,14 +1,15 @@
 """Benchmark `sitbreak run` with its tray under Xvfb and trayer; prints one JSON line per program.
 
     python bench/tray_bench.py [--seconds 60] [--settle 15] [--backend auto|appindicator|gtk|xorg]
-                               [--floor]
+                               [--floor] [--after-break]
 
 Measures the time from start to the icon docked in trayer, then lets it settle and idles for
 `--seconds` with the shipped default settings: resident and proportional memory, CPU seconds,
 and wake-ups per minute for every thread and in total (see bench/harness.py). `--floor` first
 measures bench/floor.py (pystray on the same backend + APScheduler with one 5 s job) the same
-way, so the two lines compare like with like. Needs Xvfb, trayer, x11-utils and dbus (dunst is
-used when installed) and psutil.
+way, so the two lines compare like with like. `--after-break` first takes one break (the
+window opens for 3 s, then `done`), so the numbers are those of the rest of a working day.
+Needs Xvfb, trayer, x11-utils and dbus (dunst is used when installed) and psutil.
 """
 
 from __future__ import annotations
@@ -77,7 +78,16 @@ def backend_from_log(state_home: Path) -> str | None:
     return None
 
 
-def run_one(program: str, backend: str, seconds: float, settle: float) -> dict:
+def take_a_break(env: dict[str, str]) -> None:
+    """One break through the command line, as the notification's Start and Done would."""
+    for command, then in (("break-now", 3.0), ("done", 1.0)):
+        subprocess.run([sys.executable, str(MAIN), command], env=env, cwd=ROOT,
+                       capture_output=True, timeout=30, check=True)
+        time.sleep(then)
+
+
+def run_one(program: str, backend: str, seconds: float, settle: float,
+            after_break: bool = False) -> dict:
     """Measure sitbreak (`program` "sitbreak") or the floor program on a fresh private desktop."""
     from tray_app.settings import DEFAULT_FILE
 
@@ -118,6 +128,8 @@ def run_one(program: str, backend: str, seconds: float, settle: float) -> dict:
             if app.poll() is not None:
                 sys.exit(f"tray_bench: {program} exited with {app.returncode}")
             dock_s = time.monotonic() - t0
+            if after_break and program == "sitbreak":
+                take_a_break(env)
             result = measure(app.pid, settle, seconds)
             code, quit_s = None, None
             if program == "sitbreak":
@@ -130,6 +142,8 @@ def run_one(program: str, backend: str, seconds: float, settle: float) -> dict:
                 backend = backend_from_log(Path(xdg["XDG_STATE_HOME"])) or backend
     out = {"bench": "tray", "program": program, "backend": backend,
            "dock_seconds": round(dock_s, 2), **result}
+    if after_break and program == "sitbreak":
+        out["after_break"] = True
     if program == "sitbreak":
         out.update(quit_seconds=quit_s, exit_code=code)
     return out
@@ -144,11 +158,13 @@ def main() -> int:
                         choices=["auto", "appindicator", "gtk", "xorg"])
     parser.add_argument("--floor", action="store_true",
                         help="also measure the floor program on the same backend, first")
+    parser.add_argument("--after-break", action="store_true",
+                        help="take one break before measuring (sitbreak only)")
     args = parser.parse_args()
     settle = args.settle if args.settle is not None else min(15.0, args.seconds)
     ok = True
     for program in (["floor"] if args.floor else []) + ["sitbreak"]:
-        result = run_one(program, args.backend, args.seconds, settle)
+        result = run_one(program, args.backend, args.seconds, settle, args.after_break)
         print(json.dumps(result), flush=True)
         ok = ok and result.get("exit_code", 0) == 0
     return 0 if ok else 1

@@ -75,3 +75,52 @@ def test_bad_request_exits_2_without_a_window(tmp_path: Path) -> None:
                           cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 2
     assert "bad request" in proc.stderr
+
+
+def test_the_tray_process_neither_reads_the_history_nor_draws(display: Display,
+                                                              tmp_path: Path) -> None:
+    """Found with the break window's pictures: what the tray process imports stays for the day.
+    Statistics are read and the chart drawn in the window's own process."""
+    import json
+    import sys
+
+    path = make_history(tmp_path)
+    script = f"""
+import json, sys
+from pathlib import Path
+from tray_app.core.model import Settings
+from tray_app.stats_window_launcher import open_stats_window
+proc = open_stats_window(Path({str(path)!r}), Settings(), cache_dir=Path({str(tmp_path)!r}))
+shown = proc.stdout.readline().strip()
+proc.terminate()
+heavy = ["PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft", "tray_app.ui.chart", "tkinter"]
+print(json.dumps({{"shown": shown, "loaded": [m for m in heavy if m in sys.modules]}}))
+"""
+    out = subprocess.run([sys.executable, "-c", script], env=display.env(), capture_output=True,
+                         text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result == {"shown": '{"event": "shown"}', "loaded": []}
+    assert (tmp_path / "weekly.png").is_file()  # the child drew the chart
+
+
+def test_an_unreadable_history_opens_the_window_saying_why(tmp_path: Path) -> None:
+    from tray_app.stats_window_launcher import request_for_job
+
+    folder = tmp_path / "history.sqlite3"
+    folder.mkdir()  # not a database at all
+    req = request_for_job({"history": str(folder), "day_starts": 240,
+                           "chart_png": str(tmp_path / "weekly.png"), "now": None})
+    assert "can't use its history file" in str(req["problem"])
+
+
+@pytest.mark.parametrize("job", ["[1]", '{"history": 3}', '{"history": "h", "chart_png": "c", '
+                                 '"day_starts": 9999}', "not json"])
+def test_a_bad_job_exits_2_without_a_window(tmp_path: Path, job: str) -> None:
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "tray_app.stats_window_launcher"], input=job,
+                          capture_output=True, text=True, timeout=30,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 2
+    assert "bad request" in proc.stderr

@@ -2,6 +2,8 @@
 
 Run as `python -m tray_app.ui.stats_window`. It reads one JSON request on stdin:
   {"title": "...", "today": {<one day of stats_json's "days">}, "chart_png": "/path.png"}
+(plus "problem": "..." when the history could not be read). The tray starts it through
+`python -m tray_app.stats_window_launcher`, which builds that request in the child process.
 and writes JSON lines on stdout: {"event": "shown"} once mapped, {"event": "closed"} last.
 Esc, Enter, the Close button and the window manager's close all end it with exit status 0.
 """
@@ -73,7 +75,11 @@ class StatsWindow:
         frame = tk.Frame(self.root, padx=16, pady=12)
         frame.pack(fill="both", expand=True)
         heading = "Today" + (f" ({today['date']})" if today.get("date") else "")
-        tk.Label(frame, text=heading, font=("DejaVu Sans", 14, "bold")).grid(
+        problem = request.get("problem")
+        if problem:  # the history could not be read: say so rather than show zeros as facts
+            heading = f"The history could not be read: {problem}"
+        tk.Label(frame, text=heading, font=("DejaVu Sans", 14 if not problem else 10, "bold"),
+                 wraplength=560, justify="left").grid(
             row=0, column=0, columnspan=2, sticky="w", pady=(0, 6)
         )
         numbers = tk.Frame(frame)
@@ -147,8 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"stats window: bad request: {err}", file=sys.stderr)
         return 2
+    return show(request, sys.stdout)
+
+
+def show(request: dict[str, Any], out: TextIO) -> int:
+    """Show the window for `request` until it is closed; 1 if no window can open."""
     try:
-        window = StatsWindow(request, sys.stdout)
+        window = StatsWindow(request, out)
     except tk.TclError as err:  # no display, most likely
         print(f"stats window: can't open a window: {err}", file=sys.stderr)
         return 1
