@@ -63,6 +63,7 @@ class TrayHealth:
         self._timer: threading.Timer | None = None
         self._bus_terms = 0
         self._bus_lost_said = False
+        self.on_host: Callable[[], None] = lambda: None  # a tray host appeared (the icon docks)
 
     def start(self) -> None:
         self._set_docked(self.backend in ALWAYS_DOCKED)
@@ -98,6 +99,8 @@ class TrayHealth:
     def _set_docked(self, docked: bool) -> None:
         self.runtime.adapters.details["tray_docked"] = docked
         self.runtime.post_tick()  # status answers from the state the owner keeps
+        if docked:
+            self.on_host()
 
     def _no_host_yet(self) -> None:
         if not self.runtime.adapters.details.get("tray_docked") and not self.runtime.wait(0):

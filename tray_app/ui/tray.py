@@ -31,6 +31,7 @@ from tray_app.core.status import progress, status_line
 from tray_app.ui.open_settings import open_settings_file
 from tray_app.ui.tray_images import XORG_BACKGROUND, progress_bucket, state_image
 from tray_app.ui.xorg_calls import route_xorg_calls
+from tray_app.ui.xorg_dock import XorgDock
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class TrayController:
         self.open_settings_window = open_settings_window or self._launch_settings_window
         self.opener = opener  # None: the desktop's handler, then the fallbacks
         self.icon: Any = None
+        self.dock: XorgDock | None = None  # xorg only: pystray docks its icon too seldom
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._pending: Snapshot | None = None
@@ -147,21 +149,33 @@ class TrayController:
         )
         if self.backend == "xorg":
             route_xorg_calls(self.icon, self.x11)
+            self.dock = XorgDock(self.icon, self.x11)
         return self.icon
+
+    def host_changed(self) -> None:
+        """A tray host appeared (from the tray-host watch): make sure the icon is in it."""
+        if self.dock is not None:
+            self.dock.host_changed()
+            self._wake.set()
 
     def work(self, icon: Any) -> None:
         """pystray's setup thread: show the icon, then apply snapshots until asked to stop."""
         try:
             self._name_status_icon()
             icon.visible = True
+            if self.dock is not None:
+                self.dock.shown()
             self._set_tooltip(self._title(self._shown[1], self._shown[0]))
         except Exception:
             log.exception("showing the tray icon failed")
         while True:
-            self._wake.wait()
+            # Only while the xorg icon is not yet in a tray does this wait time out.
+            self._wake.wait(self.dock.timeout() if self.dock is not None else None)
             self._wake.clear()
             if self._stop_requested:
                 break
+            if self.dock is not None:
+                self.dock.check_if_due()
             try:
                 self.apply_pending()
             except Exception:
@@ -439,6 +453,7 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None, health: Des
     icon = controller.make_icon()
     runtime.adapters.tray = controller
     controller.resync()  # the runtime is already ticking: pick up what changed meanwhile
+    health.on_host = controller.host_changed
     health.start()
     if backend == "xorg":
         log.warning("%s", XORG_NOTE)
