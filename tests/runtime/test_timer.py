@@ -68,3 +68,22 @@ def test_submitting_never_waits_for_the_job_that_is_running() -> None:
         release.set()
         timer.stop()
     assert took < 0.5 and seen == ["slow", "next"]
+
+
+def test_jobs_that_ran_leave_nothing_behind() -> None:
+    """Found by the desktop soak: APScheduler 3's DebugExecutor runs a job inside submit_job
+    before counting it, so every job id stayed in its instance counts at 0, a few hundred a
+    hour (each `status` is a job), for as long as the app ran."""
+    timer = SchedulerTimer()
+    seen: list[int] = []
+    timer.start()
+    try:
+        for i in range(50):
+            timer.submit(lambda i=i: seen.append(i))
+            timer.wake_at(time.monotonic(), lambda: None)
+            wait_for(lambda i=i: len(seen) > i, timeout=5, what="the job to run")
+        time.sleep(0.05)
+        executor = timer._scheduler._lookup_executor("default")
+        assert dict(executor._instances) == {}
+    finally:
+        timer.stop()
