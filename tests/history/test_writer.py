@@ -243,3 +243,27 @@ def test_days_are_folded_into_the_totals_as_rows_of_a_later_day_are_written(
     h.close()
     assert len(events) == len(old) + len(written) + 1 and told == []
     assert got == daily_stats(events, first=first, last=last, utc_offset=0, day_starts_min=240)
+
+
+def test_with_no_stretch_the_checkpoint_looks_once_a_period(tmp_path: Path) -> None:
+    """Away for hours (no stretch), the writer looked for one every 10 s: 6 wake-ups a
+    minute of the app's 13 after a break. Now it looks once a checkpoint period."""
+    asked: list[float] = []
+
+    def no_stretch() -> None:
+        asked.append(time.monotonic())
+
+    gate = Gate()
+    gate.open.set()
+    w = HistoryWriter(
+        tmp_path / "h.sqlite3", days=lambda: Days(240, lambda w: 0), keep_days=lambda: 365,
+        on_problem=lambda _t: None, open_stretch=no_stretch, open_store=gate,
+        checkpoint_s=(0.05, 1.0),
+    )
+    w.start()
+    try:
+        wait_for(lambda: asked, timeout=5, what="the first checkpoint")
+        time.sleep(1.5)
+    finally:
+        w.close()
+    assert 1 <= len(asked) <= 3  # the old rule: every 0.05 s while there was none, ~30

@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 CAPACITY = 20_000  # rows kept in memory while the file can't take them (a few MB)
 BATCH = 500
 CHECKPOINT_S = 60.0
-# The first checkpoint comes once heartbeats have counted some sitting (looked for this often
-# while there is no stretch), then every CHECKPOINT_S.
+# The first checkpoint comes once heartbeats have counted some sitting, then one every
+# CHECKPOINT_S, stretch or not: a stretch that starts meanwhile is saved within a minute all
+# the same, and someone away for hours no longer wakes this thread six times a minute.
 FIRST_CHECKPOINT_S = 10.0
 MAINTAIN_EVERY_S = 86400.0
 MAINTAIN_AFTER_S = 60.0  # the first prune and fold wait until start-up is long over
@@ -65,6 +66,7 @@ class HistoryWriter:
         wall: Callable[[], float] = time.time,
         retry_s: tuple[float, float] = (0.25, 5.0),
         maintain_after_s: float = MAINTAIN_AFTER_S,
+        checkpoint_s: tuple[float, float] = (FIRST_CHECKPOINT_S, CHECKPOINT_S),
     ) -> None:
         self.path = Path(path)
         self._days = days
@@ -77,6 +79,7 @@ class HistoryWriter:
         self._wall = wall
         self._retry_s = retry_s
         self._maintain_after_s = maintain_after_s
+        self._checkpoint_s = checkpoint_s  # the first, then the rest
         self._cond = threading.Condition()
         self._pending: deque[Row] = deque()
         self._recent: deque[tuple[float, str, str]] = deque(maxlen=RECENT)
@@ -162,7 +165,7 @@ class HistoryWriter:
 
     def _loop(self) -> None:
         delay = self._retry_s[0]
-        next_checkpoint = self._clock() + FIRST_CHECKPOINT_S
+        next_checkpoint = self._clock() + self._checkpoint_s[0]
         next_maintain = settle_from = self._clock() + self._maintain_after_s
         while True:
             with self._cond:
@@ -182,9 +185,8 @@ class HistoryWriter:
                 if now >= settle_from:
                     self._settle_days()
                 if now >= next_checkpoint:
-                    # No stretch yet: look again soon, so a new one is saved within a minute.
-                    saved = self._checkpoint()
-                    next_checkpoint = now + (CHECKPOINT_S if saved else FIRST_CHECKPOINT_S)
+                    self._checkpoint()
+                    next_checkpoint = now + self._checkpoint_s[1]
                 if now >= next_maintain:
                     next_maintain = now + MAINTAIN_EVERY_S
                     self._maintain()
@@ -239,12 +241,11 @@ class HistoryWriter:
             if solved:
                 log.warning("the history file %s takes writes again", self.path)
 
-    def _checkpoint(self) -> bool:
+    def _checkpoint(self) -> None:
         assert self._store is not None
         found = self._open_stretch()
         if found is not None:
             self._store.save_open_stretch(*found)
-        return found is not None
 
     def _settle_days(self) -> None:
         """Fold the days before today into the daily totals. Once the day has turned this is a
