@@ -41,7 +41,6 @@ class XorgDock:
         self._shown = False
         self._due: float | None = None
         self._next_gap = 0
-        self.requests = 0  # dock requests repeated, for tests
 
     def shown(self) -> None:
         """The icon is visible (pystray asked once): look after the first gap."""
@@ -70,7 +69,6 @@ class XorgDock:
             return
         try:
             self.icon._show()  # pystray's own request to the current tray host
-            self.requests += 1
         except Exception:
             log.info("asking the tray host to dock the icon failed", exc_info=True)
         with self._lock:
