@@ -253,8 +253,9 @@ def private_desktop(tmp_path: Path, backend: str) -> Iterator[tuple[Display, dic
         )
 
 
-def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
-    """The plain X11 tray tells the user where the actions are instead."""
+@contextlib.contextmanager
+def xorg_tray_in_trayer(tmp_path: Path) -> Iterator[tuple[Display, dict, subprocess.Popen]]:
+    """`sitbreak run --no-window` on the plain X11 tray, started once trayer owns the tray."""
     trayer = require("trayer")
     with (
         private_desktop(tmp_path, "xorg") as (d, env, settings),
@@ -264,6 +265,12 @@ def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
             [sys.executable, MAIN, "run", "--no-window", "--config", str(settings)], env, cwd=ROOT
         ) as proc,
     ):
+        yield d, env, proc
+
+
+def test_xorg_says_it_has_no_menu(tmp_path: Path) -> None:
+    """The plain X11 tray tells the user where the actions are instead."""
+    with xorg_tray_in_trayer(tmp_path) as (d, env, proc):
         wait_for(lambda: docked_icon(d), timeout=30, what="the icon to dock")
         out = subprocess.run(
             [sys.executable, MAIN, "quit"], env=env, timeout=30, capture_output=True, text=True
@@ -316,15 +323,7 @@ def x_connections_of(display: Display, pid: int) -> int:
 def test_the_xorg_tray_needs_three_x_connections(tmp_path: Path) -> None:
     """Each python-xlib connection costs ~0.35 MiB: pystray's loop has one, the tray-host watch
     one, and the idle probe, the fullscreen probe and the icon's changes share the third."""
-    trayer = require("trayer")
-    with (
-        private_desktop(tmp_path, "xorg") as (d, env, settings),
-        background([trayer, "--edge", "top", "--width", "10"], env),
-        _when(lambda: wait_for(lambda: tray_manager_ready(d), what="trayer")),
-        background(
-            [sys.executable, MAIN, "run", "--no-window", "--config", str(settings)], env, cwd=ROOT
-        ) as proc,
-    ):
+    with xorg_tray_in_trayer(tmp_path) as (d, env, proc):
         s = Session(d, env, proc, tmp_path)
         x, y, w, h = wait_docked(s)
         geometry = f"{w}x{h}+{x}+{y}"
