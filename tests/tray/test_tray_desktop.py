@@ -77,15 +77,17 @@ class Session:
 
 
 def window_tree(display: Display) -> str:
-    """`xwininfo -root -tree`; window names are Latin-1 (WM_NAME STRING), not UTF-8."""
-    out = subprocess.run(
-        ["xwininfo", "-root", "-tree"],
-        env=display.env(),
-        capture_output=True,
-        timeout=10,
-        check=True,
-    )
-    return out.stdout.decode("latin-1")
+    """`xwininfo -root -tree`; window names are Latin-1 (WM_NAME STRING), not UTF-8.
+
+    xwininfo fails (BadWindow) when a window goes away while it walks the tree, as GTK's do
+    while an icon docks: then it is asked again, a few times.
+    """
+    for _attempt in range(5):
+        out = subprocess.run(["xwininfo", "-root", "-tree"], env=display.env(),
+                             capture_output=True, timeout=10, check=False)
+        if out.returncode == 0:
+            return out.stdout.decode("latin-1")
+    raise AssertionError(f"xwininfo -root -tree failed: {out.stderr.decode(errors='replace')}")
 
 
 def docked_icon(display: Display) -> tuple[int, int, int, int] | None:
