@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil
 
-from bench.harness import ROOT, need, poll, session_bus, started, xvfb
+from bench.harness import ROOT, need, poll, private_xdg, session_bus, started, xvfb
 from bench.tray_bench import docked, tray_owned
 
 SETTINGS = """\
@@ -165,11 +165,7 @@ def run(hours: float, backend: str, out_path: Path, every: float, seed: int) -> 
         tmp = Path(tmp_name)
         settings = tmp / "settings.toml"
         settings.write_text(SETTINGS)
-        xdg = {}
-        for key in ("CONFIG", "DATA", "CACHE", "STATE", "RUNTIME"):
-            folder = tmp / key.lower()
-            folder.mkdir(mode=0o700)
-            xdg["XDG_RUNTIME_DIR" if key == "RUNTIME" else f"XDG_{key}_HOME"] = str(folder)
+        xdg = private_xdg(tmp)
         history = tmp / "data" / "sitbreak" / "history.sqlite3"
         control = tmp / "runtime" / "sitbreak"
         with xvfb() as display, session_bus() as bus, contextlib.ExitStack() as stack, \

@@ -78,6 +78,16 @@ def started(args: list[str], env: dict[str, str], **kw: object) -> Iterator[subp
         stop(proc)
 
 
+def private_xdg(root: Path) -> dict[str, str]:
+    """XDG_*_HOME and XDG_RUNTIME_DIR pointing at fresh private folders under `root`."""
+    xdg = {}
+    for key in ("CONFIG", "DATA", "CACHE", "STATE", "RUNTIME"):
+        folder = root / key.lower()
+        folder.mkdir(mode=0o700)
+        xdg["XDG_RUNTIME_DIR" if key == "RUNTIME" else f"XDG_{key}_HOME"] = str(folder)
+    return xdg
+
+
 @contextlib.contextmanager
 def named_threads_env(env: dict[str, str]) -> Iterator[dict[str, str]]:
     """`env` plus a PYTHONPATH entry whose sitecustomize names threads in /proc."""

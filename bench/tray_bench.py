@@ -33,6 +33,7 @@ from bench.harness import (
     named_threads_env,
     need,
     poll,
+    private_xdg,
     session_bus,
     started,
     xvfb,
@@ -97,11 +98,7 @@ def run_one(program: str, backend: str, seconds: float, settle: float,
         tmp = Path(tmp_name)
         settings = tmp / "settings.toml"
         shutil.copyfile(DEFAULT_FILE, settings)
-        xdg = {}
-        for key in ("CONFIG", "DATA", "CACHE", "STATE", "RUNTIME"):
-            folder = tmp / key.lower()
-            folder.mkdir(mode=0o700)
-            xdg["XDG_RUNTIME_DIR" if key == "RUNTIME" else f"XDG_{key}_HOME"] = str(folder)
+        xdg = private_xdg(tmp)
         with xvfb() as display, session_bus() as bus, contextlib.ExitStack() as stack:
             env = dict(os.environ, DISPLAY=display, DBUS_SESSION_BUS_ADDRESS=bus,
                        NO_AT_BRIDGE="1", **xdg)
