@@ -3,8 +3,9 @@
     python tests/runtime/idle_modules.py OUT.json run [--console] [--config PATH]
 
 Once `status` answers (and, with IDLE_AFTER_BREAK=1 set, once a break has been started, shown
-for three seconds and marked done), waits a second, writes {"modules": sorted names in sys.modules,
-"live": {type name: count}} for a few types that should be gone by then, and sends `quit`.
+for three seconds and marked done), waits a second, writes {"modules": sorted names of the
+modules loaded, "libraries": sorted names of the shared libraries mapped, "live": {type name:
+count}} for a few types that should be gone by then, and sends `quit`.
 Used by test_idle_imports.py: what the idle app has imported and kept is what it costs.
 """
 
@@ -26,6 +27,15 @@ from tray_app.cli import main
 from tray_app.instance import NotRunning, send_command
 
 
+def mapped_libraries() -> list[str]:
+    names = set()
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        parts = line.split(maxsplit=5)
+        if len(parts) == 6 and ".so" in parts[5]:
+            names.add(Path(parts[5].strip()).name)
+    return sorted(names)
+
+
 def watch(out: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -43,7 +53,8 @@ def watch(out: Path) -> None:
     gc.collect()
     objects = gc.get_objects()
     live = {"ArgumentParser": sum(isinstance(o, argparse.ArgumentParser) for o in objects)}
-    out.write_text(json.dumps({"modules": sorted(sys.modules), "live": live}))
+    modules = sorted(name for name, module in sys.modules.items() if module is not None)
+    out.write_text(json.dumps({"modules": modules, "libraries": mapped_libraries(), "live": live}))
     send_command(paths.runtime_dir(), {"cmd": "quit"})
 
 

@@ -41,10 +41,6 @@ def idle_state(sandbox: Sandbox, *args: str, after_break: bool = False) -> dict:
     return json.loads(out.read_text())
 
 
-def idle_modules(sandbox: Sandbox, *args: str) -> set[str]:
-    return set(idle_state(sandbox, *args)["modules"])
-
-
 def test_the_console_app_idles_without_the_deferred_modules(tmp_path: Path) -> None:
     state = idle_state(Sandbox(tmp_path), "--console")
     loaded = set(state["modules"])
@@ -52,6 +48,14 @@ def test_the_console_app_idles_without_the_deferred_modules(tmp_path: Path) -> N
     assert not (DRAWING | NOTIFY) & loaded
     # The command line's parsers are done with once `run` has its arguments.
     assert state["live"] == {"ArgumentParser": 0}
+    assert_no_tls(state)
+
+
+def assert_no_tls(state: dict) -> None:
+    """asyncio (imported by APScheduler) would load ssl, and with it OpenSSL (~4 MiB resident),
+    in a process that never uses the network."""
+    assert "ssl" not in state["modules"]
+    assert not [lib for lib in state["libraries"] if lib.startswith(("libssl", "libcrypto"))]
 
 
 @pytest.mark.desktop
@@ -63,9 +67,11 @@ def test_the_xorg_tray_idles_without_the_deferred_modules(
     with background([trayer, "--edge", "top", "--widthtype", "pixel", "--width", "100",
                      "--height", "24"], display.env()):
         wait_for(lambda: tray_manager_ready(display), what="trayer to own the tray")
-        loaded = idle_modules(sandbox)
+        state = idle_state(sandbox)
+    loaded = set(state["modules"])
     assert "pystray._xorg" in loaded  # the icon was shown
     assert not (DRAWING | NOTIFY | WINDOW) & loaded
+    assert_no_tls(state)
 
 
 @pytest.mark.desktop
@@ -79,8 +85,10 @@ def test_after_a_break_the_tray_process_still_has_not_drawn(
     with background([trayer, "--edge", "top", "--widthtype", "pixel", "--width", "100",
                      "--height", "24"], display.env()):
         wait_for(lambda: tray_manager_ready(display), what="trayer to own the tray")
-        loaded = set(idle_state(sandbox, after_break=True)["modules"])
+        state = idle_state(sandbox, after_break=True)
+    loaded = set(state["modules"])
     assert "tray_app.ui.break_client" in loaded  # the window was opened
+    assert_no_tls(state)
     assert not (DRAWING | {"tray_app.exercises.pictures"}) & loaded
     pictures = sandbox.root / "cache" / "sitbreak" / "pictures"
     assert any(pictures.glob("*.png"))  # and the window drew them

@@ -38,6 +38,9 @@ def load_user_settings(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from tray_app.no_network import refuse_tls
+
+    refuse_tls()  # before anything imports APScheduler (and so asyncio)
     from tray_app.app import run_app
 
     return run_app(args)
