@@ -44,6 +44,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "ui": set(),
     "break_prompt": {"exercises", "ui.window_protocol"},  # the break window's wire format
     "stats_report": set(),
+    "no_network": set(),  # the run command refuses TLS before APScheduler loads asyncio
     "tray_health": {"platform"},  # the tray's dock and desktop-loss watch, from X and D-Bus
     # Launches the statistics window (a child process) with the history's numbers.
     "stats_window_launcher": {"history", "stats_report", "ui"},

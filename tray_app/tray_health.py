@@ -16,7 +16,10 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tray_app.platform.x11_connection import X11Connection
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +54,10 @@ class TrayHealth:
         say: Callable[[str], None],
         window: bool = True,
         exit_process: Callable[[int], None] = os._exit,
+        x11: X11Connection | None = None,
     ) -> None:
         self.runtime = runtime
+        self.x11 = x11  # the idle probe's X connection, for the tray-host watch to share
         self.backend = backend
         self.say = say
         self.window = window  # the break window opens too (not with --no-window)
@@ -73,7 +78,8 @@ class TrayHealth:
 
         try:
             self.watch = TrayHostWatch(os.environ.get("DISPLAY", ""), self._set_docked,
-                                       self.desktop_lost, uses_sni=self.backend == "appindicator")
+                                       self.desktop_lost, uses_sni=self.backend == "appindicator",
+                                       connection=self.x11)
             self.watch.start()
         except Exception as exc:
             log.warning("cannot watch for a tray host (%s)", exc)

@@ -47,15 +47,29 @@ class X11Connection:
         self._display: Any = display  # an already open connection (from a probe), or None
         self._on_reopen = on_reopen  # e.g. forget atoms interned on the old connection
         self._lock = threading.Lock()
+        self._event_listener: Callable[[], None] | None = None
+        self._closed = False
+
+    def on_events(self, listener: Callable[[], None]) -> None:
+        """Call `listener` when a call leaves X events queued, for the thread that reads them.
+
+        A reply can bring events in with it; they then wait in python-xlib's queue, and a
+        thread that waits for the socket to become readable would not hear of them.
+        """
+        self._event_listener = listener
 
     def run(self, query: Callable[[Any], T], default: T, what: str) -> T:
         with self._lock:
+            if self._closed:  # closed for good: a late caller must not open a new one
+                return default
             for _attempt in range(2):
                 try:
                     if self._display is None:
                         self._display = self._opener(self.display_name)
                         self._on_reopen()
-                    return query(self._display)
+                    result = query(self._display)
+                    self._tell_of_events()
+                    return result
                 except Exception as exc:
                     log.debug("%s on %s failed: %s", what, self.display_name, exc)
                     if _request_error(exc):
@@ -65,6 +79,12 @@ class X11Connection:
                     self._forget()
             return default
 
+    def _tell_of_events(self) -> None:
+        if self._event_listener is not None and self._display is not None:
+            with contextlib.suppress(Exception):  # a broken connection shows in the next call
+                if self._display.pending_events():
+                    self._event_listener()
+
     def _forget(self) -> None:
         if self._display is not None:
             with contextlib.suppress(Exception):  # already broken; we only drop it
@@ -73,4 +93,5 @@ class X11Connection:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._forget()
