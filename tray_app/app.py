@@ -123,7 +123,6 @@ def build_runtime(
     from tray_app.platform import fullscreen, idle, notify
     from tray_app.platform.dnd import DndProbe
     from tray_app.platform.file_watch import FileWatch
-    from tray_app.platform.notify_console import ConsoleNotifier
     from tray_app.resources import app_icon
     from tray_app.settings.full import load_checked
 
@@ -136,7 +135,11 @@ def build_runtime(
         visibility.on_change = say  # the source stopped answering: never count wall time silently
     desktop, notify_why = notify.detect(os.environ, app_icon(256))
     log.info("notifications: %s", notify_why)
-    notifier = notify.MultiNotifier([ConsoleNotifier(), desktop]) if console else desktop
+    notifier = desktop
+    if console:
+        from tray_app.platform.notify_console import ConsoleNotifier
+
+        notifier = notify.MultiNotifier([ConsoleNotifier(), desktop])
     box: dict[str, Runtime] = {}  # the writer's callbacks read the runtime built below
     history = HistoryWriter(
         paths.history_file(),

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from tray_app.history.salvage import move_aside, salvage
 from tray_app.history.schema import DDL_CURRENT, MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -79,6 +78,8 @@ def replace_damaged(
     path: Path, err: Exception, busy_timeout_s: float, on_notice: Callable[[str], None]
 ) -> sqlite3.Connection:
     """Move the damaged file aside, start a new one and save into it what can be read."""
+    from tray_app.history.salvage import move_aside, salvage  # only for a damaged file
+
     moved = move_aside(path, free_name(path.with_name(f"{path.name}.corrupt-{stamp()}")))
     conn = connect(path, busy_timeout_s)
     prepare(conn, path)

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tray_app.core.ports import Row
-from tray_app.history.csv_io import ImportProblem, read_rows, save_rows
 from tray_app.history.store import History, is_busy, is_damage
 from tray_app.history.totals import Days
 
@@ -125,6 +124,8 @@ class HistoryWriter:
     def _keep_for_next_start(self, rows: list[Row]) -> None:
         """Rows the file would not take before quitting go to a side file beside it; the next
         start imports them (an import skips rows already there, so twice does no harm)."""
+        from tray_app.history.csv_io import save_rows  # rare: csv stays out of the idle app
+
         side = self.path.with_name(f"{self.path.name}{UNSAVED}{time.time_ns()}.csv")
         try:
             save_rows(rows, side)
@@ -206,7 +207,15 @@ class HistoryWriter:
         self._final_close()
 
     def _opened(self, store: History) -> None:
-        for side in sorted(self.path.parent.glob(f"{self.path.name}{UNSAVED}*.csv")):
+        sides = sorted(self.path.parent.glob(f"{self.path.name}{UNSAVED}*.csv"))
+        if sides:
+            self._import_kept(store, sides)
+        self._recover_and_remember(store)
+
+    def _import_kept(self, store: History, sides: list[Path]) -> None:
+        from tray_app.history.csv_io import ImportProblem, read_rows
+
+        for side in sides:
             try:
                 added, _skipped = store.import_rows(read_rows(side), self._days())
             except ImportProblem as err:  # not ours after all: leave it for the user
@@ -215,6 +224,8 @@ class HistoryWriter:
                 continue
             side.unlink()
             log.warning("wrote %d history rows a previous run had to keep in %s", added, side)
+
+    def _recover_and_remember(self, store: History) -> None:
         recovered = store.recover_open_stretch()
         if recovered is not None:
             log.warning("recorded the stretch a crashed run left open: %r", recovered)

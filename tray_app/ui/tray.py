@@ -28,7 +28,6 @@ from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
 from tray_app.core.ports import TrayPort, XConnection
 from tray_app.core.problems import ProblemsError
 from tray_app.core.status import progress, status_line
-from tray_app.ui.open_settings import open_settings_file
 from tray_app.ui.tray_images import XORG_BACKGROUND, progress_bucket, state_image
 from tray_app.ui.xorg_calls import route_xorg_calls
 from tray_app.ui.xorg_dock import XorgDock
@@ -345,6 +344,8 @@ class TrayController:
             except OSError as exc:
                 self._notify("sitbreak: could not open the settings file", f"{path}\n{exc}")
             return
+        from tray_app.ui.open_settings import open_settings_file  # with shlex, when asked
+
         # Each fallback may wait a moment for its launcher: not on the tray's thread.
         threading.Thread(target=open_settings_file, name="open-settings", daemon=True,
                          args=(path, self.open_settings_window, self._notify)).start()
