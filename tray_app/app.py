@@ -123,6 +123,7 @@ def build_runtime(
     from tray_app.platform import fullscreen, idle, notify
     from tray_app.platform.dnd import DndProbe
     from tray_app.platform.file_watch import FileWatch
+    from tray_app.platform.memory import release_free_heap
     from tray_app.resources import app_icon
     from tray_app.settings.full import load_checked
 
@@ -167,6 +168,7 @@ def build_runtime(
         details={"idle_reason": idle_why, "notifications": notify_why},
         status_parts={"history": history.status},
         load_settings=load_checked,  # the exercises file it names, too, as at start
+        release_memory=release_free_heap,
     )
     runtime = box["runtime"] = Runtime(settings, settings_path, adapters)
     watch = FileWatch(settings_path, runtime.post_tick)

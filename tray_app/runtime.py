@@ -65,6 +65,9 @@ HEARTBEAT_S = 5.0
 # When something tells the runtime that the settings file changed (platform.file_watch), this
 # longest sleep is only a safety net.
 WATCHED_HEARTBEAT_S = 60.0
+# How often the owner hands the C heap's free pages back (Adapters.release_memory): the owner
+# wakes at least once a minute anyway, and a break's leftovers then go within that minute.
+RELEASE_MEMORY_EVERY_S = 60.0
 
 
 class Probe(Protocol):
@@ -100,6 +103,7 @@ class Adapters:
     load_settings: SettingsLoader | None = None  # needed when there is a settings file
     # Parts of `status --json` that adapters report themselves, e.g. "history".
     status_parts: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    release_memory: Callable[[], object] = lambda: None  # platform.memory.release_free_heap
 
 
 class Stopped(RuntimeError):
@@ -138,6 +142,7 @@ class Runtime:
         self._stop_lock = threading.Lock()
         self._stopped = False  # no more jobs: every later call raises Stopped
         self._closed = False
+        self._memory_released_at = self.clock.mono()  # the first once start-up has settled
         self._waiting: set[Future[Any]] = set()
         self._waiting_lock = threading.Lock()
         self.adapters.notifier.set_action_handler(self._on_notification_action)
@@ -312,6 +317,16 @@ class Runtime:
         finally:
             if not self._woke:  # the tick failed before the core asked: never stop waking
                 self._arm(self.clock.mono() + self.heartbeat_s)
+            self._release_memory()
+
+    def _release_memory(self) -> None:
+        now = self.clock.mono()
+        if now - self._memory_released_at >= RELEASE_MEMORY_EVERY_S:
+            self._memory_released_at = now
+            try:
+                self.adapters.release_memory()
+            except Exception:
+                log.exception("giving free memory back failed")
 
     def _gather_and_tick(self, locked: bool | None) -> None:
         self._check_settings()

@@ -349,3 +349,26 @@ def test_status_tells_the_time_as_it_is_now_though_the_owner_sleeps_for_a_minute
         assert status["next_break_in_seconds"] <= 3600 - 1.0
     finally:
         rt.stop()
+
+
+def test_free_memory_is_given_back_once_a_minute_on_the_owners_own_wakes() -> None:
+    _rt, ad, timer = faked(fast(3600.0), heartbeat=5.0)
+    released: list[float] = []
+    ad.release_memory = lambda: released.append(timer.now)
+    start = timer.now
+    timer.advance(59.0)
+    assert released == []  # start-up settles first
+    timer.advance(130.0)
+    assert [t - start for t in released] == [60.0, 120.0, 180.0]
+
+
+def test_a_failing_release_is_logged_and_ticking_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+    rt, ad, timer = faked(fast(3.0), heartbeat=5.0)
+
+    def broken() -> None:
+        raise OSError("no")
+
+    ad.release_memory = broken
+    timer.advance(65.0)
+    assert "giving free memory back failed" in caplog.text
+    assert rt.state.phase is Phase.BREAK_DUE
