@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -64,12 +65,26 @@ class OwnerThreadExecutor(DebugExecutor):
                 del self._instances[job.id]
 
 
+class OwnerScheduler(BackgroundScheduler):
+    """A BackgroundScheduler whose loop survives a job removed while it was due.
+
+    APScheduler runs every job due in one round, then removes each finished one-shot job by
+    id. A command that runs first in the round may replace (remove) a wake due later in it;
+    APScheduler's own removal then raised JobLookupError and ended its thread, and with it
+    every tick: the app froze. A job that is gone already is what removing it asks for.
+    """
+
+    def remove_job(self, job_id: str, jobstore: str | None = None) -> None:
+        with contextlib.suppress(JobLookupError):
+            super().remove_job(job_id, jobstore)
+
+
 class SchedulerTimer:
     """The real Timer: one APScheduler BackgroundScheduler running jobs in its own thread."""
 
     def __init__(self, mono: Callable[[], float] = time.monotonic) -> None:
         self._mono = mono
-        self._scheduler = BackgroundScheduler(
+        self._scheduler = OwnerScheduler(
             executors={"default": OwnerThreadExecutor()},
             # A late job still runs: the default grace of 1 s silently drops a late one-shot job.
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
@@ -81,7 +96,6 @@ class SchedulerTimer:
         self._owner: threading.Thread | None = None
         self._stopped = False
         self._wake_id: str | None = None
-        self._running_wake: str | None = None
 
     def start(self) -> None:
         self._scheduler.start()
@@ -102,30 +116,27 @@ class SchedulerTimer:
         self._add(self._drain)
 
     def wake_at(self, mono: float, job: Job) -> None:
-        # Each wake is a new job and the one it replaces is removed, except while that one is
-        # running: APScheduler removes a finished one-shot job by id, so replacing it in place
-        # (same id) from inside it would lose the new wake.
+        # Each wake is a new job (APScheduler removes a finished one-shot job by id, so
+        # replacing one in place from inside it would lose the new wake) and the one it
+        # replaces is removed. A replaced wake that APScheduler runs anyway, because it was due
+        # in the same round, does nothing: only the newest wake is current.
         delay = max(0.0, mono - self._mono())
         when = dt.datetime.now().astimezone() + dt.timedelta(seconds=delay)
-        ident: list[str] = []
+        ident = uuid.uuid4().hex
+        with self._lock:  # current before it can run
+            old, self._wake_id = self._wake_id, ident
 
         def wake() -> None:
-            self._running_wake = ident[0] if ident else None
-            try:
+            if self._wake_id == ident:
                 self._owned(job)
-            finally:
-                self._running_wake = None
 
         try:
-            new = self._scheduler.add_job(wake, "date", run_date=when)
+            self._scheduler.add_job(wake, "date", run_date=when, id=ident)
         except Exception:  # shut down meanwhile
             log.debug("could not add a wake", exc_info=True)
             return
-        ident.append(new.id)
-        old, self._wake_id = self._wake_id, new.id
-        if old is not None and old != self._running_wake:
-            with contextlib.suppress(JobLookupError):
-                self._scheduler.remove_job(old)
+        if old is not None:
+            self._scheduler.remove_job(old)  # gone already (it ran) is fine
 
     def is_owner(self) -> bool:
         return self._owner is not None and threading.current_thread() is self._owner

@@ -87,3 +87,25 @@ def test_jobs_that_ran_leave_nothing_behind() -> None:
         assert dict(executor._instances) == {}
     finally:
         timer.stop()
+
+
+def test_replacing_a_wake_that_is_due_in_the_same_round_keeps_the_owner_alive() -> None:
+    """Found by CI: a command and the wake it replaces were due in one round of APScheduler's
+    loop. The command ran first and removed the wake, APScheduler ran the wake anyway and then
+    failed to remove it (JobLookupError), which killed the owner thread: the app froze."""
+    timer = SchedulerTimer()
+    ran: list[str] = []
+    # Before start, so both are due when the loop first looks: the command first, the wake next.
+    timer.submit(lambda: timer.wake_at(time.monotonic() + 3600, lambda: ran.append("later")))
+    timer.wake_at(time.monotonic() + 0.001, lambda: ran.append("replaced"))
+    time.sleep(0.01)
+    timer.start()
+    try:
+        done = threading.Event()
+        wait_for(lambda: timer.is_owner() is False and timer._owner is not None, what="start")
+        time.sleep(0.1)  # the first round has run
+        timer.submit(done.set)
+        assert done.wait(5), "the owner thread died"
+        assert ran == []  # the replaced wake did not fire
+    finally:
+        timer.stop()
