@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import os
@@ -12,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tray_app import paths
 from tray_app.core.commands import BadCommand, command_event
@@ -23,6 +22,9 @@ from tray_app.exit_codes import EXIT_REFUSED, EXIT_USAGE
 from tray_app.history.writer import HistoryWriter
 from tray_app.logging_setup import setup_logging
 from tray_app.runtime import WATCHED_HEARTBEAT_S, Adapters, Runtime
+
+if TYPE_CHECKING:
+    from tray_app.cli.relaunch import RunOptions
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ def say(text: str) -> None:
     print(f"sitbreak: {text}", file=sys.stderr, flush=True)
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(args: RunOptions) -> int:
     from tray_app.instance import AlreadyRunning, ControlServer, InstanceLock
     from tray_app.resources import check_install
     from tray_app.settings import ensure_user_file

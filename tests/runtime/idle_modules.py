@@ -1,17 +1,17 @@
-"""Run `sitbreak ARGS` in this process and write what it holds once it idles.
+"""Run `sitbreak ARGS` as the real command does and write what the app holds once it idles.
 
-    python tests/runtime/idle_modules.py OUT.json run [--console] [--config PATH]
+    IDLE_OUT=OUT.json python tests/runtime/idle_modules.py run [--console] [--config PATH]
 
-Once `status` answers (and, with IDLE_AFTER_BREAK=1 set, once a break has been started, shown
-for three seconds and marked done), waits a second, writes {"modules": sorted names of the
-modules loaded, "libraries": sorted names of the shared libraries mapped, "live": {type name:
-count}} for a few types that should be gone by then, and sends `quit`.
-Used by test_idle_imports.py: what the idle app has imported and kept is what it costs.
+Like `sitbreak`, this parses its command line and then starts afresh (tray_app.cli.relaunch:
+same pid, same command), so what is written is what users' processes hold. Once `status`
+answers (and, with IDLE_AFTER_BREAK=1 set, once a break has been started, shown for three
+seconds and marked done), it waits a second and writes {"modules": sorted names of the modules
+loaded, "libraries": sorted names of the shared libraries mapped, "started_afresh": bool}, then
+sends `quit`. Used by test_idle_imports.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import os
@@ -23,8 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tray_app import paths
-from tray_app.cli import main
+from tray_app.cli import main, relaunch
 from tray_app.instance import NotRunning, send_command
+
+STARTED_AFRESH = relaunch.ENV in os.environ  # read before main() takes it out
 
 
 def mapped_libraries() -> list[str]:
@@ -51,13 +53,12 @@ def watch(out: Path) -> None:
         assert send_command(paths.runtime_dir(), {"cmd": "done"}).get("ok")
     time.sleep(1.0)  # the start-up threads (history, tray, watchers) have done their first work
     gc.collect()
-    objects = gc.get_objects()
-    live = {"ArgumentParser": sum(isinstance(o, argparse.ArgumentParser) for o in objects)}
     modules = sorted(name for name, module in sys.modules.items() if module is not None)
-    out.write_text(json.dumps({"modules": modules, "libraries": mapped_libraries(), "live": live}))
+    out.write_text(json.dumps({"modules": modules, "libraries": mapped_libraries(),
+                               "started_afresh": STARTED_AFRESH}))
     send_command(paths.runtime_dir(), {"cmd": "quit"})
 
 
 if __name__ == "__main__":
-    threading.Thread(target=watch, args=(Path(sys.argv[1]),), daemon=True).start()
-    sys.exit(main(sys.argv[2:]))
+    threading.Thread(target=watch, args=(Path(os.environ["IDLE_OUT"]),), daemon=True).start()
+    sys.exit(main())

@@ -28,6 +28,8 @@ DRAWING = {"PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft", "PIL.PngImagePlug
 NOTIFY = {"plyer"} if importlib.util.find_spec("dbus") is None else set()
 # Rare paths: rows kept in a side file, a damaged history file, opening settings.toml.
 RARE = {"tray_app.history.csv_io", "tray_app.history.salvage", "shlex", "tray_app.ui.open_settings"}
+# `run` starts afresh once parsed (tray_app.cli.relaunch): the parser never stays.
+PARSER = {"argparse", "gettext", "tray_app.cli.commands"}
 # The break window's client and protocol load at the first break.
 WINDOW = {"tray_app.ui.break_client", "tray_app.ui.window_protocol"}
 
@@ -35,8 +37,8 @@ WINDOW = {"tray_app.ui.break_client", "tray_app.ui.window_protocol"}
 def idle_state(sandbox: Sandbox, *args: str, after_break: bool = False) -> dict:
     out = sandbox.root / "modules.json"
     run = subprocess.run(
-        [sys.executable, str(RUNNER), str(out), "run", *args],
-        env={**sandbox.env, "IDLE_AFTER_BREAK": "1" if after_break else "0"},
+        [sys.executable, str(RUNNER), "run", *args],
+        env={**sandbox.env, "IDLE_OUT": str(out), "IDLE_AFTER_BREAK": "1" if after_break else "0"},
         capture_output=True, text=True, timeout=90, check=False, cwd=sandbox.root,
     )
     assert run.returncode == 0 and out.exists(), run.stderr
@@ -48,8 +50,9 @@ def test_the_console_app_idles_without_the_deferred_modules(tmp_path: Path) -> N
     loaded = set(state["modules"])
     assert "tray_app.runtime" in loaded  # it did run
     assert not (DRAWING | NOTIFY | RARE) & loaded
-    # The command line's parsers are done with once `run` has its arguments.
-    assert state["live"] == {"ArgumentParser": 0}
+    # The command line's parser is done with once `run` has its options: it starts afresh.
+    assert state["started_afresh"] is True
+    assert not PARSER & loaded
     assert_no_tls(state)
 
 
@@ -72,7 +75,9 @@ def test_the_xorg_tray_idles_without_the_deferred_modules(
         state = idle_state(sandbox)
     loaded = set(state["modules"])
     assert "pystray._xorg" in loaded  # the icon was shown
-    assert not (DRAWING | NOTIFY | WINDOW | RARE | {"tray_app.platform.notify_console"}) & loaded
+    console_only = {"tray_app.platform.notify_console"}
+    assert not (DRAWING | NOTIFY | WINDOW | RARE | PARSER | console_only) & loaded
+    assert state["started_afresh"] is True
     assert_no_tls(state)
 
 

@@ -5,19 +5,27 @@ Exit codes are in tray_app.exit_codes.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tray_app import __version__
-from tray_app.cli import commands
+from tray_app.cli import relaunch
 from tray_app.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError
 from tray_app.resources import DataFileError
 
+if TYPE_CHECKING:
+    import argparse
+
 
 def build_parser() -> argparse.ArgumentParser:
+    # Here, not at the top: `run`, started afresh (cli.relaunch), never loads the parser.
+    import argparse
+
+    from tray_app.cli import commands
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config", type=Path, default=argparse.SUPPRESS, metavar="PATH",
@@ -128,13 +136,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # this process's own command line
+        options = relaunch.resumed()
+        if options is not None:  # `run`, started afresh with its options parsed
+            return dispatch(lambda: relaunch.run_app(options))
     args = parse(argv)
     if args is None:
         return EXIT_USAGE
     args.config = getattr(args, "config", None)
     args.verbose = getattr(args, "verbose", False)
+    # Only the real command line may replace the process; a caller's main([...]) never does.
+    args.may_start_afresh = argv is None
+    return dispatch(lambda: args.func(args))
+
+
+def dispatch(command: Callable[[], int | None]) -> int:
+    """Run a command's handler; its exit code, or the one for what it raised."""
     try:
-        return int(args.func(args) or 0)
+        return int(command() or 0)
     except UsageError as exc:
         print(f"sitbreak: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tray_app import paths
 from tray_app.core.problems import ProblemsError
 from tray_app.exit_codes import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
 from tray_app.resources import default_settings_file
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _err(text: str) -> None:
@@ -38,12 +40,13 @@ def load_user_settings(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from tray_app.no_network import refuse_tls
+    from tray_app.cli.relaunch import RunOptions, run_app, start_afresh
 
-    refuse_tls()  # before anything imports APScheduler (and so asyncio)
-    from tray_app.app import run_app
-
-    return run_app(args)
+    options = RunOptions(config=args.config, verbose=bool(args.verbose),
+                         console=bool(args.console), no_window=bool(args.no_window))
+    if getattr(args, "may_start_afresh", False):
+        start_afresh(options)  # returns only where the process cannot be replaced
+    return run_app(options)
 
 
 # --- control commands ----------------------------------------------------------------------------
