@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,10 +36,10 @@ def test_the_installed_command_keeps_its_pid_name_and_command_line(tmp_path: Pat
         assert Path(f"/proc/{pid}/comm").read_text().strip() == "sitbreak"  # pkill sitbreak
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
         assert cmdline[1:] == [str(script), "run", "--console", "--config", str(cfg)]
-        # The environment it was started afresh with carried the parsed options ...
+        # The environment it was started afresh with carried the parsed options (the app
+        # then takes them out of its own: test_relaunch.py).
         environ = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
         assert any(entry.startswith(f"{relaunch.ENV}=") for entry in environ)
-        # ... and the app took them out, so nothing it starts inherits them.
         assert box.status()["state"] == "sitting"
     finally:
         assert stop(proc) == 0
@@ -77,4 +76,3 @@ def test_a_handover_left_in_the_environment_is_not_taken_by_another_command(
                           capture_output=True, text=True, timeout=30, check=False,
                           cwd=workdir(tmp_path))
     assert done.returncode == 3, done.stdout + done.stderr  # not running: status, not the app
-    assert os.environ.get(relaunch.ENV) is None
