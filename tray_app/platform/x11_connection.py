@@ -40,12 +40,10 @@ class X11Connection:
         display_name: str,
         opener: Callable[[str], Any] = open_display,
         display: Any = None,
-        on_reopen: Callable[[], None] = lambda: None,
     ) -> None:
         self.display_name = display_name
         self._opener = opener
         self._display: Any = display  # an already open connection (from a probe), or None
-        self._on_reopen = on_reopen  # e.g. forget atoms interned on the old connection
         self._lock = threading.Lock()
         self._event_listener: Callable[[], None] | None = None
         self._closed = False
@@ -66,7 +64,6 @@ class X11Connection:
                 try:
                     if self._display is None:
                         self._display = self._opener(self.display_name)
-                        self._on_reopen()
                     result = query(self._display)
                     self._tell_of_events()
                     return result
