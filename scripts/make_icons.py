@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from tray_app.core.model import Phase  # noqa: E402
 from tray_app.ui.icons import ICON_SIZES, app_icon, draw_state_icon  # noqa: E402
-from tray_app.ui.tray_images import (  # noqa: E402
+from tray_app.ui.tray.images import (  # noqa: E402
     PHASES,
     PROGRESS_STEPS,
     SHEET_SIZES,
@@ -93,7 +93,7 @@ def make_icons(out: Path) -> list[Path]:
 
 
 def tray_sheet(size: int) -> Image.Image:
-    """Every phase at every progress step, as tray_app.ui.tray_images reads them back."""
+    """Every phase at every progress step, as tray_app.ui.tray.images reads them back."""
     sheet = Image.new("RGBA", sheet_size(size), (0, 0, 0, 0))
     for phase in PHASES:
         for bucket in range(PROGRESS_STEPS + 1):

@@ -24,63 +24,68 @@ def modules(folder: str) -> list[Path]:
     return sorted((PKG / folder).rglob("*.py"))
 
 
-# Which part of tray_app may import which (a part is a top-level module or package; an entry may
-# also name one module inside a part). Everything may import the core and the shared helpers.
-# An adapter never imports another adapter: what it needs from one is passed in by app.py.
-SHARED = {"__init__", "paths", "resources", "localtime", "logging_setup", "child_env", "userfile",
-          "exit_codes"}
+def module_name(path: Path) -> str:
+    """`tray_app/ui/tray/icon.py` -> `ui.tray.icon` (a package's __init__ is the package)."""
+    parts = list(path.relative_to(PKG).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+# The layout by role. A module belongs to the longest part its name starts with, and may import
+# its own part, the core, `ports` and `support`, and what its line below adds. The core itself
+# imports only the core (and the standard library, checked below).
 EVERYTHING = {"*"}
 MAY_IMPORT: dict[str, set[str]] = {
-    "core": set(),
-    # The shell: scheduler thread and runtime; adapters are handed in.
-    "timer": set(),
-    "runtime": {"timer"},
-    # Adapters.
-    "settings": {"exercises"},  # check-settings also checks the exercises file it names
+    "": set(),  # tray_app/__init__.py: the version and the app's name
+    "core": set(),  # pure rules; see the tests below
+    "ports": set(),  # the Protocols adapters fill and the shell uses
+    "support": set(),  # small helpers everyone shares: paths, resources, logging, exit codes
+    # Adapters: one folder each, none imports another.
     "exercises": set(),
     "history": set(),
-    "platform": set(),
-    "instance": set(),
-    "ui": set(),
-    "break_prompt": {"exercises", "ui.window_protocol"},  # the break window's wire format
-    "stats_report": set(),
-    "no_network": set(),  # the run command refuses TLS before APScheduler loads asyncio
-    "tray_health": {"platform"},  # the tray's dock and desktop-loss watch, from X and D-Bus
-    # Launches the statistics window (a child process) with the history's numbers.
-    "stats_window_launcher": {"history", "stats_report", "ui"},
-    # The composition root and the command line wire everything.
-    "app": EVERYTHING,
-    "cli": EVERYTHING,
+    "settings": {"exercises"},  # checking settings also checks the exercises file they name
+    "platform": set(),  # one folder per capability; see test_platform_capabilities_stay_apart
+    "ui": set(),  # icons.py: drawn at build time
+    "ui.tray": {"ui.launch"},  # the tray opens the settings window
+    "ui.launch": {"ui.windows.protocol"},  # starts the Tk windows; speaks the break window's wire
+    "ui.windows": {"settings", "exercises", "history"},  # own processes: read what they show
+    # The shell: owner thread, runtime, control channel, prompts. Adapters are handed in.
+    "shell": {"exercises", "ui.windows.protocol"},  # the prompt plans from the catalogue
+    "shell.compose": EVERYTHING,  # the composition root
+    "cli": EVERYTHING,  # parses, then hands over to the composition root or a handler
     "__main__": {"cli"},
 }
-# Tk windows run as their own processes and read the files they edit themselves.
-WINDOW_PROCESSES: dict[str, set[str]] = {
-    "ui/settings_window.py": {"settings", "exercises"},
-    "ui/settings_form.py": {"settings"},
-    "ui/break_window.py": {"exercises.pictures"},  # draws the pictures, so the app needn't
-}
+ALWAYS = {"core", "ports", "support"}
+# Inside platform/, what every capability may share.
+PLATFORM_SHARED = {"dbus", "x11", "session.kind"}
 
 
-def part_of(path: Path) -> str:
-    return path.relative_to(PKG).parts[0].removesuffix(".py")
+def part_of(name: str) -> str:
+    """The longest part of MAY_IMPORT that module `name` (no tray_app. prefix) belongs to."""
+    fits = [p for p in MAY_IMPORT if p and (name == p or name.startswith(p + "."))]
+    return max(fits, key=len) if fits else ""
+
+
+def within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
 
 
 def allowed(path: Path, name: str) -> bool:
     """May `path` import module `name` (a tray_app.* name)?"""
-    rel = path.relative_to(PKG).as_posix()
-    allow = MAY_IMPORT[part_of(path)] | WINDOW_PROCESSES.get(rel, set())
-    inner = name.split(".")[1:]
-    if not inner:
+    me = module_name(path)
+    target = name.removeprefix("tray_app").removeprefix(".")
+    part = part_of(me)
+    if part == "core":
+        return within(target, "core")
+    if not target:
         return True  # `import tray_app` / `from tray_app import __version__`
-    target = inner[0]
-    if target in SHARED or target == "core" or target == part_of(path) or allow == EVERYTHING:
-        return True
-    return any(".".join(inner[: len(a.split("."))]) == a for a in allow)
+    allow = MAY_IMPORT[part]
+    return (allow == EVERYTHING or (within(target, part) and part != "")
+            or any(within(target, a) for a in ALWAYS | allow))
 
 
-def test_every_part_is_in_the_import_table() -> None:
-    parts = {part_of(p) for p in PKG.rglob("*.py")} - SHARED
-    assert parts <= set(MAY_IMPORT), f"say what these may import: {parts - set(MAY_IMPORT)}"
+def test_every_module_belongs_to_a_part() -> None:
+    top = {module_name(p).split(".")[0] for p in PKG.rglob("*.py")}
+    assert top <= {p.split(".")[0] for p in MAY_IMPORT}, top
 
 
 def test_parts_import_only_what_the_table_allows() -> None:
@@ -88,9 +93,71 @@ def test_parts_import_only_what_the_table_allows() -> None:
         f"{path.relative_to(PKG)} imports {name}"
         for path in PKG.rglob("*.py")
         for name in imports(path)
-        if name.startswith("tray_app.") and not allowed(path, name)
+        if name.startswith("tray_app") and not allowed(path, name)
     )
     assert not bad, "\n".join(bad)
+
+
+def test_the_table_refuses_what_it_should() -> None:
+    ui_tray, core = PKG / "ui" / "tray" / "icon.py", PKG / "core" / "machine.py"
+    assert not allowed(ui_tray, "tray_app.platform.idle.choose")
+    assert not allowed(core, "tray_app.support.paths")
+    assert not allowed(PKG / "history" / "store.py", "tray_app.settings")
+    assert allowed(ui_tray, "tray_app.ui.launch.settings_window")
+    assert not allowed(PKG / "shell" / "runtime.py", "tray_app.ui.tray.icon")
+
+
+def test_platform_capabilities_stay_apart() -> None:
+    """A capability folder imports only itself and the helpers all of them share."""
+    bad = []
+    for path in modules("platform"):
+        mine = [*module_name(path).split("."), ""][1]
+        for name in imports(path):
+            if not name.startswith("tray_app.platform."):
+                continue
+            target = name.removeprefix("tray_app.platform.")
+            if not (within(target, mine) or any(within(target, s) for s in PLATFORM_SHARED)):
+                bad.append(f"{path.relative_to(PKG)} imports {name}")
+    assert not bad, bad
+
+
+MODULES = {".".join(("tray_app", module_name(p))).rstrip(".") for p in PKG.rglob("*.py")}
+
+
+def all_imports(path: Path) -> set[str]:
+    """Every tray_app module `path` imports, at any depth (inside functions too)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # `from pkg import submodule` names the submodule; anything else names `pkg` itself.
+            subs = {f"{node.module}.{a.name}" for a in node.names} & MODULES
+            out.update(subs or {node.module})
+            if len(subs) < len(node.names):
+                out.add(node.module)
+    return {n for n in out if n.startswith("tray_app")}
+
+
+def test_no_import_cycles_even_through_imports_inside_functions() -> None:
+    graph = {module_name(p): p for p in PKG.rglob("*.py")}
+    edges = {m: {n.removeprefix("tray_app.") for n in all_imports(p)} & set(graph) - {m}
+             for m, p in graph.items()}
+    cycles, done = [], set()
+
+    def visit(m: str, trail: list[str]) -> None:
+        if m in trail:
+            cycles.append([*trail[trail.index(m):], m])
+            return
+        if m in done:
+            return
+        for n in sorted(edges[m]):
+            visit(n, [*trail, m])
+        done.add(m)
+
+    for m in sorted(graph):
+        visit(m, [])
+    assert not cycles, "\n".join(" -> ".join(c) for c in cycles)
 
 
 def test_no_relative_imports() -> None:
@@ -152,22 +219,23 @@ def test_platform_and_ui_do_not_import_each_other() -> None:
         assert not any(n.startswith("tray_app.platform") for n in imports(path) if n), path.name
 
 
-def test_only_the_cli_and_app_wire_everything() -> None:
+def test_only_the_cli_and_the_composition_root_wire_everything() -> None:
     for path in PKG.rglob("*.py"):
-        if path.parent.name == "cli" or path.name in ("app.py", "__main__.py"):
+        if module_name(path) in ("cli", "__main__") or module_name(path).startswith("cli."):
             continue
-        assert not any(n.startswith("tray_app.cli") for n in imports(path)), path
-        assert "tray_app.app" not in imports(path), path
+        assert not any(n.startswith("tray_app.cli") for n in all_imports(path)), path
+        assert "tray_app.shell.compose" not in all_imports(path), path
 
 
-def test_runtime_imports_no_ui_or_platform_code() -> None:
-    names = imports(PKG / "runtime.py")
-    assert not any(n.startswith(("tray_app.ui", "tray_app.platform", "tkinter", "pystray"))
-                   for n in names)
+def test_the_owner_thread_and_runtime_import_no_ui_or_platform_code() -> None:
+    for name in ("runtime.py", "owner.py"):
+        names = imports(PKG / "shell" / name)
+        assert not any(n.startswith(("tray_app.ui", "tray_app.platform", "tkinter", "pystray"))
+                       for n in names), name
 
 
-def test_the_tray_process_never_imports_tk() -> None:
+def test_only_the_window_processes_import_tk() -> None:
     for path in PKG.rglob("*.py"):
-        if path.name in ("break_window.py", "stats_window.py", "settings_window.py"):
+        if within(module_name(path), "ui.windows"):
             continue
-        assert "tkinter" not in {n.split(".")[0] for n in imports(path)}, path
+        assert "tkinter" not in {n.split(".")[0] for n in all_imports(path)}, path

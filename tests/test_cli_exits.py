@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tray_app.cli import main
-from tray_app.exit_codes import EXIT_USAGE
+from tray_app.support.exit_codes import EXIT_USAGE
 
 
 def test_usage_errors_exit_2_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:

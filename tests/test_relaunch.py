@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tray_app.cli import relaunch
-from tray_app.cli.relaunch import RunOptions
+from tray_app.shell.run_options import RunOptions
 
 
 def test_a_script_with_a_hash_bang_is_started_again_by_its_own_path(

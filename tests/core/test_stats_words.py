@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tray_app.core.model import Kind
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row
 from tray_app.core.stats import fold
 
 
@@ -50,7 +49,7 @@ def test_every_word_is_defined_for_the_window_and_in_the_readme() -> None:
     from pathlib import Path
 
     from tray_app.core.stats import WORDS
-    from tray_app.ui.stats_window import definitions
+    from tray_app.ui.windows.stats_window import definitions
 
     words = ("breaks_offered", "breaks_started", "breaks_taken", "completed", "ended_early",
              "snoozed", "skipped", "natural_breaks")

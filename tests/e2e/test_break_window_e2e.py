@@ -79,8 +79,9 @@ def test_a_killed_window_is_recorded_and_falls_back(tmp_path: Path, display: Dis
     try:
         box.wait_running(proc)
         wait_for(lambda: visible_windows(display), timeout=20, what="the break window")
-        out = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "tray_app.ui.break_window"],
-                             capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            ["pgrep", "-P", str(proc.pid), "-f", "tray_app.ui.windows.break_window"],
+            capture_output=True, text=True, check=False)
         children = out.stdout.split()
         assert len(children) == 1, "exactly one break window process"
         os.kill(int(children[0]), signal.SIGKILL)

@@ -34,7 +34,7 @@ from tests.desktop import (
 )
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
 from tests.platform.fake_dbus_service import FakeService
-from tray_app.tray_health import no_host_line
+from tray_app.platform.tray.health import no_host_line
 
 pytestmark = pytest.mark.desktop
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
-from tray_app import paths
+from tray_app.support import paths
 
 needs_root = pytest.mark.skipif(os.getuid() != 0,
                                 reason="giving a folder to another user needs root")

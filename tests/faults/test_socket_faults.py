@@ -18,7 +18,7 @@ import pytest
 from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
 from tray_app.core.events import MAX_PAUSE_S, Pause, Snooze, Tick
-from tray_app.instance import (
+from tray_app.shell.instance import (
     MAX_CONNECTIONS,
     READ_DEADLINE_S,
     ControlServer,

@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from tray_app.core.stats import DayStats
-from tray_app.ui import chart
+from tray_app.ui.windows import chart
 
 HOURS = [5.0, 6.5, 3.0, 0.0, 7.5, 2.0, 4.0]
 BREAKS = [3, 5, 1, 0, 9, 0, 4]
@@ -140,7 +140,7 @@ def test_labels_stay_whole_in_a_process_that_has_loaded_gtk() -> None:
 
     code = (
         "import gi; gi.require_version('Gtk', '3.0'); from gi.repository import Gtk\n"
-        "from tray_app.ui.chart import _font\n"
+        "from tray_app.ui.windows.chart import _font\n"
         "box = _font(14).getbbox('hours sitting')\n"
         "print(box[2] - box[0])\n"
     )

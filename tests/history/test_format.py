@@ -12,11 +12,10 @@ from PIL import Image
 
 from tray_app.cli.history_commands import run_history_clear, run_history_export, run_stats
 from tray_app.core.exercise import CATEGORIES
-from tray_app.core.model import Kind, Settings
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row, Settings
 from tray_app.core.stats import daily_stats, week_summary
 from tray_app.history import History
-from tray_app.stats_report import stats_csv, stats_json, stats_text
+from tray_app.history.report import stats_csv, stats_json, stats_text
 
 TODAY = date(2025, 3, 16)
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tray_app.cli.history_commands import run_history_export, run_history_import
-from tray_app.core.model import Kind, Settings
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row, Settings
 from tray_app.history import History
 from tray_app.history.statistics import period
 from tray_app.history.totals import Days

@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tray_app.core.model import Kind
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row
 from tray_app.core.stats import daily_stats, day_of, day_start_wall, week_summary
 
 OFFSET = 3600  # UTC+1, fixed, so the test does not depend on the machine's zone

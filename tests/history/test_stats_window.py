@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import Display, lines_of, require, wait_for
-from tray_app.core.model import Kind, Settings
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row, Settings
 from tray_app.history import History
-from tray_app.stats_window_launcher import open_stats_window, stats_window_request
+from tray_app.ui.launch.stats_window import open_stats_window
+from tray_app.ui.windows.stats_job import stats_window_request
 
 pytestmark = pytest.mark.desktop
 
@@ -70,7 +70,8 @@ def test_window_appears_and_closes_by_key(display: Display, tmp_path: Path, key:
 def test_bad_request_exits_2_without_a_window(tmp_path: Path) -> None:
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "tray_app.ui.stats_window"], input="[1, 2]",
+    proc = subprocess.run([sys.executable, "-m", "tray_app.ui.windows.stats_window"],
+                          input="[1, 2]",
                           capture_output=True, text=True, timeout=30,
                           cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 2
@@ -89,11 +90,11 @@ def test_the_tray_process_neither_reads_the_history_nor_draws(display: Display,
 import json, sys
 from pathlib import Path
 from tray_app.core.model import Settings
-from tray_app.stats_window_launcher import open_stats_window
+from tray_app.ui.launch.stats_window import open_stats_window
 proc = open_stats_window(Path({str(path)!r}), Settings(), cache_dir=Path({str(tmp_path)!r}))
 shown = proc.stdout.readline().strip()
 proc.terminate()
-heavy = ["PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft", "tray_app.ui.chart", "tkinter"]
+heavy = ["PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft", "tray_app.ui.windows.chart", "tkinter"]
 print(json.dumps({{"shown": shown, "loaded": [m for m in heavy if m in sys.modules]}}))
 """
     out = subprocess.run([sys.executable, "-c", script], env=display.env(), capture_output=True,
@@ -105,7 +106,7 @@ print(json.dumps({{"shown": shown, "loaded": [m for m in heavy if m in sys.modul
 
 
 def test_an_unreadable_history_opens_the_window_saying_why(tmp_path: Path) -> None:
-    from tray_app.stats_window_launcher import request_for_job
+    from tray_app.ui.windows.stats_job import request_for_job
 
     folder = tmp_path / "history.sqlite3"
     folder.mkdir()  # not a database at all
@@ -119,7 +120,7 @@ def test_an_unreadable_history_opens_the_window_saying_why(tmp_path: Path) -> No
 def test_a_bad_job_exits_2_without_a_window(tmp_path: Path, job: str) -> None:
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "tray_app.stats_window_launcher"], input=job,
+    proc = subprocess.run([sys.executable, "-m", "tray_app.ui.windows.stats_job"], input=job,
                           capture_output=True, text=True, timeout=30,
                           cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 2

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tray_app.core.model import Kind
-from tray_app.core.ports import HistoryStore, Row
+from tray_app.core.model import Kind, Row
 from tray_app.history import SCHEMA_VERSION, History, HistoryUnavailable
 from tray_app.history.csv_io import export_csv
 from tray_app.history.schema import DDL_V1
 from tray_app.history.writer import HistoryWriter
+from tray_app.ports import HistoryStore
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tray_app.core.model import Kind
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row
 from tray_app.core.stats import daily_stats
 from tray_app.history import History
 from tray_app.history.csv_io import export_csv, import_csv

@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from tests.desktop import wait_for
-from tray_app.core.model import Kind
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row
 from tray_app.history import History
 from tray_app.history.totals import Days
 from tray_app.history.writer import HistoryWriter

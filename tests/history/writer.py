@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from tray_app.core.ports import Row
+from tray_app.core.model import Row
 from tray_app.history import History
 
 

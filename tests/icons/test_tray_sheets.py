@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import ImageChops
 
-from tray_app.resources import DataFileError
-from tray_app.ui import tray_images
+from tray_app.support.resources import DataFileError
 from tray_app.ui.icons import draw_state_icon
-from tray_app.ui.tray_images import (
+from tray_app.ui.tray import images as tray_images
+from tray_app.ui.tray.images import (
     PHASES,
     PROGRESS_STEPS,
     SHEET_SIZES,

@@ -39,7 +39,8 @@ def installed_file(*parts: str) -> Path:
     """Where the installed package keeps one of its data files."""
     out = subprocess.run(
         [interpreter(), "-c",
-         "import sys, tray_app.resources as r; print(r.packaged(tuple(sys.argv[1:])))", *parts],
+         "import sys, tray_app.support.resources as r; print(r.packaged(tuple(sys.argv[1:])))",
+         *parts],
         cwd="/", capture_output=True, text=True, check=True, timeout=30,
     )
     return Path(out.stdout.strip())

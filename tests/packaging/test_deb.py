@@ -19,7 +19,7 @@ import pytest
 
 from tests.desktop import require
 from tray_app import __version__
-from tray_app.platform.desktop_entry import MANAGED_KEY, launcher_fields, render
+from tray_app.platform.autostart.desktop_entry import MANAGED_KEY, launcher_fields, render
 
 REPO = Path(__file__).resolve().parents[2]
 DEB = os.environ.get("SITBREAK_DEB", "")

@@ -15,7 +15,7 @@ import pytest
 
 from tray_app import __version__
 from tray_app.cli import build_parser
-from tray_app.platform.desktop_entry import MANAGED_KEY, launcher_fields, render
+from tray_app.platform.autostart.desktop_entry import MANAGED_KEY, launcher_fields, render
 
 REPO = Path(__file__).resolve().parents[2]
 DEBIAN = REPO / "debian"

@@ -36,7 +36,7 @@ from tests.packaging.installed import (
 )
 from tests.tray.test_tray_desktop import docked_icon
 from tray_app import __version__
-from tray_app.platform.desktop_entry import read_main_group
+from tray_app.platform.autostart.desktop_entry import read_main_group
 
 REPO = Path(__file__).resolve().parents[2]
 

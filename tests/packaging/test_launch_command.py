@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tray_app.platform.autostart import NoLaunchCommand, default_command, default_icon
+from tray_app.platform.autostart.choose import NoLaunchCommand, default_command, default_icon
 
 
 def test_started_as_the_sitbreak_script_gives_that_script(tmp_path: Path) -> None:

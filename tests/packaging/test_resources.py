@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tray_app import resources
 from tray_app.cli import main
 from tray_app.core.model import ExerciseSettings
 from tray_app.exercises import loader
-from tray_app.resources import DataFileError
 from tray_app.settings import DEFAULT_FILE, ensure_user_file
+from tray_app.support import resources
+from tray_app.support.resources import DataFileError
 
 REPO = Path(__file__).resolve().parents[2]
 

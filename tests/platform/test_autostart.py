@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from tests.desktop import require
-from tray_app.platform import autostart
-from tray_app.platform.autostart_linux import XdgAutostart
-from tray_app.platform.autostart_macos import MacAutostart
-from tray_app.platform.autostart_windows import RUN_KEY, WindowsAutostart
-from tray_app.platform.desktop_entry import read_main_group
+from tray_app.platform.autostart import choose as autostart
+from tray_app.platform.autostart.desktop_entry import read_main_group
+from tray_app.platform.autostart.linux import XdgAutostart
+from tray_app.platform.autostart.macos import MacAutostart
+from tray_app.platform.autostart.windows import RUN_KEY, WindowsAutostart
 
 COMMAND = ["/opt/py env/bin/python", "/home/me/sit break/main.py", "--quiet"]
 

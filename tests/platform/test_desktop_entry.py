@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from tests.desktop import require
-from tray_app.platform.desktop_entry import (
+from tray_app.platform.autostart.desktop_entry import (
     install_desktop,
     launcher_path,
     read_main_group,

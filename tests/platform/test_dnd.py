@@ -11,7 +11,7 @@ from jeepney.low_level import Message
 
 from tests.desktop import Bus, Display, dunst, dunst_config, require
 from tests.platform.fake_dbus_service import FakeService
-from tray_app.platform.dnd import DndProbe
+from tray_app.platform.dnd.probe import DndProbe
 
 
 class FakeClock:

@@ -9,8 +9,9 @@ from Xlib import X, Xatom, protocol
 from Xlib import display as xdisplay
 
 from tests.desktop import Display, background, require, wait_for
-from tray_app.platform import fullscreen, idle_x11
-from tray_app.platform.fullscreen_x11 import X11FullscreenProbe
+from tray_app.platform.fullscreen import choose as fullscreen
+from tray_app.platform.fullscreen.x11 import X11FullscreenProbe
+from tray_app.platform.idle import x11 as idle_x11
 
 pytestmark = pytest.mark.desktop
 

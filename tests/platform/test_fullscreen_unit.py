@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tray_app.platform import fullscreen
-from tray_app.platform.fullscreen_windows import WindowsFullscreenProbe
+from tray_app.platform.fullscreen import choose as fullscreen
+from tray_app.platform.fullscreen.windows import WindowsFullscreenProbe
 
 
 def test_windows_quiet_states_mean_fullscreen() -> None:

@@ -10,8 +10,10 @@ from jeepney.low_level import Message
 
 from tests.desktop import Bus, Display, dbus_session, require, wait_for, xvfb
 from tests.platform.fake_dbus_service import FakeService
-from tray_app.platform import idle, idle_dbus, idle_x11
-from tray_app.platform.dbus_client import ReconnectingClient
+from tray_app.platform.dbus.client import ReconnectingClient
+from tray_app.platform.idle import choose as idle
+from tray_app.platform.idle import dbus as idle_dbus
+from tray_app.platform.idle import x11 as idle_x11
 
 pytestmark = pytest.mark.desktop
 

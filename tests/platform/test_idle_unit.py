@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
-from tray_app.platform import idle, idle_macos, idle_windows
-from tray_app.platform.idle_fallback import FallbackIdleSource
-from tray_app.platform.idle_macos import MacIdleSource
-from tray_app.platform.idle_windows import WindowsIdleSource
-from tray_app.platform.idle_x11 import X11IdleSource
-from tray_app.platform.session_type import is_wayland, x11_display
+from tray_app.platform.idle import choose as idle
+from tray_app.platform.idle import macos as idle_macos
+from tray_app.platform.idle import windows as idle_windows
+from tray_app.platform.idle.fallback import FallbackIdleSource
+from tray_app.platform.idle.macos import MacIdleSource
+from tray_app.platform.idle.windows import WindowsIdleSource
+from tray_app.platform.idle.x11 import X11IdleSource
+from tray_app.platform.session.kind import is_wayland, x11_display
 
 
 def test_fallback_counts_everything_as_sitting() -> None:

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tray_app.core.ports import Action
-from tray_app.platform.notify import (
+from tray_app.platform.dbus.address import session_bus_address
+from tray_app.platform.notify.choose import detect
+from tray_app.platform.notify.common import (
     MultiNotifier,
     NullNotifier,
     SerialWorker,
     default_action,
-    detect,
     expire_ms,
-    session_bus_address,
 )
-from tray_app.platform.notify_console import ConsoleNotifier, format_line
+from tray_app.platform.notify.console import ConsoleNotifier, format_line
+from tray_app.ports import Action
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +122,7 @@ def test_detect_with_a_dead_bus_address_tries_plyer(tmp_path: Path, monkeypatch)
     fake.write_text("#!/bin/sh\n")
     fake.chmod(0o755)
     env = {"PATH": str(tmp_path), "DBUS_SESSION_BUS_ADDRESS": f"unix:path={tmp_path}/none"}
-    monkeypatch.setattr("tray_app.platform.notify_plyer.os.path.isdir", lambda p: False)
+    monkeypatch.setattr("tray_app.platform.notify.plyer_backend.os.path.isdir", lambda p: False)
     notifier, reason = detect(env, None, platform="linux")
     assert notifier.name == "plyer"
     assert reason.startswith("plyer (")
@@ -136,7 +136,7 @@ def test_plyer_is_not_imported_when_notify_send_does_the_work(tmp_path: Path) ->
     fake.write_text("#!/bin/sh\n")
     fake.chmod(0o755)
     code = (
-        "import sys; from tray_app.platform.notify import detect; "
+        "import sys; from tray_app.platform.notify.choose import detect; "
         f"n, why = detect({{'PATH': {str(tmp_path)!r}, "
         f"'DBUS_SESSION_BUS_ADDRESS': 'unix:path={tmp_path}/none'}}, None, platform='linux'); "
         "print(why.split(';')[0], 'plyer' in sys.modules)"

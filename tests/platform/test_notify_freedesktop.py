@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import Bus, Display, dbus_session, dunst, dunst_config, require, wait_for
-from tray_app.core.ports import Action
-from tray_app.platform.notify import NullNotifier, detect
-from tray_app.platform.notify_freedesktop import FreedesktopNotifier
+from tray_app.platform.notify.choose import detect
+from tray_app.platform.notify.common import NullNotifier
+from tray_app.platform.notify.freedesktop import FreedesktopNotifier
+from tray_app.ports import Action
 
 pytestmark = pytest.mark.desktop
 

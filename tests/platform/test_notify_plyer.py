@@ -10,9 +10,9 @@ import plyer
 import pytest
 from PIL import Image
 
-from tray_app.core.ports import Action
-from tray_app.platform import notify_plyer
-from tray_app.platform.notify_plyer import PlyerNotifier
+from tray_app.platform.notify import plyer_backend as notify_plyer
+from tray_app.platform.notify.plyer_backend import PlyerNotifier
+from tray_app.ports import Action
 
 # Records its arguments (one file per call) and behaves like libnotify 0.8's notify-send.
 FAKE_NOTIFY_SEND = """#!/bin/sh

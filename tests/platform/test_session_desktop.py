@@ -15,7 +15,7 @@ from jeepney.low_level import Message
 
 from tests.desktop import Bus, dbus_session, wait_for
 from tests.platform.fake_dbus_service import FakeService
-from tray_app.platform.session_linux import SessionWatcher
+from tray_app.platform.session.linux import SessionWatcher
 
 pytestmark = pytest.mark.desktop
 

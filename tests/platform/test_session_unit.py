@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jeepney import DBusAddress, new_signal
 
-from tray_app.platform.session_linux import Subscription, escape_path_label
+from tray_app.platform.session.linux import Subscription, escape_path_label
 
 
 def test_logind_path_escaping_matches_systemd() -> None:

@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from tests.desktop import Display, background, require, tray_manager_ready, wait_for
-from tray_app.platform.tray_host import TrayHostWatch
-from tray_app.platform.x11_connection import X11Connection
+from tray_app.platform.tray.host import TrayHostWatch
+from tray_app.platform.x11.connection import X11Connection
 
 pytestmark = pytest.mark.desktop
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tray_app.platform.x11_connection import X11Connection
+from tray_app.platform.x11.connection import X11Connection
 
 
 class QueueingDisplay:

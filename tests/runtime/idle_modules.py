@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tray_app import paths
 from tray_app.cli import main, relaunch
-from tray_app.instance import NotRunning, send_command
+from tray_app.shell.instance import NotRunning, send_command
+from tray_app.support import paths
 
 STARTED_AFRESH = relaunch.ENV in os.environ  # read before main() takes it out
 

@@ -27,11 +27,12 @@ DRAWING = {"PIL.ImageDraw", "PIL.ImageFont", "PIL._imagingft", "PIL.PngImagePlug
 # with it (Debian's python3-dbus), plyer does the work and is rightly loaded.
 NOTIFY = {"plyer"} if importlib.util.find_spec("dbus") is None else set()
 # Rare paths: rows kept in a side file, a damaged history file, opening settings.toml.
-RARE = {"tray_app.history.csv_io", "tray_app.history.salvage", "shlex", "tray_app.ui.open_settings"}
+RARE = {"tray_app.history.csv_io", "tray_app.history.salvage", "shlex",
+        "tray_app.ui.tray.open_settings"}
 # `run` starts afresh once parsed (tray_app.cli.relaunch): the parser never stays.
 PARSER = {"argparse", "gettext", "tray_app.cli.commands"}
 # The break window's client and protocol load at the first break.
-WINDOW = {"tray_app.ui.break_client", "tray_app.ui.window_protocol"}
+WINDOW = {"tray_app.ui.launch.break_window", "tray_app.ui.windows.protocol"}
 
 
 def idle_state(sandbox: Sandbox, *args: str, after_break: bool = False) -> dict:
@@ -48,7 +49,7 @@ def idle_state(sandbox: Sandbox, *args: str, after_break: bool = False) -> dict:
 def test_the_console_app_idles_without_the_deferred_modules(tmp_path: Path) -> None:
     state = idle_state(Sandbox(tmp_path), "--console")
     loaded = set(state["modules"])
-    assert "tray_app.runtime" in loaded  # it did run
+    assert "tray_app.shell.runtime" in loaded  # it did run
     assert not (DRAWING | NOTIFY | RARE) & loaded
     # The command line's parser is done with once `run` has its options: it starts afresh.
     assert state["started_afresh"] is True
@@ -75,7 +76,7 @@ def test_the_xorg_tray_idles_without_the_deferred_modules(
         state = idle_state(sandbox)
     loaded = set(state["modules"])
     assert "pystray._xorg" in loaded  # the icon was shown
-    console_only = {"tray_app.platform.notify_console"}
+    console_only = {"tray_app.platform.notify.console"}
     assert not (DRAWING | NOTIFY | WINDOW | RARE | PARSER | console_only) & loaded
     assert state["started_afresh"] is True
     assert_no_tls(state)
@@ -94,7 +95,7 @@ def test_after_a_break_the_tray_process_still_has_not_drawn(
         wait_for(lambda: tray_manager_ready(display), what="trayer to own the tray")
         state = idle_state(sandbox, after_break=True)
     loaded = set(state["modules"])
-    assert "tray_app.ui.break_client" in loaded  # the window was opened
+    assert "tray_app.ui.launch.break_window" in loaded  # the window was opened
     assert_no_tls(state)
     assert not (DRAWING | {"tray_app.exercises.pictures"}) & loaded
     pictures = sandbox.root / "cache" / "sitbreak" / "pictures"

@@ -1,4 +1,4 @@
-"""The long-running process refuses TLS (tray_app.no_network): the code that runs there copes."""
+"""The long-running process refuses TLS (tray_app.support.no_network); the code there copes."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def run_python(code: str) -> str:
 def test_after_refusing_tls_the_scheduler_runs_and_ssl_cannot_load() -> None:
     out = run_python("""
         import threading
-        from tray_app.no_network import refuse_tls
+        from tray_app.support.no_network import refuse_tls
         print(refuse_tls())
         from apscheduler.schedulers.background import BackgroundScheduler
         ran = threading.Event()
@@ -41,7 +41,7 @@ def test_after_refusing_tls_the_scheduler_runs_and_ssl_cannot_load() -> None:
 def test_a_process_that_already_loaded_ssl_is_left_alone() -> None:
     out = run_python("""
         import ssl
-        from tray_app.no_network import refuse_tls
+        from tray_app.support.no_network import refuse_tls
         print(refuse_tls())
         import sys
         print(sys.modules["ssl"] is ssl)

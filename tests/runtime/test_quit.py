@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from tests.runtime.test_runtime import faked, fast
-from tray_app.app import handle_request
-from tray_app.instance import ControlServer, control_address
-from tray_app.runtime import Runtime
+from tray_app.shell.compose import handle_request
+from tray_app.shell.instance import ControlServer, control_address
+from tray_app.shell.runtime import Runtime
 
 
 def test_quit_reply_is_sent_before_the_control_server_stops(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ import pytest
 
 from tests.desktop import wait_for
 from tests.runtime.fake_timer import FakeClock, FakeTimer
-from tray_app.app import STATUS_FRESH_WAIT_S, handle_request
 from tray_app.core.commands import event_for
 from tray_app.core.events import BreakPlanned, Resume
 from tray_app.core.machine import HOLD_RECHECK_S, Refused, State
@@ -22,14 +21,16 @@ from tray_app.core.model import (
     NotificationSettings,
     Phase,
     PostureSettings,
+    Row,
     Settings,
     SittingSettings,
 )
-from tray_app.core.ports import Action, Row
 from tray_app.core.session import BreakView
-from tray_app.runtime import Adapters, Runtime, Stopped
+from tray_app.ports import Action
 from tray_app.settings import load_settings
 from tray_app.settings.full import load_checked
+from tray_app.shell.compose import STATUS_FRESH_WAIT_S, handle_request
+from tray_app.shell.runtime import Adapters, Runtime, Stopped
 
 
 @dataclass

@@ -6,7 +6,7 @@ import threading
 import time
 
 from tests.desktop import wait_for
-from tray_app.timer import SchedulerTimer
+from tray_app.shell.owner import SchedulerTimer
 
 
 def test_a_wake_armed_from_inside_a_wake_is_kept() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tray_app.settings import DEFAULT_FILE
 from tray_app.settings.docs import default_values, explanations
-from tray_app.ui.settings_form import Form
+from tray_app.ui.windows.settings_form import Form
 
 TEXT = DEFAULT_FILE.read_text()
 

@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 from tests.desktop import wait_for
-from tray_app.ui.settings_window import SOCKET_NAME, SingleWindow
+from tray_app.ui.windows.settings_window import SOCKET_NAME, SingleWindow
 
 
 def test_a_second_claim_pokes_the_first(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from tests.tray.test_tray_unit import controller, patched_icon, sitting  # noqa:
 from tray_app.core.menu import build_menu, find_action
 from tray_app.core.model import Settings, SittingSettings
 from tray_app.settings import DEFAULT_FILE, load_settings
-from tray_app.ui.open_settings import open_settings_file
+from tray_app.ui.tray.open_settings import open_settings_file
 
 
 def _user_file(tmp_path: Path, every: str) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import xvfb
-from tray_app.ui import tray_backend
-from tray_app.ui.tray_backend import choose_backend
+from tray_app.ui.tray import backend as tray_backend
+from tray_app.ui.tray.backend import choose_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +145,7 @@ def test_real_xorg_probe_rejects_a_missing_server() -> None:
 
 
 SCRIPT = (
-    "import os, sys; from tray_app.ui.tray_backend import choose_backend; "
+    "import os, sys; from tray_app.ui.tray.backend import choose_backend; "
     "name, why = choose_backend(os.environ); import pystray; "
     "print(name, os.environ['PYSTRAY_BACKEND'], type(pystray.Icon).__name__, "
     "pystray.Icon.__module__)"
@@ -173,7 +173,7 @@ def test_real_probe_without_display_does_not_crash() -> None:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "PYSTRAY_BACKEND",
                         "SITBREAK_TRAY_BACKEND")}
-    code = ("import os; from tray_app.ui.tray_backend import choose_backend; "
+    code = ("import os; from tray_app.ui.tray.backend import choose_backend; "
             "print(choose_backend(os.environ)[0])")
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=60)

@@ -18,11 +18,11 @@ from tray_app.core.machine import State, initial_state
 from tray_app.core.menu import MenuItem
 from tray_app.core.model import Phase, PostureSettings, Settings
 from tray_app.core.status import status_dict
+from tray_app.platform.tray.health import TrayHealth
 from tray_app.settings import DEFAULT_FILE, load_settings
 from tray_app.settings.edit import MenuEdits
-from tray_app.tray_health import TrayHealth
-from tray_app.ui import tray
 from tray_app.ui.icons import XORG_BACKGROUND
+from tray_app.ui.tray import icon as tray
 
 
 def _import_dummy_pystray() -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from tray_app.ui.xorg_dock import XorgDock
+from tray_app.ui.tray.xorg_dock import XorgDock
 
 T = TypeVar("T")
 

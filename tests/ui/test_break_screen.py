@@ -1,4 +1,4 @@
-"""The break window's view logic and wire format, without a display (tray_app.ui.break_screen)."""
+"""The break window's view logic and wire format, without a display (ui.windows.break_screen)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from tests.ui.sample_views import RUNNING as SAMPLE_RUNNING
 from tray_app.core.effects import Notify
 from tray_app.core.model import BreakSettings, Settings, SittingSettings, SnoozeSettings
 from tray_app.core.session import BreakView
-from tray_app.ui.break_screen import Screen, format_clock
-from tray_app.ui.break_window import centred, focus_due
-from tray_app.ui.window_protocol import (
+from tray_app.ui.windows.break_screen import Screen, format_clock
+from tray_app.ui.windows.break_window import centred, focus_due
+from tray_app.ui.windows.protocol import (
     BreakRequest,
     ExerciseSpec,
     ProtocolError,
@@ -183,8 +183,8 @@ def test_protocol_and_screen_modules_do_not_load_tk() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, tray_app.ui.window_protocol, tray_app.ui.break_client, "
-            "tray_app.ui.break_screen; sys.exit('tkinter' in sys.modules)")
+    code = ("import sys, tray_app.ui.windows.protocol, tray_app.ui.launch.break_window, "
+            "tray_app.ui.windows.break_screen; sys.exit('tkinter' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

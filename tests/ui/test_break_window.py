@@ -24,8 +24,8 @@ from tests.desktop import Display, require, wait_for, xvfb
 from tests.fakes import exercise as core_exercise
 from tests.ui.sample_views import OFFERED, RUNNING
 from tray_app.core.session import BreakView
-from tray_app.ui.break_client import BreakWindowProcess
-from tray_app.ui.window_protocol import DEBUG_ENV, BreakRequest, ExerciseSpec
+from tray_app.ui.launch.break_window import BreakWindowProcess
+from tray_app.ui.windows.protocol import DEBUG_ENV, BreakRequest, ExerciseSpec
 
 pytestmark = pytest.mark.desktop
 

@@ -1,6 +1,6 @@
 """The `sitbreak` command line: parse, dispatch, print. Nothing imports this module.
 
-Exit codes are in tray_app.exit_codes.
+Exit codes are in tray_app.support.exit_codes.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from tray_app import __version__
 from tray_app.cli import relaunch
-from tray_app.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError
-from tray_app.resources import DataFileError
+from tray_app.support.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError
+from tray_app.support.resources import DataFileError
 
 if TYPE_CHECKING:
     import argparse

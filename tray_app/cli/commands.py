@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tray_app import paths
 from tray_app.core.problems import ProblemsError
-from tray_app.exit_codes import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
-from tray_app.resources import default_settings_file
+from tray_app.support import paths
+from tray_app.support.exit_codes import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
+from tray_app.support.resources import default_settings_file
 
 if TYPE_CHECKING:
     import argparse
@@ -40,7 +40,8 @@ def load_user_settings(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from tray_app.cli.relaunch import RunOptions, run_app, start_afresh
+    from tray_app.cli.relaunch import run_app, start_afresh
+    from tray_app.shell.run_options import RunOptions
 
     options = RunOptions(config=args.config, verbose=bool(args.verbose),
                          console=bool(args.console), no_window=bool(args.no_window))
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _send(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    from tray_app.instance import NotRunning, send_command
+    from tray_app.shell.instance import NotRunning, send_command
 
     try:
         reply = send_command(paths.runtime_dir(), request)
@@ -173,7 +174,7 @@ def check_settings(args: argparse.Namespace) -> int:
 def settings(args: argparse.Namespace) -> int:
     """Open the settings window on the user's file; returns when it is closed."""
     from tray_app.settings import ensure_user_file
-    from tray_app.ui.settings_launch import Follower, start
+    from tray_app.ui.launch.settings_window import Follower, start
 
     path = settings_path(args)
     try:
@@ -191,7 +192,7 @@ def settings(args: argparse.Namespace) -> int:
                 print(entry.enable(default_launch()) if autostart else entry.disable())
             except Exception as exc:  # no launch command, a read-only folder, ...
                 _err(f"could not change start at login: {exc}")
-        from tray_app.instance import NotRunning, send_command
+        from tray_app.shell.instance import NotRunning, send_command
 
         # The running app applies the file now, not at its next look; if none runs, fine.
         with contextlib.suppress(NotRunning, OSError, ValueError):
@@ -209,7 +210,7 @@ def settings(args: argparse.Namespace) -> int:
 
 def _autostart_entry():
     try:
-        from tray_app.platform import autostart as auto
+        from tray_app.platform.autostart import choose as auto
 
         return auto.detect()
     except Exception:
@@ -217,7 +218,7 @@ def _autostart_entry():
 
 
 def default_launch() -> list[str]:
-    from tray_app.platform import autostart as auto
+    from tray_app.platform.autostart import choose as auto
 
     return auto.default_command()
 
@@ -305,7 +306,7 @@ def history(args: argparse.Namespace) -> int:
 
 
 def autostart(args: argparse.Namespace) -> int:
-    from tray_app.platform import autostart as auto
+    from tray_app.platform.autostart import choose as auto
 
     entry = auto.detect()
     if args.action == "enable":
@@ -324,9 +325,9 @@ def autostart(args: argparse.Namespace) -> int:
 
 
 def install_desktop(args: argparse.Namespace) -> int:
-    from tray_app.platform.autostart import NoLaunchCommand, default_command
-    from tray_app.platform.desktop_entry import install_desktop as install
-    from tray_app.resources import icons_dir
+    from tray_app.platform.autostart.choose import NoLaunchCommand, default_command
+    from tray_app.platform.autostart.desktop_entry import install_desktop as install
+    from tray_app.support.resources import icons_dir
 
     try:
         command = default_command()
@@ -339,7 +340,7 @@ def install_desktop(args: argparse.Namespace) -> int:
 
 
 def uninstall_desktop(args: argparse.Namespace) -> int:
-    from tray_app.platform.desktop_entry import uninstall_desktop as uninstall
+    from tray_app.platform.autostart.desktop_entry import uninstall_desktop as uninstall
 
     removed = uninstall()
     for path in removed:

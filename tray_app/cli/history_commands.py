@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TextIO
 
 from tray_app.core.model import Settings
-from tray_app.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tray_app.history import History, HistoryUnavailable
 from tray_app.history.csv_io import ImportProblem, export_csv, import_csv
+from tray_app.history.report import FORMATS, stats_csv, stats_json, stats_text
 from tray_app.history.statistics import collect, days_for, span_days
 from tray_app.history.totals import Days
-from tray_app.stats_report import FORMATS, stats_csv, stats_json, stats_text
+from tray_app.support.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 
 
 def _open_existing(history_path: Path, err: TextIO) -> History | None:
@@ -80,7 +80,9 @@ def run_stats(
     else:
         out.write(stats_text(shown, summary))
     if chart_path is not None:
-        from tray_app.ui.chart import save_weekly_chart  # Pillow only when a chart is wanted
+        from tray_app.ui.windows.chart import (
+            save_weekly_chart,  # Pillow only when a chart is wanted
+        )
 
         try:
             save_weekly_chart(shown[-7:], Path(chart_path))

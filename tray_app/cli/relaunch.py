@@ -13,28 +13,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
+
+from tray_app.shell.run_options import RunOptions
 
 ENV = "SITBREAK_RUN"
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    """What `sitbreak run` was asked for."""
-
-    config: Path | None = None
-    verbose: bool = False
-    console: bool = False
-    no_window: bool = False
-
-
 def run_app(options: RunOptions) -> int:
     """The app itself, in this process."""
-    from tray_app.no_network import refuse_tls
+    from tray_app.support.no_network import refuse_tls
 
     refuse_tls()  # before anything imports APScheduler (and so asyncio)
-    from tray_app.app import run_app as run
+    from tray_app.shell.compose import run_app as run
 
     return run(options)
 

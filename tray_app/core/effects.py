@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tray_app.core.ports import Row
+from tray_app.core.model import Row
 from tray_app.core.session import BreakView
 
 

@@ -54,8 +54,7 @@ from tray_app.core.events import (
     WindowClosed,
     Woke,
 )
-from tray_app.core.model import Kind, Phase, Settings
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Phase, Row, Settings
 from tray_app.core.session import BreakView, Session
 
 # A wall-clock jump this much larger than the monotonic step means the machine slept.

@@ -119,3 +119,15 @@ class Kind(StrEnum):
     SLEPT = "slept"
     WINDOW_CLOSED = "window_closed"
     WINDOW_FAILED = "window_failed"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One history row."""
+
+    kind: str  # a Kind value
+    wall: float  # seconds since the epoch, UTC
+    duration_s: float = 0.0
+    exercise_id: str | None = None
+    category: str | None = None
+    detail: str | None = None

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tray_app.core import schedule
-from tray_app.core.model import Kind
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row
 
 # Rows without a category (or with an unknown one) are still counted, under this name.
 UNCATEGORISED = "other"

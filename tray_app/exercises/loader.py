@@ -18,8 +18,8 @@ from typing import Any
 from tray_app.core.exercise import BACK_BEND, CATEGORIES, PLACES, Exercise, Step
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import Problem, ProblemsError
-from tray_app.resources import CATALOGUE, DataFileError, packaged
-from tray_app.userfile import Unreadable, read_user_text
+from tray_app.support.resources import CATALOGUE, DataFileError, packaged
+from tray_app.support.userfile import Unreadable, read_user_text
 
 BUILTIN_CATALOGUE = packaged(CATALOGUE)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tray_app.core.ports import Row
+from tray_app.core.model import Row
 from tray_app.history.store import History
 from tray_app.history.totals import Days
 

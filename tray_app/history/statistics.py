@@ -9,7 +9,7 @@ from tray_app.core.model import Settings
 from tray_app.core.stats import DayStats, WeekSummary, week_summary
 from tray_app.history.store import History, HistoryUnavailable
 from tray_app.history.totals import Days
-from tray_app.localtime import CachedOffset
+from tray_app.support.localtime import CachedOffset
 
 log = logging.getLogger(__name__)
 

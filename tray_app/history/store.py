@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from tray_app.core.model import Kind
-from tray_app.core.ports import Row
+from tray_app.core.model import Kind, Row
 from tray_app.core.stats import DayStats
 from tray_app.history import totals
 from tray_app.history.opening import (
@@ -65,7 +64,7 @@ def values(row: Row) -> tuple:
 
 
 class History:
-    """The SQLite history store (implements tray_app.core.ports.HistoryStore); thread-safe."""
+    """The SQLite history store (implements tray_app.ports.HistoryStore); thread-safe."""
 
     def __init__(
         self,
@@ -229,7 +228,7 @@ class History:
         folded_until, day_starts, _refold = found
         late = [r for r in rows if r.wall < folded_until]
         if late:
-            from tray_app.localtime import CachedOffset
+            from tray_app.support.localtime import CachedOffset
 
             totals.add_rows(conn, late, days or Days(day_starts, CachedOffset()))
 
@@ -366,7 +365,7 @@ class History:
         formatted by SQLite and streamed: the caller holds the lock while it iterates."""
         from functools import lru_cache
 
-        from tray_app.localtime import CachedOffset
+        from tray_app.support.localtime import CachedOffset
 
         with self._lock:
             self._conn.create_function("utc_offset", 1, CachedOffset(), deterministic=True)
@@ -489,7 +488,7 @@ class History:
         daily totals; in batches, calling `between()` after each; then give the space back.
         Returns how many events went."""
         if days is None:
-            from tray_app.localtime import CachedOffset
+            from tray_app.support.localtime import CachedOffset
 
             days = Days(240, CachedOffset())
         cutoff = days.start(days.of(now_wall - keep_days * 86400.0))

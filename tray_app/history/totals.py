@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tray_app.core.ports import Row
+from tray_app.core.model import Row
 from tray_app.core.stats import DayStats, daily_stats, day_of, day_start_wall
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(DayStats) if f.name != "day")

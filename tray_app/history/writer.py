@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from tray_app.core.ports import Row
+from tray_app.core.model import Row
 from tray_app.history.store import History, is_busy, is_damage
 from tray_app.history.totals import Days
 
@@ -49,7 +49,7 @@ class _Stopping(Exception):
 
 
 class HistoryWriter:
-    """Implements tray_app.core.ports.HistoryStore for the running app; thread-safe."""
+    """Implements tray_app.ports.HistoryStore for the running app; thread-safe."""
 
     def __init__(
         self,

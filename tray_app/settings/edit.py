@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tray_app.core.duration import BadValue
+from tray_app.core.duration import BadValue, short
 from tray_app.core.problems import ProblemsError
 from tray_app.settings.files import atomic_write, read_settings_text
 from tray_app.settings.schema import SCHEMA, Key
@@ -111,9 +111,7 @@ class MenuEdits:
         self.path = path
 
     def break_every(self, seconds: float) -> None:
-        from tray_app.settings import format_duration
-
-        self._write(lambda _text: {"sitting.break_after": format_duration(seconds)})
+        self._write(lambda _text: {"sitting.break_after": short(seconds)})
 
     def posture(self, on: bool) -> None:
         self._write(lambda text: posture_changes(text, on))

@@ -8,9 +8,9 @@ import tempfile
 from pathlib import Path
 
 from tray_app.core.problems import Problem, ProblemsError
-from tray_app.resources import DEFAULT_SETTINGS, DataFileError, packaged, read_file
 from tray_app.settings.validate import check_text
-from tray_app.userfile import Unreadable, read_user_text
+from tray_app.support.resources import DEFAULT_SETTINGS, DataFileError, packaged, read_file
+from tray_app.support.userfile import Unreadable, read_user_text
 
 # The repository's settings.toml, shipped in the package (a symbolic link here; a copy in a wheel).
 DEFAULT_FILE = packaged(DEFAULT_SETTINGS)

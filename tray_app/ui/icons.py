@@ -14,7 +14,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from tray_app.core.model import Phase
-from tray_app.ui.tray_images import PROGRESS_STEPS, XORG_BACKGROUND, progress_bucket
+from tray_app.ui.tray.images import PROGRESS_STEPS, XORG_BACKGROUND, progress_bucket
 
 __all__ = [
     "ICON_SIZES",

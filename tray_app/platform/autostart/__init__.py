@@ -1,0 +1,1 @@
+"""Start sitbreak at login, per OS: `choose.detect()` picks the backend."""

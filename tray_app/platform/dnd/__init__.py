@@ -1,0 +1,1 @@
+"""Is the desktop's do-not-disturb switched on?"""

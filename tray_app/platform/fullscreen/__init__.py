@@ -1,0 +1,1 @@
+"""Is a fullscreen window in front? `choose.detect(env)` picks a probe."""

@@ -1,0 +1,1 @@
+"""Desktop notifications: `choose.detect(...)` picks a backend (D-Bus, plyer, console)."""

@@ -1,0 +1,262 @@
+"""Notifications through org.freedesktop.Notifications over D-Bus (jeepney), with actions.
+
+One long-lived connection sends `Notify` and receives `ActionInvoked`/`NotificationClosed`:
+dunst (and others) send `ActionInvoked` only to the connection that sent `Notify`, so a
+one-shot connection per notification would never hear a click.
+
+Threads: calls from the app only queue work (`SerialWorker`), so a slow or hung notification
+daemon never blocks the caller. jeepney's router thread reads the socket; our dispatcher
+thread turns signals into handler calls, so a handler may call `notify()` again safely.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+
+from tray_app.platform.notify.common import (
+    APP_NAME,
+    SERVICE,
+    SerialWorker,
+    category,
+    default_action,
+    expire_ms,
+    urgency,
+)
+from tray_app.ports import Action
+
+log = logging.getLogger(__name__)
+
+PATH = "/org/freedesktop/Notifications"
+CLOSE_REASONS = {1: "expired", 2: "dismissed", 3: "closed", 4: "undefined"}
+_KEEP_IDS = 8  # remember actions of this many recent notifications (clicks on stale ones)
+
+
+class FreedesktopNotifier:
+    """A `Notifier` speaking the freedesktop notification protocol directly."""
+
+    name = "freedesktop"
+
+    def __init__(
+        self,
+        icon_path: str = "",
+        bus_address: str = "SESSION",
+        call_timeout: float = 5.0,
+    ) -> None:
+        """`icon_path`: absolute path of a PNG shown with each notification (or "");
+        `bus_address`: a D-Bus address, or "SESSION" for $DBUS_SESSION_BUS_ADDRESS."""
+        self.icon_path = icon_path
+        self.bus_address = bus_address
+        self.call_timeout = call_timeout
+        self._handler: Callable[[str], None] | None = None
+        self._close_handler: Callable[[str], None] | None = None
+        self._lock = threading.Lock()
+        self._current_id = 0
+        # notification id -> (its action ids, what "default" means for it)
+        self._actions: dict[int, tuple[frozenset[str], str | None]] = {}
+        self._conn = None
+        self._router = None
+        self._failing = False
+        self._signals: queue.Queue = queue.Queue()
+        self._worker = SerialWorker("sitbreak-notify")
+        self._dispatcher = threading.Thread(
+            target=self._dispatch_signals, name="sitbreak-notify-signals", daemon=True
+        )
+        self._dispatcher.start()
+
+    # -- the Notifier protocol -------------------------------------------------------------
+
+    def notify(self, kind: str, title: str, body: str, actions: Sequence[Action] = ()) -> None:
+        """Queue a notification that replaces sitbreak's previous one; returns at once."""
+        try:
+            self._worker.submit(lambda: self._send_notify(kind, title, body, tuple(actions)))
+        except Exception:
+            log.exception("could not queue a notification")
+
+    def close(self) -> None:
+        """Queue the withdrawal of sitbreak's current notification."""
+        try:
+            self._worker.submit(self._send_close)
+        except Exception:
+            log.exception("could not queue closing the notification")
+
+    def set_action_handler(self, handler: Callable[[str], None]) -> None:
+        """`handler(action_id)` runs on the dispatcher thread when the user picks an action;
+        a plain click on the notification gives its default action (`start` for a break)."""
+        self._handler = handler
+
+    # -- extras ----------------------------------------------------------------------------
+
+    def set_close_handler(self, handler: Callable[[str], None]) -> None:
+        """Optional: `handler(reason)` when our notification goes away (expired, dismissed,
+        closed, undefined), e.g. to treat a dismissed break prompt as "not now"."""
+        self._close_handler = handler
+
+    @property
+    def current_id(self) -> int:
+        """The server's id of the notification on screen, or 0."""
+        with self._lock:
+            return self._current_id
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until queued notify/close calls have reached the server (tests, shutdown)."""
+        return self._worker.flush(timeout)
+
+    def stop(self) -> None:
+        """Finish queued work, then drop the connection and end the threads."""
+        self._worker.stop()
+        self._disconnect()
+        self._signals.put(None)
+        self._dispatcher.join(2)
+
+    # -- worker thread ---------------------------------------------------------------------
+
+    def _connect(self):
+        """The router, connecting (and subscribing to our signals) if needed."""
+        if self._router is not None:
+            return self._router
+        from jeepney import MatchRule
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+
+        conn = open_dbus_connection(self.bus_address)
+        router = DBusRouter(conn)
+        # No sender in the rule: jeepney filters locally on the header as sent, where the
+        # sender is the daemon's unique name, so 'org.freedesktop.Notifications' never matches.
+        rule = MatchRule(type="signal", interface=SERVICE, path=PATH)
+        try:
+            router.filter(rule, queue=self._signals)
+            Proxy(message_bus, router, timeout=self.call_timeout).AddMatch(rule)
+        except Exception:
+            router.close()
+            conn.close()
+            raise
+        self._conn, self._router = conn, router
+        return router
+
+    def _disconnect(self) -> None:
+        router, conn = self._router, self._conn
+        self._router = self._conn = None
+        for thing in (router, conn):
+            if thing is not None:
+                try:
+                    thing.close()
+                except Exception:
+                    log.debug("closing the D-Bus connection failed", exc_info=True)
+
+    def _call(self, method: str, signature: str, args: tuple) -> tuple:
+        """Call a notification-service method; reconnect once if the connection died."""
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.common import RouterClosed
+        from jeepney.wrappers import unwrap_msg
+
+        target = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
+        for attempt in (1, 2):
+            router = self._connect()
+            try:
+                reply = router.send_and_get_reply(
+                    new_method_call(target, method, signature, args), timeout=self.call_timeout
+                )
+            except TimeoutError:
+                raise  # a busy daemon, not a dead link: retrying would only double the wait
+            except (OSError, RouterClosed) as exc:
+                # The bus or our socket went away (e.g. the session bus restarted).
+                self._disconnect()
+                if attempt == 2:
+                    raise
+                log.debug("D-Bus connection lost (%s); reconnecting", exc)
+                continue
+            return tuple(unwrap_msg(reply))
+        raise AssertionError("unreachable")
+
+    def _report(self, what: str, exc: BaseException) -> None:
+        # Warn once per outage, then stay quiet until it works again.
+        if not self._failing:
+            log.warning("notification %s failed: %s: %s", what, type(exc).__name__, exc)
+            self._failing = True
+        else:
+            log.debug("notification %s failed again: %s", what, exc)
+
+    def _send_notify(self, kind: str, title: str, body: str, actions: tuple[Action, ...]) -> None:
+        default = default_action(kind, actions)
+        wire: list[str] = []
+        if default is not None:
+            label = next(a.label for a in actions if a.id == default)
+            wire += ["default", label]
+        for a in actions:
+            wire += [a.id, a.label]
+        hints = {
+            "urgency": ("y", urgency(kind)),
+            "desktop-entry": ("s", APP_NAME),
+            "category": ("s", category(kind)),
+        }
+        with self._lock:
+            replaces = self._current_id
+        args = (APP_NAME, replaces, self.icon_path, title, body, wire, hints,
+                expire_ms(kind, bool(actions)))
+        try:
+            (nid,) = self._call("Notify", "susssasa{sv}i", args)
+        except Exception as exc:
+            self._report("Notify", exc)
+            return
+        self._failing = False
+        with self._lock:
+            self._current_id = nid
+            self._actions.pop(nid, None)
+            self._actions[nid] = (frozenset(a.id for a in actions), default)
+            while len(self._actions) > _KEEP_IDS:
+                self._actions.pop(next(iter(self._actions)))
+
+    def _send_close(self) -> None:
+        with self._lock:
+            nid, self._current_id = self._current_id, 0
+        if not nid or self._router is None:
+            return
+        try:
+            self._call("CloseNotification", "u", (nid,))
+        except Exception as exc:
+            self._report("CloseNotification", exc)
+
+    # -- dispatcher thread -----------------------------------------------------------------
+
+    def _dispatch_signals(self) -> None:
+        while True:
+            msg = self._signals.get()
+            if msg is None:
+                return
+            try:
+                self._on_signal(msg)
+            except Exception:
+                log.exception("handling a notification signal failed")
+
+    def _on_signal(self, msg) -> None:
+        from jeepney import HeaderFields
+
+        member = msg.header.fields.get(HeaderFields.member)
+        if member == "ActionInvoked":
+            nid, key = msg.body
+            with self._lock:
+                known = self._actions.get(nid)
+            if known is None:
+                return  # another application's notification
+            ids, default = known
+            action = default if key == "default" else key
+            if action is None or action not in ids:
+                log.debug("ignoring unknown action %r on notification %s", key, nid)
+                return
+            handler = self._handler
+            if handler is not None:
+                handler(action)
+        elif member == "NotificationClosed":
+            nid, reason = msg.body
+            with self._lock:
+                if nid not in self._actions:
+                    return  # another application's notification
+                # Keep its actions: this signal may race a Notify that reuses the id.
+                if nid == self._current_id:
+                    self._current_id = 0
+            handler = self._close_handler
+            if handler is not None:
+                handler(CLOSE_REASONS.get(reason, "undefined"))

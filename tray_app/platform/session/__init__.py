@@ -1,0 +1,1 @@
+"""The graphical session: what kind it is, and sleep, wake, lock and unlock."""

@@ -1,0 +1,1 @@
+"""X11 helpers shared by the probes: one connection, server loss, the tray host."""

@@ -1,0 +1,203 @@
+"""The break prompt: which exercises to offer, and showing them in a window or a terminal."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from tray_app.core.commands import BadCommand, command_event
+from tray_app.core.duration import human
+from tray_app.core.events import BreakPlanned, BreakViewFailed, Event
+from tray_app.core.exercise import Exercise
+from tray_app.core.machine import State
+from tray_app.core.model import ExerciseSettings
+from tray_app.core.problems import ProblemsError
+from tray_app.core.session import BreakView
+from tray_app.ports import HistoryStore
+
+log = logging.getLogger(__name__)
+
+
+class BreakPlanner:
+    """Loads the catalogue (again only when the exercise settings change) and picks from it."""
+
+    def __init__(self, history: HistoryStore, on_notice: Callable[[str], None]) -> None:
+        self.history = history
+        self.on_notice = on_notice
+        self._loaded_for: ExerciseSettings | None = None
+        self._catalogue: list[Exercise] = []
+
+    def catalogue(self, settings: ExerciseSettings) -> list[Exercise]:
+        if settings != self._loaded_for:
+            from tray_app.exercises.loader import load_catalogue
+
+            try:
+                self._catalogue = load_catalogue(settings)
+            except ProblemsError as exc:
+                # Keep the last good catalogue; say what is wrong with the user's file.
+                self.on_notice(f"exercises not reloaded:\n{exc}")
+                if not self._catalogue:
+                    from tray_app.core.model import ExerciseSettings as Defaults
+
+                    self._catalogue = load_catalogue(Defaults(places=settings.places))
+            self._loaded_for = settings
+        return self._catalogue
+
+    def plan(self, state: State) -> BreakPlanned:
+        """The routine for this break, and spare routines for "Another exercise"."""
+        from tray_app.core.picker import RECENT, pick, spares
+
+        catalogue = self.catalogue(state.settings.exercises)
+        try:
+            recent = [(i, c) for _w, i, c in self.history.recent_exercises(RECENT)]
+        except Exception:
+            log.exception("could not read recent exercises")
+            recent = []
+        seed = int(state.wall)
+        routine = pick(catalogue, recent, state.settings.breaks.length, seed)
+        if not routine:
+            return BreakPlanned(())
+        spare = spares(catalogue, recent, routine, seed)
+        return BreakPlanned(tuple(routine), tuple(tuple(r) for r in spare))
+
+
+def intent_event(event: dict[str, Any]) -> Event:
+    """The core event for a window's intent line (core.commands); raises BadCommand."""
+    params = {k: event[k] for k in ("exercise_id", "step", "seconds") if k in event}
+    return command_event(str(event.get("intent")), params)
+
+
+class ConsolePrompt:
+    """Prints the break and how to answer it; used without a display and in console mode."""
+
+    def __init__(self, planner: BreakPlanner, stream: TextIO | None = None) -> None:
+        self.planner = planner
+        self.stream = stream or sys.stdout
+        self._printed: tuple[bool, tuple[str, ...]] | None = None
+
+    def plan(self, state: State) -> BreakPlanned:
+        return self.planner.plan(state)
+
+    def show(self, view: BreakView, state: State) -> None:
+        """Print the break when it is offered and when it starts (not every step)."""
+        if self._printed == (view.running, view.routine):
+            return
+        self._printed = (view.running, view.routine)
+        session = state.session
+        exercises = session.routine if session is not None else ()
+        out = [f"[sitbreak {time.strftime('%H:%M')}] "
+               + ("Break started." if view.running else
+                  f"Time to move: you have sat for {human(state.stretch_s)}.")]
+        for ex in exercises:
+            out.append(f"  {ex.name} ({ex.category}, {ex.where}, {human(ex.seconds)})")
+            for n, stp in enumerate(ex.steps, 1):
+                out.append(f"    {n}. {stp.text} ({stp.seconds} s)")
+            out.append(f"    Tip: {ex.cue}")
+        answers = [f"sitbreak {ANSWERS[a]}" for a in view.allowed if a in ANSWERS]
+        if view.snooze_options and "snooze" in view.allowed:
+            answers = [a if a != "sitbreak snooze" else
+                       f"sitbreak snooze [{human(view.snooze_options[0])}]"
+                       for a in answers]
+        out.append("  Answer with: " + " | ".join(answers))
+        print("\n".join(out), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        self._printed = None
+
+
+# The CLI command for each allowed command a console prompt offers.
+ANSWERS = {"start": "break-now", "done": "done", "snooze": "snooze", "skip": "skip"}
+
+
+class WindowPrompt:
+    """The Tk break window in a child process, kept in step with the core's view of the break.
+
+    A window that dies on its own is reported as BreakViewFailed; the core then shows the
+    break in a notification instead.
+    """
+
+    def __init__(
+        self,
+        planner: BreakPlanner,
+        post: Callable[[Event], None],
+        cache_dir: Path,
+        console: ConsolePrompt | None = None,
+        *,
+        window: Callable[[Callable[[dict[str, Any]], None]], Any],
+    ) -> None:
+        self.planner = planner
+        self.post = post
+        self.cache_dir = cache_dir
+        self.console = console
+        # Makes a ui.break_client.BreakWindowProcess (from the composition root), called with
+        # the handler for what the window sends back; at the first break, so the client's
+        # modules are not loaded in an app that idles between breaks.
+        self._window = window
+        self._proc: Any = None
+
+    def _process(self) -> Any:
+        if self._proc is None:
+            self._proc = self._window(self._on_event)
+        return self._proc
+
+    def plan(self, state: State) -> BreakPlanned:
+        return self.planner.plan(state)
+
+    def show(self, view: BreakView, state: State) -> None:
+        if self.console is not None:
+            self.console.show(view, state)
+        proc = self._process()
+        if proc.is_open and proc.show(view):
+            return
+        try:
+            proc.open(self._request(state), view)
+        except Exception as exc:
+            log.exception("could not start the break window")
+            self.post(BreakViewFailed(f"could not start: {exc}"))
+
+    def _request(self, state: State) -> Any:
+        from tray_app.exercises import SAFETY_LINE
+        from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec
+
+        session = state.session
+        exercises: tuple[Exercise, ...] = ()
+        if session is not None:  # every exercise the break may show, once
+            spare = (ex for r in session.spares for ex in r)
+            exercises = tuple(dict.fromkeys((*session.routine, *spare)))
+        specs = [ExerciseSpec.from_exercise(ex) for ex in exercises]
+        if not specs:  # nothing planned: the window shows a plain timed break
+            from tray_app.core.exercise import Step
+
+            specs.append(ExerciseSpec.from_exercise(Exercise(
+                "movement-break", "Movement break", "other", "standing",
+                (Step("Stand up, walk about, stretch as feels good.", 1),), "", "")))
+        return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title="Time to move",
+                            pictures_dir=str(self.cache_dir / "pictures"))
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "intent":
+            try:
+                self.post(intent_event(event))
+            except BadCommand as exc:
+                log.warning("break window sent a bad intent %r: %s", event, exc)
+        elif kind == "crashed":
+            log.warning("break window crashed: %s", event)
+            self.post(BreakViewFailed(f"crashed (exit {event.get('returncode')})"))
+        else:  # shown, focused, and with SITBREAK_WINDOW_DEBUG=1 what it draws (for tests)
+            log.debug("break window: %s", json.dumps(event, separators=(",", ":")))
+
+    def close(self) -> None:
+        if self.console is not None:
+            self.console.close()
+        if self._proc is not None and self._proc.is_open:
+            self._proc.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None

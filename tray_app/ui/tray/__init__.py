@@ -1,0 +1,1 @@
+"""The tray icon (pystray): backend choice, pictures, and the xorg backend's repairs."""

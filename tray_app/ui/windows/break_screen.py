@@ -1,0 +1,121 @@
+"""What the break window draws for a view, without Tk: buttons, keys, countdown, progress.
+
+The core sends a BreakView whenever the break changes; between views the window only counts
+down from the view's `step_left_s`. Every function takes `now` (monotonic seconds) so tests
+run without a clock or a display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tray_app.core.duration import countdown as format_clock  # noqa: F401 - the window's clock
+from tray_app.core.session import BreakView
+from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec, snooze_label
+
+
+@dataclass(frozen=True)
+class Button:
+    name: str  # widget name: "start", "done", "snooze_300", "skip", "another"
+    label: str
+    intent: str  # the command it sends
+    seconds: int | None = None  # for a snooze
+
+
+class Screen:
+    """The latest view and when it arrived, read as what to show."""
+
+    def __init__(self, request: BreakRequest, view: BreakView, received: float) -> None:
+        self.request = request
+        self.specs = request.by_id()
+        self.view = view
+        self.received = received
+
+    def update(self, view: BreakView, received: float) -> None:
+        self.view, self.received = view, received
+
+    @property
+    def spec(self) -> ExerciseSpec | None:
+        v = self.view
+        return self.specs[v.routine[v.index]] if v.routine else None
+
+    def position(self) -> str:
+        """"1 of 2" while a routine of several exercises is on show."""
+        n = len(self.view.routine)
+        return f"{self.view.index + 1} of {n}" if n > 1 else ""
+
+    def step_text(self) -> str:
+        spec = self.spec
+        if spec is None:
+            return "Stand up, walk about, stretch as feels good."
+        text = spec.exercise.steps[self.view.step].text
+        return text if self.view.running else f"First: {text}"
+
+    def step_left(self, now: float) -> float:
+        v = self.view
+        if not v.running:
+            return v.planned_seconds  # the whole routine, before it starts
+        return max(0.0, v.step_left_s - (now - self.received))
+
+    def progress(self, now: float) -> float:
+        v = self.view
+        if not v.running or v.planned_seconds <= 0:
+            return 0.0
+        return min(1.0, (v.seconds_done + (now - self.received)) / v.planned_seconds)
+
+    def count_text(self) -> str:
+        v, spec = self.view, self.spec
+        if spec is None:
+            return "" if v.running else "press Enter to begin"
+        steps = len(spec.exercise.steps)
+        if v.running:
+            return f"Step {v.step + 1} of {steps}"
+        total = sum(len(self.specs[i].exercise.steps) for i in v.routine)
+        many = f"{len(v.routine)} exercises · " if len(v.routine) > 1 else ""
+        return f"{many}{total} steps"
+
+    def is_last_step(self) -> bool:
+        v, spec = self.view, self.spec
+        return spec is None or (
+            v.index == len(v.routine) - 1 and v.step == len(spec.exercise.steps) - 1
+        )
+
+    def buttons(self) -> list[Button]:
+        """The buttons to show, in order: only what the core allows now."""
+        v, ok = self.view, set(self.view.allowed)
+        out: list[Button] = []
+        if not v.running and "start" in ok:
+            out.append(Button("start", "Start", "start"))
+        elif v.running and "next" in ok:
+            out.append(Button("start", "Finish" if self.is_last_step() else "Next", "next"))
+        if v.running and "done" in ok:
+            out.append(Button("done", "Done", "done"))
+        if "snooze" in ok:
+            out += [Button(f"snooze_{s}", snooze_label(s), "snooze", s) for s in v.snooze_options]
+        if "skip" in ok:
+            out.append(Button("skip", "Skip", "skip"))
+        if "another" in ok:
+            out.append(Button("another", "Another exercise", "another"))
+        return out
+
+    def first_focus(self) -> str | None:
+        """The button the keyboard starts on: Start (Next), else Done; never a snooze or skip,
+        so Enter alone can only start, advance and finish."""
+        names = [b.name for b in self.buttons()]
+        return next((n for n in ("start", "done") if n in names), None)
+
+    def escape(self) -> Button | None:
+        """Esc snoozes with the first option; with none left it does nothing."""
+        return next((b for b in self.buttons() if b.intent == "snooze"), None)
+
+    def s_key(self) -> Button | None:
+        """S snoozes too, but only before the break starts."""
+        return None if self.view.running else self.escape()
+
+    def keys_text(self) -> str:
+        """The keys, as the window shows them."""
+        parts = ["Enter or Space: press the highlighted button", "Tab: next button"]
+        esc = self.escape()
+        if esc is not None:
+            parts.append(f"Esc{'' if self.view.running else ' or S'}: {esc.label}")
+        return " · ".join(parts)

@@ -1,0 +1,507 @@
+"""The guided break window: a Tk child process that shows the break the core holds.
+
+Run as `python -m tray_app.ui.windows.break_window`; it reads a BreakRequest and then views as JSON
+lines on stdin and writes the user's intents as JSON lines on stdout (see
+tray_app.ui.windows.protocol). It never decides on its own that a break started, moved on or
+ended: it draws what it is sent (tray_app.ui.windows.break_screen) and counts down between views.
+The tray process never imports this module, so Tk is only ever loaded here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+from typing import Any, TextIO
+
+from tray_app.core.session import BreakView
+from tray_app.ui.windows.break_screen import Button, Screen, format_clock
+from tray_app.ui.windows.protocol import (
+    DEBUG_ENV,
+    BreakRequest,
+    ExerciseSpec,
+    ProtocolError,
+    event_line,
+    intent,
+    request_from_json,
+    view_from_line,
+)
+
+TYPING_PAUSE_MS = 1500  # a pause this long means the user is not mid-sentence
+FOCUS_POLL_MS = 100
+TICK_MS = 100
+FRAME_MS = 1000
+
+
+def focus_due(idle_ms: int | None, waited_s: float, wait_max_s: float) -> bool:
+    """Whether to take keyboard focus now.
+
+    Take it after a pause in typing, or once the longest wait is over. Without an idle
+    reading (no X screensaver extension) a plain 1.5 s wait stands in for the pause.
+    """
+    if waited_s >= wait_max_s:
+        return True
+    if idle_ms is None:
+        return waited_s * 1000 >= TYPING_PAUSE_MS
+    return idle_ms >= TYPING_PAUSE_MS
+
+
+class _X11:
+    """The bits of X11 Tk cannot tell: input idle time and the monitor layout.
+
+    python-xlib is imported lazily and every failure degrades to None/no-op, so the
+    window still works on a server without the extensions (or on another platform).
+    """
+
+    def __init__(self) -> None:
+        self.display: Any = None
+        try:
+            from Xlib import display as xdisplay
+
+            self.display = xdisplay.Display()
+        except Exception:
+            self.display = None
+
+    def idle_ms(self) -> int | None:
+        """Milliseconds since the last key or pointer input, or None when unknown."""
+        if self.display is None:
+            return None
+        try:
+            return int(self.display.screen().root.screensaver_query_info().idle)
+        except Exception:
+            return None
+
+    def monitors(self) -> list[tuple[int, int, int, int]]:
+        """Monitor rectangles (x, y, width, height) from Xinerama/RandR; empty when unknown."""
+        if self.display is None:
+            return []
+        try:
+            if not self.display.has_extension("XINERAMA") or not self.display.xinerama_is_active():
+                return []
+            return [(m.x, m.y, m.width, m.height)
+                    for m in self.display.xinerama_query_screens().screens]
+        except Exception:
+            return []
+
+    def close(self) -> None:
+        """Drop the connection."""
+        if self.display is not None:
+            with contextlib.suppress(Exception):
+                self.display.close()
+
+
+class BreakWindow:
+    """The Tk window: draws the Screen for the latest view and writes intents through `emit`."""
+
+    def __init__(
+        self,
+        root: tk.Tk,
+        req: BreakRequest,
+        view: BreakView,
+        emit: Callable[[dict[str, Any]], None],
+        debug: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.root = root
+        self.req = req
+        self.emit = emit
+        self.debug = debug
+        self.clock = clock
+        self.screen = Screen(req, view, clock())
+        self.views: queue.Queue[BreakView | None] = queue.Queue()  # None: the parent is gone
+        self.closed = False
+        self.x11: _X11 | None = None
+        self._frames: list[tk.PhotoImage] = []
+        self._drawn: dict[str, tuple[str, ...]] = {}  # exercise id -> frames drawn here
+        self._frame_index = 0
+        self._shown_at: float | None = None
+        self._focused = False
+        self._last_tick: tuple[int, int, str] | None = None
+        self._on_show: str | None = None  # the exercise drawn last
+        self._buttons_shown: list[Button] = []
+        self.buttons: dict[str, ttk.Button] = {}
+        self._build()
+        self._draw_view()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = self.root
+        root.title(self.req.title)
+        root.resizable(False, False)
+        root.protocol("WM_DELETE_WINDOW", self.close)
+        style = ttk.Style(root)
+        with contextlib.suppress(tk.TclError):
+            style.theme_use("clam")  # its focus ring is clearly visible
+        style.configure("Name.TLabel", font=("TkDefaultFont", 16, "bold"))
+        style.configure("Clock.TLabel", font=("TkFixedFont", 22, "bold"))
+        style.configure("Small.TLabel", font=("TkDefaultFont", 9))
+        style.configure("Position.TLabel", font=("TkDefaultFont", 11, "bold"))
+        style.configure("TButton", focusthickness=2, focuscolor="#1c5fb8")
+
+        wrap = root.winfo_fpixels("4.6i")  # inches, so the layout follows the screen's DPI
+        pad = int(root.winfo_fpixels("0.12i"))
+        body = ttk.Frame(root, padding=pad)
+        body.pack(fill="both", expand=True)
+        head = ttk.Frame(body)
+        head.pack(fill="x")
+        self.name_label = ttk.Label(head, style="Name.TLabel", wraplength=wrap)
+        self.name_label.pack(side="left", anchor="w")
+        # "1 of 2" beside the name while a routine of several exercises is on show
+        self.position_label = ttk.Label(head, style="Position.TLabel")
+        self.position_label.pack(side="right", anchor="e")
+        self.where_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
+        self.where_label.pack(anchor="w")
+        self.picture = ttk.Label(body, anchor="center")
+        self.picture.pack(pady=pad // 2)
+        self.step_label = ttk.Label(body, wraplength=wrap, justify="left")
+        self.step_label.pack(anchor="w", fill="x")
+        row = ttk.Frame(body)
+        row.pack(fill="x", pady=(pad // 2, 0))
+        self.clock_label = ttk.Label(row, style="Clock.TLabel")
+        self.clock_label.pack(side="left")
+        self.count_label = ttk.Label(row, style="Small.TLabel")
+        self.count_label.pack(side="right")
+        self.progress = ttk.Progressbar(body, mode="determinate", maximum=1000)
+        self.progress.pack(fill="x", pady=(2, pad // 2))
+        self.cue_label = ttk.Label(body, wraplength=wrap, font=("TkDefaultFont", 10, "italic"))
+        self.cue_label.pack(anchor="w")
+        self.safety_label = ttk.Label(
+            body, text=self.req.safety, style="Small.TLabel", wraplength=wrap
+        )
+        self.safety_label.pack(anchor="w", pady=(pad // 2, 0))
+        self.bar = ttk.Frame(body)
+        self.bar.pack(fill="x", pady=(pad, 0))
+        self.keys_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
+        self.keys_label.pack(anchor="w", pady=(pad // 2, 0))
+
+        # Space presses the focused button by ttk's own binding; Enter is made to do the same
+        for seq in ("<Return>", "<KP_Enter>"):
+            root.bind(seq, self._on_enter)
+        root.bind("<Escape>", lambda _e: self._press(self.screen.escape()))
+        for seq in ("<Key-s>", "<Key-S>"):
+            root.bind(seq, lambda _e: self._press(self.screen.s_key()))
+
+    def _draw_buttons(self) -> None:
+        """Show exactly the buttons the view allows, keeping the focus where it was."""
+        wanted = self.screen.buttons()
+        if wanted == self._buttons_shown:
+            return
+        focus = self.root.focus_get()
+        focused = next((n for n, b in self.buttons.items() if b is focus), None)
+        for button in self.buttons.values():
+            button.destroy()
+        self.buttons = {}
+        for b in wanted:
+            widget = ttk.Button(self.bar, text=b.label, takefocus=True,
+                                command=lambda b=b: self._press(b))
+            if b.name == "start":
+                widget.configure(width=8)  # keeps its place when "Start" becomes "Next"
+            widget.pack(side="left", padx=(0, 4))
+            if self.debug:
+                widget.bind("<FocusIn>",
+                            lambda _e, n=b.name: self.emit({"event": "focus", "widget": n}))
+            self.buttons[b.name] = widget
+        self._buttons_shown = wanted
+        if self._focused:
+            name = focused if focused in self.buttons else self.screen.first_focus()
+            if name is not None:
+                self.buttons[name].focus_set()
+            else:
+                self.root.focus_set()
+
+    def _show_exercise(self) -> None:
+        """Draw the exercise on show: name, place, cue, picture."""
+        spec = self.screen.spec
+        self._on_show = spec.id if spec is not None else ""
+        ex = spec.exercise if spec is not None else None
+        self.name_label.configure(text=ex.name if ex is not None else "Movement break")
+        where = " · ".join(p for p in (ex.where, ex.category) if p) if ex is not None else ""
+        self.where_label.configure(text=where)
+        self.cue_label.configure(text=ex.cue if ex is not None else "")
+        self.position_label.configure(text=self.screen.position())
+        self._load_frames(spec)
+        if self.debug:
+            self.emit({"event": "exercise", "index": self.screen.view.index,
+                       "id": self._on_show, "name": self.name_label.cget("text"),
+                       "position": self.position_label.cget("text"),
+                       "frames": len(self._frames)})
+
+    def _frame_paths(self, spec: ExerciseSpec) -> tuple[str, ...]:
+        """The spec's frames, else the pictures drawn (once, cached on disk) in this process."""
+        if spec.frames or not self.req.pictures_dir:
+            return spec.frames
+        if spec.id not in self._drawn:
+            from pathlib import Path
+
+            from tray_app.exercises.pictures import cached_frames
+
+            try:
+                drawn = cached_frames(spec.exercise, Path(self.req.pictures_dir))
+                self._drawn[spec.id] = tuple(str(p) for p in drawn)
+            except Exception as exc:  # a picture that cannot be drawn costs the picture only
+                print(f"sitbreak break window: cannot draw {spec.id}: {exc}", file=sys.stderr)
+                self._drawn[spec.id] = ()
+        return self._drawn[spec.id]
+
+    def _load_frames(self, spec: ExerciseSpec | None) -> None:
+        """Load the picture frames; scale big ones down so the window fits small screens."""
+        self._frames = []
+        limit = self.root.winfo_fpixels("2.4i")
+        for path in self._frame_paths(spec) if spec is not None else ():
+            try:
+                img = tk.PhotoImage(file=path)
+            except tk.TclError:
+                continue  # a missing frame costs the picture, never the break
+            factor = math.ceil(max(img.width(), img.height()) / limit)
+            self._frames.append(img.subsample(factor) if factor > 1 else img)
+        self._frame_index = 0
+        self.picture.configure(image=self._frames[0] if self._frames else "", text="")
+
+    # --- showing and focus ------------------------------------------------------------------
+
+    def show(self) -> None:
+        """Place the window centred on the pointer's monitor, on top, and map it unfocused."""
+        root = self.root
+        root.update_idletasks()
+        self.x11 = _X11() if root.tk.call("tk", "windowingsystem") == "x11" else None
+        monitors = self.x11.monitors() if self.x11 is not None else []
+        if not monitors:
+            monitors = [(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())]
+        w, h = root.winfo_reqwidth(), root.winfo_reqheight()
+        x, y = centred(w, h, monitors, root.winfo_pointerxy())
+        root.geometry(f"+{x}+{y}")
+        # "active" sets WM_HINTS input=False, so the window manager maps us without
+        # handing over the keyboard; _take_focus switches back once the user pauses
+        root.wm_focusmodel("active")
+        root.bind_all("<ButtonPress>", lambda _e: self._take_focus(), add="+")
+        root.attributes("-topmost", True)
+        root.bind("<Map>", self._on_map)
+        root.deiconify()
+
+    def _on_map(self, event: tk.Event) -> None:
+        if event.widget is not self.root or self._shown_at is not None:
+            return
+        self._shown_at = self.clock()
+        self.emit({"event": "shown"})
+        self.root.after(TICK_MS, self._tick)
+        self.root.after(FRAME_MS, self._next_frame)
+        self.root.after_idle(self._after_shown)
+
+    def _after_shown(self) -> None:
+        if self.debug:
+            self.emit_layout()
+        self._poll_focus()
+
+    def _poll_focus(self) -> None:
+        if self._focused or self.closed or self._shown_at is None:
+            return
+        idle = self.x11.idle_ms() if self.x11 is not None else None
+        if focus_due(idle, self.clock() - self._shown_at, self.req.focus_wait_max):
+            self._take_focus()
+        else:
+            self.root.after(FOCUS_POLL_MS, self._poll_focus)
+
+    def _take_focus(self) -> None:
+        """Take the keyboard: after a typing pause, or at once when the user clicks us."""
+        if self._focused or self.closed:
+            return
+        self._focused = True
+        self.root.wm_focusmodel("passive")  # from now on the window manager may focus us
+        self.root.lift()
+        self.root.focus_force()
+        name = self.screen.first_focus()
+        if name is not None:
+            self.buttons[name].focus_set()
+        self.emit({"event": "focused"})
+
+    def emit_layout(self) -> None:
+        """Debug aid for tests: widget rectangles in root-window coordinates."""
+        self.root.update_idletasks()
+        widgets: dict[str, tk.Widget] = {
+            **self.buttons,
+            "picture": self.picture,
+            "progress": self.progress,
+            "clock": self.clock_label,
+            "step": self.step_label,
+            "keys": self.keys_label,
+        }
+        rects = {
+            name: [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(), w.winfo_height()]
+            for name, w in widgets.items()
+        }
+        self.emit({"event": "layout", "widgets": rects})
+
+    # --- running ----------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        if self.closed:
+            return
+        latest: BreakView | None = None
+        gone = False
+        while True:
+            try:
+                item = self.views.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                gone = True
+            else:
+                latest = item
+        if gone:  # the parent went away: so does its view
+            self.closed = True
+            self.root.destroy()
+            return
+        if latest is not None:
+            self.screen.update(latest, self.clock())
+            self._draw_view()
+        else:
+            self._draw_time()
+        self.root.after(TICK_MS, self._tick)
+
+    def _next_frame(self) -> None:
+        if self.closed:
+            return
+        if len(self._frames) > 1:
+            self._frame_index = (self._frame_index + 1) % len(self._frames)
+            self.picture.configure(image=self._frames[self._frame_index])
+        self.root.after(FRAME_MS, self._next_frame)
+
+    def _draw_view(self) -> None:
+        sc = self.screen
+        spec = sc.spec
+        if (spec.id if spec is not None else "") != self._on_show:
+            self._show_exercise()
+        self.position_label.configure(text=sc.position())
+        self.step_label.configure(text=sc.step_text())
+        self.count_label.configure(text=sc.count_text())
+        self.keys_label.configure(text=sc.keys_text())
+        self._draw_buttons()
+        self._last_tick = None
+        if self.debug:
+            v = sc.view
+            self.emit({"event": "view", "index": v.index, "step": v.step, "running": v.running,
+                       "buttons": [b.name for b in sc.buttons()],
+                       "keys": self.keys_label.cget("text")})
+            if self._shown_at is not None:  # where the buttons are now (the first comes on map)
+                self.root.after_idle(self.emit_layout)
+        self._draw_time()
+
+    def _draw_time(self) -> None:
+        sc, now = self.screen, self.clock()
+        self.clock_label.configure(text=format_clock(sc.step_left(now)))
+        self.progress.configure(value=round(sc.progress(now) * 1000))
+        if self.debug and sc.view.running:
+            shown = (sc.view.index, sc.view.step, self.clock_label.cget("text"))
+            if shown != self._last_tick:  # only changes, so tests can follow the countdown
+                self._last_tick = shown
+                self.emit({"event": "tick", "exercise": shown[0], "step": shown[1],
+                           "clock": shown[2], "progress": round(sc.progress(now), 3)})
+
+    def _on_enter(self, _event: tk.Event) -> str:
+        """Enter: press the focused button (the first, Start or Done, when none has focus)."""
+        focused = self.root.focus_get()
+        name = next((n for n, w in self.buttons.items() if w is focused), None)
+        if name is None:
+            name = self.screen.first_focus()
+        self._press(next((b for b in self._buttons_shown if b.name == name), None))
+        return "break"
+
+    def _press(self, button: Button | None) -> None:
+        """Send the button's intent; the core answers with a new view (or closes us)."""
+        if button is None or self.closed:
+            return
+        self.emit(intent(button.intent, self.screen.view, button.seconds))
+
+    def close(self) -> None:
+        """The window's close button: the user's choice, said as an intent, then gone."""
+        if self.closed:
+            return
+        self.closed = True
+        self.emit(intent("close", self.screen.view))
+        if self.x11 is not None:
+            self.x11.close()
+        self.root.destroy()
+
+
+def centred(
+    width: int,
+    height: int,
+    monitors: list[tuple[int, int, int, int]],
+    pointer: tuple[int, int],
+) -> tuple[int, int]:
+    """Top-left corner that centres a window on the monitor holding the pointer.
+
+    `monitors` are (x, y, width, height); a pointer on none of them (or unknown, -1/-1)
+    picks the first. A window larger than the monitor keeps its top-left corner on it.
+    """
+    px, py = pointer
+    mx, my, mw, mh = next(
+        (m for m in monitors if m[0] <= px < m[0] + m[2] and m[1] <= py < m[1] + m[3]),
+        monitors[0],
+    )
+    return mx + max(0, (mw - width) // 2), my + max(0, (mh - height) // 2)
+
+
+def _writer(out: TextIO) -> Callable[[dict[str, Any]], None]:
+    def emit(event: dict[str, Any]) -> None:
+        # a vanished parent must not turn into a traceback in the user's face
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            out.write(event_line(event))
+            out.flush()
+
+    return emit
+
+
+def _read_views(stream: TextIO, req: BreakRequest, out: queue.Queue[BreakView | None]) -> None:
+    """The reader thread: views from the parent, in order; None once the parent is gone."""
+    for line in stream:
+        if not line.strip():
+            continue
+        try:
+            out.put(view_from_line(line, req))
+        except ProtocolError as exc:
+            print(f"sitbreak break window: ignoring a bad view: {exc}", file=sys.stderr)
+    out.put(None)
+
+
+def run(req: BreakRequest, view: BreakView, stream: TextIO, out: TextIO) -> None:
+    """Show the window for `req` until it is closed; views come on `stream`."""
+    emit = _writer(out)
+    root = tk.Tk(className="sitbreak")
+    root.withdraw()  # build unseen, then place and map once
+    window = BreakWindow(root, req, view, emit, debug=os.environ.get(DEBUG_ENV) == "1")
+    threading.Thread(target=_read_views, args=(stream, req, window.views), daemon=True).start()
+    window.show()
+    root.mainloop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the child process: read the request and first view, run the window."""
+    del argv
+    # the parent closes the window with SIGTERM; leave quietly
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    try:
+        req = request_from_json(sys.stdin.readline())
+        view = view_from_line(sys.stdin.readline(), req)
+    except ProtocolError as exc:
+        print(f"sitbreak break window: bad request: {exc}", file=sys.stderr)
+        return 2
+    try:
+        run(req, view, sys.stdin, sys.stdout)
+    except tk.TclError as exc:
+        print(f"sitbreak break window: cannot open a window: {exc}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
