@@ -23,10 +23,10 @@ if str(REPO) not in sys.path:
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from tray_app.core.model import Phase  # noqa: E402
+from tray_app.core.views import RING_STEPS  # noqa: E402
 from tray_app.ui.icons import ICON_SIZES, app_icon, draw_state_icon  # noqa: E402
 from tray_app.ui.tray.images import (  # noqa: E402
     PHASES,
-    PROGRESS_STEPS,
     SHEET_SIZES,
     cell_origin,
     sheet_size,
@@ -96,8 +96,8 @@ def tray_sheet(size: int) -> Image.Image:
     """Every phase at every progress step, as tray_app.ui.tray.images reads them back."""
     sheet = Image.new("RGBA", sheet_size(size), (0, 0, 0, 0))
     for phase in PHASES:
-        for bucket in range(PROGRESS_STEPS + 1):
-            icon = draw_state_icon(phase, bucket / PROGRESS_STEPS, size)
+        for bucket in range(RING_STEPS + 1):
+            icon = draw_state_icon(phase, bucket / RING_STEPS, size)
             sheet.paste(icon, cell_origin(phase, bucket, size))
     return sheet
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from tray_app.core.effects import CloseBreak, Effect, Notify, PlanBreak, Record, ShowBreak, WakeAt
 from tray_app.core.events import BreakPlanned, Event, Tick
 from tray_app.core.exercise import Exercise, Step
-from tray_app.core.machine import State, initial_state, step
+from tray_app.core.machine import step
 from tray_app.core.model import Settings
+from tray_app.core.state import State, initial_state
 
 # Monday 2026-11-23 08:00 UTC.
 MONDAY_MIDNIGHT = 1_795_392_000.0

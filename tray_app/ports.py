@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from tray_app.core.events import BreakPlanned, Event
-    from tray_app.core.machine import State
     from tray_app.core.model import Row
     from tray_app.core.session import BreakView
+    from tray_app.core.state import State
 
 
 T = TypeVar("T")

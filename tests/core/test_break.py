@@ -25,7 +25,8 @@ from tray_app.core.events import (
     TakeBreakNow,
     WindowClosed,
 )
-from tray_app.core.machine import Command, Refused, allowed, break_view, step
+from tray_app.core.guards import allowed
+from tray_app.core.machine import step
 from tray_app.core.menu import build_menu, find_action
 from tray_app.core.model import (
     BreakSettings,
@@ -36,7 +37,9 @@ from tray_app.core.model import (
     SittingSettings,
     SnoozeSettings,
 )
+from tray_app.core.state import Command, Refused
 from tray_app.core.stats import fold
+from tray_app.core.views import break_view
 
 MIN = 60.0
 PLAIN = Settings(posture=PostureSettings(every=0))
@@ -80,7 +83,7 @@ def test_unknown_or_malformed_commands_are_refused_with_a_reason() -> None:
         command_event("jump")
     with pytest.raises(BadCommand, match="step: expected a whole number"):
         command_event("next", {"step": "two"})
-    with pytest.raises(BadCommand, match="snooze must be more than 0 s"):
+    with pytest.raises(BadCommand, match="snooze: use a duration from 1s to 24h"):
         command_event("snooze", {"seconds": -5})
 
 

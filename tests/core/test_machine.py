@@ -19,7 +19,6 @@ from tray_app.core.events import (
     Suspending,
     TakeBreakNow,
 )
-from tray_app.core.machine import Refused, next_deadline
 from tray_app.core.model import (
     BreakSettings,
     Kind,
@@ -29,6 +28,8 @@ from tray_app.core.model import (
     Settings,
     SnoozeSettings,
 )
+from tray_app.core.state import Refused
+from tray_app.core.timing import next_deadline
 
 MIN = 60.0
 

@@ -19,7 +19,6 @@ from tray_app.core.events import (
     Suspending,
     TakeBreakNow,
 )
-from tray_app.core.machine import Refused, break_view
 from tray_app.core.model import (
     BreakSettings,
     Phase,
@@ -28,6 +27,8 @@ from tray_app.core.model import (
     SittingSettings,
     SnoozeSettings,
 )
+from tray_app.core.state import Refused
+from tray_app.core.views import break_view
 
 SMALL = Settings(
     sitting=SittingSettings(idle_reset=120, break_after=600),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes import Sim
-from tray_app.core.effects import Notify
-from tray_app.core.events import HistoryNotSaved, Hold, SettingsRejected
-from tray_app.core.machine import HOLD_RECHECK_S, INPUT_POLL_S, holds_matter, next_wake
+from tray_app.core.effects import Notify, UpdateTray
+from tray_app.core.events import HistoryNotSaved, Hold, SettingsRejected, TakeBreakNow
 from tray_app.core.model import (
     BreakSettings,
     NotificationSettings,
@@ -17,6 +16,8 @@ from tray_app.core.model import (
     SittingSettings,
     SmartPauseSettings,
 )
+from tray_app.core.timing import HOLD_RECHECK_S, INPUT_POLL_S, holds_matter, next_wake
+from tray_app.core.views import RING_STEPS, ring_step
 
 
 def quick(notifications: bool = True, smart_pause: bool = True) -> Settings:
@@ -67,10 +68,12 @@ def test_away_the_shell_looks_for_input_every_poll() -> None:
     assert next_wake(sim.state) == sim.state.mono + INPUT_POLL_S
 
 
-def test_sitting_the_shell_wakes_at_the_next_minute_or_when_idle_could_reach_reset() -> None:
+def test_sitting_the_shell_wakes_at_the_next_ring_step_or_when_idle_could_reach_reset() -> None:
     sim = Sim(quick())
     sim.run(90)  # 1.5 min into the stretch, input just now
-    assert next_wake(sim.state) == pytest.approx(sim.state.mono + 30)  # the tray's next minute
+    # The tray's next minute is 30 s away, but its ring (24 steps over 10 min) moves sooner.
+    assert ring_step(sim.state) == 4  # 90 s of 600 s is 3.6 steps
+    assert next_wake(sim.state) == pytest.approx(sim.state.mono + 4.5 * 25 - 90, abs=0.01)
     sim.run(4 * 60 + 25, active=False)  # idle for 4 min 25 s of a 5 min idle_reset
     assert next_wake(sim.state) <= sim.state.mono + 35  # when idle first reaches 5 min
 
@@ -121,3 +124,30 @@ def test_history_trouble_is_a_notification_only_when_they_are_on() -> None:
         "sitbreak: history not saved yet"]
     off = Sim(quick(notifications=False))
     assert not [e for e in off.send(HistoryNotSaved("disk full")) if isinstance(e, Notify)]
+
+
+def _ring_steps_shown(sim: Sim, seconds: float) -> list[int]:
+    """Tick only when the core asks, for `seconds`; the ring step at each tray update."""
+    shown, end = [], sim.mono + seconds
+    while sim.mono < end - 1e-9:
+        dt = min(next_wake(sim.state), end) - sim.mono
+        sim.mono, sim.wall = sim.mono + dt, sim.wall + dt
+        if any(isinstance(e, UpdateTray) for e in sim.tick()):
+            shown.append(ring_step(sim.state))
+    return shown
+
+
+def test_over_a_two_minute_break_the_ring_fills_step_by_step() -> None:
+    """The way it was found: the tray was told once a minute, so its 24-step ring jumped."""
+    sim = Sim(Settings(sitting=SittingSettings(break_after=600),
+                       breaks=BreakSettings(heads_up=0, length=120),
+                       posture=PostureSettings(every=0)))
+    sim.send(TakeBreakNow())
+    shown = _ring_steps_shown(sim, 119.0)
+    assert len(set(shown)) >= 22 and shown == sorted(shown)
+
+
+def test_while_sitting_every_ring_step_reaches_the_tray() -> None:
+    sim = Sim(quick())
+    shown = _ring_steps_shown(sim, 599.0)
+    assert sorted(set(shown)) == list(range(1, RING_STEPS + 1))

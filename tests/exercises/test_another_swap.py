@@ -150,9 +150,9 @@ class NoHistory:
 
 
 def test_the_planner_offers_whole_routines_that_can_follow_each_part() -> None:
-    from tray_app.core.machine import initial_state
     from tray_app.core.model import Settings
     from tray_app.core.picker import can_follow
+    from tray_app.core.state import initial_state
     from tray_app.shell.prompts import BreakPlanner
 
     state = initial_state(Settings())

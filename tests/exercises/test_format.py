@@ -6,7 +6,7 @@ import json
 
 from tray_app.core.exercise import PLACES
 from tray_app.core.model import ExerciseSettings
-from tray_app.exercises import SAFETY_LINE
+from tray_app.core.safety import SAFETY_LINE
 from tray_app.exercises.format import duration, list_json, list_text, show_text
 from tray_app.exercises.loader import load_catalogue
 

@@ -17,7 +17,8 @@ import pytest
 
 from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
-from tray_app.core.events import MAX_PAUSE_S, Pause, Snooze, Tick
+from tray_app.core.events import Pause, Snooze, Tick
+from tray_app.core.limits import PAUSE_S
 from tray_app.shell.instance import (
     MAX_CONNECTIONS,
     READ_DEADLINE_S,
@@ -86,7 +87,7 @@ def test_non_finite_json_numbers_are_refused_before_the_handler(
 @pytest.mark.parametrize("make", [
     lambda: Snooze(float("nan")), lambda: Snooze(float("inf")), lambda: Snooze(1e300),
     lambda: Pause(seconds=float("nan")), lambda: Pause(seconds=1e300),
-    lambda: Pause(seconds=MAX_PAUSE_S + 1), lambda: Pause(until_wall=1e12),
+    lambda: Pause(seconds=PAUSE_S[1] + 1), lambda: Pause(until_wall=1e12),
     lambda: Pause(until_wall=float("inf")), lambda: Tick(0.0, 0.0, idle_s=float("nan")),
 ])
 def test_events_refuse_non_finite_and_absurd_numbers(make: Any) -> None:
@@ -96,7 +97,7 @@ def test_events_refuse_non_finite_and_absurd_numbers(make: Any) -> None:
 
 def test_events_still_take_sensible_numbers() -> None:
     assert Snooze(300).seconds == 300
-    assert Pause(seconds=MAX_PAUSE_S).seconds == MAX_PAUSE_S
+    assert Pause(seconds=PAUSE_S[1]).seconds == PAUSE_S[1]
     assert Pause(until_wall=1.8e9).until_wall == 1.8e9
 
 
@@ -130,7 +131,7 @@ def test_running_app_refuses_absurd_numbers_and_nothing_changes(
                  '{"cmd": "snooze", "seconds": NaN}', '{"cmd": "pause", "seconds": 1e300}',
                  '{"cmd": "snooze", "seconds": 1e300}',
                  '{"cmd": "pause", "until_wall": 1e12}',
-                 json.dumps({"cmd": "pause", "until_wall": time.time() + MAX_PAUSE_S + 3600})):
+                 json.dumps({"cmd": "pause", "until_wall": time.time() + PAUSE_S[1] + 3600})):
         reply = raw(address, text.encode() + b"\n")
         assert reply["ok"] is False and reply["code"] == 2, (text, reply)
     after = box.status()

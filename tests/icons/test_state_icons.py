@@ -10,13 +10,12 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from tray_app.core.model import Phase
+from tray_app.core.views import RING_STEPS, ring_step_of
 from tray_app.ui.icons import (
     ICON_SIZES,
-    PROGRESS_STEPS,
     XORG_BACKGROUND,
     app_icon,
     draw_state_icon,
-    progress_bucket,
 )
 
 WHITE = (255, 255, 255, 255)
@@ -140,14 +139,14 @@ def test_same_bucket_returns_the_same_cached_image() -> None:
         (0.0, 0),
         (-1.0, 0),
         (float("nan"), 0),
-        (1.0, PROGRESS_STEPS),
-        (7.0, PROGRESS_STEPS),
-        (0.5, PROGRESS_STEPS // 2),
-        (1 / PROGRESS_STEPS, 1),
+        (1.0, RING_STEPS),
+        (7.0, RING_STEPS),
+        (0.5, RING_STEPS // 2),
+        (1 / RING_STEPS, 1),
     ],
 )
 def test_progress_is_clamped_and_quantised(progress: float, bucket: int) -> None:
-    assert progress_bucket(progress) == bucket
+    assert ring_step_of(progress) == bucket
 
 
 def test_out_of_range_progress_draws_like_the_ends() -> None:

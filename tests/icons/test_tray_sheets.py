@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import ImageChops
 
+from tray_app.core.views import RING_STEPS
 from tray_app.support.resources import DataFileError
 from tray_app.ui.icons import draw_state_icon
 from tray_app.ui.tray import images as tray_images
 from tray_app.ui.tray.images import (
     PHASES,
-    PROGRESS_STEPS,
     SHEET_SIZES,
     XORG_BACKGROUND,
     state_image,
@@ -27,9 +27,9 @@ REGENERATE = "the tray sheets are stale: run `python scripts/make_icons.py` and 
 @pytest.mark.parametrize("background", [None, XORG_BACKGROUND])
 def test_every_packaged_picture_is_the_drawn_one(size: int, background: tuple | None) -> None:
     for phase in PHASES:
-        for bucket in range(PROGRESS_STEPS + 1):
+        for bucket in range(RING_STEPS + 1):
             shown = state_image(phase, bucket, size, background)
-            drawn = draw_state_icon(phase, bucket / PROGRESS_STEPS, size, background=background)
+            drawn = draw_state_icon(phase, bucket / RING_STEPS, size, background=background)
             assert shown.mode == "RGBA" and shown.size == (size, size)
             # By pixels, every band: a tolerance of 2 absorbs another Pillow build's rounding
             # (as test_make_icons does); the next progress step differs far more.

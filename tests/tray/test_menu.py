@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-from tray_app.core.machine import State, initial_state
 from tray_app.core.menu import (
     SEPARATOR,
     MenuItem,
@@ -13,7 +12,6 @@ from tray_app.core.menu import (
     can_skip,
     can_snooze,
     find_action,
-    next_day_start,
 )
 from tray_app.core.model import (
     BreakSettings,
@@ -24,6 +22,8 @@ from tray_app.core.model import (
     SittingSettings,
     SnoozeSettings,
 )
+from tray_app.core.schedule import next_day_start
+from tray_app.core.state import State, initial_state
 from tray_app.core.status import status_line
 
 # 2024-03-05 10:00 UTC; offsets are given explicitly.

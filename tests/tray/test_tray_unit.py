@@ -14,10 +14,12 @@ import pytest
 
 from tests.desktop import wait_for
 from tray_app.core.events import Pause, PauseUntilDayStarts, Resume, Skip, Snooze, TakeBreakNow
-from tray_app.core.machine import State, initial_state
 from tray_app.core.menu import MenuItem
 from tray_app.core.model import Phase, PostureSettings, Settings
+from tray_app.core.safety import SAFETY_LINE
+from tray_app.core.state import State, initial_state
 from tray_app.core.status import status_dict
+from tray_app.core.views import ring_progress
 from tray_app.platform.tray.health import TrayHealth
 from tray_app.settings import DEFAULT_FILE, load_settings
 from tray_app.settings.edit import MenuEdits
@@ -159,15 +161,15 @@ def snap(c: tray.TrayController, state: State) -> None:
 
 
 def test_progress_of_each_phase() -> None:
-    assert tray.progress(sitting(25 * 60)) == pytest.approx(0.5)
-    assert tray.progress(sitting(60 * 60)) == 1.0
-    assert tray.progress(sitting(0, phase=Phase.BREAK_DUE)) == 1.0
-    assert tray.progress(sitting(0, phase=Phase.AWAY)) == 0.0
+    assert ring_progress(sitting(25 * 60)) == pytest.approx(0.5)
+    assert ring_progress(sitting(60 * 60)) == 1.0
+    assert ring_progress(sitting(0, phase=Phase.BREAK_DUE)) == 1.0
+    assert ring_progress(sitting(0, phase=Phase.AWAY)) == 0.0
     from tray_app.core.session import Session
 
     running = Session(fallback_s=120.0, planned=True).start(100.0)
     on_break = sitting(0, phase=Phase.ON_BREAK, mono=160.0, session=running)
-    assert tray.progress(on_break) == pytest.approx(0.5)  # 60 s of a 2 min break
+    assert ring_progress(on_break) == pytest.approx(0.5)  # 60 s of a 2 min break
 
 
 def test_xorg_icon_is_opaque_grey_others_transparent() -> None:
@@ -451,7 +453,7 @@ def test_about_has_version_and_safety_line(patched_icon: None) -> None:
     c.handle("about")
     (_, title, body), = rt.adapters.notifier.sent
     assert __version__ in title
-    assert "not medical advice" in body
+    assert SAFETY_LINE in body  # the one safety text, as the break window and CLI show it
 
 
 def test_quit_stops_runtime_and_icon(patched_icon: None) -> None:

@@ -97,11 +97,6 @@ def simple(args: argparse.Namespace) -> int:
     return _report(*_send({"cmd": args.cmd}))
 
 
-# What the CLI accepts for `pause` and `snooze`; the messages state it.
-PAUSE_RANGE = (1.0, 7 * 24 * 3600.0)
-SNOOZE_RANGE = (1.0, 24 * 3600.0)
-
-
 def _duration(words: list[str] | str | None, limits: tuple[float, float]) -> float | None:
     """Seconds from the words after the command ("1 min" may arrive as two words)."""
     from tray_app.core.duration import BadValue, parse_duration_within
@@ -116,7 +111,9 @@ def _duration(words: list[str] | str | None, limits: tuple[float, float]) -> flo
 
 
 def snooze(args: argparse.Namespace) -> int:
-    seconds = _duration(args.duration, SNOOZE_RANGE)
+    from tray_app.core.limits import SNOOZE_S
+
+    seconds = _duration(args.duration, SNOOZE_S)
     return _report(*_send({"cmd": "snooze", "seconds": seconds}))
 
 
@@ -135,6 +132,7 @@ def until_wall(hhmm: str, now: dt.datetime | None = None) -> float:
 
 
 def pause(args: argparse.Namespace) -> int:
+    from tray_app.core.limits import PAUSE_S
     from tray_app.settings import BadValue
 
     request: dict[str, Any] = {"cmd": "pause"}
@@ -146,7 +144,7 @@ def pause(args: argparse.Namespace) -> int:
         except BadValue as exc:
             raise UsageError(f"bad time {args.until!r}: {exc}") from None
     else:
-        request["seconds"] = _duration(args.duration, PAUSE_RANGE)
+        request["seconds"] = _duration(args.duration, PAUSE_S)
     return _report(*_send(request))
 
 
@@ -227,7 +225,7 @@ def default_launch() -> list[str]:
 
 
 def exercises(args: argparse.Namespace) -> int:
-    from tray_app.core.exercise import CATEGORIES
+    from tray_app.core.exercise import CATEGORIES, PLACES
     from tray_app.core.model import ExerciseSettings
     from tray_app.exercises import format as fmt
     from tray_app.exercises.loader import load_catalogue
@@ -237,7 +235,7 @@ def exercises(args: argparse.Namespace) -> int:
         ex_settings = settings.exercises
         if args.all or getattr(args, "exercises_command", None) == "show":
             ex_settings = ExerciseSettings(
-                places=("chair", "standing", "floor"), exclude=(), extra=ex_settings.extra
+                places=PLACES, exclude=(), extra=ex_settings.extra
             )
         catalogue = load_catalogue(ex_settings)
     except ProblemsError as exc:

@@ -24,7 +24,7 @@ from tray_app.core.events import (
     TakeBreakNow,
     WindowClosed,
 )
-from tray_app.core.machine import Command
+from tray_app.core.state import Command
 
 
 class BadCommand(ValueError):

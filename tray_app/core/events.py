@@ -6,19 +6,8 @@ import math
 from dataclasses import dataclass
 
 from tray_app.core.exercise import Exercise
+from tray_app.core.limits import MAX_WALL, PAUSE_S, SNOOZE_S, check_seconds
 from tray_app.core.model import Settings
-
-# The longest pause and snooze a command may ask for; larger numbers are refused up front so
-# they can never be applied and then break status (a wall time past year 9999 has no date).
-MAX_PAUSE_S = 30 * 86400.0
-MAX_SNOOZE_S = 86400.0
-# Wall times after this (2100-01-01 UTC) are refused too; `pause --until` is at most a day on.
-MAX_WALL = 4102444800.0
-
-
-def _check_seconds(what: str, value: float | None, most: float) -> None:
-    if value is not None and not (math.isfinite(value) and 0 < value <= most):
-        raise ValueError(f"{what} must be more than 0 s and at most {most:.0f} s, got {value}")
 
 
 @dataclass(frozen=True)
@@ -56,7 +45,7 @@ class Snooze:
     seconds: float | None = None
 
     def __post_init__(self) -> None:
-        _check_seconds("snooze", self.seconds, MAX_SNOOZE_S)
+        check_seconds("snooze", self.seconds, SNOOZE_S)
 
 
 @dataclass(frozen=True)
@@ -113,7 +102,7 @@ class Pause:
     until_wall: float | None = None
 
     def __post_init__(self) -> None:
-        _check_seconds("pause", self.seconds, MAX_PAUSE_S)
+        check_seconds("pause", self.seconds, PAUSE_S)
         wall = self.until_wall
         if wall is not None and not (math.isfinite(wall) and 0 < wall <= MAX_WALL):
             raise ValueError(f"pause until must be a time before the year 2100, got {wall}")

@@ -6,7 +6,7 @@ Action ids: "break-now", "snooze-300", "skip", "pause-1800", "pause-tomorrow", "
 "break-every-2400", "toggle-posture", "toggle-autostart", "settings", "open-settings", "stats",
 "about", "quit", and "status" (the status line, run on a left click where the tray has one).
 The ones that are commands go through core.commands; whether each is enabled is
-machine.allowed's answer, so the menu never offers what the core would refuse.
+guards.allowed's answer, so the menu never offers what the core would refuse.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from tray_app.core import schedule
 from tray_app.core.duration import exact, human
-from tray_app.core.machine import Command, State, allowed
+from tray_app.core.guards import allowed, snoozes_left
+from tray_app.core.state import Command, State
 from tray_app.core.status import clock_text, status_line
 
 # Minutes offered under "Break every".
@@ -45,23 +46,18 @@ SEPARATOR = MenuItem("-", enabled=False)
 
 
 def can_snooze(state: State) -> bool:
-    """Whether a snooze would be accepted now (machine.allowed)."""
+    """Whether a snooze would be accepted now (guards.allowed)."""
     return Command.SNOOZE in allowed(state)
 
 
 def can_skip(state: State) -> bool:
-    """Whether a skip would be accepted now (machine.allowed)."""
+    """Whether a skip would be accepted now (guards.allowed)."""
     return Command.SKIP in allowed(state)
-
-
-def next_day_start(wall: float, utc_offset_s: int, day_starts_min: int) -> float:
-    """The wall time at which the next day begins (the settings' `day_starts`, e.g. 04:00)."""
-    return wall + schedule.seconds_to_day_end(wall, utc_offset_s, day_starts_min)
 
 
 def _snooze_menu(state: State) -> MenuItem:
     s = state.settings.snooze
-    left = max(0, s.max_per_break - state.snoozes_used)
+    left = snoozes_left(state)
     enabled = can_snooze(state) and bool(s.options)
     items = tuple(
         MenuItem(human(secs), f"snooze-{round(secs)}", enabled=enabled)
@@ -75,7 +71,8 @@ def _pause_menu(state: State) -> MenuItem:
     items = [MenuItem(f"For {human(secs)}", f"pause-{secs}") for secs in PAUSE_FOR_S]
     tomorrow = "Until tomorrow"
     if state.ticked:
-        at = next_day_start(state.wall, state.utc_offset_s, state.settings.schedule.day_starts)
+        at = schedule.next_day_start(state.wall, state.utc_offset_s,
+                                     state.settings.schedule.day_starts)
         tomorrow = f"Until tomorrow ({clock_text(at, state.utc_offset_s)})"
     items.append(MenuItem(tomorrow, "pause-tomorrow"))
     return MenuItem("Pause", None, submenu=tuple(items))

@@ -69,3 +69,8 @@ def day_key_start(key: int, utc_offset_s: int, day_starts_min: int) -> float:
 def seconds_to_day_end(wall: float, utc_offset_s: int, day_starts_min: int) -> float:
     key = day_key(wall, utc_offset_s, day_starts_min)
     return day_key_start(key + 1, utc_offset_s, day_starts_min) - wall
+
+
+def next_day_start(wall: float, utc_offset_s: int, day_starts_min: int) -> float:
+    """The wall time at which the next day begins (the settings' `day_starts`, e.g. 04:00)."""
+    return wall + seconds_to_day_end(wall, utc_offset_s, day_starts_min)

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from tray_app.core import schedule
 from tray_app.core.model import Kind, Row
+from tray_app.core.session import COMPLETE_SHARE
 
 # Rows without a category (or with an unknown one) are still counted, under this name.
 UNCATEGORISED = "other"
@@ -52,7 +53,7 @@ WORDS: dict[str, str] = {
     "breaks_offered": "a movement break fell due and was offered",
     "breaks_started": "you began a break's exercises",
     "breaks_taken": "you ended a break with Done (completed or ended early)",
-    "completed": "Done after at least 80% of the break's planned time",
+    "completed": f"Done after at least {COMPLETE_SHARE:.0%} of the break's planned time",
     "ended_early": "Done sooner than that; the seconds you did still count",
     "snoozed": "each snooze; a started break that is snoozed is not taken",
     "skipped": "breaks let go, by you or held back too long by a fullscreen window",

@@ -7,8 +7,9 @@ from typing import Any
 
 from tray_app.core import schedule
 from tray_app.core.duration import human
-from tray_app.core.machine import State
+from tray_app.core.guards import snoozes_left
 from tray_app.core.model import Phase
+from tray_app.core.state import State
 
 STATUS_FIELDS = (
     "state",
@@ -29,19 +30,6 @@ def minutes_text(seconds: float, round_up: bool = False) -> str:
     if minutes < 1:
         return "under 1 min"
     return human(minutes * 60)
-
-
-def progress(state: State) -> float:
-    """How far the tray ring is filled: the stretch toward its break, or the break's time."""
-    if state.phase in (Phase.SITTING, Phase.SNOOZED) and state.next_break_at > 0:
-        return min(1.0, state.stretch_s / state.next_break_at)
-    if state.phase is Phase.BREAK_DUE:
-        return 1.0
-    s = state.session
-    if state.phase is Phase.ON_BREAK and s is not None:
-        planned = s.planned_seconds
-        return min(1.0, s.elapsed(state.mono) / planned) if planned > 0 else 1.0
-    return 0.0
 
 
 def break_dict(state: State) -> dict[str, Any] | None:
@@ -82,10 +70,6 @@ def next_break_in(state: State) -> float | None:
     if state.phase is Phase.BREAK_DUE:
         return 0.0
     return None
-
-
-def snoozes_left(state: State) -> int:
-    return max(0, state.settings.snooze.max_per_break - state.snoozes_used)
 
 
 def status_dict(state: State, idle_source: str, extra: dict[str, Any] | None = None) -> dict:

@@ -9,7 +9,7 @@ from typing import Any
 
 from tray_app.core.duration import exact as duration  # "1 min 25 s": exercise times
 from tray_app.core.exercise import Exercise, Step
-from tray_app.exercises import SAFETY_LINE
+from tray_app.core.safety import SAFETY_LINE
 
 
 def _only(exercises: Sequence[Exercise], category: str | None) -> list[Exercise]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tray_app.core.duration import BadValue, parse_duration_within, range_text
 from tray_app.core.exercise import PLACES
+from tray_app.core.limits import SNOOZE_S
 from tray_app.core.model import (
     WEEKDAYS,
     BreakSettings,
@@ -191,7 +192,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "every": _d("Posture cue every", 1, 24 * H, zero_ok=True),
     },
     "snooze": {
-        "options": Key("durations", "Snooze options", 1, 24 * H),
+        "options": Key("durations", "Snooze options", *SNOOZE_S),
         "max_per_break": Key("int", "Snoozes per break", 0, 100),
     },
     "schedule": {

@@ -8,15 +8,14 @@ import os
 import select
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tray_app.core.commands import BadCommand, command_event
-from tray_app.core.events import MAX_PAUSE_S, BreakPlanned, HistoryNotSaved
-from tray_app.core.machine import Refused
+from tray_app.core.events import BreakPlanned, HistoryNotSaved
 from tray_app.core.problems import ProblemsError
+from tray_app.core.state import Refused
 from tray_app.history.writer import HistoryWriter
 from tray_app.shell.runtime import WATCHED_HEARTBEAT_S, Adapters, Runtime
 from tray_app.support import paths
@@ -119,7 +118,7 @@ def build_runtime(
     settings: Any, settings_path: Path, console: bool, no_window: bool
 ) -> tuple[Runtime, list, list]:
     """Pick every adapter for this machine; returns the runtime, start and stop callables."""
-    from tray_app.core.machine import open_stretch
+    from tray_app.core.views import open_stretch
     from tray_app.history.statistics import days_for
     from tray_app.platform.dnd.probe import DndProbe
     from tray_app.platform.file_watch import FileWatch
@@ -347,8 +346,6 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
             return {"ok": True, "status": {**runtime.status(), "line": "sitbreak is quitting"}}
         else:
             params = {k: v for k, v in req.items() if k != "cmd"}
-            if cmd == "pause":
-                _until(params.get("until_wall"))
             runtime.call(command_event(cmd, params))
             warning = _unsaved_warning(runtime)
             if warning:
@@ -366,9 +363,3 @@ def handle_request(runtime: Runtime, req: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "status": runtime.status()}
 
 
-def _until(value: Any) -> None:
-    """A pause's end as wall time: refused when it is further ahead than the longest pause."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and (
-            value > time.time() + MAX_PAUSE_S):
-        raise ValueError(f"until_wall {value:.0f} is more than {MAX_PAUSE_S / 86400:.0f} days "
-                         "away")

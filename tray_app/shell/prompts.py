@@ -14,10 +14,10 @@ from tray_app.core.commands import BadCommand, command_event
 from tray_app.core.duration import human
 from tray_app.core.events import BreakPlanned, BreakViewFailed, Event
 from tray_app.core.exercise import Exercise
-from tray_app.core.machine import State
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import ProblemsError
 from tray_app.core.session import BreakView
+from tray_app.core.state import State
 from tray_app.ports import HistoryStore
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ class WindowPrompt:
             self.post(BreakViewFailed(f"could not start: {exc}"))
 
     def _request(self, state: State) -> Any:
-        from tray_app.exercises import SAFETY_LINE
+        from tray_app.core.safety import SAFETY_LINE
         from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec
 
         session = state.session

@@ -42,10 +42,12 @@ from tray_app.core.events import (
     Tick,
     Woke,
 )
-from tray_app.core.machine import Refused, State, holds_matter, initial_state, step
+from tray_app.core.machine import step
 from tray_app.core.model import Settings
 from tray_app.core.problems import ProblemsError
+from tray_app.core.state import Refused, State, initial_state
 from tray_app.core.status import status_dict
+from tray_app.core.timing import holds_matter
 from tray_app.ports import (
     Action,
     BreakPrompt,

@@ -14,15 +14,14 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from tray_app.core.model import Phase
-from tray_app.ui.tray.images import PROGRESS_STEPS, XORG_BACKGROUND, progress_bucket
+from tray_app.core.views import RING_STEPS, ring_step_of
+from tray_app.ui.tray.images import XORG_BACKGROUND
 
 __all__ = [
     "ICON_SIZES",
-    "PROGRESS_STEPS",
     "XORG_BACKGROUND",
     "app_icon",
     "draw_state_icon",
-    "progress_bucket",
 ]
 
 Colour = tuple[int, int, int, int]
@@ -244,7 +243,7 @@ def draw_state_icon(
         raise ValueError(f"icon size must be at least 1 px, got {size}")
     # A plain tuple whatever the caller passed, so it can be a cache key.
     key = None if background is None else tuple(background)
-    return _cached_state_icon(Phase(phase), progress_bucket(progress), size, key)
+    return _cached_state_icon(Phase(phase), ring_step_of(progress), size, key)
 
 
 @lru_cache(maxsize=256)
@@ -252,7 +251,7 @@ def _cached_state_icon(
     phase: Phase, bucket: int, size: int, background: Colour | None
 ) -> Image.Image:
     canvas = _Canvas(size)
-    _PAINTERS[phase](canvas, bucket / PROGRESS_STEPS)
+    _PAINTERS[phase](canvas, bucket / RING_STEPS)
     icon = canvas.finish()
     if background is not None:
         base = Image.new("RGBA", icon.size, tuple(background))

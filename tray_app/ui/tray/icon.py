@@ -23,12 +23,14 @@ from PIL import Image
 from tray_app import __version__
 from tray_app.core.commands import event_for
 from tray_app.core.duration import human
-from tray_app.core.machine import State
 from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
 from tray_app.core.problems import ProblemsError
-from tray_app.core.status import progress, status_line
+from tray_app.core.safety import SAFETY_LINE
+from tray_app.core.state import State
+from tray_app.core.status import status_line
+from tray_app.core.views import ring_step
 from tray_app.ports import TrayPort, XConnection
-from tray_app.ui.tray.images import XORG_BACKGROUND, progress_bucket, state_image
+from tray_app.ui.tray.images import XORG_BACKGROUND, state_image
 from tray_app.ui.tray.xorg_calls import route_xorg_calls
 from tray_app.ui.tray.xorg_dock import XorgDock
 
@@ -39,11 +41,6 @@ XORG_NOTE = (
     "this tray (pystray's plain X11 backend) has no menu and ignores clicks: the break prompt "
     "and the notifications carry every action, and `sitbreak --help` lists the commands"
 )
-SAFETY_LINE = (
-    "These are general movement suggestions, not medical advice: stop anything that hurts, "
-    "and see a professional about pain that lasts."
-)
-
 Snapshot = tuple[State, dict[str, Any]]
 
 
@@ -54,14 +51,14 @@ def icon_size(backend: str | None) -> int:
 
 def image_key(state: State, backend: str | None) -> tuple[Any, ...]:
     """What the picture depends on; the icon is redrawn only when this changes."""
-    return (state.phase, progress_bucket(progress(state)), icon_size(backend))
+    return (state.phase, ring_step(state), icon_size(backend))
 
 
 def draw_icon(state: State, backend: str | None) -> Image.Image:
     """The tray picture for `state`; on xorg composited onto grey (it paints alpha black)."""
     bg = XORG_BACKGROUND if backend == "xorg" else None
     # The packaged sheets, not tray_app.ui.icons: drawing would load FreeType (tray_images).
-    return state_image(state.phase, progress_bucket(progress(state)), icon_size(backend), bg)
+    return state_image(state.phase, ring_step(state), icon_size(backend), bg)
 
 
 

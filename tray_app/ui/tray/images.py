@@ -3,7 +3,7 @@
 Drawing at run time needs PIL.ImageDraw, which loads ImageFont and with it FreeType, HarfBuzz
 and FriBidi (about 1.4 MiB resident in an app that never draws text). The pictures are few
 (every phase at every progress step), so they are drawn once at build time into one sheet
-per size: a row per phase in `Phase` order, a column per progress step 0..PROGRESS_STEPS.
+per size: a row per phase in `Phase` order, a column per progress step 0..RING_STEPS.
 A sheet is its RGBA bytes, zlib-compressed: reading a PNG would load Pillow's PNG plugin and
 with it decimal, fractions and the palette modules, for pictures we cut out by offset anyway.
 tests/icons/test_tray_sheets.py checks the sheets against tray_app.ui.icons.
@@ -17,11 +17,9 @@ from functools import lru_cache
 from PIL import Image
 
 from tray_app.core.model import Phase
+from tray_app.core.views import RING_STEPS
 from tray_app.support.resources import TRAY_SHEET_SIZES, DataFileError, tray_sheet
 
-# Progress is shown in 1/24 steps: the tray redraws often, and equal buckets give the
-# same cached image (a 16 px ring cannot show finer steps anyway).
-PROGRESS_STEPS = 24
 # The sizes the tray draws at (tray.icon_size): 22 everywhere but Windows, which gets 32.
 SHEET_SIZES: tuple[int, ...] = TRAY_SHEET_SIZES
 PHASES: tuple[Phase, ...] = tuple(Phase)
@@ -33,16 +31,9 @@ Colour = tuple[int, int, int, int]
 XORG_BACKGROUND: Colour = (128, 128, 128, 255)
 
 
-def progress_bucket(progress: float) -> int:
-    """The step (0..PROGRESS_STEPS) that `progress` (0..1, clamped; NaN counts as 0) shows."""
-    if not progress > 0:  # also catches NaN
-        return 0
-    return min(PROGRESS_STEPS, round(progress * PROGRESS_STEPS))
-
-
 def sheet_size(size: int) -> tuple[int, int]:
     """Width and height in pixels of the sheet of `size` px pictures."""
-    return ((PROGRESS_STEPS + 1) * size, len(PHASES) * size)
+    return ((RING_STEPS + 1) * size, len(PHASES) * size)
 
 
 def cell_origin(phase: Phase, bucket: int, size: int) -> tuple[int, int]:
@@ -61,8 +52,8 @@ def state_image(
     """
     if size not in SHEET_SIZES:
         raise ValueError(f"no tray sheet of {size} px (there are {SHEET_SIZES})")
-    if not 0 <= bucket <= PROGRESS_STEPS:
-        raise ValueError(f"progress step {bucket} is not in 0..{PROGRESS_STEPS}")
+    if not 0 <= bucket <= RING_STEPS:
+        raise ValueError(f"progress step {bucket} is not in 0..{RING_STEPS}")
     path = tray_sheet(size)
     width, height = sheet_size(size)
     try:
