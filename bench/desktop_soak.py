@@ -93,7 +93,7 @@ def summarize(samples: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def send(folder: Path, request: dict[str, Any]) -> dict[str, Any] | None:
-    from tray_app.shell.instance import NotRunning, send_command
+    from tray_app.shell.control_channel import NotRunning, send_command
 
     try:
         return send_command(folder, request, timeout=10)

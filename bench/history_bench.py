@@ -147,7 +147,7 @@ def run_cli(root: Path, args: list[str], env: dict[str, str]) -> tuple[float, fl
 def start_until_status(root: Path, env: dict[str, str], sandbox: Sandbox) -> tuple[float, float]:
     """Seconds from spawning `run --console` until the control socket answers a status."""
     sys.path.insert(0, str(root))
-    from tray_app.shell.instance import NotRunning, send_command
+    from tray_app.shell.control_channel import NotRunning, send_command
 
     folder = sandbox.dir / "runtime" / "sitbreak"
     start = time.perf_counter()

@@ -61,7 +61,7 @@ SAMPLE_EVERY_S = 1.0
 
 
 def send(folder: Path, request: dict[str, Any]) -> tuple[dict[str, Any] | None, float]:
-    from tray_app.shell.instance import NotRunning, send_command
+    from tray_app.shell.control_channel import NotRunning, send_command
 
     t0 = time.perf_counter()
     try:

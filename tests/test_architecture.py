@@ -50,7 +50,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "ui.windows": {"settings", "exercises", "history"},  # own processes: read what they show
     # The shell: owner thread, runtime, control channel, prompts. Adapters are handed in.
     "shell": {"exercises", "ui.windows.protocol"},  # the prompt plans from the catalogue
-    "shell.compose": EVERYTHING,  # the composition root
+    "shell.compose": EVERYTHING,  # the composition root: picks and wires the adapters
     "cli": EVERYTHING,  # parses, then hands over to the composition root or a handler
     "__main__": {"cli"},
 }
@@ -220,11 +220,14 @@ def test_platform_and_ui_do_not_import_each_other() -> None:
 
 
 def test_only_the_cli_and_the_composition_root_wire_everything() -> None:
+    """The command line starts the process (shell.run), and only that uses the root."""
     for path in PKG.rglob("*.py"):
-        if module_name(path) in ("cli", "__main__") or module_name(path).startswith("cli."):
-            continue
-        assert not any(n.startswith("tray_app.cli") for n in all_imports(path)), path
-        assert "tray_app.shell.compose" not in all_imports(path), path
+        name = module_name(path)
+        if not within(name, "cli") and name != "__main__":
+            assert not any(n.startswith("tray_app.cli") for n in all_imports(path)), path
+            assert "tray_app.shell.run" not in all_imports(path), path
+        if name != "shell.run":
+            assert "tray_app.shell.compose" not in all_imports(path), path
 
 
 def test_the_owner_thread_and_runtime_import_no_ui_or_platform_code() -> None:

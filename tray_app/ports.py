@@ -27,11 +27,20 @@ class XConnection(Protocol):
         ...
 
 
+class Visibility(Protocol):
+    """Says when an idle source stops answering, and when it answers again."""
+
+    on_change: Callable[[str], None]  # given the sentence to tell the user
+
+
 class IdleSource(Protocol):
     """Seconds since the last keyboard or mouse input."""
 
     name: str  # shown in `status` as idle_source, e.g. "x11-screensaver", "fallback"
     sees_input: bool  # False for the fallback that only counts wall time
+    # The X connection it reads, for other probes of the same display to share (X11 only).
+    connection: XConnection | None
+    visibility: Visibility | None  # None for sources that cannot stop answering
 
     def idle_seconds(self) -> float | None:
         """Seconds since last input, or None when the source cannot tell right now."""
@@ -59,6 +68,10 @@ class Notifier(Protocol):
 
     def set_action_handler(self, handler: Callable[[str], None]) -> None:
         """`handler(action_id)` is called (from any thread) when the user clicks an action."""
+        ...
+
+    def stop(self) -> None:
+        """Let go of the service and the threads (at exit)."""
         ...
 
 

@@ -432,3 +432,11 @@ def test_a_notice_whose_choice_lapses_is_withdrawn() -> None:
     sim.send(SettingsChanged(STRICT))  # Skip on the notification no longer applies
     assert any(isinstance(e, CloseNotice) for e in sim.effects)
     assert sim.state.notice is None and sim.state.phase is Phase.BREAK_DUE
+
+
+def test_status_has_every_field_its_contract_names() -> None:
+    """`status --json` fields are a contract scripts rely on (STATUS_FIELDS)."""
+    from tray_app.core.status import STATUS_FIELDS, status_dict
+
+    sim = Sim(Settings())
+    assert set(STATUS_FIELDS) <= set(status_dict(sim.state, "x11-screensaver"))

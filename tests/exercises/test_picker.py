@@ -15,9 +15,9 @@ from tray_app.core.model import ExerciseSettings
 from tray_app.core.picker import (
     SAME_LENGTH,
     STRENGTH,
-    alternatives,
     another,
     pick,
+    spares,
 )
 from tray_app.exercises.loader import load_catalogue
 
@@ -26,6 +26,22 @@ PLACE_SETS = {"chair": ("chair",), "chair+standing": ("chair", "standing"), "all
 # The break code passes this many recent exercises (newest first) to the picker.
 WINDOW = 40
 BREAK = 120  # the default break length, seconds
+
+
+# What the break window offers in turn: the pick, then "Another exercise" spares.
+def alternatives(
+    catalogue: Sequence[Exercise],
+    recent: Sequence[tuple[str, str]],
+    break_seconds: float,
+    seed: int,
+    count: int = 3,
+) -> list[list[Exercise]]:
+    """Up to `count` different routines, best first: `pick(...)`, then each next one from
+    `another(...)`: about the same length, avoiding everything offered before it."""
+    first = pick(catalogue, recent, break_seconds, seed)
+    if not first:
+        return []
+    return [first, *spares(catalogue, recent, first, seed, count - 1, parts=False)]
 
 
 @dataclass

@@ -23,7 +23,7 @@ from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, stop
 from tray_app.core.model import Kind, Row
 from tray_app.history import History
-from tray_app.shell.instance import send_command
+from tray_app.shell.control_channel import send_command
 
 
 def fill(path: Path, n: int, start: float | None = None) -> list[Row]:

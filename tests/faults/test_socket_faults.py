@@ -19,7 +19,7 @@ from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
 from tray_app.core.events import Pause, Snooze, Tick
 from tray_app.core.limits import PAUSE_S
-from tray_app.shell.instance import (
+from tray_app.shell.control_channel import (
     MAX_CONNECTIONS,
     READ_DEADLINE_S,
     ControlServer,

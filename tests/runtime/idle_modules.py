@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tray_app.cli import main, relaunch
-from tray_app.shell.instance import NotRunning, send_command
+from tray_app.shell.control_channel import NotRunning, send_command
 from tray_app.support import paths
 
 STARTED_AFRESH = relaunch.ENV in os.environ  # read before main() takes it out

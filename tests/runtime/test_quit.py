@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from tests.runtime.test_runtime import faked, fast
-from tray_app.shell.compose import handle_request
-from tray_app.shell.instance import ControlServer, control_address
+from tray_app.shell.control import handle_request
+from tray_app.shell.control_channel import ControlServer, control_address
 from tray_app.shell.runtime import Runtime
 
 

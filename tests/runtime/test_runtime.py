@@ -30,7 +30,7 @@ from tray_app.core.session import BreakView
 from tray_app.ports import Action
 from tray_app.settings import load_settings
 from tray_app.settings.full import load_checked
-from tray_app.shell.compose import STATUS_FRESH_WAIT_S, handle_request
+from tray_app.shell.control import STATUS_FRESH_WAIT_S, handle_request
 from tray_app.shell.runtime import Adapters, Runtime, Stopped
 
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = textwrap.dedent("""
     import signal, sys, threading
     sys.path.insert(0, sys.argv[1])
-    from tray_app.shell.compose import stop_signals
+    from tray_app.shell.signals import stop_signals
 
     class Stub:
         def __init__(self):

@@ -32,7 +32,7 @@ from tests.desktop import (
 from tests.tray.test_tray_desktop import docked_icon, private_desktop
 from tray_app.settings import DEFAULT_FILE
 from tray_app.settings.schema import SCHEMA
-from tray_app.shell.instance import send_command
+from tray_app.shell.control_channel import send_command
 from tray_app.ui.windows.settings_form import GROUPS
 
 pytestmark = pytest.mark.desktop

@@ -5,7 +5,6 @@ Exit codes are in tray_app.support.exit_codes.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -178,10 +177,6 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
         parser.print_help()
         return None
     return args
-
-
-def print_json(obj: object) -> None:
-    print(json.dumps(obj, indent=2, sort_keys=False))
 
 
 if __name__ == "__main__":

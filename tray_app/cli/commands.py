@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _send(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    from tray_app.shell.instance import NotRunning, send_command
+    from tray_app.shell.control_channel import NotRunning, send_command
 
     try:
         reply = send_command(paths.runtime_dir(), request)
@@ -190,7 +190,7 @@ def settings(args: argparse.Namespace) -> int:
                 print(entry.enable(default_launch()) if autostart else entry.disable())
             except Exception as exc:  # no launch command, a read-only folder, ...
                 _err(f"could not change start at login: {exc}")
-        from tray_app.shell.instance import NotRunning, send_command
+        from tray_app.shell.control_channel import NotRunning, send_command
 
         # The running app applies the file now, not at its next look; if none runs, fine.
         with contextlib.suppress(NotRunning, OSError, ValueError):

@@ -26,7 +26,7 @@ def run_app(options: RunOptions) -> int:
     from tray_app.support.no_network import refuse_tls
 
     refuse_tls()  # before anything imports APScheduler (and so asyncio)
-    from tray_app.shell.compose import run_app as run
+    from tray_app.shell.run import run_app as run
 
     return run(options)
 

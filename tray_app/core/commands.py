@@ -31,6 +31,10 @@ class BadCommand(ValueError):
     """A name or parameter no input may send; the message says which."""
 
 
+class UnknownCommand(BadCommand):
+    """A command name no input may send."""
+
+
 def _number(params: dict[str, Any], key: str) -> float | None:
     value = params.get(key)
     if value is None:
@@ -70,9 +74,6 @@ _TABLE: dict[str, Callable[[dict[str, Any]], Event]] = {
     Command.CLOSE: lambda p: WindowClosed(),
 }
 
-COMMAND_NAMES = tuple(_TABLE)
-
-
 def command_event(name: str, params: dict[str, Any] | None = None) -> Event:
     """The event for command `name`; "snooze-300" and "pause-1800" carry their seconds.
 
@@ -82,7 +83,7 @@ def command_event(name: str, params: dict[str, Any] | None = None) -> Event:
     if name not in _TABLE:
         kind, _, secs = name.partition("-")
         if kind not in (Command.SNOOZE, Command.PAUSE) or not secs.isdigit():
-            raise BadCommand(f"unknown command {name!r}")
+            raise UnknownCommand(f"unknown command {name!r}")
         name, params["seconds"] = kind, int(secs)
     try:
         return _TABLE[name](params)

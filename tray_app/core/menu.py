@@ -24,8 +24,6 @@ from tray_app.core.status import clock_text, status_line
 BREAK_EVERY_MIN: tuple[int, ...] = (30, 40, 50, 60, 90)
 # Seconds offered under "Pause", besides "until tomorrow".
 PAUSE_FOR_S: tuple[int, ...] = (30 * 60, 60 * 60, 2 * 60 * 60)
-# What "Posture nudges" switches on when it is off.
-POSTURE_DEFAULT_S = 20 * 60
 
 
 @dataclass(frozen=True)
@@ -48,11 +46,6 @@ SEPARATOR = MenuItem("-", enabled=False)
 def can_snooze(state: State) -> bool:
     """Whether a snooze would be accepted now (guards.allowed)."""
     return Command.SNOOZE in allowed(state)
-
-
-def can_skip(state: State) -> bool:
-    """Whether a skip would be accepted now (guards.allowed)."""
-    return Command.SKIP in allowed(state)
 
 
 def _snooze_menu(state: State) -> MenuItem:

@@ -111,21 +111,6 @@ def can_follow(kept: Sequence[Exercise], routine: Sequence[Exercise]) -> bool:
     )
 
 
-def alternatives(
-    catalogue: Sequence[Exercise],
-    recent: Sequence[tuple[str, str]],
-    break_seconds: float,
-    seed: int,
-    count: int = 3,
-) -> list[list[Exercise]]:
-    """Up to `count` different routines, best first: `pick(...)`, then each next one from
-    `another(...)`: about the same length, avoiding everything offered before it."""
-    first = pick(catalogue, recent, break_seconds, seed)
-    if not first:
-        return []
-    return [first, *spares(catalogue, recent, first, seed, count - 1, parts=False)]
-
-
 def spares(
     catalogue: Sequence[Exercise],
     recent: Sequence[tuple[str, str]],

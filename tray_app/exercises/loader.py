@@ -80,14 +80,6 @@ def read_builtin() -> list[Exercise]:
     return exercises
 
 
-def validate_catalogue(path: Path, *, taken: Iterable[str] = ()) -> list[Problem]:
-    """Every problem in one catalogue file (empty when it is fine); for a `check` command.
-
-    `taken` lists ids already in use (the built-in ones when checking a user's file).
-    """
-    return read_catalogue(path, taken=taken)[1]
-
-
 def read_catalogue(
     path: Path, *, taken: Iterable[str] = ()
 ) -> tuple[list[Exercise], list[Problem]]:

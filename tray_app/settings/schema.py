@@ -225,10 +225,6 @@ SECTIONS: dict[str, type] = {
     "notifications": NotificationSettings,
 }
 
-# Keys the file has that the core's dataclasses do not: they shape other fields instead.
-DERIVED = {"posture.enabled"}
-
-
 def build_section(name: str, values: dict[str, Any]) -> Any:
     """The core's dataclass for one section from its checked values."""
     if name == "posture" and values.pop("enabled", True) is False:

@@ -57,6 +57,8 @@ FREEDESKTOP_SCREENSAVER = IdleService(
 class DBusIdleSource:
     """Asks one D-Bus idle service on every call, over one reused connection."""
 
+    connection = None  # no X connection to share
+
     def __init__(self, service: IdleService, client: ReconnectingClient, path: str) -> None:
         self.name = service.source_name
         self.service = service

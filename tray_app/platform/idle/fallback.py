@@ -8,6 +8,8 @@ class FallbackIdleSource:
 
     name = "fallback"
     sees_input = False
+    connection = None
+    visibility = None
 
     def idle_seconds(self) -> float | None:
         """Zero: without an input source we assume the user is there."""

@@ -42,6 +42,8 @@ class MacIdleSource:
 
     name = "macos"
     sees_input = True
+    connection = None
+    visibility = None
 
     def __init__(self, seconds_since: Callable[[], float] = _seconds_since_last_event) -> None:
         self._seconds_since = seconds_since

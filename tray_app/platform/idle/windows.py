@@ -36,6 +36,8 @@ class WindowsIdleSource:
 
     name = "windows"
     sees_input = True
+    connection = None
+    visibility = None
 
     def __init__(
         self,

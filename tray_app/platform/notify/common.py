@@ -109,6 +109,9 @@ class NullNotifier:
     def set_action_handler(self, handler: Callable[[str], None]) -> None:
         """Nothing can be clicked, so the handler is never called."""
 
+    def stop(self) -> None:
+        """Nothing to let go of."""
+
 
 class MultiNotifier:
     """Forwards every call to several notifiers (e.g. desktop and console); one failing
@@ -136,5 +139,9 @@ class MultiNotifier:
     def set_action_handler(self, handler: Callable[[str], None]) -> None:
         """Any notifier's click reaches `handler`."""
         self._each("set_action_handler", lambda n: n.set_action_handler(handler))
+
+    def stop(self) -> None:
+        """Stop every notifier."""
+        self._each("stop", lambda n: n.stop())
 
 

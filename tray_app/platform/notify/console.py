@@ -47,3 +47,6 @@ class ConsoleNotifier:
 
     def set_action_handler(self, handler: Callable[[str], None]) -> None:
         """Accepted for the protocol; console lines have nothing to click."""
+
+    def stop(self) -> None:
+        """Nothing to let go of."""

@@ -84,6 +84,10 @@ class PlyerNotifier:
         """Wait until queued notifications were handed over (tests, shutdown)."""
         return self._worker.flush(timeout)
 
+    def stop(self) -> None:
+        """Hand over what is queued, then end the worker thread."""
+        self._worker.stop()
+
     # -- worker thread ---------------------------------------------------------------------
 
     def _show(self, kind: str, title: str, body: str) -> None:

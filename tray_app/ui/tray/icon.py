@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -460,17 +459,6 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None, health: Des
     # `sitbreak quit`, a signal, or Quit from the menu: no thread of its own needed to wait
     runtime.when_stop_requested(controller.request_stop)
 
-    def on_signal(signum: int, _frame: Any) -> None:
-        if signum == signal.SIGTERM and health.is_bus_exit():
-            log.info("SIGTERM from GDBus: the session bus closed; carrying on")
-            return
-        log.info("signal %s: stopping", signum)
-        threading.Thread(target=runtime.stop, daemon=True).start()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, on_signal)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, lambda *_: runtime.post_tick())
     try:
         icon.run(setup=controller.work)
     finally:
