@@ -48,7 +48,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "ui.tray": {"ui.launch"},  # the tray opens the settings window
     "ui.launch": {"ui.windows.protocol"},  # starts the Tk windows; speaks the break window's wire
     "ui.windows": {"settings", "exercises", "history"},  # own processes: read what they show
-    # The shell: owner thread, runtime, control channel, prompts. Adapters are handed in.
+    # The shell: owner thread, runtime, control channel, planner and prompts. Adapters are
+    # handed in by the composition root.
     "shell": {"exercises", "ui.windows.protocol"},  # the prompt plans from the catalogue
     "shell.compose": EVERYTHING,  # the composition root: picks and wires the adapters
     "cli": EVERYTHING,  # parses, then hands over to the composition root or a handler

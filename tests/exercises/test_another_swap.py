@@ -153,7 +153,7 @@ def test_the_planner_offers_whole_routines_that_can_follow_each_part() -> None:
     from tray_app.core.model import Settings
     from tray_app.core.picker import can_follow
     from tray_app.core.state import initial_state
-    from tray_app.shell.prompts import BreakPlanner
+    from tray_app.shell.planner import BreakPlanner
 
     state = initial_state(Settings())
     plan = BreakPlanner(NoHistory(), print).plan(state)  # type: ignore[arg-type]

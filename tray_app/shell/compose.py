@@ -89,7 +89,8 @@ def build_runtime(
     from tray_app.platform.memory import release_free_heap
     from tray_app.platform.notify import choose as notify
     from tray_app.settings.full import load_checked
-    from tray_app.shell.prompts import BreakPlanner, ConsolePrompt, WindowPrompt
+    from tray_app.shell.planner import BreakPlanner
+    from tray_app.shell.prompts import ConsolePrompt, WindowPrompt
     from tray_app.support.resources import app_icon
 
     idle_source, idle_why = idle.detect(os.environ)
