@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -27,3 +30,48 @@ def display() -> Iterator[Display]:
 def session_bus() -> Iterator[Bus]:
     with dbus_session() as b:
         yield b
+
+
+# ---- markers: `desktop` (needs Xvfb, D-Bus and the other desktop hosts), `e2e` (runs sitbreak
+# itself as a process: `sitbreak run` or its CLI), `slow` (over ~3 s). `-m "not desktop and not
+# e2e"` is the fast unit suite. A test that starts such a process without its marker fails here,
+# so the markers stay true as tests change.
+
+ROOT = Path(__file__).resolve().parents[1]
+DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "openbox"}
+
+
+def _runs_sitbreak(argv: list[str]) -> bool:
+    installed = os.environ.get("SITBREAK_COMMAND")
+    if installed and argv and argv[0] == installed:
+        return True
+    if argv and Path(argv[0]).name == "sitbreak":
+        return True
+    for i, arg in enumerate(argv):
+        if arg.endswith("main.py") and Path(arg).resolve() == ROOT / "main.py":
+            return True
+        if arg == "-m" and i + 1 < len(argv) and argv[i + 1] in ("tray_app", "tray_app.__main__"):
+            return True
+    return False
+
+
+@pytest.fixture(autouse=True)
+def _markers_say_what_a_test_starts(request: pytest.FixtureRequest,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    marks = {m.name for m in request.node.iter_markers()}
+    if {"e2e", "desktop"} <= marks:
+        return
+    real_init = subprocess.Popen.__init__
+
+    def checked_init(self: subprocess.Popen, args: Any, *rest: Any, **kw: Any) -> None:
+        argv = [args] if isinstance(args, str | bytes | os.PathLike) else list(args)
+        argv = [os.fsdecode(a) if isinstance(a, bytes | os.PathLike) else str(a) for a in argv]
+        if "e2e" not in marks and _runs_sitbreak(argv):
+            pytest.fail(f"{request.node.nodeid} runs sitbreak ({' '.join(argv[:4])}): mark it "
+                        "@pytest.mark.e2e", pytrace=False)
+        if "desktop" not in marks and argv and Path(argv[0]).name in DESKTOP_HOSTS:
+            pytest.fail(f"{request.node.nodeid} starts {Path(argv[0]).name}: mark it "
+                        "@pytest.mark.desktop", pytrace=False)
+        real_init(self, args, *rest, **kw)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", checked_init)

@@ -30,7 +30,7 @@ from tests.desktop import (
 )
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]
 
 # Stands in for dmenu: dunst writes one line per action ("#Start break (Time to move) [2,start]");
 # print the one whose key the test wrote to the file next to this script.

@@ -11,7 +11,7 @@ import pytest
 from tests.desktop import Display, require, wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 
-pytestmark = pytest.mark.desktop  # Xvfb, dunst or a private D-Bus
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]  # Xvfb, dunst or a private D-Bus
 
 
 def visible_windows(display: Display) -> list[str]:

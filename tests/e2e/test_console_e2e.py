@@ -5,23 +5,34 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
 
+pytestmark = pytest.mark.e2e
+
+# The app runs on its accelerated clock (SITBREAK_CLOCK_SPEED): a simulated minute is a real
+# second, so the break comes due 3 s after start and a 2-minute snooze lasts 2 s.
+SPEED = 60
 FAST = {
-    "sitting": {"break_after": "6s", "idle_reset": "5m"},
-    "breaks": {"heads_up": "2s", "length": "2m"},
+    "sitting": {"break_after": "3m", "idle_reset": "5m"},
+    "breaks": {"heads_up": "30s", "length": "10m"},
     "posture": {"every": "0"},
-    "snooze": {"options": ["4s", "1m"], "max_per_break": 2},
+    "snooze": {"options": ["2m", "10m"], "max_per_break": 2},
 }
 
 
 @pytest.fixture
 def box(tmp_path: Path) -> Sandbox:
     return Sandbox(tmp_path)
+
+
+@pytest.fixture
+def fast_box(tmp_path: Path) -> Sandbox:
+    return Sandbox(tmp_path, extra_env={"SITBREAK_CLOCK_SPEED": str(SPEED)})
 
 
 def kinds(history: Path) -> list[str]:
@@ -32,7 +43,8 @@ def kinds(history: Path) -> list[str]:
         con.close()
 
 
-def test_console_run_through_control_commands(box: Sandbox) -> None:
+def test_console_run_through_control_commands(fast_box: Sandbox) -> None:
+    box = fast_box
     cfg = write_settings(box.root / "s.toml", **FAST)
     assert box.cli("status").returncode == 3
     assert "sitbreak is not running" in box.cli("status").stderr
@@ -45,6 +57,7 @@ def test_console_run_through_control_commands(box: Sandbox) -> None:
             assert key in st
         assert st["state"] == "sitting"
         assert st["idle_source"] == "fallback"
+        assert st["clock_speed"] == SPEED
 
         second = box.cli("run", "--console", "--config", str(cfg))
         assert second.returncode == 1
@@ -55,11 +68,11 @@ def test_console_run_through_control_commands(box: Sandbox) -> None:
 
         box.wait_state("break_due", timeout=20)
         assert "Time to move" in box.output()
-        assert box.cli("snooze").returncode == 0
-        assert box.status()["state"] == "snoozed"
+        snoozed = box.cli("snooze")
+        assert snoozed.returncode == 0 and snoozed.stdout.startswith("Snoozed"), snoozed
         assert box.status()["snoozes_left"] == 1
-        box.wait_state("break_due", timeout=15)
-        assert box.cli("snooze", "1m").returncode == 0
+        box.wait_state("break_due", timeout=15)  # the 2-minute snooze ran out by itself
+        assert box.cli("snooze", "10m").returncode == 0
         box.wait_state("snoozed")
 
         assert box.cli("pause", "10m").returncode == 0
@@ -80,9 +93,12 @@ def test_console_run_through_control_commands(box: Sandbox) -> None:
                             "planned_seconds"}
         assert brk["routine"] and brk["started"] and brk["planned_seconds"] > 0
         # Done seconds after break-now is honest: ended early, not completed (observation 3)
+        asked = time.monotonic()
         assert box.cli("done").returncode == 0
         st = box.status()
-        assert st["state"] == "sitting" and st["sitting_seconds"] < 3
+        # A new stretch began at `done`: it is no older than the time since (in app seconds).
+        since = (time.monotonic() - asked) * SPEED
+        assert st["state"] == "sitting" and st["sitting_seconds"] <= since + 1, (st, since)
         assert box.cli("quit").returncode == 0
         assert proc.wait(15) == 0
     finally:
@@ -95,9 +111,10 @@ def test_console_run_through_control_commands(box: Sandbox) -> None:
     assert rows.count("snoozed") == 2
 
 
-def test_no_snoozes_left_is_refused_with_exit_4(box: Sandbox) -> None:
+def test_no_snoozes_left_is_refused_with_exit_4(fast_box: Sandbox) -> None:
+    box = fast_box
     cfg = write_settings(box.root / "s.toml", **{
-        **FAST, "snooze": {"options": ["1m"], "max_per_break": 0},
+        **FAST, "sitting": {"break_after": "1m"}, "snooze": {"options": ["1m"], "max_per_break": 0},
         "breaks": {"heads_up": "0", "strict": True}})
     proc = box.start("--console", "--config", str(cfg))
     try:

@@ -14,7 +14,7 @@ from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.platform.test_fullscreen_desktop import ADD, REMOVE, _active_window, _set_fullscreen
 from tests.platform.test_session_desktop import MANAGER, OUR_SESSION, SESSION, _logind
 
-pytestmark = pytest.mark.desktop  # Xvfb, dunst or a private D-Bus
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]  # Xvfb, dunst or a private D-Bus
 
 
 def break_windows(display: Display) -> list[str]:

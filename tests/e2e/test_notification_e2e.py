@@ -10,7 +10,7 @@ import pytest
 from tests.desktop import Display, dbus_session, dunst, dunst_config, require, wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 
-pytestmark = pytest.mark.desktop  # Xvfb, dunst or a private D-Bus
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]  # Xvfb, dunst or a private D-Bus
 
 PICK_SNOOZE = """#!/bin/sh
 # Stands in for dmenu: dunst writes one line per action; pick sitbreak's snooze.

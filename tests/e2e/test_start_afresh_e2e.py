@@ -11,7 +11,8 @@ import pytest
 from tests.e2e.sitbreak_proc import ROOT, Sandbox, quick_settings, stop, workdir
 from tray_app.cli import relaunch
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
 
 
 def console_script(folder: Path) -> Path:

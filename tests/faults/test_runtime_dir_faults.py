@@ -90,6 +90,7 @@ def test_an_unsafe_fallback_too_is_a_clear_error(no_runtime_env: Path, tmp_path:
         paths.runtime_dir()
 
 
+@pytest.mark.e2e
 @needs_root
 def test_run_and_commands_start_despite_another_users_folder(tmp_path: Path) -> None:
     """The way it was found: another user made /tmp/sitbreak-<uid> first; `run` must start."""

@@ -122,6 +122,7 @@ def running(tmp_path: Path) -> Iterator[tuple[Sandbox, int, str]]:
         stop(proc)
 
 
+@pytest.mark.e2e
 def test_running_app_refuses_absurd_numbers_and_nothing_changes(
         running: tuple[Sandbox, int, str]) -> None:
     """The way it was found: raw JSON on the real socket, then `status` must still work."""
@@ -229,6 +230,7 @@ def _cpu_and_rss(pid: int) -> tuple[float, int]:
     return cpu, rss
 
 
+@pytest.mark.e2e
 def test_connect_close_flood_bounded_cpu_and_memory(running: tuple[Sandbox, int, str]) -> None:
     box, pid, address = running
     for _ in range(200):  # warm up: the first connections allocate the pool

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable
 
 from tests.fakes import MONDAY_8AM
-from tray_app.shell.runtime import Clock
+from tray_app.shell.clock import Clock
 
 Job = Callable[[], None]
 

@@ -3,6 +3,7 @@ themselves are the point, by the real APScheduler one)."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -13,10 +14,8 @@ import pytest
 
 from tests.desktop import wait_for
 from tests.runtime.fake_timer import FakeClock, FakeTimer
-from tray_app.core.commands import event_for
 from tray_app.core.events import BreakPlanned, Resume
-from tray_app.core.state import Refused, State
-from tray_app.core.timing import HOLD_RECHECK_S
+from tray_app.core.menu import build_menu
 from tray_app.core.model import (
     BreakSettings,
     NotificationSettings,
@@ -27,6 +26,8 @@ from tray_app.core.model import (
     SittingSettings,
 )
 from tray_app.core.session import BreakView
+from tray_app.core.state import Refused, State
+from tray_app.core.timing import HOLD_RECHECK_S
 from tray_app.ports import Action
 from tray_app.settings import load_settings
 from tray_app.settings.full import load_checked
@@ -257,11 +258,62 @@ def test_lock_and_unlock_are_facts_passed_in_with_the_tick() -> None:
     assert rt.state.locked_since_mono is None
 
 
-def test_action_ids_map_to_events() -> None:
-    table = {"start": "TakeBreakNow", "default": "TakeBreakNow", "break-now": "TakeBreakNow",
-             "snooze-300": "Snooze", "snooze": "Snooze", "skip": "Skip", "pause-1800": "Pause",
-             "resume": "Resume", "done": "Done", "nonsense": "NoneType"}
-    assert {a: type(event_for(a)).__name__ for a in table} == table
+def label_seconds(label: str) -> float:
+    """The duration a label promises the user: "Snooze 5 min", "For 1 h 30 min"."""
+    found = re.findall(r"(\d+) (h|min|s)\b", label)
+    assert found, f"no duration in {label!r}"
+    return sum(int(n) * {"h": 3600, "min": 60, "s": 1}[unit] for n, unit in found)
+
+
+def due(break_after: float = 100.0) -> tuple[Runtime, Adapters, FakeTimer, list[Action]]:
+    """A fresh runtime whose break has just come due; and the actions its notice offered."""
+    rt, ad, timer = faked(fast(break_after), heartbeat=3600.0)  # the core's own wakes only
+    offered: list[Action] = []
+    ad.notifier.notify = (  # type: ignore[method-assign]
+        lambda kind, title, body, actions=(): offered.extend(actions))
+    timer.advance(break_after)
+    assert rt.state.phase is Phase.BREAK_DUE
+    return rt, ad, timer, offered
+
+
+def test_every_action_the_due_notice_and_the_pause_menu_offer_does_what_its_label_says(
+        ) -> None:
+    """The ids come from what the app really offers (the notice's actions, the tray's pause
+    menu) and each is judged by its label, on the state it leaves, through the runtime."""
+    _rt, _ad, _timer, offered = due()
+    menu = build_menu(_rt.state, _rt.status(), None)
+    pause = next(i for i in menu if i.text == "Pause").submenu
+    offered += [Action(i.action, i.text) for i in pause if i.action != "pause-tomorrow"]
+    offered.append(Action("default", "Start (the notice's body was clicked)"))
+    verbs = {a.label.split()[0] for a in offered}
+    assert verbs == {"Start", "Snooze", "Skip", "For"}, offered
+    for action in offered:
+        rt, ad, timer, _ = due()
+        ad.notifier.handler(action.id)  # type: ignore[attr-defined, misc]
+        timer.run_pending()
+        verb, what = action.label.split()[0], f"{action.id} ({action.label})"
+        if verb == "Start":
+            assert rt.state.phase is Phase.ON_BREAK, what
+            continue
+        if verb == "Skip":  # back to sitting; the next break a whole interval later
+            held, lasts = Phase.SITTING, 100.0
+        else:  # "Snooze 5 min", "For 30 min": held for exactly that long
+            held = Phase.SNOOZED if verb == "Snooze" else Phase.PAUSED
+            lasts = label_seconds(action.label)
+        assert rt.state.phase is held, what
+        timer.advance(lasts - 0.5)
+        assert rt.state.phase is held, what
+        timer.advance(1.0)
+        assert rt.state.phase is not held, what
+
+
+def test_an_action_id_no_input_sends_changes_nothing() -> None:
+    rt, ad, timer, _ = due()
+    before = rt.state
+    ad.notifier.handler("nonsense")  # type: ignore[attr-defined, misc]
+    ad.notifier.handler("snooze-soon")  # type: ignore[attr-defined, misc]
+    timer.run_pending()
+    assert rt.state == before
 
 
 def test_status_answers_at_once_while_the_break_window_is_opening() -> None:

@@ -66,7 +66,14 @@ class HistoryWriter:
         retry_s: tuple[float, float] = (0.25, 5.0),
         maintain_after_s: float = MAINTAIN_AFTER_S,
         checkpoint_s: tuple[float, float] = (FIRST_CHECKPOINT_S, CHECKPOINT_S),
+        maintain_every_s: float = MAINTAIN_EVERY_S,
+        busy_patience_s: float = BUSY_PATIENCE_S,
     ) -> None:
+        """Every period is a parameter with the app's default, so tests pass short ones:
+        `retry_s` (first and longest wait between failed writes), `maintain_after_s` and
+        `maintain_every_s` (pruning), `checkpoint_s` (the first checkpoint of the running
+        stretch, then the period), `busy_patience_s` (how long another program may hold the
+        file before the user is told)."""
         self.path = Path(path)
         self._days = days
         self._keep_days = keep_days
@@ -79,6 +86,8 @@ class HistoryWriter:
         self._retry_s = retry_s
         self._maintain_after_s = maintain_after_s
         self._checkpoint_s = checkpoint_s  # the first, then the rest
+        self._maintain_every_s = maintain_every_s
+        self._busy_patience_s = busy_patience_s
         self._cond = threading.Condition()
         self._pending: deque[Row] = deque()
         self._recent: deque[tuple[float, str, str]] = deque(maxlen=RECENT)
@@ -138,6 +147,22 @@ class HistoryWriter:
 
     # ---- for the app ----------------------------------------------------------------------
 
+    def follow_clock(self, real_seconds: Callable[[float], float],
+                     wall: Callable[[], float]) -> None:
+        """Live on the app's clock before `start`: every period is app time (`real_seconds`
+        turns it into real seconds) and days turn by the app's wall clock. The runtime calls
+        this when SITBREAK_CLOCK_SPEED runs its clock faster (tray_app.shell.clock), so a
+        simulated day checkpoints, retries and folds its days as a real one would."""
+        if self._thread.is_alive():
+            raise RuntimeError("follow_clock() must come before start()")
+        self._retry_s = (real_seconds(self._retry_s[0]), real_seconds(self._retry_s[1]))
+        self._checkpoint_s = (real_seconds(self._checkpoint_s[0]),
+                              real_seconds(self._checkpoint_s[1]))
+        self._maintain_after_s = real_seconds(self._maintain_after_s)
+        self._maintain_every_s = real_seconds(self._maintain_every_s)
+        self._busy_patience_s = real_seconds(self._busy_patience_s)
+        self._wall = wall
+
     def start(self) -> None:
         self._thread.start()
 
@@ -189,7 +214,7 @@ class HistoryWriter:
                     self._checkpoint()
                     next_checkpoint = now + self._checkpoint_s[1]
                 if now >= next_maintain:
-                    next_maintain = now + MAINTAIN_EVERY_S
+                    next_maintain = now + self._maintain_every_s
                     self._maintain()
             except (sqlite3.Error, OSError) as err:
                 self._failed(err)
@@ -325,7 +350,8 @@ class HistoryWriter:
             if self._problem_since is None:
                 self._problem_since = now
             # Another program's short lock (an import, a clear) is not news; a long one is.
-            tell = not self._told and (not busy or now - self._problem_since >= BUSY_PATIENCE_S)
+            patient = now - self._problem_since < self._busy_patience_s
+            tell = not self._told and not (busy and patient)
             self._problem, self._told = problem, self._told or tell
             self._cond.notify_all()
         if tell:

@@ -82,8 +82,15 @@ class OwnerScheduler(BackgroundScheduler):
 class SchedulerTimer:
     """The real Timer: one APScheduler BackgroundScheduler running jobs in its own thread."""
 
-    def __init__(self, mono: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        mono: Callable[[], float] = time.monotonic,
+        real_seconds: Callable[[float], float] = float,
+    ) -> None:
+        """`mono` is the clock wakes are given in; `real_seconds` turns its seconds into real
+        ones (shell.clock's accelerated clock runs N times faster: a wake T away is T/N)."""
         self._mono = mono
+        self._real_seconds = real_seconds
         self._scheduler = OwnerScheduler(
             executors={"default": OwnerThreadExecutor()},
             # A late job still runs: the default grace of 1 s silently drops a late one-shot job.
@@ -120,7 +127,7 @@ class SchedulerTimer:
         # replacing one in place from inside it would lose the new wake) and the one it
         # replaces is removed. A replaced wake that APScheduler runs anyway, because it was due
         # in the same round, does nothing: only the newest wake is current.
-        delay = max(0.0, mono - self._mono())
+        delay = max(0.0, self._real_seconds(mono - self._mono()))
         when = dt.datetime.now().astimezone() + dt.timedelta(seconds=delay)
         ident = uuid.uuid4().hex
         with self._lock:  # current before it can run

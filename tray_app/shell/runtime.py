@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
@@ -56,8 +55,8 @@ from tray_app.ports import (
     Notifier,
     TrayView,
 )
+from tray_app.shell.clock import Clock, default_clock
 from tray_app.shell.owner import SchedulerTimer, Timer
-from tray_app.support.localtime import utc_offset
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +78,6 @@ class Probe(Protocol):
 
 
 SettingsLoader = Callable[[Path], Settings]  # raises ProblemsError for a broken file
-
-
-@dataclass
-class Clock:
-    """The three readings a Tick needs; tests and benchmarks may swap it."""
-
-    mono: Callable[[], float] = time.monotonic
-    wall: Callable[[], float] = time.time
-
-    def utc_offset(self, wall: float) -> int:
-        return utc_offset(wall)
 
 
 @dataclass
@@ -125,10 +113,14 @@ class Runtime:
         timer: Timer | None = None,
     ) -> None:
         self.adapters = adapters
-        self.clock = clock or Clock()
+        # The real clock, or SITBREAK_CLOCK_SPEED's accelerated one (see shell.clock).
+        self.clock: Clock = clock or default_clock()
         self.settings_path = settings_path
         self.heartbeat_s = heartbeat_s
-        self.timer: Timer = timer or SchedulerTimer(self.clock.mono)
+        self.timer: Timer = timer or SchedulerTimer(self.clock.mono, self.clock.real_seconds)
+        follow = getattr(adapters.history, "follow_clock", None)
+        if self.clock.speed != 1.0 and follow is not None:
+            follow(self.clock.real_seconds, self.clock.wall)  # the writer's periods, too
         # Written only by the owner, right after each step and before its effects run, so a
         # reader on any thread sees the newest state without waiting behind slow effects.
         self.state: State = initial_state(settings)
@@ -334,7 +326,7 @@ class Runtime:
         self._check_settings()
         self._check_holds()
         try:
-            idle = self.adapters.idle.idle_seconds()
+            idle = self.clock.idle(self.adapters.idle.idle_seconds())
         except Exception:
             log.exception("idle source %s failed", self.adapters.idle.name)
             idle = None
@@ -456,4 +448,6 @@ class Runtime:
         """The status of the newest state; never waits for the owner thread."""
         extra = {"idle_sees_input": self.adapters.idle.sees_input, **self.adapters.details}
         extra.update({name: part() for name, part in self.adapters.status_parts.items()})
+        if self.clock.speed != 1.0:  # only ever set on purpose: say so wherever status shows
+            extra["clock_speed"] = self.clock.speed
         return status_dict(self.state, self.adapters.idle.name, extra)
