@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil
 
-from bench.harness import ROOT, need, poll, private_xdg, session_bus, started, xvfb
-from bench.tray_bench import docked, tray_owned
+from bench.harness import ROOT, need, poll, private_xdg, session_bus, started, tray_desktop, xvfb
+from bench.tray_bench import docked
 
 SETTINGS = """\
 [sitting]
@@ -155,8 +155,7 @@ def drive(env: dict[str, str], folder: Path, rng: random.Random, state: dict[str
 
 
 def run(hours: float, backend: str, out_path: Path, every: float, seed: int) -> int:
-    for tool, package in (("trayer", "trayer"), ("openbox", "openbox"), ("dunst", "dunst"),
-                          ("xdotool", "xdotool"), ("xwininfo", "x11-utils")):
+    for tool, package in (("xdotool", "xdotool"), ("xwininfo", "x11-utils")):
         need(tool, package)
     rng = random.Random(seed)
     samples: list[dict[str, Any]] = []
@@ -175,12 +174,7 @@ def run(hours: float, backend: str, out_path: Path, every: float, seed: int) -> 
             env.pop("WAYLAND_DISPLAY", None)
             if backend != "auto":
                 env["SITBREAK_TRAY_BACKEND"] = backend
-            stack.enter_context(started(["openbox"], env))
-            stack.enter_context(started(["dunst"], env))
-            stack.enter_context(started(["trayer", "--edge", "top", "--align", "right",
-                                         "--widthtype", "pixel", "--width", "100",
-                                         "--height", "24"], env))
-            poll(lambda: tray_owned(display), 10, "trayer to own the tray selection")
+            tray_desktop(stack, env, display)
             app = stack.enter_context(started(
                 [sys.executable, str(ROOT / "main.py"), "run", "--config", str(settings)],
                 env, cwd=ROOT))

@@ -125,6 +125,31 @@ def session_bus() -> Iterator[str]:
             os.kill(int(pid), signal.SIGTERM)
 
 
+def tray_owned(name: str) -> bool:
+    """A tray host owns _NET_SYSTEM_TRAY_S0 (its panel appears a moment before it does)."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display(name)
+    try:
+        return conn.get_selection_owner(conn.intern_atom("_NET_SYSTEM_TRAY_S0")) != X.NONE
+    finally:
+        conn.close()
+
+
+def tray_desktop(stack: contextlib.ExitStack, env: dict[str, str], display: str) -> None:
+    """openbox, dunst and trayer on `display` (stopped with `stack`), once trayer owns the
+    tray selection: the desktop the soaks run the tray app on."""
+    for tool, package in (("trayer", "trayer"), ("openbox", "openbox"), ("dunst", "dunst")):
+        need(tool, package)
+    stack.enter_context(started(["openbox"], env))
+    stack.enter_context(started(["dunst"], env))
+    stack.enter_context(started(["trayer", "--edge", "top", "--align", "right",
+                                 "--widthtype", "pixel", "--width", "100", "--height", "24"],
+                                env))
+    poll(lambda: tray_owned(display), 10, "trayer to own the tray selection")
+
+
 Counts = dict[int, tuple[str, int, int]]  # tid -> (name, voluntary, nonvoluntary)
 
 

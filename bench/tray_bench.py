@@ -36,23 +36,12 @@ from bench.harness import (
     private_xdg,
     session_bus,
     started,
+    tray_owned,
     xvfb,
 )
 
 MAIN = ROOT / "main.py"
 FLOOR = ROOT / "bench" / "floor.py"
-
-
-def tray_owned(name: str) -> bool:
-    """A tray host owns _NET_SYSTEM_TRAY_S0 (its panel appears a moment before it does)."""
-    from Xlib import X
-    from Xlib import display as xdisplay
-
-    conn = xdisplay.Display(name)
-    try:
-        return conn.get_selection_owner(conn.intern_atom("_NET_SYSTEM_TRAY_S0")) != X.NONE
-    finally:
-        conn.close()
 
 
 def docked(env: dict[str, str]) -> bool:

@@ -139,8 +139,9 @@ class Desk:
 
 
 @contextlib.contextmanager
-def desk(tmp_path: Path, **sections: dict[str, object]) -> Iterator[Desk]:
-    """The app in its tray on a desktop a new user might have, due a break 3 s after start."""
+def desk(tmp_path: Path, speed: float = 1, **sections: dict[str, object]) -> Iterator[Desk]:
+    """The app in its tray on a desktop a new user might have, due a break 3 s after start
+    (of the app's time: `speed` runs its clock faster, SITBREAK_CLOCK_SPEED)."""
     require("xdotool")
     require("dunstctl")
     openbox, trayer = require("openbox"), require("trayer")
@@ -157,7 +158,8 @@ def desk(tmp_path: Path, **sections: dict[str, object]) -> Iterator[Desk]:
             wait_for(lambda: tray_manager_ready(d), what="trayer to own the tray selection")
             box = Sandbox(tmp_path, extra_env={
                 "DISPLAY": d.name, "DBUS_SESSION_BUS_ADDRESS": bus.address,
-                "SITBREAK_WINDOW_DEBUG": "1", "NO_AT_BRIDGE": "1"})
+                "SITBREAK_WINDOW_DEBUG": "1", "NO_AT_BRIDGE": "1",
+                "SITBREAK_CLOCK_SPEED": f"{speed:g}"})
             proc = box.start("--verbose", "--config", str(cfg))
             try:
                 box.wait_running(proc)
@@ -225,29 +227,38 @@ def test_obs2_window_closed_first_then_start_opens_a_running_window_and_no_stale
 # --- 3 -----------------------------------------------------------------------------------------
 
 
-def test_obs3_done_four_seconds_after_start_ends_early(tmp_path: Path) -> None:
-    with desk(tmp_path) as s:
+def on_break_for(s: Desk, seconds: float) -> None:
+    """Wait until the running break is `seconds` old on the app's own clock."""
+    wait_for(lambda: (s.box.status()["break"] or {}).get("seconds_done", 0) >= seconds,
+             timeout=20, interval=0.05, what=f"{seconds:g} s of the break")
+
+
+def test_obs3_done_soon_after_start_ends_early(tmp_path: Path) -> None:
+    # At 30x a 10-minute break: Done after 40 s of it (4 real seconds at 1x) is early.
+    with desk(tmp_path, speed=30, breaks={"heads_up": "0", "length": "10m"},
+              sitting={"break_after": "30s", "idle_reset": "5m"}) as s:
         due_with_window(s)
         s.key("Return")  # Start
         s.box.wait_state("on_break", timeout=10)
         wait_for(lambda: "done" in s.last_view()["buttons"], timeout=5, what="a Done button")
-        time.sleep(4)
+        on_break_for(s, 40)
         s.click("done")
         s.box.wait_state("sitting", timeout=10)
         wait_for(lambda: not s.windows(), timeout=10, what="the window to close")
     assert "completed" not in s.kinds()
     (early,) = s.rows("ended_early")
-    assert 3 <= early[2] <= 7
-    assert s.rows("exercise") and all(r[0] and 3 <= r[2] <= 7 for r in s.rows("exercise")[:1])
+    assert 40 <= early[2] <= 120
+    assert s.rows("exercise") and all(r[0] and 0 < r[2] <= 120 for r in s.rows("exercise")[:1])
 
 
 def test_obs3_strict_mode_offers_no_done_and_refuses_it(tmp_path: Path) -> None:
-    with desk(tmp_path, breaks={"heads_up": "0", "strict": True}) as s:
+    with desk(tmp_path, speed=30, breaks={"heads_up": "0", "strict": True, "length": "10m"},
+              sitting={"break_after": "30s", "idle_reset": "5m"}) as s:
         due_with_window(s)
         s.key("Return")
         s.box.wait_state("on_break", timeout=10)
         wait_for(lambda: s.last_view()["running"], timeout=5, what="the running view")
-        time.sleep(6)
+        on_break_for(s, 60)  # a minute into the break: Done is still not offered
         buttons = s.last_view()["buttons"]
         assert "done" not in buttons and "skip" not in buttons
         out = s.box.cli("done")

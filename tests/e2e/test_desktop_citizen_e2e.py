@@ -75,10 +75,13 @@ def test_do_not_disturb_holds_the_break(tmp_path: Path, display: Display) -> Non
 
 def test_lock_is_away_and_sleep_holds_prompts(tmp_path: Path) -> None:
     with dbus_session() as system, dbus_session() as session, _logind(system) as logind:
+        # On the app's accelerated clock: a minute of its time is a real second.
         box = Sandbox(tmp_path, extra_env={"DBUS_SYSTEM_BUS_ADDRESS": system.address,
-                                           "DBUS_SESSION_BUS_ADDRESS": session.address})
-        # idle_reset above the 5 s heartbeat: a gap between ticks that long is a break too.
-        cfg = quick_settings(tmp_path / "s.toml", break_after="8s", idle_reset="6s")
+                                           "DBUS_SESSION_BUS_ADDRESS": session.address,
+                                           "SITBREAK_CLOCK_SPEED": "60"})
+        # idle_reset above the heartbeat (a minute with the settings file watched): a gap
+        # between ticks that long is a break too.
+        cfg = quick_settings(tmp_path / "s.toml", break_after="3m", idle_reset="2m")
         proc = box.start("--console", "--no-window", "--config", str(cfg))
         try:
             box.wait_running(proc)

@@ -288,15 +288,6 @@ def test_steps_say_the_repetitions_and_holds_they_are_timed_for() -> None:
                 assert step.hold == int(held), f"{where}: says hold {held} s"
 
 
-def test_every_chair_exercise_is_safe_on_a_chair_with_wheels() -> None:
-    unsafe = re.compile(r"corner|sideways|stand up|lean (?:back )?(?:on|against) the backrest"
-                        r"|over the (?:top of the )?backrest|use a chair (?:that|without)")
-    for e in load_catalogue(EVERYWHERE):
-        if e.where == "chair":
-            text = " ".join([*(s.text for s in e.steps), *e.cautions]).lower()
-            assert not unsafe.search(text), e.id
-
-
 def test_floor_exercises_give_time_to_get_down() -> None:
     for e in load_catalogue(EVERYWHERE):
         if e.where == "floor":
@@ -304,8 +295,36 @@ def test_floor_exercises_give_time_to_get_down() -> None:
             assert e.steps[0].seconds >= 10, e.id
 
 
+# What the article (psoas-and-lower-back-pain.txt) only claims, never shows: that the psoas
+# pulls vertebrae out of place, that a routine frees or releases it, prevents or cures back
+# pain, that one exercise beats another. A `why` says what a movement does to the body.
+CLAIMS = re.compile(
+    r"\b(?:cures?|fix(?:es)?|prevents?|heals?|guarantee[sd]?|proven|miracle|detox"
+    r"|pulls? (?:the )?vertebrae|out of place|free(?:s|d)? (?:the|your) psoas|empowered?"
+    r"|releases? (?:the|your) psoas|better than|more effective|the best|superior to"
+    r"|(?:back|spinal) pain)\b")
+
+
 def test_the_article_facts_not_its_claims() -> None:
-    swings = next(e for e in load_catalogue(EVERYWHERE) if e.id == "leg-swings")
-    assert "better than" not in swings.why
-    release = next(e for e in load_catalogue(EVERYWHERE) if e.id == "supine-hip-flexor-release")
-    assert release.category == "stretch"
+    exercises = load_catalogue(EVERYWHERE)
+    # Its facts: stretching alone is not enough; the core, the hip extensors and a psoas that
+    # is strengthened and moved belong with it, and so does the way one sits.
+    counts = Counter(e.category for e in exercises)
+    assert set(counts) == set(CATEGORIES)
+    assert counts["stretch"] < len(exercises) / 4, counts
+    assert counts["psoas-strength"] + counts["psoas-mobility"] >= counts["stretch"], counts
+    # Its claims are not repeated as ours, in any exercise's words.
+    for e in exercises:
+        words = " ".join([e.why, e.cue, *e.cautions, *(s.text for s in e.steps)]).lower()
+        assert not CLAIMS.search(words), (e.id, CLAIMS.search(words))
+    # A "release" is a plain passive stretch, filed as one.
+    assert all(e.category == "stretch" for e in exercises if "release" in e.id)
+
+
+def test_the_claims_filter_catches_the_articles_own_claims() -> None:
+    """The filter above is a measure only if it finds the claims where they are made."""
+    claims = ["can even pull the vertebrae out of place", "so that it feels free and empowered",
+              "to prevent lower back pain", "leg swings are better than static stretching"]
+    assert all(CLAIMS.search(c) for c in claims)
+    if ARTICLE.exists():  # the article itself makes them
+        assert len(CLAIMS.findall(ARTICLE.read_text(encoding="utf-8").lower())) >= 3

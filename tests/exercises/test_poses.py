@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -129,6 +130,55 @@ def test_place_and_props_follow_the_words(exercise: Exercise) -> None:
         assert to_segment(j["hand"], j["hip"], j["knee"]) <= 0.07
         assert to_segment(j["hand_far"], j["hip"], j["knee_far"]) <= 0.07
     assert poses[0].active, "the working pose shows what works"
+
+
+# -- safe on an office chair with wheels ---------------------------------------------------------
+
+HIP_HIKE = 0.03  # the most a seated exercise raises the hip: one side of the pelvis lifted
+# What a side view cannot show (sitting across a corner, turning sideways, leaning on the
+# backrest from the side) must not be asked for in the words either.
+UNSEEN = re.compile(r"corner|sideways|stand up|lean (?:back )?(?:on|against) the backrest"
+                    r"|over the (?:top of the )?backrest|use a chair (?:that|without)")
+
+
+def rolling_chair_risks(pose: Pose) -> list[str]:
+    """Why `pose` would be unsafe on a chair that rolls and tips: measured on the figure."""
+    j = joints(pose)
+    back, front = pose.chair_x - SEAT_HALF, pose.chair_x + SEAT_HALF
+    risks = []
+    if pose.anchor != "seat" or pose.lift > HIP_HIKE:
+        risks.append("off the seat: standing up from a chair that can roll away")
+    hip = j["hip"][0]
+    if not back + RADIUS["hip"] <= hip <= front - RADIUS["hip"]:
+        risks.append("perched on the seat's edge: the chair can shoot back or tip")
+    if not (foot_down(j) or foot_down(j, "_far")):
+        risks.append("no foot on the floor to hold the chair still")
+    if j["shoulder"][0] - back < 0.015:
+        risks.append("weight into the backrest: the chair reclines or rolls")
+    return risks
+
+
+def test_every_chair_exercise_is_safe_on_a_chair_with_wheels() -> None:
+    for e in BUILTIN.values():
+        if e.where != "chair":
+            continue
+        for n, pose in enumerate(FRAMES[e.id]):
+            assert not rolling_chair_risks(pose), (e.id, n, rolling_chair_risks(pose))
+        words = " ".join([*(s.text for s in e.steps), *e.cautions]).lower()
+        assert not UNSEEN.search(words), (e.id, UNSEEN.search(words))
+
+
+def test_the_rolling_chair_measure_catches_each_risk() -> None:
+    sit = FRAMES["seated-march"][-1]
+    assert rolling_chair_risks(sit) == []
+    risks = {r.split(":")[0] for r in rolling_chair_risks(replace(sit, lift=0.2))}
+    assert "off the seat" in risks  # half standing
+    assert rolling_chair_risks(replace(sit, perch=SEAT_HALF)) == [
+        "perched on the seat's edge: the chair can shoot back or tip"]
+    feet_up = replace(sit, leg=(60, 120, 90), leg_far=(60, 120, 90))  # both knees lifted
+    assert rolling_chair_risks(feet_up) == ["no foot on the floor to hold the chair still"]
+    lean = replace(sit, torso=-40, perch=-0.08)  # slumped back into the backrest
+    assert "weight into the backrest: the chair reclines or rolls" in rolling_chair_risks(lean)
 
 
 # -- one check per exercise --------------------------------------------------------------------

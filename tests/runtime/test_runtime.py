@@ -31,6 +31,7 @@ from tray_app.core.timing import HOLD_RECHECK_S
 from tray_app.ports import Action
 from tray_app.settings import load_settings
 from tray_app.settings.full import load_checked
+from tray_app.shell.clock import Clock
 from tray_app.shell.control import STATUS_FRESH_WAIT_S, handle_request
 from tray_app.shell.runtime import Adapters, Runtime, Stopped
 
@@ -43,13 +44,15 @@ class Idle:
     threads: list[str] = field(default_factory=list)
     busy: int = 0
     overlapped: bool = False
+    widen: float = 0.0  # seconds each answer takes; the thread test widens the window
 
     def idle_seconds(self) -> float | None:
         # Every tick and every command asks this first: it sees which thread steps the core.
         self.busy += 1
         self.overlapped |= self.busy > 1
         self.threads.append(threading.current_thread().name)
-        time.sleep(0.001)  # widen the window in which a second thread would overlap
+        if self.widen:
+            time.sleep(self.widen)  # widen the window in which a second thread would overlap
         self.busy -= 1
         return self.value
 
@@ -143,6 +146,7 @@ def test_break_is_offered_at_its_deadline_not_at_the_next_heartbeat() -> None:
 def test_the_scheduler_thread_steps_the_core_one_job_at_a_time() -> None:
     rt, ad = real(fast(3600.0), heartbeat=0.01)
     idle: Idle = ad.idle  # type: ignore[assignment]
+    idle.widen = 0.001
     rt.start()
     try:
         threads = [threading.Thread(target=rt.call, args=(None,)) for _ in range(8)]
@@ -394,14 +398,17 @@ def test_a_flood_of_tick_requests_queues_one_tick() -> None:
 def test_status_tells_the_time_as_it_is_now_though_the_owner_sleeps_for_a_minute() -> None:
     """The owner sleeps until the core's next wake; a status asked in between must not report
     the sitting time of the last wake (it said 0 s after more than a second of sitting)."""
-    rt, _ad = real(fast(3600.0), heartbeat=60.0)
+    skew = [0.0]  # real clocks the test can move on at once: the owner's wake stays put
+    clock = Clock(mono=lambda: time.monotonic() + skew[0], wall=lambda: time.time() + skew[0])
+    rt = Runtime(fast(3600.0), None, Adapters(Idle(), Notes(), Store(), Prompt()), clock,
+                 heartbeat_s=60.0)
     rt.start()
     try:
         wait_for(lambda: rt.state.phase is Phase.SITTING, timeout=5, what="the first stretch")
-        time.sleep(1.2)
+        skew[0] += 30.0  # half a minute passes; the owner sleeps on until its heartbeat
         status = handle_request(rt, {"cmd": "status"})["status"]
-        assert status["sitting_seconds"] >= 1.0
-        assert status["next_break_in_seconds"] <= 3600 - 1.0
+        assert status["sitting_seconds"] >= 30.0
+        assert status["next_break_in_seconds"] <= 3600 - 30.0
     finally:
         rt.stop()
 
