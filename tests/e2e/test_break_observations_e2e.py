@@ -182,6 +182,7 @@ def countdown(s: Desk) -> list[str]:
 # --- 1 -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_obs1_start_from_the_notification_runs_the_open_windows_countdown(tmp_path: Path
                                                                            ) -> None:
     with desk(tmp_path) as s:
@@ -205,6 +206,7 @@ def test_obs1_start_from_the_notification_runs_the_open_windows_countdown(tmp_pa
 # --- 2 -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_obs2_window_closed_first_then_start_opens_a_running_window_and_no_stale_notice(
         tmp_path: Path) -> None:
     with desk(tmp_path, snooze={"options": ["1m"], "max_per_break": 0}) as s:
@@ -233,6 +235,7 @@ def on_break_for(s: Desk, seconds: float) -> None:
              timeout=20, interval=0.05, what=f"{seconds:g} s of the break")
 
 
+@pytest.mark.slow
 def test_obs3_done_soon_after_start_ends_early(tmp_path: Path) -> None:
     # At 30x a 10-minute break: Done after 40 s of it (4 real seconds at 1x) is early.
     with desk(tmp_path, speed=30, breaks={"heads_up": "0", "length": "10m"},
@@ -251,6 +254,7 @@ def test_obs3_done_soon_after_start_ends_early(tmp_path: Path) -> None:
     assert s.rows("exercise") and all(r[0] and 0 < r[2] <= 120 for r in s.rows("exercise")[:1])
 
 
+@pytest.mark.slow
 def test_obs3_strict_mode_offers_no_done_and_refuses_it(tmp_path: Path) -> None:
     with desk(tmp_path, speed=30, breaks={"heads_up": "0", "strict": True, "length": "10m"},
               sitting={"break_after": "30s", "idle_reset": "5m"}) as s:
@@ -270,6 +274,7 @@ def test_obs3_strict_mode_offers_no_done_and_refuses_it(tmp_path: Path) -> None:
 # --- 4 -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_obs4_tab_to_skip_and_enter_skips(tmp_path: Path) -> None:
     with desk(tmp_path, snooze={"options": ["1m"], "max_per_break": 2}) as s:
         due_with_window(s)
@@ -283,6 +288,7 @@ def test_obs4_tab_to_skip_and_enter_skips(tmp_path: Path) -> None:
     assert "skipped" in s.kinds() and "started" not in s.kinds()
 
 
+@pytest.mark.slow
 def test_obs4_s_does_not_snooze_a_started_break(tmp_path: Path) -> None:
     with desk(tmp_path) as s:
         due_with_window(s)
@@ -299,6 +305,7 @@ def test_obs4_s_does_not_snooze_a_started_break(tmp_path: Path) -> None:
 # --- 5 -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_obs5_another_exercise_in_the_second_exercise_keeps_the_first(tmp_path: Path) -> None:
     with desk(tmp_path, breaks={"heads_up": "0", "length": "3m"}) as s:
         assert s.box.cli("break-now").returncode == 0
@@ -345,6 +352,7 @@ def test_obs6_break_now_is_not_refused_and_closing_is_not_a_failure(tmp_path: Pa
 # --- 7 -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_obs7_put_off_before_due_break_now_while_paused_and_honest_counts(tmp_path: Path
                                                                           ) -> None:
     with desk(tmp_path, sitting={"break_after": "1h", "idle_reset": "5m"},

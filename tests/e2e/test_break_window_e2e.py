@@ -28,6 +28,7 @@ def focused_window(display: Display) -> str:
     return focus if focus in wids else ""
 
 
+@pytest.mark.slow
 def test_due_break_opens_the_window_snooze_and_done(tmp_path: Path, display: Display) -> None:
     require("xdotool")
     box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name})
@@ -67,6 +68,7 @@ def test_due_break_opens_the_window_snooze_and_done(tmp_path: Path, display: Dis
     assert done and all(r[1] and r[2] for r in done)
 
 
+@pytest.mark.slow
 def test_a_killed_window_is_recorded_and_falls_back(tmp_path: Path, display: Display) -> None:
     import os
     import signal

@@ -43,6 +43,7 @@ def kinds(history: Path) -> list[str]:
         con.close()
 
 
+@pytest.mark.slow
 def test_console_run_through_control_commands(fast_box: Sandbox) -> None:
     box = fast_box
     cfg = write_settings(box.root / "s.toml", **FAST)

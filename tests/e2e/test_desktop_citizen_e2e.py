@@ -22,6 +22,7 @@ def break_windows(display: Display) -> list[str]:
                        check=False).split()
 
 
+@pytest.mark.slow
 def test_fullscreen_window_holds_the_break_until_it_leaves_fullscreen(
     tmp_path: Path, display: Display
 ) -> None:
@@ -54,6 +55,7 @@ def test_fullscreen_window_holds_the_break_until_it_leaves_fullscreen(
     conn.close()
 
 
+@pytest.mark.slow
 def test_do_not_disturb_holds_the_break(tmp_path: Path, display: Display) -> None:
     require("dunstctl")
     with dbus_session() as bus, dunst(display, bus, dunst_config(tmp_path)):
@@ -73,6 +75,7 @@ def test_do_not_disturb_holds_the_break(tmp_path: Path, display: Display) -> Non
             assert stop(proc) == 0
 
 
+@pytest.mark.slow
 def test_lock_is_away_and_sleep_holds_prompts(tmp_path: Path) -> None:
     with dbus_session() as system, dbus_session() as session, _logind(system) as logind:
         # On the app's accelerated clock: a minute of its time is a real second.

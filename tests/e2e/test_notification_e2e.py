@@ -25,6 +25,7 @@ def dunstctl(env: dict[str, str], *args: str) -> str:
     return out.stdout
 
 
+@pytest.mark.slow
 def test_snooze_from_the_notification(tmp_path: Path, display: Display) -> None:
     require("dunstctl")
     require("dbus-monitor")

@@ -36,7 +36,7 @@ from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
 from tests.platform.fake_dbus_service import FakeService
 from tray_app.platform.tray.health import no_host_line
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]  # each runs sitbreak itself
 
 
 @dataclass
@@ -124,6 +124,7 @@ def test_x_server_dies_in_console_mode(desk: Desk) -> None:
 # --- item 10: the session D-Bus dies -------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["appindicator", "gtk"])
 def test_session_bus_dies_under_a_gtk_tray(desk: Desk, backend: str) -> None:
     with desk.trayer():
@@ -145,6 +146,7 @@ def test_session_bus_dies_under_a_gtk_tray(desk: Desk, backend: str) -> None:
 # --- item 11: no tray host -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["appindicator", "xorg"])
 def test_no_tray_host_is_said_and_tray_docked_follows_the_host(desk: Desk, backend: str) -> None:
     desk.start(backend)
@@ -163,6 +165,7 @@ def test_no_tray_host_is_said_and_tray_docked_follows_the_host(desk: Desk, backe
     assert_no_traceback(desk.box.output())
 
 
+@pytest.mark.slow
 def test_appindicator_counts_a_statusnotifier_host_as_docked(desk: Desk) -> None:
     """KDE or GNOME's AppIndicator extension: no XEmbed tray, a StatusNotifier host instead."""
 
@@ -178,6 +181,7 @@ def test_appindicator_counts_a_statusnotifier_host_as_docked(desk: Desk) -> None
         assert "no system tray found" not in desk.box.output()
 
 
+@pytest.mark.slow
 def test_docked_from_the_start_says_nothing(desk: Desk) -> None:
     with desk.trayer():
         wait_for(lambda: tray_manager_ready(desk.display), what="trayer")

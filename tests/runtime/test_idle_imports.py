@@ -82,6 +82,7 @@ def test_the_xorg_tray_idles_without_the_deferred_modules(
     assert_no_tls(state)
 
 
+@pytest.mark.slow
 @pytest.mark.desktop
 def test_after_a_break_the_tray_process_still_has_not_drawn(
     tmp_path: Path, display: Display

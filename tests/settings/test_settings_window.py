@@ -35,7 +35,7 @@ from tray_app.settings.schema import SCHEMA
 from tray_app.shell.control_channel import send_command
 from tray_app.ui.windows.settings_form import GROUPS
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]  # each runs sitbreak itself
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "main.py")
@@ -199,6 +199,7 @@ def test_restore_defaults_resets_one_group(desk: Desk) -> None:
     assert proc.wait(10) == 0
 
 
+@pytest.mark.slow
 def test_tab_reaches_every_field_in_the_files_order(desk: Desk) -> None:
     proc, lines = desk.window()
     focused(lines, "sitting.idle_reset")
@@ -247,6 +248,7 @@ def test_save_after_the_file_changed_on_disk_offers_to_reload(desk: Desk) -> Non
     assert desk.settings.read_text() == theirs
 
 
+@pytest.mark.slow
 def test_the_tray_item_opens_the_window_and_a_save_applies(tmp_path: Path) -> None:
     trayer = require("trayer")
     with private_desktop(tmp_path, "gtk") as (d, env, settings):

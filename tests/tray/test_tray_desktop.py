@@ -42,7 +42,7 @@ idle_reset = "5m"
 heads_up = "5s"
 """
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]  # each runs sitbreak itself
 
 
 @dataclass

@@ -220,6 +220,7 @@ def test_buttons_send_intents_and_change_nothing_by_themselves(window: Window) -
     assert window.intent() == {"intent": "another", "exercise_id": "march"}
 
 
+@pytest.mark.slow
 def test_a_start_from_elsewhere_runs_the_open_windows_countdown(window: Window) -> None:
     """Issue 10, observation 1: the window said "press Enter to begin" with its timer stuck."""
     window.open(make_request()).ready()
@@ -367,6 +368,7 @@ def test_the_window_draws_pictures_the_request_only_names_a_folder_for(
 # --- focus ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_waits_for_a_pause_in_typing_before_taking_focus(screen: Display) -> None:
     screen.run("xdotool", "mousemove", "0", "0")  # keep the pointer off the window
     typing = subprocess.Popen(
