@@ -11,8 +11,8 @@ wake, the idle seconds and the history writer's periods run SPEED times faster
 
 A simulated person moves the pointer while at the desk (so the app's own X idle source sees
 input), steps away now and then (a coffee, a lunch: real idle time, read N times longer), and
-answers every due break with the `sitbreak` CLI against the running app: takes it and says
-`done` later, snoozes it or skips it; now and then pauses and resumes, or asks `status`.
+answers every due break with the `sitbreak` CLI against the running app, in turn: takes it (and
+says `done`, early or late), snoozes it, takes it, skips it; now and then pauses and resumes.
 
 At the start and at the end of every simulated hour it records the app's resident memory
 (MiB), open file descriptors, threads, voluntary wake-ups of its threads and CPU seconds, the
@@ -77,6 +77,8 @@ AWAY_CHANCE_PER_H = 1.5  # short walks away (coffee, a colleague): 6-20 min
 LUNCH_AT_H, LUNCH_S = 4.0, 45 * 60.0
 STATUS_EVERY_S = 30.0
 PAUSE_CHANCE_PER_H = 0.5  # a meeting: pause 30 min, or resume early
+# A due break is answered in turn: taken (then `done`), snoozed, taken, skipped.
+ANSWERS = ("break-now", "snooze", "break-now", "skip")
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -98,6 +100,7 @@ class Person:
         self.actions: dict[str, int] = {}
         self.failures: list[str] = []
         self.last_status: dict[str, Any] = {}
+        self.answered = 0
 
     def count(self, key: str) -> None:
         self.actions[key] = self.actions.get(key, 0) + 1
@@ -138,14 +141,15 @@ class Person:
         self.last_status = st = json.loads(out.stdout)
         phase = st["state"]
         if phase == "break_due":
-            choice = rng.choices(["break-now", "snooze", "skip"], [6, 3, 1])[0]
+            choice = ANSWERS[self.answered % len(ANSWERS)]
             if st.get("snoozes_left") == 0 and choice == "snooze":
                 choice = "break-now"
+            self.answered += 1
             if self.command(choice) and choice == "break-now":
-                self.on_break_since, self.break_lasts = sim, rng.uniform(60, 150)
-        elif phase == "on_break":
+                self.on_break_since, self.break_lasts = sim, rng.uniform(30, 110)
+        elif phase == "on_break":  # `done` early or late; a break left alone ends by itself
             if self.on_break_since is None:
-                self.on_break_since, self.break_lasts = sim, rng.uniform(60, 150)
+                self.on_break_since, self.break_lasts = sim, rng.uniform(30, 110)
             if sim - self.on_break_since >= self.break_lasts:
                 self.command("done")
                 self.on_break_since = None

@@ -38,6 +38,7 @@ def session_bus() -> Iterator[Bus]:
 # so the markers stay true as tests change.
 
 ROOT = Path(__file__).resolve().parents[1]
+RUNNERS = ("idle_modules.py",)  # test scripts that run sitbreak's own command line in-process
 DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "openbox"}
 
 
@@ -49,6 +50,8 @@ def _runs_sitbreak(argv: list[str]) -> bool:
         return True
     for i, arg in enumerate(argv):
         if arg.endswith("main.py") and Path(arg).resolve() == ROOT / "main.py":
+            return True
+        if arg.endswith(RUNNERS) and Path(arg).resolve().is_relative_to(ROOT / "tests"):
             return True
         if arg == "-m" and i + 1 < len(argv) and argv[i + 1] in ("tray_app", "tray_app.__main__"):
             return True

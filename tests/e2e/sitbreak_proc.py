@@ -6,9 +6,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from tests.desktop import wait_for
 
@@ -87,13 +88,11 @@ class Sandbox:
             seen.append(st["state"])
             return st if st["state"] == state else None
 
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            st = check()
-            if st:
-                return st
-            time.sleep(0.3)
-        raise AssertionError(f"state never became {state}; saw {seen[-5:]}\n{self.output()}")
+        try:
+            return wait_for(check, timeout=timeout, interval=0.1, what=f"the state {state}")
+        except pytest.fail.Exception:
+            raise AssertionError(f"state never became {state}; saw {seen[-5:]}\n"
+                                 f"{self.output()}") from None
 
     def wait_running(self, proc: subprocess.Popen[str], timeout: float = 30) -> None:
         def up() -> bool:

@@ -15,10 +15,10 @@ from tests.e2e.sitbreak_proc import Sandbox, stop, write_settings
 pytestmark = pytest.mark.e2e
 
 # The app runs on its accelerated clock (SITBREAK_CLOCK_SPEED): a simulated minute is a real
-# second, so the break comes due 3 s after start and a 2-minute snooze lasts 2 s.
+# second, so the break comes due 2 s after start and a 2-minute snooze lasts 2 s.
 SPEED = 60
 FAST = {
-    "sitting": {"break_after": "3m", "idle_reset": "5m"},
+    "sitting": {"break_after": "2m", "idle_reset": "5m"},
     "breaks": {"heads_up": "30s", "length": "10m"},
     "posture": {"every": "0"},
     "snooze": {"options": ["2m", "10m"], "max_per_break": 2},

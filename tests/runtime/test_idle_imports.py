@@ -46,6 +46,7 @@ def idle_state(sandbox: Sandbox, *args: str, after_break: bool = False) -> dict:
     return json.loads(out.read_text())
 
 
+@pytest.mark.e2e
 def test_the_console_app_idles_without_the_deferred_modules(tmp_path: Path) -> None:
     state = idle_state(Sandbox(tmp_path), "--console")
     loaded = set(state["modules"])
@@ -64,6 +65,7 @@ def assert_no_tls(state: dict) -> None:
     assert not [lib for lib in state["libraries"] if lib.startswith(("libssl", "libcrypto"))]
 
 
+@pytest.mark.e2e
 @pytest.mark.desktop
 def test_the_xorg_tray_idles_without_the_deferred_modules(
     tmp_path: Path, display: Display
@@ -83,6 +85,7 @@ def test_the_xorg_tray_idles_without_the_deferred_modules(
 
 
 @pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.desktop
 def test_after_a_break_the_tray_process_still_has_not_drawn(
     tmp_path: Path, display: Display
