@@ -197,7 +197,9 @@ def test_an_exclusive_lock_never_stops_start_or_status(sandbox: Sandbox) -> None
         assert hist["ok"] is False and hist["pending"] >= 1 and hist["dropped"] == 0
         assert "locked" in hist["problem"]
         assert up_after < 5.0, up_after  # was 29.5 s with a 30 s lock
-        assert statistics.median(times) < 100, times
+        # Never behind the history file's 1 s busy wait (typically a few ms; loose for a busy
+        # machine, tight enough that a status waiting on the lock fails it).
+        assert statistics.median(times) < 500, times
         other.execute("ROLLBACK")  # the lock frees: what waited is written
         other.close()
         wait_for(lambda: status_ms(sandbox)[1]["history"]["pending"] == 0, timeout=20,
