@@ -307,7 +307,9 @@ def test_obs4_s_does_not_snooze_a_started_break(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_obs5_another_exercise_in_the_second_exercise_keeps_the_first(tmp_path: Path) -> None:
-    with desk(tmp_path, breaks={"heads_up": "0", "length": "3m"}) as s:
+    # At 10x: the break's own steps pass ten times faster; the person's keys do not.
+    with desk(tmp_path, speed=10, breaks={"heads_up": "0", "length": "3m"},
+              sitting={"break_after": "1h", "idle_reset": "5m"}) as s:
         assert s.box.cli("break-now").returncode == 0
         s.wait_window()
         s.focused()
@@ -317,16 +319,19 @@ def test_obs5_another_exercise_in_the_second_exercise_keeps_the_first(tmp_path: 
         for _ in range(40):  # Enter through the first exercise, step by step
             if s.box.status()["break"]["index"] == 1:
                 break
+            step = s.box.status()["break"]["step"]
             s.key("Return")
-            time.sleep(0.4)
+            wait_for(lambda step=step: (b := s.box.status()["break"])["index"] == 1
+                     or b["step"] != step, timeout=5, what="the next step")
         assert s.box.status()["break"]["index"] == 1
-        time.sleep(2)  # some time on the second exercise
+        done_at = s.box.status()["break"]["seconds_done"]
+        on_break_for(s, done_at + 10)  # some time on the second exercise
         s.click("another")
         wait_for(lambda: s.box.status()["break"]["routine"][1] != second, timeout=5,
                  what="the second exercise swapped")
         brk = s.box.status()["break"]
         assert brk["routine"][0] == first and brk["index"] == 1 and brk["started"]
-        time.sleep(1.5)  # a little of the new exercise too
+        on_break_for(s, brk["seconds_done"] + 5)  # a little of the new exercise too
         assert s.box.cli("done").returncode == 0
     done = [r[0] for r in s.rows("exercise")]
     assert done[:2] == [first, second] and len(done) == 3
