@@ -28,6 +28,7 @@ ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 pytestmark = [
     pytest.mark.desktop,
+    pytest.mark.e2e,
     pytest.mark.skipif(not DEB, reason="scripts/check-deb builds the package and runs this"),
     pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() != 0,
                        reason="installing a .deb needs root"),

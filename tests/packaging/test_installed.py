@@ -40,7 +40,7 @@ from tray_app.platform.autostart.desktop_entry import read_main_group
 
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = needs_installed
+pytestmark = [needs_installed, pytest.mark.e2e]  # the installed sitbreak, run as users run it
 
 
 @pytest.fixture
