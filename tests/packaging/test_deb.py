@@ -84,7 +84,7 @@ def test_the_package_puts_the_app_the_launcher_icons_and_docs_in_place(
     assert "/usr/share/man/man1/sitbreak.1.gz" in files
     for doc in ("README.md.gz", "copyright"):
         assert f"/usr/share/doc/sitbreak/{doc}" in files
-    for doc in ("design", "development", "history", "performance"):  # README links to them
+    for doc in ("design", "development", "history-store", "performance"):  # the README links them
         assert {f"/usr/share/doc/sitbreak/{doc}.md", f"/usr/share/doc/sitbreak/{doc}.md.gz"} & \
             set(files), doc
     assert "MIT" in Path("/usr/share/doc/sitbreak/copyright").read_text()
