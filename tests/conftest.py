@@ -78,16 +78,3 @@ def _markers_say_what_a_test_starts(request: pytest.FixtureRequest,
         real_init(self, args, *rest, **kw)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", checked_init)
-
-
-# Folders whose tests all run sitbreak but whose files this suite's maintainers do not edit
-# (tests/docs takes the README's screenshots of the running app): marked here instead.
-E2E_FOLDERS = ("docs",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    tests = Path(__file__).parent
-    for item in items:
-        parts = Path(item.path).relative_to(tests).parts
-        if parts and parts[0] in E2E_FOLDERS:
-            item.add_marker(pytest.mark.e2e)

@@ -82,6 +82,12 @@ class HistoryStore(Protocol):
         """(wall, exercise_id, category) of the last `limit` exercises, newest first."""
         ...
 
+    def follow_clock(self, real_seconds: Callable[[float], float],
+                     wall: Callable[[], float]) -> None:
+        """Before it starts: keep time by the app's clock when that runs faster than real time
+        (SITBREAK_CLOCK_SPEED): `real_seconds` turns app seconds into real ones."""
+        ...
+
     def close(self) -> None: ...
 
 

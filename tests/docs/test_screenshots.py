@@ -40,7 +40,7 @@ from tray_app.history import History
 from tray_app.ui.launch.stats_window import open_stats_window
 from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e]
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "main.py")

@@ -46,7 +46,7 @@ def test_new_file_has_current_schema_wal_and_index(path: Path) -> None:
 def test_is_a_history_store(store: type) -> None:
     """Both stores have every HistoryStore method, taking the protocol's parameters (and
     only optional ones besides)."""
-    for name in ("record", "recent_exercises", "close"):
+    for name in ("record", "recent_exercises", "follow_clock", "close"):
         want = list(inspect.signature(getattr(HistoryStore, name)).parameters)
         have = inspect.signature(getattr(store, name)).parameters
         assert list(have)[: len(want)] == want, name

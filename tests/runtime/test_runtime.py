@@ -85,6 +85,10 @@ class Store:
     def recent_exercises(self, limit: int) -> list[tuple[float, str, str]]:
         return []
 
+    def follow_clock(self, real_seconds: Callable[[float], float],
+                     wall: Callable[[], float]) -> None:
+        pass  # no periods of its own
+
     def close(self) -> None:
         if self.close_s:
             time.sleep(self.close_s)  # a slow close: a second stop() must still wait for it

@@ -554,6 +554,10 @@ class History:
         self.give_back_space()
         return n
 
+    def follow_clock(self, real_seconds: Callable[[float], float],
+                     wall: Callable[[], float]) -> None:
+        """Nothing to follow: this store writes as it is called and keeps no periods."""
+
     def close(self) -> None:
         """Close the file; later calls to record() are logged and dropped."""
         with self._lock:

@@ -118,9 +118,8 @@ class Runtime:
         self.settings_path = settings_path
         self.heartbeat_s = heartbeat_s
         self.timer: Timer = timer or SchedulerTimer(self.clock.mono, self.clock.real_seconds)
-        follow = getattr(adapters.history, "follow_clock", None)
-        if self.clock.speed != 1.0 and follow is not None:
-            follow(self.clock.real_seconds, self.clock.wall)  # the writer's periods, too
+        if self.clock.speed != 1.0:
+            adapters.history.follow_clock(self.clock.real_seconds, self.clock.wall)
         # Written only by the owner, right after each step and before its effects run, so a
         # reader on any thread sees the newest state without waiting behind slow effects.
         self.state: State = initial_state(settings)
