@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -72,13 +73,6 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
-def _free_display() -> int:
-    for n in range(90, 400):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    raise RuntimeError("no free X display number")
-
-
 @dataclass
 class Display:
     name: str
@@ -104,33 +98,48 @@ class Display:
 def xvfb(*extra_args: str, size: str = "1280x800x24") -> Iterator[Display]:
     """A private Xvfb server; pass `-extension`, `MIT-SCREEN-SAVER` to turn that extension off."""
     binary = require("Xvfb")
-    require("xdpyinfo")
-    for _attempt in range(5):
-        n = _free_display()
-        proc = subprocess.Popen(
-            # -noreset: otherwise the readiness probe's disconnect resets the server, and on a
-            # busy machine the test's first connection can land in that reset and be dropped.
-            [binary, f":{n}", "-screen", "0", size, "-nolisten", "tcp", "-noreset",
-             *extra_args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        disp = Display(f":{n}", proc)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.poll() is None:
-            probe = subprocess.run(
-                ["xdpyinfo", "-display", disp.name], capture_output=True, check=False
-            )
-            if probe.returncode == 0:
-                break
-            time.sleep(0.05)
-        if proc.poll() is None:
-            try:
-                yield disp
-            finally:
-                _stop(proc)
-            return
-    pytest.fail("Xvfb did not start")
+    # -displayfd: Xvfb takes a free display number itself and writes it once it accepts
+    # connections. Picking a number here raced with tests in other processes (pytest -n 2):
+    # two took the same one, the second Xvfb died and its tests used the first one's screen.
+    # -noreset: otherwise a client's disconnect resets the server, and on a busy machine the
+    # test's next connection can land in that reset and be dropped.
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        [binary, "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp",
+         "-noreset", *extra_args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(write_fd,),
+    )
+    os.close(write_fd)
+    try:
+        number = _read_display_number(read_fd, proc, timeout=10.0)
+    finally:
+        os.close(read_fd)
+    if number is None:
+        _stop(proc)
+        pytest.fail("Xvfb did not start")
+    try:
+        yield Display(f":{number}", proc)
+    finally:
+        _stop(proc)
+
+
+def _read_display_number(fd: int, proc: subprocess.Popen, timeout: float) -> int | None:
+    """The number Xvfb writes to its -displayfd, or None if it exits or stays silent."""
+    deadline = time.monotonic() + timeout
+    text = b""
+    while not text.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or proc.poll() is not None:
+            return None
+        ready, _, _ = select.select([fd], [], [], min(left, 0.2))
+        if ready:
+            chunk = os.read(fd, 16)
+            if not chunk:
+                return None
+            text += chunk
+    return int(text)
 
 
 @dataclass

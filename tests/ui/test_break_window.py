@@ -159,6 +159,9 @@ def window(screen: Display) -> Iterator[Window]:
     win = Window(screen)
     yield win
     win.close()
+    # The next test on this display finds its own window first, not one still going away
+    # (on a loaded machine the X server can take a while to drop a closed client's window).
+    wait_for(lambda: not window_ids(screen), what="the window to go")
 
 
 def window_ids(display: Display) -> list[str]:
