@@ -54,8 +54,10 @@ def test_a_pause_until_a_wall_time_has_the_same_longest_pause() -> None:
     assert not _socket_accepts("pause", {"until_wall": wall + PAUSE_S[1] + 60})
 
 
-def test_an_eight_day_pause_is_refused_everywhere() -> None:
+def test_an_eight_day_pause_is_refused_everywhere_and_seven_days_taken() -> None:
     """The way it was found: `pause 8d` refused by the CLI, accepted over the socket."""
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="from 1s to 7d"):
         _duration("8d", PAUSE_S)
     assert not _socket_accepts("pause", {"seconds": 8 * 86400})
+    assert _duration("7d", PAUSE_S) == 7 * 86400 == _duration("6 days 24h", PAUSE_S)
+    assert _socket_accepts("pause", {"seconds": 7 * 86400})

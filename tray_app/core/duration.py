@@ -1,7 +1,7 @@
 """The one parser for durations people type, in settings files and on the command line.
 
 It reads what sitbreak itself writes and shows: "50m", "90s", "1h30m", "1 min", "2 h 30 min",
-"1 min 25 s", "10 minutes"; a bare number means minutes. Only plain decimal digits are read,
+"1 min 25 s", "10 minutes", "7d"; a bare number means minutes. Only plain decimal digits are read,
 so "nan", "inf" and "1e400" are refused here, and every caller checks a finite range.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 HELP = 'use a duration such as "50m", "90s" or "1h30m" (a bare number means minutes)'
 
 _UNITS: dict[str, int] = {
+    **dict.fromkeys(("d", "day", "days"), 86400),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
     **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
@@ -60,6 +61,8 @@ def parse_duration(value: Any) -> float:
 def short(seconds: float) -> str:
     """"1h30m", "90s" for 90 s: the form used in range messages, re-readable by the parser."""
     whole = round(seconds)
+    if whole >= 2 * 86400 and not whole % 86400:
+        return f"{whole // 86400}d"  # the longest pause: "7d", not "168h"
     if whole < 60 or whole % 60:
         return f"{whole}s" if whole < 3600 else f"{whole // 60}m{whole % 60}s"
     h, m = divmod(whole // 60, 60)
