@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 
 class XConnection(Protocol):
-    """One X connection that several probes share, one call at a time (see x11_connection)."""
+    """One X connection several probes share, one call at a time (platform/x11/connection.py)."""
 
     def run(self, query: Callable[[Any], T], default: T, what: str) -> T:
         """`query(display)` under the connection's lock; `default` if the X server fails."""

@@ -139,3 +139,13 @@ def test_macos_falls_back_to_osascript(tmp_path: Path, monkeypatch: pytest.Monke
     assert n.flush()
     (call,) = _calls(log_dir)
     assert call[-2:] == ['Sit "tall"', "Shoulders back"]  # passed as data, never as script
+
+
+def test_stop_hands_over_what_is_queued_then_ends_the_worker(tmp_path: Path) -> None:
+    """At exit the app stops every notifier (Notifier.stop): no plyer thread is left behind."""
+    env, log_dir = _fake_tool(tmp_path, "notify-send")
+    n = PlyerNotifier("", env=env, platform="linux")
+    n.notify("info", "Last words", "shown before the thread ends")
+    n.stop()
+    assert len(_calls(log_dir)) >= 1  # the queued notification was handed over first
+    assert not n._worker._thread.is_alive()

@@ -3,7 +3,7 @@
 Menu ids, notification action keys, break-window intents and control-socket (CLI) commands
 all come through `command_event`: "start" (also "break-now", "default"), "next", "done",
 "another", "snooze" / "snooze-SECONDS", "skip", "pause" / "pause-SECONDS", "pause-tomorrow",
-"resume", "close". What is allowed at the moment is machine.allowed's business, not this table's.
+"resume", "close". What is allowed at the moment is guards.allowed's business, not this table's.
 """
 
 from __future__ import annotations

@@ -30,9 +30,8 @@ def check_seconds(what: str, seconds: float | None, limits: tuple[float, float])
 
 
 def check_pause_end(until_wall: float, now_wall: float) -> None:
-    """Raise ValueError unless a pause from `now_wall` to `until_wall` fits PAUSE_S."""
-    if not (math.isfinite(until_wall) and 0 < until_wall <= MAX_WALL):
-        raise ValueError(f"pause until must be a time before the year 2100, got {until_wall}")
+    """Raise ValueError unless a pause from `now_wall` to `until_wall` fits PAUSE_S (the
+    Pause event has already refused a wall time that is not finite or past MAX_WALL)."""
     if until_wall - now_wall > PAUSE_S[1]:
         raise ValueError(f"pause until is more than {short(PAUSE_S[1])} away; "
                          f"{range_text(*PAUSE_S)}")

@@ -67,17 +67,24 @@ def _notice_applies(state: State) -> bool:
     return all(Command(a.partition("-")[0]) in ok for a in state.notice_actions)
 
 
-def ring_progress(state: State) -> float:
-    """How far the tray ring is filled: the stretch toward its break, or the break's time."""
+def _ring_fill(state: State) -> tuple[float, float] | None:
+    """(done, whole) that the ring shows filling as time passes: the stretch toward its break,
+    or the running break's time; None when nothing fills it."""
     if state.phase in (Phase.SITTING, Phase.SNOOZED) and state.next_break_at > 0:
-        return min(1.0, state.stretch_s / state.next_break_at)
-    if state.phase is Phase.BREAK_DUE:
-        return 1.0
+        return state.stretch_s, state.next_break_at
     s = state.session
-    if state.phase is Phase.ON_BREAK and s is not None:
-        planned = s.planned_seconds
-        return min(1.0, s.elapsed(state.mono) / planned) if planned > 0 else 1.0
-    return 0.0
+    if state.phase is Phase.ON_BREAK and s is not None and s.planned_seconds > 0:
+        return s.elapsed(state.mono), s.planned_seconds
+    return None
+
+
+def ring_progress(state: State) -> float:
+    """How far the tray ring is filled (0..1)."""
+    fill = _ring_fill(state)
+    if fill is not None:
+        return min(1.0, fill[0] / fill[1])
+    on_break = state.phase is Phase.ON_BREAK and state.session is not None  # of no planned time
+    return 1.0 if state.phase is Phase.BREAK_DUE or on_break else 0.0
 
 
 def ring_step_of(progress: float) -> int:
@@ -94,17 +101,12 @@ def ring_step(state: State) -> int:
 
 def seconds_to_next_ring_step(state: State) -> float | None:
     """Seconds until the ring's step next changes as time passes, or None if it cannot."""
+    fill = _ring_fill(state)
     step = ring_step(state)
-    if step >= RING_STEPS:
+    paused_break = state.session is not None and not state.session.running
+    if fill is None or step >= RING_STEPS or (state.phase is Phase.ON_BREAK and paused_break):
         return None
-    if state.phase in (Phase.SITTING, Phase.SNOOZED) and state.next_break_at > 0:
-        done, whole = state.stretch_s, state.next_break_at
-    elif state.phase is Phase.ON_BREAK and state.session is not None and state.session.running:
-        done, whole = state.session.elapsed(state.mono), state.session.planned_seconds
-    else:
-        return None
-    if whole <= 0:
-        return None
+    done, whole = fill
     return max(0.0, whole * (step + 0.5) / RING_STEPS - done)
 
 

@@ -1,6 +1,7 @@
 """Operating-system adapters: idle time, fullscreen, do-not-disturb, sleep/lock, notifications.
 
-Each capability has a `detect(env)` entry point (idle.detect, fullscreen.detect) or a class that
-never raises (dnd.DndProbe, session_linux.SessionWatcher); backends live one per module and are
-imported lazily so every module imports on every OS.
+One folder per capability. Each has a `choose.py` with a `detect(env)` entry point (idle,
+notify, fullscreen, autostart) or a class that never raises (dnd.probe.DndProbe,
+session.linux.SessionWatcher); backends live one per module and are imported lazily so every
+module imports on every OS. `dbus/` and `x11/` are what the capabilities share.
 """

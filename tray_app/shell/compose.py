@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tray_app.core.events import BreakPlanned, HistoryNotSaved
+from tray_app.core.model import Settings
 from tray_app.history.writer import HistoryWriter
 from tray_app.shell.control import Reply, handle_request
 from tray_app.shell.runtime import WATCHED_HEARTBEAT_S, Adapters, Runtime
@@ -28,7 +29,7 @@ def say(text: str) -> None:
     print(f"sitbreak: {text}", file=sys.stderr, flush=True)
 
 
-def first_settings(path: Path, made_if_missing: bool) -> Any:
+def first_settings(path: Path, made_if_missing: bool) -> Settings:
     """The settings to start with (and the exercises file they name); raises ProblemsError.
 
     The user's own file is written from the defaults the first time, if it is missing."""
@@ -77,7 +78,7 @@ def control_handler(runtime: Runtime) -> Callable[[dict[str, Any]], Reply]:
 
 
 def build_runtime(
-    settings: Any, settings_path: Path, console: bool, no_window: bool
+    settings: Settings, settings_path: Path, console: bool, no_window: bool
 ) -> tuple[Runtime, list, list]:
     """Pick every adapter for this machine; returns the runtime, start and stop callables."""
     from tray_app.core.views import open_stretch

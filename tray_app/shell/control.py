@@ -67,7 +67,7 @@ def handle_request(runtime: Runtime, req: dict[str, Any],
     cmd = req["cmd"]
     params = {k: v for k, v in req.items() if k != "cmd"}
     try:
-        reply = REQUESTS.get(cmd, _core_command(cmd))(runtime, params, unsaved)
+        reply = (REQUESTS.get(cmd) or _core_command(cmd))(runtime, params, unsaved)
     except Refused as exc:
         return {"ok": False, "error": str(exc), "code": EXIT_REFUSED}
     except (ProblemsError, UnknownCommand) as exc:

@@ -90,7 +90,7 @@ class WindowPrompt:
         self.post = post
         self.cache_dir = cache_dir
         self.console = console
-        # Makes a ui.break_client.BreakWindowProcess (from the composition root), called with
+        # Makes a ui.launch.break_window.BreakWindowProcess (from the composition root), called with
         # the handler for what the window sends back; at the first break, so the client's
         # modules are not loaded in an app that idles between breaks.
         self._window = window

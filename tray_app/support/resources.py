@@ -76,7 +76,7 @@ def app_icon(size: int = 256) -> Path:
 
 
 def tray_sheet(size: int) -> Path:
-    """The sheet of every tray picture of one size (zlib-compressed RGBA, see tray_images)."""
+    """The sheet of every tray picture of one size (zlib-compressed RGBA, see ui/tray/images.py)."""
     return resource_path((*TRAY_SHEETS, f"tray-{size}.rgba.z"))
 
 

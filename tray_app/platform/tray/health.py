@@ -1,6 +1,6 @@
 """The tray's desktop: is the icon docked, and what happens when X or the session bus goes away.
 
-- `tray_docked` in `status --json` follows the tray host (see platform/tray_host.py); with no
+- `tray_docked` in `status --json` follows the tray host (see platform/tray/host.py); with no
   host 5 s after start one line says so and how breaks still reach the user.
 - The X server gone: the stretch is recorded, one line says why, and the process ends with
   exit code 0 (nothing is left that could show the icon). GDK would otherwise _exit(1) at once.

@@ -72,7 +72,7 @@ class BreakWindowProcess:
         """Start the window showing `view`; raise RuntimeError if one is already open.
 
         A dict request is validated first, so a malformed one fails here with
-        window_protocol.ProtocolError instead of as a crashed child.
+        ui.windows.protocol.ProtocolError instead of as a crashed child.
         """
         if not isinstance(request, BreakRequest):
             request = request_from_dict(dict(request))

@@ -56,7 +56,7 @@ def image_key(state: State, backend: str | None) -> tuple[Any, ...]:
 def draw_icon(state: State, backend: str | None) -> Image.Image:
     """The tray picture for `state`; on xorg composited onto grey (it paints alpha black)."""
     bg = XORG_BACKGROUND if backend == "xorg" else None
-    # The packaged sheets, not tray_app.ui.icons: drawing would load FreeType (tray_images).
+    # The packaged sheets, not tray_app.ui.icons: drawing would load FreeType (images.py).
     return state_image(state.phase, ring_step(state), icon_size(backend), bg)
 
 
