@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -34,7 +35,9 @@ def raw(address: str, payload: bytes, timeout: float = 10.0) -> dict[str, Any]:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
         s.connect(address)
-        s.sendall(payload)
+        # A server that is full answers "busy" and closes at once, maybe before this writes.
+        with contextlib.suppress(BrokenPipeError):
+            s.sendall(payload)
         data = b""
         while b"\n" not in data:
             chunk = s.recv(65536)
