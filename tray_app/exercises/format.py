@@ -1,4 +1,6 @@
-"""Exercises as terminal text and JSON, for `sitbreak exercises list/show`."""
+"""Exercises as text and JSON: `sitbreak exercises list/show`, and the one home of the words
+every view of an exercise shares (its cautions and tags: `care_lines`), so the break window, the
+console prompt and `exercises show` can never say different things."""
 
 from __future__ import annotations
 
@@ -64,6 +66,16 @@ def _timing(step: Step) -> str:
     return f"{step.seconds} s: {step.reps or 1} × {' + '.join(parts)}"
 
 
+def care_lines(exercise: Exercise) -> list[str]:
+    """The exercise's own cautions and what it involves (its tags), one line each: shown by
+    `exercises show`, by the break window before Start and on the exercise's first step, and
+    by the console prompt. Empty when it has neither."""
+    lines = [f"Take care: {caution}" for caution in exercise.cautions]
+    if exercise.tags:
+        lines.append(f"Involves: {', '.join(exercise.tags)}")
+    return lines
+
+
 def show_text(exercise: Exercise, width: int = 78) -> str:
     """Everything about one exercise, ending with the safety line."""
     wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
@@ -78,11 +90,7 @@ def show_text(exercise: Exercise, width: int = 78) -> str:
         lines += wrap.wrap(f"{number:>2}. {step.text} ({_timing(step)})")
     lines += ["", *textwrap.wrap(f"Cue: {exercise.cue}", width)]
     lines += textwrap.wrap(f"Why: {exercise.why}", width)
-    if exercise.cautions:
-        lines += ["Take care:"]
-        for caution in exercise.cautions:
-            lines += textwrap.wrap(f"  - {caution}", width, subsequent_indent="    ")
-    if exercise.tags:
-        lines += [f"Tags: {', '.join(exercise.tags)}"]
+    for line in care_lines(exercise):
+        lines += textwrap.wrap(line, width, subsequent_indent="    ")
     lines += ["", *textwrap.wrap(SAFETY_LINE, width)]
     return "\n".join(lines)

@@ -49,11 +49,18 @@ class ConsolePrompt:
         out = [f"[sitbreak {time.strftime('%H:%M')}] "
                + ("Break started." if view.running else
                   f"Time to move: you have sat for {human(state.stretch_s)}.")]
+        from tray_app.exercises.format import care_lines
+
         for ex in exercises:
             out.append(f"  {ex.name} ({ex.category}, {ex.where}, {human(ex.seconds)})")
+            out += [f"    {line}" for line in care_lines(ex)]  # what the window shows too
             for n, stp in enumerate(ex.steps, 1):
                 out.append(f"    {n}. {stp.text} ({stp.seconds} s)")
             out.append(f"    Tip: {ex.cue}")
+        if not view.running:
+            from tray_app.core.safety import SAFETY_LINE
+
+            out.append(f"  {SAFETY_LINE}")
         answers = [f"sitbreak {ANSWERS[a]}" for a in view.allowed if a in ANSWERS]
         if view.snooze_options and "snooze" in view.allowed:
             answers = [a if a != "sitbreak snooze" else

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tray_app.core.duration import countdown as format_clock  # noqa: F401 - the window's clock
 from tray_app.core.session import BreakView
+from tray_app.exercises.format import care_lines
 from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec, snooze_label
 
 
@@ -50,6 +51,14 @@ class Screen:
             return "Stand up, walk about, stretch as feels good."
         text = spec.exercise.steps[self.view.step].text
         return text if self.view.running else f"First: {text}"
+
+    def care_text(self) -> str:
+        """The exercise's cautions and tags (exercises.format.care_lines): before Start and
+        on each exercise's first step, where they matter; "" otherwise."""
+        spec = self.spec
+        if spec is None or (self.view.running and self.view.step != 0):
+            return ""
+        return "\n".join(care_lines(spec.exercise))
 
     def step_left(self, now: float) -> float:
         v = self.view

@@ -145,6 +145,7 @@ class BreakWindow:
         style.configure("Clock.TLabel", font=("TkFixedFont", 22, "bold"))
         style.configure("Small.TLabel", font=("TkDefaultFont", 9))
         style.configure("Position.TLabel", font=("TkDefaultFont", 11, "bold"))
+        style.configure("Care.TLabel", foreground="#8a3b12")
         style.configure("TButton", focusthickness=2, focuscolor="#1c5fb8")
 
         wrap = root.winfo_fpixels("4.6i")  # inches, so the layout follows the screen's DPI
@@ -164,6 +165,9 @@ class BreakWindow:
         self.picture.pack(pady=pad // 2)
         self.step_label = ttk.Label(body, wraplength=wrap, justify="left")
         self.step_label.pack(anchor="w", fill="x")
+        # The exercise's own cautions and tags, before Start and on its first step.
+        self.care_label = ttk.Label(body, wraplength=wrap, justify="left", style="Care.TLabel")
+        self.care_label.pack(anchor="w", fill="x")
         row = ttk.Frame(body)
         row.pack(fill="x", pady=(pad // 2, 0))
         self.clock_label = ttk.Label(row, style="Clock.TLabel")
@@ -382,6 +386,7 @@ class BreakWindow:
             self._show_exercise()
         self.position_label.configure(text=sc.position())
         self.step_label.configure(text=sc.step_text())
+        self.care_label.configure(text=sc.care_text())
         self.count_label.configure(text=sc.count_text())
         self.keys_label.configure(text=sc.keys_text())
         self._draw_buttons()
@@ -390,6 +395,7 @@ class BreakWindow:
             v = sc.view
             self.emit({"event": "view", "index": v.index, "step": v.step, "running": v.running,
                        "buttons": [b.name for b in sc.buttons()],
+                       "care": self.care_label.cget("text"),
                        "keys": self.keys_label.cget("text")})
             if self._shown_at is not None:  # where the buttons are now (the first comes on map)
                 self.root.after_idle(self.emit_layout)
