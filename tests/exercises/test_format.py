@@ -61,8 +61,13 @@ def test_show_text_has_everything() -> None:
     assert all(len(line) <= 78 for line in text.splitlines())
 
 
-def test_safety_line_says_the_three_things() -> None:
+def test_safety_line_follows_current_guidance_and_names_the_red_flags() -> None:
     line = SAFETY_LINE.lower()
     assert "not medical advice" in line and "hurts" in line and "clinician" in line
-    # An acute spasm is a reason to rest, not to exercise.
-    assert "spasm" in line and "do not exercise" in line
+    # NICE NG59 and ACP 2017: a back in spasm stays gently active; bed rest does harm.
+    assert "spasm" in line and "stay gently active" in line and "avoid bed rest" in line
+    assert "rest it" not in line and "do not exercise" not in line
+    for flag in ("saddle", "urine", "bowel", "weaker", "fever", "night"):
+        assert flag in line, flag
+    assert "urgent care" in line
+    assert len(SAFETY_LINE.split()) <= 90, "concise: it sits under every exercise"

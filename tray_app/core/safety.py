@@ -1,9 +1,26 @@
-"""The safety text: one home for what every view of the exercises says about safety."""
+"""The safety text: one home for what every view of the exercises says about safety.
 
-# Shown under every exercise (the break window, `sitbreak exercises show`) and in About.
+Current guidance for low back pain (NICE NG59, 2016, updated 2020; American College of
+Physicians, 2017): stay active and avoid bed rest, even in an acute spell; exercise is a
+treatment, not something to wait out. Symptoms that may mean a nerve or spinal emergency, an
+infection or something other than mechanical back pain ("red flags") need urgent care, not
+exercises.
+"""
+
+# The red flags, in plain words, each a reason to get urgent care instead of exercising.
+RED_FLAGS = (
+    "numbness between the legs or buttocks (saddle area)",
+    "new trouble controlling urine or bowels",
+    "a leg or foot growing weaker",
+    "back pain with fever",
+    "pain that is worse at night or at rest",
+)
+
+# Shown under every exercise (the break window, the console prompt, `sitbreak exercises show`),
+# in About and in the first-run check.
 SAFETY_LINE = (
-    "This is not medical advice. Stop at once if anything hurts, and if you have a spine "
-    "or hip condition, check with a clinician before you start. If your back has just gone "
-    "into spasm (it has \"gone out\"), do not exercise: rest it, and see a clinician if it "
-    "does not settle."
+    "Not medical advice. Stop any move that hurts; with a spine, hip or knee condition, or in "
+    "pregnancy, ask a clinician which moves suit you. If your back has gone into spasm, stay "
+    "gently active: walk about, avoid bed rest, keep to easy moves. Get urgent care for "
+    + ", ".join(RED_FLAGS[:-1]) + ", or " + RED_FLAGS[-1] + "."
 )
