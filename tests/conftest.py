@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from tests.desktop import Bus, Display, dbus_session, xvfb
+from tests.wayland import Sway, sway_desktop
 
 # The suite must give the same answer on every run: property tests walk a fixed sequence of
 # examples. `HYPOTHESIS_PROFILE=explore` searches afresh (and longer) when hunting for bugs.
@@ -27,6 +28,13 @@ def display() -> Iterator[Display]:
 
 
 @pytest.fixture
+def sway(tmp_path: Path) -> Iterator[Sway]:
+    """A headless sway desktop with XWayland, waybar and mako (tests/wayland.py)."""
+    with sway_desktop(tmp_path) as desktop:
+        yield desktop
+
+
+@pytest.fixture
 def session_bus() -> Iterator[Bus]:
     with dbus_session() as b:
         yield b
@@ -39,7 +47,9 @@ def session_bus() -> Iterator[Bus]:
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNERS = ("idle_modules.py",)  # test scripts that run sitbreak's own command line in-process
-DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "openbox"}
+DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "openbox", "sway",
+                 "unshare", "waybar", "mako", "foot", "xterm", "Xwayland", "kwin_wayland",
+                 "swayidle"}
 
 
 def _runs_sitbreak(argv: list[str]) -> bool:

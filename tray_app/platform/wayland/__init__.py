@@ -1,0 +1,1 @@
+"""Talking to the Wayland compositor (shared by idle and fullscreen): `wire.Connection`."""
