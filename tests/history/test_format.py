@@ -65,6 +65,7 @@ def test_json_shape() -> None:
     first = data["days"][0]
     assert set(first) == {
         "date", "sitting_seconds", "stretches", "longest_stretch_seconds", "breaks_offered",
+        "reoffers",
         "breaks_started", "breaks_taken", "ended_early", "snoozed", "skipped", "completed",
         "natural_breaks", "posture_nudges",
         "exercise_minutes_by_category", "exercise_minutes_by_exercise",

@@ -239,6 +239,7 @@ def _start_stretch(state: State, fx: list[Effect]) -> State:
         heads_up_sent=False,
         next_posture_at=s.posture.every,
         snoozes_used=0,
+        offered=False,
         waiting_since_mono=None,
     )
 
@@ -248,7 +249,8 @@ def _end_stretch(state: State, wall: float, fx: list[Effect]) -> State:
     if state.phase not in COUNTING:
         return state
     fx.append(_record(Kind.STRETCH_ENDED, wall, state.stretch_s))
-    return replace(state, phase=Phase.AWAY, stretch_s=0.0, idle_counted_s=0.0, snoozes_used=0)
+    return replace(state, phase=Phase.AWAY, stretch_s=0.0, idle_counted_s=0.0, snoozes_used=0,
+                   offered=False)
 
 
 def _natural_break(state: State, stopped_wall: float, length: float, fx: list[Effect]) -> State:
@@ -321,8 +323,10 @@ def _check_due(state: State, fx: list[Effect]) -> State:
 def _offer(state: State, fx: list[Effect]) -> State:
     """Offer the break: plan its exercises (the window opens once they are known) and say so
     in a notification that can be answered."""
-    fx.append(_record(Kind.BREAK_OFFERED, state.wall, state.stretch_s))
-    state = replace(state, session=_new_session(state, fx), window_dismissed=False)
+    # A break counts as offered once: offered again after a snooze or a pause is a re-offer.
+    kind = Kind.BREAK_REOFFERED if state.offered else Kind.BREAK_OFFERED
+    fx.append(_record(kind, state.wall, state.stretch_s))
+    state = replace(state, session=_new_session(state, fx), window_dismissed=False, offered=True)
     return _announce(state, NoticeKind.BREAK_DUE, "Time to move",
                      f"You have been sitting for {human(state.stretch_s)}. "
                      "Stand up for a short exercise break.", fx)
@@ -398,18 +402,25 @@ def _finish(state: State, fx: list[Effect]) -> State:
 
 def _snooze(state: State, seconds: float | None, fx: list[Effect]) -> State:
     length = seconds if seconds is not None else snooze_options(state)[0]
-    fx.append(_record(Kind.SNOOZED, state.wall, length))
     due_now = state.phase in (Phase.BREAK_DUE, Phase.ON_BREAK)
-    state = _drop_break(state, fx)
+    used = 1
     if due_now:
         next_at, heads_up = state.stretch_s + length, True
+    elif state.phase is Phase.SNOOZED:
+        # Snoozed already: "remind me in N" from now, not N more. Only a later reminder uses
+        # a snooze; bringing the break sooner is free.
+        next_at, heads_up = state.stretch_s + length, True
+        used = 1 if next_at > state.next_break_at else 0
     else:  # put off a break that is not due yet: move it later, with its heads-up again
         next_at, heads_up = max(state.next_break_at, state.stretch_s) + length, False
+    if used:
+        fx.append(_record(Kind.SNOOZED, state.wall, length))
+    state = _drop_break(state, fx)
     return replace(
         state,
         phase=Phase.SNOOZED,
         next_break_at=next_at,
-        snoozes_used=state.snoozes_used + 1,
+        snoozes_used=state.snoozes_used + used,
         heads_up_sent=heads_up,
     )
 
@@ -429,6 +440,7 @@ def _next_break_full_interval_away(state: State) -> State:
         next_break_at=state.stretch_s + state.settings.sitting.break_after,
         heads_up_sent=False,
         snoozes_used=0,
+        offered=False,
     )
 
 
@@ -490,10 +502,18 @@ def _view_failed(state: State, reason: str, fx: list[Effect]) -> State:
 def _settings_changed(state: State, settings: Settings) -> State:
     old = state.settings
     state = replace(state, settings=settings)
-    if state.phase in (Phase.SITTING, Phase.BREAK_DUE) and (
-        old.sitting.break_after != settings.sitting.break_after
-    ):
-        state = replace(state, next_break_at=settings.sitting.break_after)
+    moved = settings.sitting.break_after - old.sitting.break_after
+    # The interval counts on while sitting, and through a pause taken while sitting (resuming
+    # must not bring the old interval back). A snooze is a time the user chose: it stays.
+    counting = state.phase in (Phase.SITTING, Phase.BREAK_DUE) or (
+        state.phase is Phase.PAUSED and state.phase_before_pause is Phase.SITTING
+    )
+    if moved and counting:
+        # Shift by the change, so an interval restarted by a skip keeps its start.
+        next_at = state.next_break_at + moved
+        lead = settings.breaks.heads_up
+        state = replace(state, next_break_at=next_at,
+                        heads_up_sent=state.heads_up_sent and state.stretch_s >= next_at - lead)
     if old.posture.every != settings.posture.every and settings.posture.every > 0:
         every = settings.posture.every
         state = replace(state, next_posture_at=(state.stretch_s // every + 1) * every)

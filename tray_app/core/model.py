@@ -95,7 +95,8 @@ class Settings:
 class Kind(StrEnum):
     """Kinds of history rows; the values are stored in the history file and exported.
 
-    A break's life in rows: `break_offered` (it fell due), `started` (the user began it),
+    A break's life in rows: `break_offered` (it fell due; `break_reoffered` each time it falls
+    due again after a snooze or a pause), `started` (the user began it),
     one `exercise` row per exercise with the seconds actually spent on it, then exactly one
     ending: `completed` (Done after at least 80% of the planned time), `ended_early` (Done
     sooner), `snoozed`, `skipped`, or nothing (a pause or sleep ended it).
@@ -106,6 +107,8 @@ class Kind(StrEnum):
     NATURAL_BREAK = "natural_break"
     HEADS_UP = "heads_up"
     BREAK_OFFERED = "break_offered"
+    # The same break offered again after a snooze or a pause: counted once, as offered above.
+    BREAK_REOFFERED = "break_reoffered"
     SNOOZED = "snoozed"
     SKIPPED = "skipped"
     BREAK_STARTED = "started"

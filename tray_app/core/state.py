@@ -54,6 +54,7 @@ class State:
     heads_up_sent: bool = False
     next_posture_at: float = 0.0
     snoozes_used: int = 0
+    offered: bool = False  # the coming break has been offered once (later offers are re-offers)
     last_break_end_mono: float | None = None
     # The break on offer or running (BREAK_DUE, ON_BREAK), and how it is shown.
     session: Session | None = None

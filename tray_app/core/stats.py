@@ -4,7 +4,8 @@ A "day" starts at `day_starts` minutes after local midnight (04:00 by default), 
 evening that runs past midnight still counts as the evening's day.
 
 What each number means (a fold over the rows, one row kind each; the README repeats this):
-  breaks_offered   a movement break fell due and was offered (`break_offered`)
+  breaks_offered   a movement break fell due and was offered (`break_offered`), once per break
+  reoffers         the same break offered again after a snooze or a pause (`break_reoffered`)
   breaks_started   the user began a break's exercises (`started`)
   breaks_taken     breaks ended with Done: completed + ended_early
   completed        Done after at least 80% of the break's planned time (`completed`)
@@ -36,6 +37,7 @@ COUNT_FIELDS = (
     "stretches",
     "longest_stretch_seconds",
     "breaks_offered",
+    "reoffers",
     "breaks_started",
     "breaks_taken",
     "completed",
@@ -50,7 +52,8 @@ _EPOCH = date(1970, 1, 1).toordinal()
 
 # What each word means, for the statistics window (the README says the same).
 WORDS: dict[str, str] = {
-    "breaks_offered": "a movement break fell due and was offered",
+    "breaks_offered": "a movement break fell due and was offered (once per break)",
+    "reoffers": "the same break offered again after a snooze or a pause",
     "breaks_started": "you began a break's exercises",
     "breaks_taken": "you ended a break with Done (completed or ended early)",
     "completed": f"Done after at least {COMPLETE_SHARE:.0%} of the break's planned time",
@@ -82,6 +85,7 @@ class Totals:
     stretches: int = 0
     longest_stretch_seconds: float = 0.0
     breaks_offered: int = 0
+    reoffers: int = 0
     breaks_started: int = 0
     breaks_taken: int = 0
     completed: int = 0
@@ -176,6 +180,8 @@ def _count(day: DayStats, row: Row) -> None:
         day.longest_stretch_seconds = max(day.longest_stretch_seconds, row.duration_s)
     elif kind == Kind.BREAK_OFFERED:
         day.breaks_offered += 1
+    elif kind == Kind.BREAK_REOFFERED:
+        day.reoffers += 1
     elif kind == Kind.BREAK_STARTED:
         day.breaks_started += 1
     elif kind == Kind.SNOOZED:

@@ -25,6 +25,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("Sitting stretches", "stretches", "count"),
     ("Longest stretch", "longest_stretch_seconds", "duration"),
     ("Breaks offered", "breaks_offered", "count"),
+    ("  offered again", "reoffers", "count"),
     ("Breaks started", "breaks_started", "count"),
     ("Breaks taken", "breaks_taken", "count"),
     ("  completed", "completed", "count"),

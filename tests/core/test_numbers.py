@@ -1,0 +1,111 @@
+"""Issue 25's numbers, on the fake clock: an interval changed while paused, snoozing while
+snoozed, and a break offered again counted once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.fakes import Sim
+from tray_app.core import model
+from tray_app.core.events import Pause, Resume, SettingsChanged, Skip, Snooze
+from tray_app.core.model import Kind, Phase, Settings
+from tray_app.core.stats import fold
+from tray_app.core.status import status_dict
+
+MIN = 60.0
+
+
+def short(break_after: float = 5 * MIN) -> Settings:
+    return Settings(posture=model.PostureSettings(every=0), breaks=model.BreakSettings(heads_up=0),
+                    sitting=model.SittingSettings(break_after=break_after))
+
+
+def with_break_after(settings: Settings, seconds: float) -> Settings:
+    return replace(settings, sitting=replace(settings.sitting, break_after=seconds))
+
+
+def test_break_after_changed_while_paused_applies_after_resume() -> None:
+    # Bug 1: `pause 10m`, break_after 5m -> 2m, `resume`: the break still came after 5 min.
+    sim = Sim(settings=short())
+    sim.run(1 * MIN)
+    sim.send(Pause(seconds=10 * MIN))
+    sim.send(SettingsChanged(with_break_after(sim.state.settings, 2 * MIN)))
+    sim.run(30)
+    sim.send(Resume())
+    assert status_dict(sim.state, "fake")["next_break_in_seconds"] == 60
+    sim.run(1 * MIN + 5)
+    assert sim.state.phase is Phase.BREAK_DUE
+
+
+def test_break_after_changed_while_paused_applies_when_the_pause_runs_out() -> None:
+    sim = Sim(settings=short())
+    sim.send(Pause(seconds=2 * MIN))
+    sim.send(SettingsChanged(with_break_after(sim.state.settings, 2 * MIN)))
+    sim.run(2 * MIN + 5)
+    assert sim.state.phase is Phase.SITTING
+    sim.run(2 * MIN)
+    assert sim.state.phase is Phase.BREAK_DUE
+
+
+def test_break_after_change_after_a_skip_keeps_the_interval_start() -> None:
+    # Sibling: the new interval was counted from the stretch's start, so shortening it after
+    # a skip brought the break back at once.
+    sim = Sim(settings=short(10 * MIN))
+    sim.run(10 * MIN + 5)
+    sim.send(Skip())
+    sim.send(SettingsChanged(with_break_after(sim.state.settings, 5 * MIN)))
+    assert sim.state.phase is Phase.SITTING
+    assert status_dict(sim.state, "fake")["next_break_in_seconds"] == 5 * MIN
+    sim.run(5 * MIN + 5)
+    assert sim.state.phase is Phase.BREAK_DUE
+
+
+def test_break_after_change_leaves_a_snooze_alone() -> None:
+    sim = Sim(settings=short())
+    sim.run(5 * MIN + 5)
+    sim.send(Snooze(10 * MIN))
+    sim.send(SettingsChanged(with_break_after(sim.state.settings, 2 * MIN)))
+    assert status_dict(sim.state, "fake")["next_break_in_seconds"] == 10 * MIN
+
+
+def test_snooze_while_snoozed_means_remind_me_in() -> None:
+    # Bug 4: 5 min left, `snooze 1m` gave 6 min and used a snooze.
+    sim = Sim(settings=short())
+    sim.run(5 * MIN + 5)
+    sim.send(Snooze(5 * MIN))
+    assert sim.state.snoozes_used == 1
+    sim.send(Snooze(1 * MIN))
+    st = status_dict(sim.state, "fake")
+    assert st["next_break_in_seconds"] == 60
+    assert sim.state.snoozes_used == 1  # sooner is free
+    assert len(sim.rows(Kind.SNOOZED)) == 1
+    sim.send(Snooze(10 * MIN))  # later than it was: that is a snooze
+    assert status_dict(sim.state, "fake")["next_break_in_seconds"] == 10 * MIN
+    assert sim.state.snoozes_used == 2
+    sim.run(10 * MIN + 5)
+    assert sim.state.phase is Phase.BREAK_DUE
+
+
+def test_a_break_snoozed_twice_then_skipped_is_offered_once() -> None:
+    # Bug 5: snoozed twice then skipped counted 3 offered.
+    sim = Sim(settings=short())
+    sim.run(5 * MIN + 5)
+    for _ in range(2):
+        assert sim.state.phase is Phase.BREAK_DUE
+        sim.send(Snooze(5 * MIN))
+        sim.run(5 * MIN + 5)
+    sim.send(Skip())
+    day = fold(r.row for r in sim.effects if hasattr(r, "row"))
+    assert (day.breaks_offered, day.reoffers, day.snoozed, day.skipped) == (1, 2, 2, 1)
+    sim.run(5 * MIN + 5)  # the next break is a new one
+    day = fold(r.row for r in sim.effects if hasattr(r, "row"))
+    assert (day.breaks_offered, day.reoffers) == (2, 2)
+
+
+def test_a_break_offered_again_after_a_pause_is_a_reoffer() -> None:
+    sim = Sim(settings=short())
+    sim.run(5 * MIN + 5)
+    sim.send(Pause(seconds=2 * MIN))
+    sim.run(2 * MIN + 10)
+    assert sim.state.phase is Phase.BREAK_DUE
+    assert (len(sim.rows(Kind.BREAK_OFFERED)), len(sim.rows(Kind.BREAK_REOFFERED))) == (1, 1)
