@@ -18,6 +18,7 @@ from typing import Any
 from tray_app.core.exercise import BACK_BEND, CATEGORIES, PLACES, Exercise, Step
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import Problem, ProblemsError
+from tray_app.core.tags import MEANS, exact_tags, needed
 from tray_app.support.resources import CATALOGUE, DataFileError, packaged
 from tray_app.support.userfile import Unreadable, read_user_text
 
@@ -29,15 +30,6 @@ STEP_KEYS = ("text", "seconds", "reps", "tempo", "hold")
 # The built-in catalogue is a few dozen KiB; a user's file this big is a mistake.
 MAX_CATALOGUE_BYTES = 1 << 20
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Step wording that means the lower back extends: an arch, a leg moved behind the body, a lunge.
-LUMBAR_EXTENSION = re.compile(
-    r"\barch(es|ing)?\b|\blunge\b|\bbackwards?\b.{0,20}\b(leg|foot)\b"
-    r"|\b(leg|foot)\b.{0,25}\b(back|backwards|behind)\b(?! ?(rest|of|straight|leg|heel))"
-    r"|\b(push|swing|step|take|move)\w* (it|the (right |left )?(leg|foot))\b.{0,10}\bback"
-    r"|\b(ankle|heel|foot) behind\b",
-    re.IGNORECASE,
-)
-NEGATION = re.compile(r"\b(not|no|never|without|n't)\b[^.;:]*$", re.IGNORECASE)
 # A back-bend caution names the conditions the article links to the lumbar spine.
 SPINE_CONDITIONS = ("spondylolisthesis", "stenosis")
 
@@ -171,7 +163,7 @@ class _Checker:
         cautions = self._text_list(label, "cautions", entry.get("cautions", []), index)
         tags = self._text_list(label, "tags", entry.get("tags", []), index)
         if len(self.problems) == before:
-            self._check_back_bend(label, steps, cautions, tags, index)
+            self._check_tags(label, where, steps, cautions, tags, index)
         if len(self.problems) > before:
             return None
         return Exercise(
@@ -192,18 +184,23 @@ class _Checker:
         else:
             self.taken.add(ident)
 
-    def _check_back_bend(self, label: str, steps: tuple[Step, ...], cautions: tuple[str, ...],
-                         tags: tuple[str, ...], index: int) -> None:  # fmt: skip
-        if BACK_BEND not in tags:
-            for number, step in enumerate(steps, start=1):
-                found = _lumbar_extension(step.text)
-                if found:
-                    self._add(f"{label}.tags", f"step {number} extends the lower back "
-                              f"({found!r}) but the exercise is not tagged {BACK_BEND!r}",
-                              None, f"add {BACK_BEND!r} to tags, so people with a spine "
-                              "condition can exclude it, and a caution for them", index, "tags")
-                    return
-        elif not any(c in caution.lower() for caution in cautions for c in SPINE_CONDITIONS):
+    def _check_tags(self, label: str, where: str, steps: tuple[Step, ...],
+                    cautions: tuple[str, ...], tags: tuple[str, ...], index: int) -> None:
+        """The written tag rule (core.tags): every tag the steps or the place need is there,
+        a prop tag only where a step uses the prop, and a back-bend carries its caution."""
+        need = needed(where, (s.text for s in steps))
+        for tag, why in need.items():
+            if tag not in tags:
+                self._add(f"{label}.tags", f"{why!r} means the exercise {MEANS[tag]}, but it "
+                          f"is not tagged {tag!r}", None, f"add {tag!r} to tags, so people "
+                          "who must avoid it can exclude it", index, "tags")
+        for tag in exact_tags() & set(tags) - set(need):
+            self._add(f"{label}.tags", f"tagged {tag!r} but no step uses a {tag}", None,
+                      f"remove {tag!r} (it {MEANS[tag]}), or name the {tag} in the step that "
+                      "uses it", index, "tags")
+        if BACK_BEND in tags and not any(
+            c in caution.lower() for caution in cautions for c in SPINE_CONDITIONS
+        ):
             self._add(f"{label}.cautions", f"a {BACK_BEND!r} exercise needs a caution for "
                       "people with spondylolisthesis or spinal stenosis", None,
                       "e.g. \"Arches the lower back: skip it if you have spondylolisthesis or "
@@ -356,14 +353,6 @@ def _work_text(step: Step) -> str:
         f"{v:g} s {name}" for name, v in (("moving", step.tempo), ("held", step.hold)) if v
     )
     return f"{step.reps or 1} × ({each})"
-
-
-def _lumbar_extension(text: str) -> str:
-    """The words of `text` that extend the lower back, unless they are negated; else ""."""
-    for found in LUMBAR_EXTENSION.finditer(text):
-        if not NEGATION.search(text[: found.start()]):
-            return found.group(0)
-    return ""
 
 
 def _allowed(value: str, allowed: tuple[str, ...]) -> str:
