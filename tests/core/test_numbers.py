@@ -109,3 +109,97 @@ def test_a_break_offered_again_after_a_pause_is_a_reoffer() -> None:
     sim.run(2 * MIN + 10)
     assert sim.state.phase is Phase.BREAK_DUE
     assert (len(sim.rows(Kind.BREAK_OFFERED)), len(sim.rows(Kind.BREAK_REOFFERED))) == (1, 1)
+
+
+# --- bug 3: today's numbers and a pause survive a restart ----------------------------------------
+
+
+def _first_run_rows(sim: Sim) -> tuple:
+    return tuple(e.row for e in sim.effects if hasattr(e, "row"))
+
+
+def test_today_goes_on_from_the_history_after_a_restart() -> None:
+    from tray_app.core.events import Recalled, Shutdown
+
+    first = Sim(settings=short())
+    first.run(10 * MIN + 5)
+    first.send(Snooze(5 * MIN))
+    first.run(5 * MIN)
+    first.send(Shutdown())
+    rows = _first_run_rows(first)
+    second = Sim(settings=short(), wall=first.wall + 30, mono=first.mono + 30)
+    second.run(2 * MIN)
+    assert second.state.today_sitting_s == 2 * MIN  # what the issue saw: only since restart
+    second.send(Recalled(rows, streak_before=4))
+    st = status_dict(second.state, "fake")
+    assert st["today_sitting_seconds"] == round(first.state.today_sitting_s + 2 * MIN)
+    assert st["today_longest_stretch_seconds"] == round(first.state.today_longest_s)
+    assert (second.state.today.offered, second.state.today.streak_before) == (1, 4)
+
+
+def test_yesterdays_rows_do_not_count_today() -> None:
+    from tray_app.core.events import Recalled
+
+    first = Sim(settings=short())
+    first.run(10 * MIN)
+    later = Sim(settings=short(), wall=first.wall + 86400, mono=first.mono + 86400)
+    later.send(Recalled(_first_run_rows(first)))
+    assert later.state.today_sitting_s == 0
+
+
+def test_a_pause_survives_a_restart() -> None:
+    from tray_app.core.events import Recalled, Shutdown
+
+    first = Sim(settings=short())
+    first.run(1 * MIN)
+    first.send(Pause(seconds=30 * MIN))
+    first.send(Shutdown())
+    second = Sim(settings=short(), wall=first.wall + 60, mono=first.mono + 60)
+    second.send(Recalled(_first_run_rows(first)))
+    assert second.state.phase is Phase.PAUSED
+    assert second.state.paused_until_wall == first.state.paused_until_wall
+    assert second.rows(Kind.PAUSED) == []  # it is the same pause: no second row
+    second.run(28 * MIN)  # it began a minute before the restart
+    assert second.state.phase is Phase.PAUSED
+    second.run(1 * MIN + 5)
+    assert second.state.phase is Phase.SITTING
+
+
+def test_a_pause_that_ended_or_ran_out_is_not_brought_back() -> None:
+    from tray_app.core.events import Recalled
+
+    first = Sim(settings=short())
+    first.send(Pause(seconds=5 * MIN))
+    first.send(Resume())
+    again = Sim(settings=short(), wall=first.wall + 60, mono=first.mono + 60)
+    again.send(Recalled(_first_run_rows(first)))
+    assert again.state.phase is Phase.SITTING
+    first = Sim(settings=short())
+    first.send(Pause(seconds=5 * MIN))
+    late = Sim(settings=short(), wall=first.wall + 6 * MIN, mono=first.mono + 6 * MIN)
+    late.send(Recalled(_first_run_rows(first)))
+    assert late.state.phase is Phase.SITTING
+
+
+def test_an_open_ended_pause_survives_a_restart() -> None:
+    from tray_app.core.events import Recalled
+
+    first = Sim(settings=short())
+    first.send(Pause())
+    second = Sim(settings=short(), wall=first.wall + 3600, mono=first.mono + 3600)
+    second.send(Recalled(_first_run_rows(first)))
+    assert second.state.phase is Phase.PAUSED and second.state.paused_until_wall is None
+
+
+def test_the_streak_of_days_with_every_break_taken() -> None:
+    from tray_app.core.stats import Totals
+    from tray_app.core.today import Today, streak_of
+
+    good, bad, empty = (Totals(breaks_offered=2, breaks_taken=2), Totals(breaks_offered=2,
+                        breaks_taken=1, skipped=1), Totals())
+    assert streak_of([good, bad, good, empty, good]) == 2
+    assert streak_of([good, bad]) == 0
+    assert Today(offered=1, taken=1, streak_before=2).streak == 3
+    assert Today(offered=1, taken=1, streak_before=2).next_day().streak_before == 3
+    assert Today(streak_before=2).next_day().streak_before == 2
+    assert Today(offered=2, taken=1, skipped=1, streak_before=2).next_day().streak_before == 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tray_app.core.exercise import Exercise
 from tray_app.core.limits import MAX_WALL, PAUSE_S, SNOOZE_S, check_seconds
-from tray_app.core.model import Settings
+from tray_app.core.model import Row, Settings
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,16 @@ class HistoryNotSaved:
 
 
 @dataclass(frozen=True)
+class Recalled:
+    """What the history held at start (rows of the last core.today.RECALL_S, oldest first):
+    today's numbers go on from them, and a pause the last run left running goes on.
+    `streak_before` is the run of days before today with every break taken."""
+
+    rows: tuple[Row, ...]
+    streak_before: int = 0
+
+
+@dataclass(frozen=True)
 class Hold:
     """Smart pause: a fullscreen window, do-not-disturb or lock asks to hold prompts (or not)."""
 
@@ -188,5 +198,6 @@ Event = (
     | SettingsChanged
     | SettingsRejected
     | HistoryNotSaved
+    | Recalled
     | Hold
 )

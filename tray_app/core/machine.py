@@ -25,6 +25,7 @@ from tray_app.core.events import (
     NextStep,
     Pause,
     PauseUntilDayStarts,
+    Recalled,
     Resume,
     SettingsChanged,
     SettingsRejected,
@@ -42,6 +43,7 @@ from tray_app.core.limits import check_pause_end
 from tray_app.core.model import Kind, Phase, Row, Settings
 from tray_app.core.session import Session
 from tray_app.core.state import COUNTING, Command, Refused, State
+from tray_app.core.stats import fold
 from tray_app.core.timing import next_wake
 from tray_app.core.views import follow_views, tray_view
 
@@ -107,12 +109,15 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
             fx.append(Notify(NoticeKind.INFO, "sitbreak: history not saved yet", problem))
         case SettingsRejected(problems=problems, file_name=name):
             fx.append(Notify(NoticeKind.INFO, f"sitbreak: {name} has a problem", problems))
+        case Recalled():
+            state = _recalled(state, event, fx)
         case Hold(reason=reason):
             state = replace(state, hold_reason=reason)
             if reason is None and state.waiting_since_mono is not None:
                 state = _check_due(state, fx)
         case _:
             raise TypeError(f"unknown event {event!r}")
+    state = _tally(state, fx)
     state = follow_views(before, state, fx)
     if tray_view(before) != tray_view(state):
         fx.append(UpdateTray())
@@ -224,7 +229,43 @@ def _roll_day(state: State) -> State:
     day = schedule.day_key(state.wall, state.utc_offset_s, state.settings.schedule.day_starts)
     if day == state.day:
         return state
-    return replace(state, day=day, today_sitting_s=0.0, today_longest_s=0.0)
+    today = state.today.next_day() if state.day is not None else state.today
+    return replace(state, day=day, today_sitting_s=0.0, today_longest_s=0.0, today=today)
+
+
+def _day_of(state: State, wall: float) -> int:
+    return schedule.day_key(wall, state.utc_offset_s, state.settings.schedule.day_starts)
+
+
+def _tally(state: State, fx: list[Effect]) -> State:
+    """Every row recorded today counts in today's numbers (core.today)."""
+    rows = [e.row for e in fx if isinstance(e, Record)]
+    if not rows or state.day is None:
+        return state
+    today = state.today.add(r for r in rows if _day_of(state, r.wall) == state.day)
+    return state if today is state.today else replace(state, today=today)
+
+
+def _recalled(state: State, event: Recalled, fx: list[Effect]) -> State:
+    """The history's rows from before this start: today's numbers go on from them, and a
+    pause the last run left running (a `paused` row with no `resumed` after it) goes on."""
+    if state.day is None:
+        return state
+    todays = [r for r in event.rows if _day_of(state, r.wall) == state.day]
+    day = fold(todays)
+    state = replace(
+        state,
+        today_sitting_s=state.today_sitting_s + day.sitting_seconds,
+        today_longest_s=max(state.today_longest_s, day.longest_stretch_seconds),
+        today=replace(state.today.add(todays), streak_before=event.streak_before),
+    )
+    last = next((r for r in reversed(event.rows) if r.kind in (Kind.PAUSED, Kind.RESUMED)), None)
+    if last is None or last.kind != Kind.PAUSED or state.phase is Phase.PAUSED:
+        return state
+    until = last.wall + last.duration_s if last.duration_s > 0 else None
+    if until is not None and until <= state.wall:
+        return state
+    return _enter_pause(state, last.wall, until, fx)
 
 
 def _start_stretch(state: State, fx: list[Effect]) -> State:
@@ -462,6 +503,10 @@ def _pause(state: State, event: Pause, fx: list[Effect]) -> State:
     if until is not None:
         check_pause_end(until, state.wall)
     fx.append(_record(Kind.PAUSED, state.wall, (until - state.wall) if until else 0.0))
+    return _enter_pause(state, state.wall, until, fx)
+
+
+def _enter_pause(state: State, since: float, until: float | None, fx: list[Effect]) -> State:
     before = state.phase if state.phase is not Phase.PAUSED else state.phase_before_pause
     state = _drop_break(state, fx)
     if before in (Phase.ON_BREAK, Phase.BREAK_DUE):
@@ -469,7 +514,7 @@ def _pause(state: State, event: Pause, fx: list[Effect]) -> State:
     return replace(
         state,
         phase=Phase.PAUSED,
-        paused_since_wall=state.paused_since_wall if state.phase is Phase.PAUSED else state.wall,
+        paused_since_wall=state.paused_since_wall if state.phase is Phase.PAUSED else since,
         paused_until_wall=until,
         phase_before_pause=before,
         waiting_since_mono=None,

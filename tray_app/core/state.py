@@ -6,12 +6,13 @@ Plain data: `State` holds everything the machine knows; the rules that move it l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tray_app.core.effects import NoticeKind
 from tray_app.core.model import Phase, Settings
 from tray_app.core.session import Session
+from tray_app.core.today import Today
 
 # The phases in which a sitting stretch is being counted.
 COUNTING = (Phase.SITTING, Phase.BREAK_DUE, Phase.SNOOZED)
@@ -74,6 +75,8 @@ class State:
     day: int | None = None
     today_sitting_s: float = 0.0
     today_longest_s: float = 0.0
+    # Breaks and minutes today (see core.today), going on from the history's.
+    today: Today = field(default_factory=Today)
 
 
 def initial_state(settings: Settings) -> State:

@@ -142,11 +142,12 @@ def build_runtime(
     watch = FileWatch(settings_path, runtime.post_tick)
     if watch.start():  # edits arrive as they happen: no need to look every few seconds
         runtime.heartbeat_s = WATCHED_HEARTBEAT_S
-    history.start()  # opens, repairs and prunes the file in its own thread: start-up never waits
     if _has_display() and not no_window:
         adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt,
                                        window=_break_window)
-    starters: list = []
+    # The writer opens, repairs and prunes the file in its own thread (start-up never waits),
+    # once today's numbers and a pause left running are read from it.
+    starters: list = [recall_then_write(runtime, history)]
     stoppers: list = [notifier.stop, dnd.close, watch.stop]
     if sys.platform.startswith("linux"):
         from tray_app.platform.session.linux import SessionWatcher
@@ -155,6 +156,56 @@ def build_runtime(
         starters.append(watcher.start)
         stoppers.append(watcher.stop)
     return runtime, starters, stoppers
+
+
+# Days back the streak of days with every break taken is counted over.
+STREAK_DAYS = 60
+
+
+def recall_then_write(runtime: Runtime, history: HistoryWriter) -> Callable[[], None]:
+    """A starter: in a thread of its own, read what the history knows from before this start
+    (today's numbers, a pause left running, the streak: core.today) and pass it to the core,
+    then start the writer (so no row of this run is read back, and the crashed run's stretch
+    is recovered once). Rows recorded meanwhile wait in memory."""
+
+    def work() -> None:
+        event = None
+        try:
+            event = _recall(history.path, runtime.state.settings, runtime.clock.wall())
+        except Exception as err:
+            log.warning("today's numbers start from zero: the history file could not be read "
+                        "(%s)", err)
+        finally:
+            history.start()
+        if event is not None:
+            runtime.post(event)
+
+    return lambda: threading.Thread(target=work, name="recall", daemon=True).start()
+
+
+def _recall(path: Path, settings: Settings, now: float) -> Any:
+    from datetime import timedelta
+
+    from tray_app.core.events import Recalled
+    from tray_app.core.today import RECALL_S, streak_of
+    from tray_app.history.statistics import days_for, period
+    from tray_app.history.store import History
+
+    if not path.exists():
+        return Recalled(())
+    store = History.open(path, busy_timeout_s=1.0, retries=2, memory_fallback=False)
+    try:
+        recovered = store.recover_open_stretch()
+        if recovered is not None:
+            log.warning("recorded the stretch a crashed run left open: %r", recovered)
+        rows = store.events(since_wall=now - RECALL_S)
+        days = days_for(settings)
+        today = days.of(now)
+        past = period(store, days, today - timedelta(days=STREAK_DAYS), today - timedelta(days=1),
+                      now)
+    finally:
+        store.close()
+    return Recalled(tuple(rows), streak_of(past))
 
 
 def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
