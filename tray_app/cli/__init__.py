@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sitbreak {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _describe(sub)
 
     run = sub.add_parser("run", parents=[common], help="start sitbreak (tray, or console)")
     run.add_argument("--console", action="store_true",
@@ -92,15 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--all", action="store_true",
                     help="ignore exercises.places and exercises.exclude")
     ex_sub = ex.add_subparsers(dest="exercises_command", metavar="show")
+    _describe(ex_sub)
     show = ex_sub.add_parser("show", parents=[common], help="print one exercise's steps")
-    show.add_argument("id")
+    show.add_argument("id", help="the exercise's id, as `sitbreak exercises` lists it")
     ex.set_defaults(func=commands.exercises)
 
     sts = sub.add_parser("stats", parents=[common], help="sitting and break statistics")
     sts.add_argument("--days", type=int, default=7, help="how many days (default 7)")
     fmt = sts.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--csv", action="store_true")
+    fmt.add_argument("--json", action="store_true",
+                     help="machine-readable output: each day, and the week against the one before")
+    fmt.add_argument("--csv", action="store_true",
+                     help="one row per day, for a spreadsheet")
     sts.add_argument("--chart", type=Path, metavar="PATH.png", help="draw the weekly chart")
     sts.set_defaults(func=commands.stats)
 
@@ -108,12 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="export, import, clear or check the history")
     hi_sub = hi.add_subparsers(dest="history_command", metavar="{export,import,clear,check}",
                                required=True)
+    _describe(hi_sub)
     he = hi_sub.add_parser("export", parents=[common], help="write every event to a CSV file")
-    he.add_argument("path")
+    he.add_argument("path", help="the CSV file to write")
     he.add_argument("--force", action="store_true", help="replace the file if it exists")
     him = hi_sub.add_parser("import", parents=[common],
                             help="add the events of an exported CSV file")
-    him.add_argument("path")
+    him.add_argument("path", help="a CSV file `sitbreak history export` wrote")
     hc = hi_sub.add_parser("clear", parents=[common], help="delete history")
     hc.add_argument("--before", metavar="YYYY-MM-DD", help="only what comes before this day")
     hc.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -122,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     hi.set_defaults(func=commands.history)
 
     au = sub.add_parser("autostart", parents=[common], help="start sitbreak at login")
-    au.add_argument("action", choices=("enable", "disable", "status"))
+    au.add_argument("action", choices=("enable", "disable", "status"),
+                    help="turn starting at login on or off, or say whether it is on")
     au.set_defaults(func=commands.autostart)
 
     idesk = sub.add_parser("install-desktop", parents=[common],
@@ -132,6 +138,23 @@ def build_parser() -> argparse.ArgumentParser:
                            help="remove what install-desktop added")
     udesk.set_defaults(func=commands.uninstall_desktop)
     return parser
+
+
+def _describe(sub: argparse._SubParsersAction) -> None:
+    """Each command's own page (`sitbreak pause --help`) opens with its one-line help."""
+    add = sub.add_parser
+
+    def add_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        if "help" in kwargs and "description" not in kwargs:
+            text = str(kwargs["help"])
+            kwargs["description"] = text[:1].upper() + text[1:] + "."
+        return add(name, **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
+
+
+# Commands whose words are a duration: "-1m" is a (bad) duration, not an unknown option.
+DURATION_COMMANDS = ("pause", "snooze")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,7 +195,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
     (~0.1 MiB) would otherwise stay alive in main's frame all that time.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "command", None) in DURATION_COMMANDS and all(
+        w.startswith("-") and w[1:2].isdigit() for w in extra
+    ):
+        args.duration = [*args.duration, *extra]  # the duration check says what is wrong
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not hasattr(args, "func"):
         parser.print_help()
         return None
