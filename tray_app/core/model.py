@@ -78,6 +78,22 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True)
+class SoundSettings:
+    enabled: bool = True
+    volume: int = 70  # percent of the player's full volume
+
+
+@dataclass(frozen=True)
+class MeetingSettings:
+    """What counts as a meeting that holds a due break (with smart_pause on)."""
+
+    camera: bool = True
+    microphone: bool = True
+    screen_sharing: bool = True
+    camera_devices: str = "/dev/video*"  # a glob pattern: tests point it at a plain file
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated settings, durations in seconds. Defaults match the shipped settings.toml."""
 
@@ -90,6 +106,8 @@ class Settings:
     exercises: ExerciseSettings = field(default_factory=ExerciseSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    sound: SoundSettings = field(default_factory=SoundSettings)
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)
 
 
 class Kind(StrEnum):

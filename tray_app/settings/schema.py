@@ -18,12 +18,14 @@ from tray_app.core.model import (
     BreakSettings,
     ExerciseSettings,
     HistorySettings,
+    MeetingSettings,
     NotificationSettings,
     PostureSettings,
     ScheduleSettings,
     SittingSettings,
     SmartPauseSettings,
     SnoozeSettings,
+    SoundSettings,
 )
 
 H = 3600.0
@@ -36,7 +38,7 @@ LONGEST_LIST = 64
 class Key:
     """One key: `kind` picks the check; low/high bound durations (seconds) and numbers."""
 
-    kind: str  # duration, durations, bool, int, days, hours, clock, places, names, path
+    kind: str  # duration, durations, bool, int, days, hours, clock, places, names, path, glob
     label: str
     low: float | None = None
     high: float | None = None
@@ -53,6 +55,7 @@ class Key:
             "clock": 'a time of day, "HH:MM"',
             "hours": 'ranges such as "09:00-17:30"',
             "path": 'a file path, or "" for none',
+            "glob": 'a file pattern such as "/dev/video*", or "" for none',
         }.get(self.kind, "")
 
     def parse(self, value: Any) -> Any:
@@ -167,9 +170,17 @@ def _path(_key: Key, value: Any) -> str:
     return _text(value)
 
 
+def _glob(_key: Key, value: Any) -> str:
+    text = _text(value)
+    if text and not text.startswith("/"):
+        raise BadValue('use an absolute pattern such as "/dev/video*", or "" for none')
+    return text
+
+
 _CHECKS: dict[str, Callable[[Key, Any], Any]] = {
     "duration": _duration, "durations": _durations, "bool": _bool, "int": _int, "days": _days,
     "hours": _hours, "clock": _clock, "places": _places, "names": _names, "path": _path,
+    "glob": _glob,
 }
 
 
@@ -211,6 +222,16 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
     "history": {"keep_days": Key("int", "Keep history (days)", 1, 36500)},
     "notifications": {"enabled": Key("bool", "Notifications")},
+    "sound": {
+        "enabled": Key("bool", "Sounds"),
+        "volume": Key("int", "Volume (%)", 0, 100),
+    },
+    "meetings": {
+        "camera": Key("bool", "Camera in use"),
+        "microphone": Key("bool", "Microphone in use"),
+        "screen_sharing": Key("bool", "Screen sharing"),
+        "camera_devices": Key("glob", "Camera devices"),
+    },
 }
 
 SECTIONS: dict[str, type] = {
@@ -223,6 +244,8 @@ SECTIONS: dict[str, type] = {
     "exercises": ExerciseSettings,
     "history": HistorySettings,
     "notifications": NotificationSettings,
+    "sound": SoundSettings,
+    "meetings": MeetingSettings,
 }
 
 def build_section(name: str, values: dict[str, Any]) -> Any:

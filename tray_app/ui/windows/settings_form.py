@@ -27,9 +27,10 @@ from tray_app.settings.validate import syntax_problem
 GROUPS: tuple[tuple[str, str], ...] = (
     ("sitting", "Sitting"), ("breaks", "Breaks"), ("posture", "Posture"), ("snooze", "Snooze"),
     ("schedule", "Schedule"), ("smart_pause", "Smart pause"), ("exercises", "Exercises"),
-    ("history", "History"), ("notifications", "Notifications"),
+    ("history", "History"), ("notifications", "Notifications"), ("sound", "Sound"),
+    ("meetings", "Meetings"),
 )
-TEXT_KINDS = ("duration", "int", "clock", "path", "hours", "durations")
+TEXT_KINDS = ("duration", "int", "clock", "path", "glob", "hours", "durations")
 LIST_KINDS = ("hours", "durations")
 
 
