@@ -19,6 +19,9 @@ from tests.wayland import Sway, sway_desktop
 settings.register_profile("deterministic", derandomize=True, print_blob=True)
 settings.register_profile("explore", max_examples=1000, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
+# The apps the tests start run on fresh settings: no first-run health questions window
+# (tests/exercises/test_questions.py turns it on where it tests it).
+os.environ["SITBREAK_QUESTIONS"] = "0"
 
 
 @pytest.fixture

@@ -92,10 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="machine-readable output")
     ex.add_argument("--all", action="store_true",
                     help="ignore exercises.places and exercises.exclude")
-    ex_sub = ex.add_subparsers(dest="exercises_command", metavar="show")
+    ex_sub = ex.add_subparsers(dest="exercises_command", metavar="show|questions")
     _describe(ex_sub)
     show = ex_sub.add_parser("show", parents=[common], help="print one exercise's steps")
     show.add_argument("id", help="the exercise's id, as `sitbreak exercises` lists it")
+    qs = ex_sub.add_parser("questions", parents=[common],
+                           help="the health questions that leave out moves that may not suit you")
+    qs.add_argument("--skip", action="store_true", help="mark them answered, change nothing")
     ex.set_defaults(func=commands.exercises)
 
     sts = sub.add_parser("stats", parents=[common], help="sitting and break statistics")

@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
                          console=bool(args.console), no_window=bool(args.no_window))
     if getattr(args, "may_start_afresh", False):
         start_afresh(options)  # returns only where the process cannot be replaced
+    if not args.config:  # the first-run health questions, until answered or skipped
+        from tray_app.cli.questions import offer_at_start
+
+        offer_at_start(paths.settings_file(), options.console, options.no_window)
     return run_app(options)
 
 
@@ -230,6 +234,10 @@ def exercises(args: argparse.Namespace) -> int:
     from tray_app.exercises import format as fmt
     from tray_app.exercises.loader import load_catalogue
 
+    if getattr(args, "exercises_command", None) == "questions":
+        from tray_app.cli.questions import ask
+
+        return ask(settings_path(args), sys.stdin, sys.stdout, skip=args.skip)
     try:
         settings = load_user_settings(args)
         ex_settings = settings.exercises
@@ -313,12 +321,18 @@ def autostart(args: argparse.Namespace) -> int:
         except auto.NoLaunchCommand as exc:
             _err(str(exc))
             return EXIT_FAIL
-        print(entry.enable(command))
+        using = getattr(args, "using", None)
+        if using and not hasattr(entry, "unit"):
+            _err("--using is for Linux only")
+            return EXIT_USAGE
+        print(entry.enable(command, using=using) if using else entry.enable(command))
     elif args.action == "disable":
         print(entry.disable())
     else:
         state = "enabled" if entry.is_enabled() else "disabled"
         print(f"autostart is {state} ({entry.location})")
+        if hasattr(entry, "unit"):  # Linux: which way, and what the session still needs
+            print(entry.status())
     return EXIT_OK
 
 

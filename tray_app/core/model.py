@@ -65,6 +65,8 @@ class ExerciseSettings:
     places: tuple[str, ...] = ("chair", "standing")
     exclude: tuple[str, ...] = ()
     extra: str = ""
+    # The first-run health questions were answered or skipped (core.screening).
+    screened: bool = False
 
 
 @dataclass(frozen=True)

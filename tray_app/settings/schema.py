@@ -219,6 +219,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "places": Key("places", "Places"),
         "exclude": Key("names", "Never offer"),
         "extra": Key("path", "Your exercises file"),
+        "screened": Key("bool", "Health questions answered"),
     },
     "history": {"keep_days": Key("int", "Keep history (days)", 1, 36500)},
     "notifications": {"enabled": Key("bool", "Notifications")},

@@ -1,0 +1,88 @@
+"""`sitbreak exercises questions`: the first-run health questions in a terminal, and the
+offer of them when the app starts (a window on a desktop, a hint on a console)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from tray_app.core.problems import ProblemsError
+from tray_app.core.safety import SAFETY_LINE
+from tray_app.core.screening import QUESTIONS, summary
+from tray_app.settings.answers import current_answers, is_screened, save_answers
+from tray_app.support.exit_codes import EXIT_OK, EXIT_USAGE
+
+# "0" turns the offer at start off (the test suite sets it: its apps start on fresh configs).
+OFFER_ENV = "SITBREAK_QUESTIONS"
+HINT = ("answer a few health questions so that moves which may not suit you are left out: "
+        "`sitbreak exercises questions` (`--skip` to skip them)")
+YES, NO = ("y", "yes"), ("n", "no")
+
+
+def ask(path: Path, inp: TextIO, out: TextIO, *, skip: bool = False) -> int:
+    """Ask every question on `out`, read answers from `inp`, save them; Enter keeps the
+    answer the settings hold now, and end of input skips the rest."""
+    try:
+        answers: dict[str, bool] | None = None
+        if not skip:
+            print(SAFETY_LINE, file=out)
+            print("Answer y or n; Enter keeps the answer in [brackets].", file=out)
+            answers = {}
+            now = current_answers(path)
+            for q in QUESTIONS:
+                answer = _one(q.text, now[q.id], inp, out)
+                if answer is None:
+                    break
+                answers[q.id] = answer
+        exclude = save_answers(path, answers)
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(summary(answers) if answers else "Skipped: nothing changed.", file=out)
+    print(f"Saved in {path} ([exercises] exclude = {list(exclude)}). Change it any time in "
+          "Settings (Never offer) or by running `sitbreak exercises questions` again.", file=out)
+    return EXIT_OK
+
+
+def _one(text: str, now: bool, inp: TextIO, out: TextIO) -> bool | None:
+    while True:
+        print(f"{text} [{'y' if now else 'n'}] ", end="", file=out, flush=True)
+        line = inp.readline()
+        if not line:
+            print(file=out)
+            return None
+        word = line.strip().lower()
+        if not word:
+            return now
+        if word in YES or word in NO:
+            return word in YES
+        print("Please answer y or n.", file=out)
+
+
+def offer_at_start(path: Path, console: bool, no_window: bool) -> None:
+    """At start, until the questions were answered or skipped: open the questions window on
+    a desktop (it writes the answers itself; the app picks them up), else print how to
+    answer them. Never stops the app from starting."""
+    if os.environ.get(OFFER_ENV) == "0":
+        return
+    try:
+        if is_screened(path):
+            return
+    except ProblemsError:
+        return  # the app's own start reports a broken file
+    desktop = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if console or no_window or not desktop:
+        print(f"sitbreak: {HINT}", file=sys.stderr, flush=True)
+        return
+    from tray_app.support.child_env import child_env
+
+    try:
+        subprocess.Popen([sys.executable, "-m", "tray_app.ui.windows.questions_window",
+                          str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         env=child_env(), start_new_session=True)
+    except OSError as exc:
+        print(f"sitbreak: could not open the health questions ({exc}); {HINT}",
+              file=sys.stderr, flush=True)
