@@ -57,7 +57,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 }
 ALWAYS = {"core", "ports", "support"}
 # Inside platform/, what every capability may share.
-PLATFORM_SHARED = {"dbus", "x11", "session.kind"}
+PLATFORM_SHARED = {"dbus", "x11", "wayland", "session.kind"}
 
 
 def part_of(name: str) -> str:

@@ -110,6 +110,13 @@ class Sway:
     def env_with_x(self) -> dict[str, str]:
         return dict(self.env, DISPLAY=self.xdisplay)
 
+    def app_env(self) -> dict[str, str]:
+        """The session's variables for an app with its own XDG_RUNTIME_DIR (e.g. the extra_env
+        of tests/e2e/sitbreak_proc.Sandbox): WAYLAND_DISPLAY is then the socket's full path."""
+        keys = ("SWAYSOCK", "DBUS_SESSION_BUS_ADDRESS", "XDG_SESSION_TYPE", "XDG_CURRENT_DESKTOP")
+        socket = Path(self.env["XDG_RUNTIME_DIR"]) / self.env["WAYLAND_DISPLAY"]
+        return {**{k: self.env[k] for k in keys}, "WAYLAND_DISPLAY": str(socket)}
+
     def _run(self, tool: str, *args: str) -> str:
         out = subprocess.run([require(tool), *args], env=self.env, capture_output=True,
                              text=True, timeout=10, check=False)

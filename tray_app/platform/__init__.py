@@ -3,5 +3,5 @@
 One folder per capability. Each has a `choose.py` with a `detect(env)` entry point (idle,
 notify, fullscreen, autostart) or a class that never raises (dnd.probe.DndProbe,
 session.linux.SessionWatcher); backends live one per module and are imported lazily so every
-module imports on every OS. `dbus/` and `x11/` are what the capabilities share.
+module imports on every OS. `dbus/`, `x11/` and `wayland/` are what the capabilities share.
 """

@@ -21,9 +21,10 @@ def detect(
 ) -> tuple[IdleSource, str]:
     """The best working idle source and a one-line reason for the status line. Never raises.
 
-    Windows and macOS use their OS call. Elsewhere: on Wayland GNOME Mutter then the
-    freedesktop ScreenSaver; on X11 the MIT-SCREEN-SAVER extension first, then those two;
-    if nothing answers, the fallback that counts wall time as sitting.
+    Windows and macOS use their OS call. Elsewhere: on X11 the MIT-SCREEN-SAVER extension;
+    on Wayland outside GNOME the compositor's idle protocol (ext-idle-notify-v1 or
+    org_kde_kwin_idle), then swayidle; then GNOME Mutter and the freedesktop ScreenSaver on
+    the session bus; if nothing answers, the fallback that counts wall time as sitting.
     """
     try:
         if platform == "win32":
@@ -54,6 +55,14 @@ def _detect_unix(env: Mapping[str, str]) -> tuple[IdleSource, str]:
         misses.append(f"X11: {why}")
     elif is_wayland(env):
         misses.append("X11: skipped in a Wayland session")
+        if not _is_gnome(env):  # GNOME: Mutter's IdleMonitor below (no Wayland idle protocol)
+            from tray_app.platform.idle import wayland as idle_wayland
+
+            for probe in (idle_wayland.probe, idle_wayland.probe_swayidle):
+                found, why = probe(env)
+                if found is not None:
+                    return found, why
+                misses.append(why)
     else:
         misses.append("X11: no DISPLAY")
 
@@ -69,6 +78,10 @@ def _detect_unix(env: Mapping[str, str]) -> tuple[IdleSource, str]:
             return found, why
         misses.append(why)
     return _or_fallback(None, misses)
+
+
+def _is_gnome(env: Mapping[str, str]) -> bool:
+    return "gnome" in env.get("XDG_CURRENT_DESKTOP", "").lower().split(":")
 
 
 def _or_fallback(found: IdleSource | None, misses: list[str]) -> tuple[IdleSource, str]:

@@ -137,7 +137,10 @@ class Connection:
     # -- objects and requests
 
     def new_object(self, handler: Handler | None = None) -> int:
-        """An id for an object a request creates; `handler` receives its events."""
+        """An id for an object a request creates; `handler` receives its events.
+
+        The compositor insists that new ids arrive in the order they are taken (it refuses a
+        skipped id): send the request that creates this object before taking the next id."""
         with self._lock:
             if self._free:
                 oid = self._free.pop()
