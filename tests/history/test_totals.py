@@ -179,7 +179,7 @@ def test_import_of_an_export_keeps_events_and_statistics(
         before = stats_of(source)
         h = History.open(source)
         export_csv(h, backup)
-        assert import_csv(h, backup, days) == (0, len(before[0]))  # twice adds nothing
+        assert import_csv(h, backup, days)[:2] == (0, len(before[0]))  # twice adds nothing
         h.close()
         assert stats_of(source) == before
         # Into a new file: the same events, and statistics that match them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from typing import TextIO
 
 from tray_app.core.model import Settings
 from tray_app.history import History, HistoryUnavailable
-from tray_app.history.csv_io import ImportProblem, export_csv, import_csv
+from tray_app.history.csv_io import ImportProblem, append_set_aside, export_csv, import_csv
 from tray_app.history.report import FORMATS, stats_csv, stats_json, stats_text
 from tray_app.history.statistics import collect, days_for, span_days
 from tray_app.history.totals import Days
@@ -133,6 +134,21 @@ def run_history_export(
     return EXIT_OK
 
 
+def _known_exercises(settings: Settings) -> frozenset[str] | None:
+    """Ids of the built-in exercises and the user's own file; None if they can't be read
+    (then no row is counted as naming an unknown exercise)."""
+    from dataclasses import replace
+
+    from tray_app.core.exercise import PLACES
+    from tray_app.exercises.loader import load_catalogue
+
+    every = replace(settings.exercises, exclude=(), places=tuple(PLACES))
+    try:
+        return frozenset(e.id for e in load_catalogue(every))
+    except Exception:  # a damaged catalogue must not stop an import of the history
+        return None
+
+
 def run_history_import(
     history_path: Path,
     source: str | Path,
@@ -140,28 +156,42 @@ def run_history_import(
     out: TextIO = sys.stdout,
     *,
     err: TextIO = sys.stderr,
+    now: float | None = None,
 ) -> int:
-    """`sitbreak history import FILE.csv`: add the rows not present yet, all or nothing."""
+    """`sitbreak history import FILE.csv`: add the rows not present yet, all or nothing; then
+    fold every finished day, so statistics are fast at once."""
     path = Path(source)
     if not str(source).strip() or not path.is_file():
         print(f"not imported: {source!r} is not a file", file=err)
         return EXIT_USAGE
+    now = time.time() if now is None else now
+    days = days_for(settings)
     try:
         history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
         try:
-            added, skipped = import_csv(history, path, days_for(settings))
+            added, skipped, checked = import_csv(
+                history, path, days, known_exercises=_known_exercises(settings), now=now)
+            # Fold now what the app would fold later a bit at each start (issue: stats were
+            # slow for eight runs after importing years).
+            history.settle(days.start(days.of(now)), days)
         finally:
             history.close()
     except ImportProblem as e:
-        print(f"nothing imported: {path}, {e}", file=err)
+        print(f"nothing imported from {path}: {e}", file=err)
         return EXIT_USAGE
-    except (HistoryUnavailable, OSError, UnicodeDecodeError) as e:
+    except (HistoryUnavailable, OSError) as e:
         print(f"import failed, nothing imported: {e}", file=err)
         return EXIT_FAIL
-    except Exception as e:  # sqlite3.Error from the transaction
+    except sqlite3.Error as e:  # from the transaction: it was rolled back
         print(f"import failed, nothing imported: {e}", file=err)
         return EXIT_FAIL
     print(f"imported {added} events from {path}; skipped {skipped} already present", file=out)
+    if checked.unknown_exercises:
+        names = ", ".join(sorted(checked.unknown_exercises)[:10])
+        n = sum(checked.unknown_exercises.values())
+        print(f"{n} of them name exercises this catalogue does not have ({names}"
+              f"{', ...' if len(checked.unknown_exercises) > 10 else ''}): kept, and shown by "
+              "their id in the statistics", file=out)
     return EXIT_OK
 
 
@@ -175,6 +205,15 @@ def parse_before(text: str | None) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"--before {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _day_start(rule: Days, day: date) -> float:
+    """When `day` begins; a day too far out for the calendar arithmetic (year 1, 9999) is
+    before or after everything."""
+    try:
+        return rule.start(day)
+    except (ValueError, OverflowError, OSError):
+        return float("-inf") if day.year < 1970 else float("inf")
 
 
 def run_history_clear(
@@ -203,7 +242,7 @@ def run_history_clear(
         print("there is no history to clear", file=out)
         return EXIT_OK
     rule = rule or days_for(settings)
-    before_wall = None if day is None else rule.start(day)
+    before_wall = None if day is None else _day_start(rule, day)
     scope = f"before {day.isoformat()}" if day else "(all of it)"
     try:
         history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
@@ -229,6 +268,12 @@ def run_history_clear(
     return EXIT_OK
 
 
+def _set_aside_path(history_path: Path) -> Path:
+    from tray_app.history.writer import SET_ASIDE
+
+    return Path(history_path).with_name(Path(history_path).name + SET_ASIDE)
+
+
 def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
                       err: TextIO = sys.stderr) -> int:
     """`sitbreak history check`: SQLite's quick_check; a damaged file is repaired (exit 1)."""
@@ -239,14 +284,21 @@ def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
         history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
         try:
             result = history.check()
+            aside = history.set_aside_unusable(
+                lambda found: append_set_aside(found, _set_aside_path(history_path)))
             n = history.count()
         finally:
             history.close()
     except HistoryUnavailable as e:
         print(f"check failed: {e}", file=err)
         return EXIT_FAIL
+    if aside:
+        print(f"{aside} events the statistics can't use (from an older import) were moved to "
+              f"{_set_aside_path(history_path)}, each with why", file=out)
     if result != "ok":
         print(f"{history_path} was damaged ({result}); now {n} events", file=out)
+        return EXIT_FAIL
+    if aside:
         return EXIT_FAIL
     print(f"{history_path}: OK ({n} events)", file=out)
     return EXIT_OK

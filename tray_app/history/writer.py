@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tray_app.core.model import Row
+from tray_app.history.rows import problem as row_problem
 from tray_app.history.store import History, is_busy, is_damage
 from tray_app.history.totals import Days
 
@@ -36,6 +37,12 @@ MAINTAIN_EVERY_S = 86400.0
 MAINTAIN_AFTER_S = 60.0  # the first prune and fold wait until start-up is long over
 BUSY_PATIENCE_S = 10.0  # a lock held this long by another program is reported
 UNSAVED = ".unsaved-"  # side files of rows not yet written, e.g. history.sqlite3.unsaved-<ns>.csv
+# Rows the file cannot take, each with why: history.sqlite3.set-aside.csv
+SET_ASIDE = ".set-aside.csv"
+# What one row's values can make SQLite or the day arithmetic raise (as opposed to the file's
+# state: locked, full, read-only, which raise sqlite3.OperationalError or OSError).
+ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
+              sqlite3.ProgrammingError, ValueError, TypeError, OverflowError, ArithmeticError)
 RECENT = 50  # exercises remembered for the picker
 
 
@@ -92,6 +99,8 @@ class HistoryWriter:
         self._pending: deque[Row] = deque()
         self._recent: deque[tuple[float, str, str]] = deque(maxlen=RECENT)
         self._dropped = 0
+        self._set_aside = 0
+        self._crashed: str | None = None  # the thread ended on an error (it should never)
         self._problem: str | None = None
         self._told = False
         self._problem_since: float | None = None
@@ -167,14 +176,28 @@ class HistoryWriter:
         self._thread.start()
 
     def status(self) -> dict[str, object]:
-        """{ok, pending, dropped, problem} for `status --json`."""
+        """{ok, pending, dropped, set_aside, problem} for `status --json`: ok only while rows
+        are being written and none was lost or set aside."""
         with self._cond:
+            problem = self._problem
+            if self._thread.ident is not None and not self._thread.is_alive() \
+                    and not self._stopping:
+                problem = (f"the history writer stopped ({self._crashed or 'unknown reason'}); "
+                           f"{len(self._pending)} events wait in memory")
+            elif problem is None and self._set_aside:
+                problem = (f"{self._set_aside} history rows could not be stored and were set "
+                           f"aside in {self.set_aside_path}")
             return {
-                "ok": self._problem is None and self._dropped == 0,
+                "ok": problem is None and self._dropped == 0,
                 "pending": len(self._pending),  # rows leave it once committed
                 "dropped": self._dropped,
-                "problem": self._problem,
+                "set_aside": self._set_aside,
+                "problem": problem,
             }
+
+    @property
+    def set_aside_path(self) -> Path:
+        return self.path.with_name(self.path.name + SET_ASIDE)
 
     def flush(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for every queued row to be written; True if they were."""
@@ -190,6 +213,16 @@ class HistoryWriter:
     # ---- the writer thread ----------------------------------------------------------------
 
     def _loop(self) -> None:
+        try:
+            self._work()
+        except BaseException as err:  # never expected: status() tells, rows stay in memory
+            log.exception("the history writer stopped")
+            with self._cond:
+                self._crashed = f"{type(err).__name__}: {err}"
+                self._problem = f"the history writer stopped ({self._crashed})"
+                self._cond.notify_all()
+
+    def _work(self) -> None:
         delay = self._retry_s[0]
         next_checkpoint = self._clock() + self._checkpoint_s[0]
         next_maintain = settle_from = self._clock() + self._maintain_after_s
@@ -216,7 +249,9 @@ class HistoryWriter:
                 if now >= next_maintain:
                     next_maintain = now + self._maintain_every_s
                     self._maintain()
-            except (sqlite3.Error, OSError) as err:
+            except Exception as err:
+                if not isinstance(err, sqlite3.Error | OSError):
+                    log.exception("history writer: unexpected error, retrying")
                 self._failed(err)
                 with self._cond:
                     if not self._stopping:
@@ -235,7 +270,17 @@ class HistoryWriter:
         sides = sorted(self.path.parent.glob(f"{self.path.name}{UNSAVED}*.csv"))
         if sides:
             self._import_kept(store, sides)
+        self._take_out_unusable(store)
         self._recover_and_remember(store)
+
+    def _take_out_unusable(self, store: History) -> None:
+        """Rows an older version let in that the day arithmetic can't take (a wall time in
+        year 1, say) are moved to the set-aside file, so folding never stumbles on them."""
+        from tray_app.history.csv_io import append_set_aside
+
+        n = store.set_aside_unusable(lambda found: append_set_aside(found, self.set_aside_path))
+        if n:
+            self._note_set_aside(n, "found in the history file")
 
     def _import_kept(self, store: History, sides: list[Path]) -> None:
         from tray_app.history.csv_io import ImportProblem, read_rows
@@ -267,7 +312,14 @@ class HistoryWriter:
                 batch = [self._pending[i] for i in range(min(BATCH, len(self._pending)))]
             if not batch:
                 return
-            self._store.record_many(batch, self._days())
+            bad = [(r, why) for r in batch if (why := row_problem(r)) is not None]
+            good = [r for r in batch if row_problem(r) is None] if bad else batch
+            try:
+                self._store.record_many(good, self._days())
+            except ROW_ERRORS:
+                bad += self._write_one_by_one(good)
+            if bad:
+                self._set_aside_rows(bad)
             with self._cond:
                 for _ in batch:
                     self._pending.popleft()
@@ -276,6 +328,42 @@ class HistoryWriter:
                 self._cond.notify_all()
             if solved:
                 log.warning("the history file %s takes writes again", self.path)
+
+    def _write_one_by_one(self, rows: list[Row]) -> list[tuple[Row, str]]:
+        """A batch one of whose rows the file refused: each row alone; those refused again."""
+        assert self._store is not None
+        refused = []
+        for row in rows:
+            try:
+                self._store.record_many([row], self._days())
+            except ROW_ERRORS as err:
+                refused.append((row, f"{type(err).__name__}: {err}"))
+        return refused
+
+    def _set_aside_rows(self, found: list[tuple[Row, str]]) -> None:
+        """Rows the file can't take go to the set-aside file with why (never back in the queue,
+        where they would block every row after them)."""
+        from tray_app.history.csv_io import append_set_aside
+
+        for row, why in found:
+            log.error("history row set aside (%s): %r", why, row)
+        try:
+            append_set_aside(found, self.set_aside_path)
+        except (OSError, ValueError) as err:
+            with self._cond:
+                self._dropped += len(found)
+            log.error("%d history rows lost: %s can't take them either (%s)", len(found),
+                      self.set_aside_path, err)
+            return
+        self._note_set_aside(len(found), "the app could not store")
+
+    def _note_set_aside(self, n: int, what: str) -> None:
+        with self._cond:
+            self._set_aside += n
+        text = (f"{n} history rows {what} were set aside in {self.set_aside_path} "
+                "(each with why); the statistics leave them out")
+        log.warning("%s", text)
+        self._on_problem(text)
 
     def _checkpoint(self) -> None:
         assert self._store is not None
@@ -333,8 +421,12 @@ class HistoryWriter:
         with self._cond:
             waiting = len(self._pending)
         if isinstance(err, sqlite3.Error) and is_damage(err) and self._store is not None:
-            self._store.repair(err)
-            return
+            try:
+                self._store.repair(err)
+                return
+            except Exception as repair_err:
+                log.exception("repairing the history file failed")
+                err = repair_err
         busy = isinstance(err, sqlite3.Error) and is_busy(err)
         if self._store is not None and not busy:
             # A read-only or full file: reopen next time, so a fixed file is seen afresh.

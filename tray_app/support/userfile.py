@@ -10,6 +10,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import TextIO
 
 
 class Unreadable(Exception):
@@ -59,3 +60,17 @@ def _read_at_most(fd: int, size: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def open_private(path: Path, mode: str = "w", errors: str = "strict") -> TextIO:
+    """A text file (UTF-8, csv-ready newlines) only its owner may read: created 0600 whatever
+    the umask, and tightened if it already existed ("a" appends, "w" truncates)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        return os.fdopen(fd, mode, newline="", encoding="utf-8", errors=errors)
+    except BaseException:
+        os.close(fd)
+        raise
