@@ -11,7 +11,7 @@ import pytest
 
 from tests.desktop import xvfb
 from tray_app.ui.tray import backend as tray_backend
-from tray_app.ui.tray.backend import choose_backend
+from tray_app.ui.tray.backend import NO_BUS, NO_WATCHER, choose_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def keep_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def probes(gtk: str | None = None, ind: str | None = None, xorg: str | None = None,
-           calls: list[str] | None = None, host: str | None = None) -> dict:
+           calls: list[str] | None = None, watcher: bool | str = False) -> dict:
     def rec(name: str, result: str | None):
         def probe(*_a: object) -> str | None:
             if calls is not None:
@@ -32,21 +32,47 @@ def probes(gtk: str | None = None, ind: str | None = None, xorg: str | None = No
         return probe
 
     return {"gtk": rec("gtk", gtk), "appindicator": rec("appindicator", ind),
-            "xorg": rec("xorg", xorg), "host": rec("host", host)}
+            "xorg": rec("xorg", xorg), "watcher": rec("watcher", watcher)}
 
 
 X = {"DISPLAY": ":5"}
 
 
-def test_appindicator_preferred() -> None:
-    name, why = choose_backend(X, "linux", probes())
-    assert name == "appindicator"
-    assert os.environ["PYSTRAY_BACKEND"] == "appindicator"
+@pytest.mark.parametrize("env", [X, {}, {"WAYLAND_DISPLAY": "wayland-1"},
+                                 {**X, "WAYLAND_DISPLAY": "w"}])
+def test_sni_wherever_a_watcher_owns_its_name(env: dict[str, str]) -> None:
+    """Issue 22, item 3: with a StatusNotifierWatcher on the bus the tray is sitbreak's own
+    StatusNotifierItem, with or without DISPLAY, and no GTK is probed (it costs ~85 MiB)."""
+    calls: list[str] = []
+    name, why = choose_backend(env, "linux", probes(watcher=True, calls=calls))
+    assert name == "sni" and "StatusNotifierItem" in why
+    assert calls == ["watcher"]
+    assert os.environ["PYSTRAY_BACKEND"] == "dummy"  # pystray has no module of that name
+
+
+def test_wayland_waits_for_a_watcher_rather_than_dock_nowhere() -> None:
+    """No XEmbed tray exists on Wayland: a panel started after sitbreak still gets the icon."""
+    for env in ({"WAYLAND_DISPLAY": "wayland-1"}, {"WAYLAND_DISPLAY": "wayland-1", **X}):
+        name, why = choose_backend(env, "linux", probes())
+        assert name == "sni" and "docks when a panel with a tray starts" in why
+
+
+def test_forced_sni() -> None:
+    env = {**X, "SITBREAK_TRAY_BACKEND": "sni"}
+    assert choose_backend(env, "linux", probes(watcher=True))[0] == "sni"
+    name, why = choose_backend(env, "linux", probes())
+    assert name == "sni" and "docks when one starts" in why
+    name, why = choose_backend(env, "linux", probes(watcher="connection refused"))
+    assert name is None and NO_BUS in why and "connection refused" in why
+
+
+def test_appindicator_only_when_forced_and_the_gnome_hint() -> None:
+    env = {**X, "SITBREAK_TRAY_BACKEND": "appindicator"}
+    name, why = choose_backend(env, "linux", probes(watcher=True))
+    assert name == "appindicator" and os.environ["PYSTRAY_BACKEND"] == "appindicator"
     assert "GNOME" not in why
-
-
-def test_gnome_hint() -> None:
-    name, why = choose_backend({**X, "XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, "linux", probes())
+    name, why = choose_backend({**env, "XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, "linux",
+                               probes(watcher=True))
     assert name == "appindicator"
     assert "AppIndicator extension" in why
 
@@ -61,7 +87,7 @@ def test_gtk_when_the_indicator_typelib_is_missing() -> None:
 def test_xorg_when_gtk_is_missing_says_what_to_install() -> None:
     name, why = choose_backend(X, "linux", probes(gtk="no gi"))
     assert name == "xorg"
-    assert "without a menu" in why
+    assert "without a menu" in why and "StatusNotifierItem tray" in why
     for pkg in ("PyGObject", "gir1.2-gtk-3.0", "gir1.2-ayatanaappindicator3-0.1"):
         assert pkg in why
 
@@ -77,19 +103,15 @@ def test_no_display() -> None:
     calls: list[str] = []
     name, why = choose_backend({}, "linux", probes(calls=calls))
     assert name is None
-    assert why.startswith("no DISPLAY")
-    assert calls == []
+    assert why.startswith("no DISPLAY") and NO_WATCHER in why
+    assert calls == ["watcher"]
 
 
-def test_wayland_without_xwayland() -> None:
-    name, why = choose_backend({"WAYLAND_DISPLAY": "wayland-0"}, "linux", probes())
+def test_wayland_without_xwayland_nor_a_bus() -> None:
+    name, why = choose_backend({"WAYLAND_DISPLAY": "wayland-0"}, "linux",
+                               probes(watcher="no address"))
     assert name is None
-    assert "XWayland" in why and "PyGObject" in why
-
-
-def test_wayland_with_xwayland_uses_display() -> None:
-    env = {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}
-    assert choose_backend(env, "linux", probes())[0] == "appindicator"
+    assert "XWayland" in why and NO_BUS in why
 
 
 def test_windows_and_macos() -> None:
@@ -113,10 +135,10 @@ def test_forced_xorg_still_needs_x() -> None:
 def test_gtk_status_icon_when_no_indicator_host_would_show_a_tooltip() -> None:
     """Issue 10, observation 8: with no StatusNotifierItem host (trayer), AppIndicator fell
     back to an icon with no tooltip; Gtk's status icon has one."""
-    name, why = choose_backend(X, "linux", probes(host="no StatusNotifierItem host"))
+    name, why = choose_backend(X, "linux", probes())
     assert name == "gtk" and "tooltip" in why
     forced = choose_backend({**X, "SITBREAK_TRAY_BACKEND": "appindicator"}, "linux",
-                            probes(host="no host"))
+                            probes())
     assert forced[0] == "appindicator"
 
 

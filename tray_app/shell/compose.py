@@ -45,9 +45,10 @@ def pick_tray(console: bool) -> tuple[str | None, str]:
     """The tray backend to use (None: console mode) and why."""
     if console:
         return None, "console mode (--console)"
+    from tray_app.platform.tray.host import sni_watcher
     from tray_app.ui.tray.backend import choose_backend
 
-    backend, why = choose_backend(os.environ)
+    backend, why = choose_backend(os.environ, probes={"watcher": sni_watcher})
     if backend is None:
         say(f"no tray available, running in console mode: {why}")
     else:

@@ -35,8 +35,24 @@ DBUS_LOST_LINE = (
 )
 
 
-def no_host_line(window: bool) -> str:
-    return NO_HOST_LINE.format(window=" and in the break window" if window else "")
+NO_SNI_HOST_LINE = (
+    "no panel has shown the tray icon after 5 s (no StatusNotifierItem host on the session "
+    "bus): it docks by itself when a panel with a tray starts (waybar's tray module, KDE, "
+    "XFCE's status notifier plugin, GNOME's AppIndicator extension). Breaks still reach you as "
+    "desktop notifications{window}, and `sitbreak status` answers from a terminal"
+)
+# pystray's xorg icon logs this with a traceback on every show and picture change while no
+# tray host is there; the one line above says it instead.
+XORG_DOCK_ERROR = "Failed to dock icon"
+
+
+def no_host_line(window: bool, backend: str = "xorg") -> str:
+    line = NO_SNI_HOST_LINE if backend == "sni" else NO_HOST_LINE
+    return line.format(window=" and in the break window" if window else "")
+
+
+def _not_a_dock_error(record: logging.LogRecord) -> bool:
+    return record.getMessage() != XORG_DOCK_ERROR
 
 
 GTK_BACKENDS = ("gtk", "appindicator")
@@ -69,11 +85,27 @@ class TrayHealth:
         self._bus_terms = 0
         self._bus_lost_said = False
         self.on_host: Callable[[], None] = lambda: None  # a tray host appeared (the icon docks)
+        self.icon: Any = None  # the SNI icon, which says itself whether a host shows it
+
+    def follow(self, icon: Any) -> None:
+        """The SNI icon reports docking itself (registered, and a host is there)."""
+        if self.backend == "sni":
+            from tray_app.platform.tray.host import open_sni_bus
+
+            env = dict(os.environ)
+            self.icon = icon
+            icon.on_docked = self._set_docked
+            icon.open_bus = lambda: open_sni_bus(env)
 
     def start(self) -> None:
         self._set_docked(self.backend in ALWAYS_DOCKED)
         if not sys.platform.startswith("linux") or self.backend in (*ALWAYS_DOCKED, "dummy"):
             return
+        if self.backend == "sni":  # no X needed: the icon itself follows the watcher
+            self._start_timer()
+            return
+        if self.backend == "xorg":
+            logging.getLogger("pystray._base").addFilter(_not_a_dock_error)
         from tray_app.platform.tray.host import TrayHostWatch
 
         try:
@@ -84,6 +116,9 @@ class TrayHealth:
         except Exception as exc:
             log.warning("cannot watch for a tray host (%s)", exc)
             self.watch = None
+        self._start_timer()
+
+    def _start_timer(self) -> None:
         self._timer = threading.Timer(NO_HOST_AFTER_S, self._no_host_yet)
         self._timer.daemon = True
         self._timer.start()
@@ -103,14 +138,22 @@ class TrayHealth:
             self.watch.stop()
 
     def _set_docked(self, docked: bool) -> None:
-        self.runtime.adapters.details["tray_docked"] = docked
+        details = self.runtime.adapters.details
+        details["tray_docked"] = docked
+        if docked:
+            details.pop("tray_problem", None)
         self.runtime.post_tick()  # status answers from the state the owner keeps
         if docked:
             self.on_host()
 
     def _no_host_yet(self) -> None:
-        if not self.runtime.adapters.details.get("tray_docked") and not self.runtime.wait(0):
-            self.say(no_host_line(self.window))
+        details = self.runtime.adapters.details
+        if not details.get("tray_docked") and not self.runtime.wait(0):
+            line = no_host_line(self.window, self.backend)
+            details["tray_problem"] = line  # `status` says why there is no icon
+            log.warning("%s", line)
+            self.say(line)
+            self.runtime.post_tick()
 
     def desktop_lost(self, reason: str) -> None:
         """Record the stretch, say why in one line, end the process. Safe from any thread."""
@@ -126,7 +169,12 @@ class TrayHealth:
         self.exit_process(0)
 
     def check_display(self) -> None:
-        """The icon's loop ended by itself: if X is gone, that is why (and this ends us)."""
+        """The icon's loop ended by itself: if X (or, for SNI, the bus) is gone, that is why
+        (and this ends us)."""
+        if self.backend == "sni":
+            lost = getattr(self.icon, "lost", None)
+            self.desktop_lost(lost or "the tray icon's D-Bus connection ended")
+            return
         from tray_app.platform.x11.connection import open_display
 
         display = os.environ.get("DISPLAY", "")

@@ -50,6 +50,41 @@ def sni_host_registered(env: Mapping[str, str]) -> bool:
             conn.close()
 
 
+def sni_watcher(env: Mapping[str, str]) -> bool | str:
+    """True if a StatusNotifierWatcher owns its name on the session bus, False if the bus
+    answers without one, else why the bus cannot be asked (the tray backend's choice)."""
+    from jeepney.bus_messages import message_bus
+
+    from tray_app.platform.dbus.client import call, connect, session_bus_address
+
+    address = session_bus_address(env)
+    if address is None:
+        return "DBUS_SESSION_BUS_ADDRESS is not set"
+    try:
+        conn = connect(address)
+    except Exception as exc:
+        return str(exc) or type(exc).__name__
+    try:
+        (owned,) = call(conn, message_bus.NameHasOwner(SNI_WATCHER))
+        return bool(owned)
+    except Exception as exc:
+        return str(exc) or type(exc).__name__
+    finally:
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+def open_sni_bus(env: Mapping[str, str]) -> Any:
+    """The SNI icon's connection (platform.tray.sni_bus.ObjectBus); raises if unreachable."""
+    from tray_app.platform.dbus.client import session_bus_address
+    from tray_app.platform.tray.sni_bus import ObjectBus
+
+    address = session_bus_address(env)
+    if address is None:
+        raise ConnectionError("DBUS_SESSION_BUS_ADDRESS is not set")
+    return ObjectBus(address)
+
+
 class TrayHostWatch:
     """Calls `on_docked(bool)` whenever a host appears or goes, `on_lost(why)` once if X closes.
 

@@ -1,4 +1,10 @@
-"""Pick pystray's backend by probing, because `import pystray` raises instead of falling back.
+"""Pick the tray backend by probing, because `import pystray` raises instead of falling back.
+
+Where a StatusNotifierWatcher owns its name on the session bus (KDE Plasma, GNOME with the
+AppIndicator extension, XFCE, Cinnamon, waybar, Budgie) the tray is sitbreak's own
+StatusNotifierItem (tray_app.ui.tray.sni, jeepney only), with or without DISPLAY; on Wayland it
+is chosen even before a panel's watcher appears. Otherwise X11: Gtk's status icon if PyGObject
+is there, else pystray's plain XEmbed icon.
 
 pystray raises on import when PyGObject is present but a typelib is missing, or when there is no
 X display. So this module asks the same questions without importing pystray, then sets
@@ -15,13 +21,25 @@ from collections.abc import Callable, Mapping
 log = logging.getLogger(__name__)
 
 ENV_OVERRIDE = "SITBREAK_TRAY_BACKEND"
-BACKENDS = ("appindicator", "gtk", "xorg", "win32", "darwin", "dummy")
+BACKENDS = ("sni", "appindicator", "gtk", "xorg", "win32", "darwin", "dummy")
+# pystray has no module for the SNI tray: its package loads the dummy backend (nothing), and
+# the icon itself is tray_app.ui.tray.sni.item.Icon.
+PYSTRAY_MODULE = {"sni": "dummy"}
+NO_BUS = "no session D-Bus"
+NO_WATCHER = "no StatusNotifierWatcher (a panel with a tray) on the session bus"
+SNI_WHY = "StatusNotifierItem over D-Bus (no GTK needed)"
 
 # What a Debian/Ubuntu user installs for the full tray (menus); other systems have equivalents.
 FULL_TRAY_HINT = (
     "for the full tray with a menu install PyGObject with the Gtk 3 and AyatanaAppIndicator "
     "typelibs (Debian/Ubuntu: apt-get install gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 "
     "libgirepository1.0-dev libcairo2-dev pkg-config, then pip install 'PyGObject<3.51')"
+)
+# Without a StatusNotifierWatcher: what gives the full tray with a menu.
+TRAY_HINT = (
+    "for the full tray with a menu run a panel with a StatusNotifierItem tray (KDE Plasma, "
+    "XFCE's status notifier plugin, waybar; on GNOME the AppIndicator extension), or "
+    + FULL_TRAY_HINT.removeprefix("for the full tray with a menu ")
 )
 GNOME_HINT = "on GNOME also enable the AppIndicator extension (gnome-shell-extension-appindicator)"
 
@@ -61,28 +79,6 @@ def _probe_appindicator() -> str | None:
     return "AppIndicator typelib missing (" + "; ".join(errors) + ")"
 
 
-def _probe_indicator_host() -> str | None:
-    """None if a StatusNotifierItem host (a watcher on the session bus) will show an indicator.
-
-    Without one, AppIndicator falls back to an XEmbed icon that has no tooltip; Gtk's own status
-    icon shows the same icon and menu with a tooltip, so it is the better choice there.
-    """
-    try:
-        from gi.repository import Gio, GLib
-
-        bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-        reply = bus.call_sync(
-            "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-            "NameHasOwner", GLib.Variant("(s)", ("org.kde.StatusNotifierWatcher",)),
-            GLib.VariantType.new("(b)"), Gio.DBusCallFlags.NONE, 2000, None,
-        )
-    except Exception as exc:
-        return f"no session bus to find an indicator host on ({exc})"
-    if reply.unpack()[0]:
-        return None
-    return "no StatusNotifierItem host on the session bus"
-
-
 def _probe_xorg(display: str) -> str | None:
     """None if python-xlib connects to `display`, else why not."""
     try:
@@ -112,18 +108,26 @@ def choose_backend(
 
     On success PYSTRAY_BACKEND is set in os.environ, so `import pystray` afterwards is safe.
     SITBREAK_TRAY_BACKEND in `env` forces a backend (it is still probed on Linux).
+    The "watcher" probe (platform.tray.host.sni_watcher, given by the shell: the ui layer
+    opens no bus) answers True if a StatusNotifierWatcher owns its name, False if the bus
+    answers without one, or why the session bus cannot be asked.
     Gtk probes use this process's environment (Gtk reads DISPLAY from there).
     """
     p: Probes = {"gtk": _probe_gtk, "appindicator": _probe_appindicator, "xorg": _probe_xorg,
-                 "host": _probe_indicator_host}
+                 "watcher": lambda _env: f"{NO_BUS} (not asked)"}
     p.update(probes or {})
     forced = (env.get(ENV_OVERRIDE) or "").strip().lower() or None
     if forced is not None and forced not in BACKENDS:
         return None, f"{ENV_OVERRIDE}={forced!r} is not one of {', '.join(BACKENDS)}"
     name, why = _choose(env, platform, forced, p)
     if name is not None:
-        os.environ["PYSTRAY_BACKEND"] = name
+        os.environ["PYSTRAY_BACKEND"] = pystray_module(name)
     return name, why
+
+
+def pystray_module(backend: str) -> str:
+    """The PYSTRAY_BACKEND value that makes `import pystray` safe for `backend`."""
+    return PYSTRAY_MODULE.get(backend, backend)
 
 
 def _choose(
@@ -137,14 +141,29 @@ def _choose(
         return "win32", "Windows notification area"
     if platform == "darwin":
         return "darwin", "macOS menu bar"
+    watcher = p["watcher"](env) if forced in (None, "sni") else True
+    watcher_err = None if watcher is True else NO_WATCHER if watcher is False else (
+        f"{NO_BUS} ({watcher})")
+    if forced == "sni":
+        if watcher_err is None:
+            return "sni", f"forced by {ENV_OVERRIDE}"
+        if watcher_err == NO_WATCHER:
+            return "sni", f"forced by {ENV_OVERRIDE}; {watcher_err} yet: it docks when one starts"
+        return None, f"{ENV_OVERRIDE}=sni but {watcher_err}"
+    if forced is None and watcher_err is None:
+        return "sni", SNI_WHY
     display = env.get("DISPLAY", "")
+    wayland = bool(env.get("WAYLAND_DISPLAY"))
+    if forced is None and wayland and watcher_err == NO_WATCHER:
+        # No XEmbed tray exists on Wayland: wait for a panel's watcher rather than dock nowhere.
+        return "sni", (f"{SNI_WHY}; {NO_WATCHER} yet: the icon docks when a panel with a "
+                       "tray starts (waybar's tray module, KDE, GNOME's AppIndicator extension)")
     if not display:
-        if env.get("WAYLAND_DISPLAY"):
-            return None, (
-                "a Wayland session without XWayland (no DISPLAY): the tray needs X11 or XWayland; "
-                + FULL_TRAY_HINT
-            )
-        return None, "no DISPLAY: there is no graphical session to show a tray in"
+        if wayland:
+            return None, (f"a Wayland session without a session D-Bus for the tray "
+                          f"({watcher_err}) and without XWayland (no DISPLAY)")
+        return None, (f"no DISPLAY and {watcher_err}: there is no graphical session to show a "
+                      "tray in")
     if forced == "xorg":
         # Skip the Gtk probe: loading Gtk costs some 80 MiB that the xorg tray never uses.
         err = p["xorg"](display)
@@ -158,10 +177,8 @@ def _choose(
                 f"Gtk 3 status icon; {ind_err}: install gir1.2-ayatanaappindicator3-0.1 "
                 "for the AppIndicator tray")
             return "gtk", why
-        host_err = p["host"]() if ind_err is None and forced is None else None
-        if host_err is not None:
-            return "gtk", (f"Gtk 3 status icon, which has a tooltip: {host_err}, so AppIndicator "
-                           "would fall back to an icon without one")
+        if forced is None:  # no watcher: AppIndicator would fall back to an icon without a tooltip
+            return "gtk", f"Gtk 3 status icon, which has a tooltip: {watcher_err}"
         if ind_err is None:
             why = "AppIndicator with Gtk 3"
             if _is_gnome(env):
@@ -172,5 +189,5 @@ def _choose(
         return None, f"{ENV_OVERRIDE}={forced} but {gtk_err}; {FULL_TRAY_HINT}"
     xorg_err = p["xorg"](display)
     if xorg_err is None:
-        return "xorg", f"plain X11 tray without a menu ({gtk_err}); {FULL_TRAY_HINT}"
-    return None, f"{gtk_err}; {xorg_err}; {FULL_TRAY_HINT}"
+        return "xorg", f"plain X11 tray without a menu ({gtk_err}, {watcher_err}); {TRAY_HINT}"
+    return None, f"{gtk_err}; {xorg_err}; {watcher_err}; {TRAY_HINT}"

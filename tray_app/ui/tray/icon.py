@@ -45,7 +45,7 @@ Snapshot = tuple[State, dict[str, Any]]
 
 def icon_size(backend: str | None) -> int:
     """Pixels to draw at: hosts scale the image, so draw near the size they show."""
-    return 32 if backend == "win32" else 22
+    return 32 if backend in ("win32", "sni") else 22  # SNI hosts get 32 and smaller copies
 
 
 def image_key(state: State, backend: str | None) -> tuple[Any, ...]:
@@ -133,10 +133,13 @@ class TrayController:
         """A pystray Icon showing the current snapshot (PYSTRAY_BACKEND must be set already)."""
         import pystray
 
+        icon_class = pystray.Icon
+        if self.backend == "sni":
+            from tray_app.ui.tray.sni.item import Icon as icon_class
         state, status = self._shown
         self._image_key = image_key(state, self.backend)
         self._menu_shown = self.menu_items()
-        self.icon = pystray.Icon(
+        self.icon = icon_class(
             ICON_NAME,
             icon=draw_icon(state, self.backend),
             title=self._title(status, state),
@@ -435,6 +438,8 @@ class DesktopHealth(Protocol):
 
     def check_display(self) -> None: ...
 
+    def follow(self, icon: Any) -> None: ...
+
 
 def run_tray(runtime: Any, backend: str, settings_path: Path | None, health: DesktopHealth,
              **wiring: Any) -> None:
@@ -443,7 +448,9 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None, health: Des
     `wiring` (autostart, launch_command, open_stats) and `health` come from the composition
     root, so this module needs no platform or history code of its own.
     """
-    os.environ["PYSTRAY_BACKEND"] = backend
+    from tray_app.ui.tray.backend import pystray_module
+
+    os.environ["PYSTRAY_BACKEND"] = pystray_module(backend)
     controller = TrayController(runtime, backend, settings_path, **wiring)
     if backend in ("gtk", "appindicator"):
         health.guard_gtk()  # before the icon exists: its constructor talks to D-Bus already
@@ -451,6 +458,7 @@ def run_tray(runtime: Any, backend: str, settings_path: Path | None, health: Des
     runtime.adapters.tray = controller
     controller.resync()  # the runtime is already ticking: pick up what changed meanwhile
     health.on_host = controller.host_changed
+    health.follow(icon)
     health.start()
     if backend == "xorg":
         log.warning("%s", XORG_NOTE)
