@@ -276,9 +276,7 @@ class HistoryWriter:
     def _take_out_unusable(self, store: History) -> None:
         """Rows an older version let in that the day arithmetic can't take (a wall time in
         year 1, say) are moved to the set-aside file, so folding never stumbles on them."""
-        from tray_app.history.csv_io import append_set_aside
-
-        n = store.set_aside_unusable(lambda found: append_set_aside(found, self.set_aside_path))
+        n = store.set_aside_unusable(self._append_set_aside)
         if n:
             self._note_set_aside(n, "found in the history file")
 
@@ -343,12 +341,10 @@ class HistoryWriter:
     def _set_aside_rows(self, found: list[tuple[Row, str]]) -> None:
         """Rows the file can't take go to the set-aside file with why (never back in the queue,
         where they would block every row after them)."""
-        from tray_app.history.csv_io import append_set_aside
-
         for row, why in found:
             log.error("history row set aside (%s): %r", why, row)
         try:
-            append_set_aside(found, self.set_aside_path)
+            self._append_set_aside(found)
         except (OSError, ValueError) as err:
             with self._cond:
                 self._dropped += len(found)
@@ -356,6 +352,11 @@ class HistoryWriter:
                       self.set_aside_path, err)
             return
         self._note_set_aside(len(found), "the app could not store")
+
+    def _append_set_aside(self, found: list[tuple[Row, str]]) -> None:
+        from tray_app.history.csv_io import append_set_aside  # rare: csv stays out of idle
+
+        append_set_aside(found, self.set_aside_path)
 
     def _note_set_aside(self, n: int, what: str) -> None:
         with self._cond:
