@@ -69,3 +69,37 @@ def test_messages_round_trip_through_the_wire() -> None:
         raise AssertionError("a protocol error must end the connection")
     conn.close()
     theirs.close()
+
+
+def _requests(data: bytes) -> list[tuple[int, int, bytes]]:
+    out = []
+    while data:
+        oid, word = wire.Reader(data).uint(), wire.Reader(data[4:]).uint()
+        size = word >> 16
+        out.append((oid, word & 0xFFFF, data[8:size]))
+        data = data[size:]
+    return out
+
+
+def test_version_2_asks_for_input_only_idle() -> None:
+    """ext-idle-notify v2's get_input_idle_notification: a video's idle inhibitor is not input
+    (no compositor here offers v2, so the requests are read off the wire)."""
+    from tray_app.platform.idle import wayland as idle_wayland
+    from tray_app.platform.wayland.client import WaylandClient
+
+    ours, theirs = socket.socketpair()
+    conn = wire.Connection(ours)
+    conn.globals = {"wl_seat": (1, 8), "ext_idle_notifier_v1": (2, 2), "org_kde_kwin_idle": (3, 1)}
+    client = WaylandClient(conn)
+    client.start = lambda: None  # no reader thread: the test reads the socket itself
+    source, why = idle_wayland._watch(client)
+    assert source is not None and "input only" in why
+    sent = _requests(theirs.recv(4096))
+    binds = [r for r in sent if r[0] == conn.registry]
+    assert [wire.Reader(b[2][4:]).string() for b in binds] == ["wl_seat", "ext_idle_notifier_v1"]
+    notifier_id = wire.Reader(binds[1][2][-4:]).uint()
+    (_oid, opcode, args), = [r for r in sent if r[0] == notifier_id]
+    assert opcode == 2  # get_input_idle_notification(id, timeout, seat)
+    assert wire.Reader(args[4:]).uint() == idle_wayland.STEP_S * 1000
+    conn.close()
+    theirs.close()
