@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import Bus, Display, dbus_session, dunst, dunst_config, require, wait_for
+from tests.gnome import BUS_CONFIG
 from tray_app.platform.notify.choose import detect
 from tray_app.platform.notify.common import NullNotifier
 from tray_app.platform.notify.freedesktop import FreedesktopNotifier
@@ -142,9 +143,11 @@ def test_notify_content_replace_and_default_action(
         assert heads_up["replaces"] == 0
         assert heads_up["icon"] == icon
         assert heads_up["timeout"] == 15_000
-        assert heads_up["hints"] == {
-            "urgency": "0", "desktop-entry": "sitbreak", "category": "x-sitbreak.heads_up"
+        assert heads_up["hints"] == {  # normal: GNOME shows no banner for low urgency
+            "urgency": "1", "desktop-entry": "sitbreak", "category": "x-sitbreak.heads_up",
+            "transient": "true",
         }
+        assert due["hints"]["urgency"] == "1" and "transient" not in due["hints"]
         assert due["replaces"] == first
         assert (due["summary"], due["body"]) == ("Break due", "Stand up for two minutes")
         assert due["actions"] == [
@@ -195,26 +198,13 @@ def test_close_withdraws_and_reports(dunst_env: dict[str, str]) -> None:
         notifier.stop()
 
 
-BARE_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={dir}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
 
 
 @pytest.fixture
 def bare_bus(tmp_path: Path) -> Iterator[Bus]:
     """A session bus without service files, so nothing can be activated on it."""
     config = tmp_path / "bare-bus.conf"
-    config.write_text(BARE_BUS.format(dir=tmp_path))
+    config.write_text(BUS_CONFIG.format(listen=f"unix:dir={tmp_path}", servicedir=""))
     with dbus_session(config) as bus:
         yield bus
 

@@ -74,6 +74,10 @@ def test_notify_send_gets_app_icon_and_a_real_timeout(
     assert not any(a.startswith("--replace-id") for a in first)
     assert "--replace-id=7" in second  # replaces our previous one
     assert int(second[second.index("-t") + 1]) == 20_000
+    # normal urgency for both (GNOME shows low urgency as no banner); the nudge is transient
+    assert first[first.index("-u") + 1] == second[second.index("-u") + 1] == "normal"
+    assert "boolean:transient:true" not in first
+    assert second[second.index("boolean:transient:true") - 1] == "-h"
     assert caplog.text.count("cannot show buttons") == 1  # said once, not per call
 
 

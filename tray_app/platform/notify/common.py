@@ -25,9 +25,17 @@ SERVICE = "org.freedesktop.Notifications"
 
 EXPIRE_MS = {"heads_up": 15_000, "posture": 20_000, "break_due": 60_000}
 DEFAULT_EXPIRE_MS = 20_000
-# freedesktop urgency byte: 0 low, 1 normal, 2 critical. Nothing here is critical: critical
-# notifications ignore timeouts and punch through do-not-disturb, which a break should not.
-URGENCY = {"heads_up": 0, "posture": 0, "break_due": 1}
+# freedesktop urgency byte: 0 low, 1 normal, 2 critical. Everything is normal. Low is not
+# seen everywhere: GNOME Shell (since 41) shows a low-urgency notification only as a dot in
+# its message list, never as a banner, and KDE Plasma shows no popup for it when "Low priority
+# notifications: Show popup" is off. Critical is wrong too: it ignores timeouts, stays on
+# screen until clicked (GNOME expands it and keeps it up) and punches through do-not-disturb,
+# which a break should not. dunst and mako show low and normal alike unless the user's rules
+# say otherwise (they can match the category below).
+URGENCY = {"heads_up": 1, "posture": 1, "break_due": 1}
+# Kinds that are stale once their banner is gone: `transient` keeps them out of the message
+# list or history (GNOME, KDE) instead of piling up there after their 15-20 s.
+TRANSIENT = frozenset({"heads_up", "posture"})
 
 
 def expire_ms(kind: str, has_actions: bool) -> int:
@@ -38,8 +46,13 @@ def expire_ms(kind: str, has_actions: bool) -> int:
 
 
 def urgency(kind: str) -> int:
-    """The freedesktop urgency byte for `kind` (0 low, 1 normal)."""
+    """The freedesktop urgency byte for `kind` (1 normal for every kind sitbreak sends)."""
     return URGENCY.get(kind, 1)
+
+
+def transient(kind: str) -> bool:
+    """Whether `kind` should skip the daemon's message list or history (`transient` hint)."""
+    return kind in TRANSIENT
 
 
 def category(kind: str) -> str:

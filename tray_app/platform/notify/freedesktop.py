@@ -4,6 +4,13 @@ One long-lived connection sends `Notify` and receives `ActionInvoked`/`Notificat
 dunst (and others) send `ActionInvoked` only to the connection that sent `Notify`, so a
 one-shot connection per notification would never hear a click.
 
+One click is one answer (`Answers`): each notification shown is answered at most once,
+whatever the daemon sends. GNOME Shell 43 sends every `ActionInvoked` twice: the Shell
+broadcasts it, and its gjs service (the owner of org.freedesktop.Notifications) sends it again
+to the app; some daemons send the default action and a named one for the same click, or
+`NotificationClosed` before `ActionInvoked`. So only signals from the connection that answered
+our `Notify` count, and the first answer to a notification is the only one acted on.
+
 Threads: calls from the app only queue work (`SerialWorker`), so a slow or hung notification
 daemon never blocks the caller. jeepney's router thread reads the socket; our dispatcher
 thread turns signals into handler calls, so a handler may call `notify()` again safely.
@@ -15,6 +22,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from tray_app.platform.notify.common import (
     APP_NAME,
@@ -23,6 +31,7 @@ from tray_app.platform.notify.common import (
     category,
     default_action,
     expire_ms,
+    transient,
     urgency,
 )
 from tray_app.ports import Action
@@ -32,6 +41,59 @@ log = logging.getLogger(__name__)
 PATH = "/org/freedesktop/Notifications"
 CLOSE_REASONS = {1: "expired", 2: "dismissed", 3: "closed", 4: "undefined"}
 _KEEP_IDS = 8  # remember actions of this many recent notifications (clicks on stale ones)
+
+
+@dataclass
+class _Shown:
+    actions: frozenset[str]
+    default: str | None  # what a plain click ("default") means
+    answered: bool = False
+    closed: bool = False
+
+
+class Answers:
+    """What each of our recent notifications offers, and whether it was answered yet.
+
+    A notification id is "shown" again when `Notify` returns it (a replacement reuses the id),
+    which makes it answerable once more. Not thread-safe: the notifier holds its lock.
+    """
+
+    def __init__(self, keep: int = _KEEP_IDS) -> None:
+        self._keep = keep
+        self._shown: dict[int, _Shown] = {}
+
+    def shown(self, nid: int, actions: Sequence[str], default: str | None) -> None:
+        """`Notify` returned `nid` for a notification offering `actions`."""
+        self._shown.pop(nid, None)
+        self._shown[nid] = _Shown(frozenset(actions), default)
+        while len(self._shown) > self._keep:
+            self._shown.pop(next(iter(self._shown)))
+
+    def ours(self, nid: int) -> bool:
+        return nid in self._shown
+
+    def answer(self, nid: int, key: str) -> str | None:
+        """The action to act on for `ActionInvoked(nid, key)`, or None: not ours, unknown, or
+        this notification was answered already (a duplicate of the same click)."""
+        shown = self._shown.get(nid)
+        if shown is None or shown.answered:
+            return None
+        action = shown.default if key == "default" else key
+        if action is None or action not in shown.actions:
+            return None
+        shown.answered = True
+        return action
+
+    def closed(self, nid: int) -> bool:
+        """`NotificationClosed(nid)`: True if that is news (ours, unanswered, not closed yet).
+
+        The notification stays answerable: a daemon may send the click's ActionInvoked after.
+        """
+        shown = self._shown.get(nid)
+        if shown is None or shown.answered or shown.closed:
+            return False
+        shown.closed = True
+        return True
 
 
 class FreedesktopNotifier:
@@ -54,8 +116,9 @@ class FreedesktopNotifier:
         self._close_handler: Callable[[str], None] | None = None
         self._lock = threading.Lock()
         self._current_id = 0
-        # notification id -> (its action ids, what "default" means for it)
-        self._actions: dict[int, tuple[frozenset[str], str | None]] = {}
+        self._answers = Answers()
+        # The unique name that answered our Notify: only its signals count (see the module).
+        self._daemon: str | None = None
         self._conn = None
         self._router = None
         self._failing = False
@@ -148,7 +211,11 @@ class FreedesktopNotifier:
 
     def _call(self, method: str, signature: str, args: tuple) -> tuple:
         """Call a notification-service method; reconnect once if the connection died."""
-        from jeepney import DBusAddress, new_method_call
+        return self._call_from(method, signature, args)[0]
+
+    def _call_from(self, method: str, signature: str, args: tuple) -> tuple[tuple, str | None]:
+        """`_call`, and the unique bus name of the connection that answered."""
+        from jeepney import DBusAddress, HeaderFields, new_method_call
         from jeepney.io.common import RouterClosed
         from jeepney.wrappers import unwrap_msg
 
@@ -168,7 +235,7 @@ class FreedesktopNotifier:
                     raise
                 log.debug("D-Bus connection lost (%s); reconnecting", exc)
                 continue
-            return tuple(unwrap_msg(reply))
+            return tuple(unwrap_msg(reply)), reply.header.fields.get(HeaderFields.sender)
         raise AssertionError("unreachable")
 
     def _report(self, what: str, exc: BaseException) -> None:
@@ -192,22 +259,22 @@ class FreedesktopNotifier:
             "desktop-entry": ("s", APP_NAME),
             "category": ("s", category(kind)),
         }
+        if transient(kind):
+            hints["transient"] = ("b", True)
         with self._lock:
             replaces = self._current_id
         args = (APP_NAME, replaces, self.icon_path, title, body, wire, hints,
                 expire_ms(kind, bool(actions)))
         try:
-            (nid,) = self._call("Notify", "susssasa{sv}i", args)
+            (nid,), daemon = self._call_from("Notify", "susssasa{sv}i", args)
         except Exception as exc:
             self._report("Notify", exc)
             return
         self._failing = False
         with self._lock:
+            self._daemon = daemon or self._daemon
             self._current_id = nid
-            self._actions.pop(nid, None)
-            self._actions[nid] = (frozenset(a.id for a in actions), default)
-            while len(self._actions) > _KEEP_IDS:
-                self._actions.pop(next(iter(self._actions)))
+            self._answers.shown(nid, [a.id for a in actions], default)
 
     def _send_close(self) -> None:
         with self._lock:
@@ -234,17 +301,24 @@ class FreedesktopNotifier:
     def _on_signal(self, msg) -> None:
         from jeepney import HeaderFields
 
-        member = msg.header.fields.get(HeaderFields.member)
+        fields = msg.header.fields
+        member = fields.get(HeaderFields.member)
+        with self._lock:
+            daemon = self._daemon
+        if daemon is not None and fields.get(HeaderFields.sender) != daemon:
+            # Not from the service that showed our notification: on GNOME the Shell's own
+            # broadcast of what its notification service then sends us again.
+            log.debug("ignoring %s from %s", member, fields.get(HeaderFields.sender))
+            return
         if member == "ActionInvoked":
             nid, key = msg.body
             with self._lock:
-                known = self._actions.get(nid)
-            if known is None:
-                return  # another application's notification
-            ids, default = known
-            action = default if key == "default" else key
-            if action is None or action not in ids:
-                log.debug("ignoring unknown action %r on notification %s", key, nid)
+                action = self._answers.answer(nid, key)
+                known = self._answers.ours(nid)
+            if action is None:
+                if known:
+                    log.debug("ignoring action %r on notification %s: answered already or "
+                              "unknown", key, nid)
                 return
             handler = self._handler
             if handler is not None:
@@ -252,11 +326,12 @@ class FreedesktopNotifier:
         elif member == "NotificationClosed":
             nid, reason = msg.body
             with self._lock:
-                if nid not in self._actions:
+                if not self._answers.ours(nid):
                     return  # another application's notification
                 # Keep its actions: this signal may race a Notify that reuses the id.
                 if nid == self._current_id:
                     self._current_id = 0
+                news = self._answers.closed(nid)
             handler = self._close_handler
-            if handler is not None:
+            if handler is not None and news:
                 handler(CLOSE_REASONS.get(reason, "undefined"))

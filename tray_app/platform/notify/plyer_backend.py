@@ -20,7 +20,14 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from tray_app.platform.notify.common import APP_NAME, SerialWorker, category, expire_ms, urgency
+from tray_app.platform.notify.common import (
+    APP_NAME,
+    SerialWorker,
+    category,
+    expire_ms,
+    transient,
+    urgency,
+)
 from tray_app.ports import Action
 
 log = logging.getLogger(__name__)
@@ -123,6 +130,8 @@ class PlyerNotifier:
         exe = shutil.which("notify-send", path=self.env.get("PATH")) or "notify-send"
         args = [exe, "-a", APP_NAME, "-t", str(ms), "-u", _URGENCY_NAMES[urgency(kind)],
                 "-c", category(kind), "-h", f"string:desktop-entry:{APP_NAME}"]
+        if transient(kind):  # as a hint: older notify-send has no --transient
+            args += ["-h", "boolean:transient:true"]
         if self.icon_path:
             args += ["-i", self.icon_path]
         if self._supports_replace(exe):
