@@ -90,7 +90,7 @@ def test_action_ids() -> None:
     for action in ("break-now", "snooze-300", "snooze-600", "snooze-1200", "skip", "pause-1800",
                    "pause-3600", "pause-7200", "pause-tomorrow", "break-every-1800",
                    "break-every-2400", "break-every-3000", "break-every-3600",
-                   "break-every-5400", "toggle-posture", "toggle-autostart", "settings",
+                   "break-every-5400", "toggle-posture", "autostart-off", "settings",
                    "open-settings", "stats", "about", "quit"):
         assert find_action(items, action) is not None, action
     assert find_action(items, "resume") is None

@@ -354,18 +354,54 @@ class FakeAutostart:
         return "disabled"
 
 
+def login_item(c: Any) -> Any:
+    return next(i for i in c.menu_items() if i.text == "Start at login")
+
+
 def test_autostart_toggle(patched_icon: None) -> None:
     auto = FakeAutostart()
     c, _ = controller(sitting(0), autostart=auto)
-    item = next(i for i in c.menu_items() if i.action == "toggle-autostart")
-    assert item.checked is False
-    c.handle("toggle-autostart")
+    item = login_item(c)
+    assert item.checked is False and item.action == "autostart-on"
+    c.handle(item.action)
     assert auto.enabled
     assert auto.commands[0][-1] == "run"
     c.apply_pending()
-    assert next(i for i in c.menu_items() if i.action == "toggle-autostart").checked is True
-    c.handle("toggle-autostart")
+    item = login_item(c)
+    assert item.checked is True and item.action == "autostart-off"
+    c.handle(item.action)
     assert not auto.enabled
+
+
+def test_a_click_on_a_stale_tick_sets_what_it_shows(patched_icon: None) -> None:
+    """Issue 25, bug 2: the menu showed Start at login off after `sitbreak autostart enable`;
+    a click to turn it on turned it off (the handler toggled the file's state)."""
+    auto = FakeAutostart()
+    c, _ = controller(sitting(0), autostart=auto)
+    shown = login_item(c)  # unticked, as drawn
+    auto.enabled = True  # `sitbreak autostart enable` in a terminal, the menu not redrawn
+    c.handle(shown.action)
+    assert auto.enabled
+    shown = login_item(c)  # ticked now
+    auto.enabled = False  # and the other way round
+    c.handle(shown.action)
+    assert not auto.enabled
+
+
+def test_a_change_of_the_autostart_files_redraws_the_tick(patched_icon: None) -> None:
+    """The file watch the composition root starts calls autostart_changed: the menu is rebuilt
+    from the files without waiting for the next state change."""
+    auto = FakeAutostart()
+    watched: list[Any] = []
+    c, _ = controller(sitting(0), autostart=auto,
+                      watch_autostart=lambda on_change: watched.append(on_change) or (lambda: None))
+    c._watch_autostart()  # what the icon's worker does when it starts
+    assert watched
+    auto.enabled = True
+    watched[0]()
+    assert c.apply_pending()
+    assert login_item(c).checked is True
+    assert "menu" in c.icon.calls
 
 
 def test_autostart_changed_elsewhere_shows_when_the_menu_is_next_built(patched_icon: None
@@ -375,11 +411,11 @@ def test_autostart_changed_elsewhere_shows_when_the_menu_is_next_built(patched_i
     auto = FakeAutostart()
     auto.enabled = True
     c, _ = controller(sitting(0), autostart=auto)
-    assert next(i for i in c.menu_items() if i.action == "toggle-autostart").checked is True
+    assert login_item(c).checked is True
     auto.enabled = False  # `sitbreak autostart disable` in a terminal
     snap(c, sitting(60))  # the next snapshot rebuilds the menu
     assert c.apply_pending()
-    assert next(i for i in c.menu_items() if i.action == "toggle-autostart").checked is False
+    assert login_item(c).checked is False
     assert "menu" in c.icon.calls
 
 
@@ -389,7 +425,7 @@ def test_autostart_without_a_launch_command_says_why(patched_icon: None) -> None
 
     auto = FakeAutostart()
     c, rt = controller(sitting(0), autostart=auto, launch_command=nothing_to_launch)
-    c.handle("toggle-autostart")
+    c.handle("autostart-on")
     assert not auto.enabled
     (_, title, body), = rt.adapters.notifier.sent
     assert "could not change start at login" in title and "/opt/py cannot start" in body
@@ -398,16 +434,16 @@ def test_autostart_without_a_launch_command_says_why(patched_icon: None) -> None
 def test_autostart_toggle_keeps_a_newer_pending_state(patched_icon: None) -> None:
     c, _ = controller(sitting(0), autostart=FakeAutostart())
     snap(c, sitting(0, phase=Phase.BREAK_DUE))
-    c.handle("toggle-autostart")
+    c.handle("autostart-on")
     c.apply_pending()
     items = c.menu_items()
     assert items[0].text.startswith("Break due")
-    assert next(i for i in items if i.action == "toggle-autostart").checked is True
+    assert next(i for i in items if i.text == "Start at login").checked is True
 
 
 def test_no_autostart_item_without_a_backend(patched_icon: None) -> None:
     c, _ = controller(sitting(0))
-    assert all(i.action != "toggle-autostart" for i in c.menu_items())
+    assert all(i.text != "Start at login" for i in c.menu_items())
 
 
 def test_open_settings(patched_icon: None, tmp_path: Path) -> None:

@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     au = sub.add_parser("autostart", parents=[common], help="start sitbreak at login")
     au.add_argument("action", choices=("enable", "disable", "status"),
                     help="turn starting at login on or off, or say whether it is on")
+    au.add_argument("--using", choices=("xdg", "systemd"),
+                    help="Linux: enable through an XDG autostart entry or a systemd user unit "
+                         "(graphical-session.target) instead of what fits the desktop")
     au.set_defaults(func=commands.autostart)
 
     idesk = sub.add_parser("install-desktop", parents=[common],

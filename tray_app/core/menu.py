@@ -3,8 +3,10 @@
 `build_menu` is a pure function of the state, so the menu is tested without a tray; the tray
 turns the items into pystray's and maps action ids back to events or settings changes.
 Action ids: "break-now", "snooze-300", "skip", "pause-1800", "pause-tomorrow", "resume",
-"break-every-2400", "toggle-posture", "toggle-autostart", "settings", "open-settings", "stats",
-"about", "quit", and "status" (the status line, run on a left click where the tray has one).
+"break-every-2400", "toggle-posture", "autostart-on"/"autostart-off", "settings",
+"open-settings", "stats", "about", "quit", and "status" (the status line, run on a left click
+where the tray has one). Start at login names the state its tick moves to, so a click on a
+tick that went stale sets what the user saw, never the opposite.
 The ones that are commands go through core.commands; whether each is enabled is
 guards.allowed's answer, so the menu never offers what the core would refuse.
 """
@@ -107,7 +109,8 @@ def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> 
         MenuItem("Posture nudges", "toggle-posture", checked=state.settings.posture.every > 0),
     ]
     if autostart is not None:
-        items.append(MenuItem("Start at login", "toggle-autostart", checked=autostart))
+        items.append(MenuItem("Start at login", "autostart-off" if autostart else "autostart-on",
+                              checked=autostart))
     items += [
         SEPARATOR,
         MenuItem("Settings…", "settings"),

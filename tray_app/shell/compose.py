@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -228,8 +229,26 @@ def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
             paths.history_file(), runtime.state.settings, cache_dir=paths.cache_dir()
         )
 
+    def watch_autostart(on_change: Callable[[], None]) -> Callable[[], None]:
+        from tray_app.platform.file_watch import FileWatch
+
+        watches = []
+        for path in entry.watch_paths():
+            with contextlib.suppress(OSError):  # inotify needs the folder: an empty one is fine
+                path.parent.mkdir(parents=True, exist_ok=True)
+            watch = FileWatch(path, on_change)
+            if watch.start():
+                watches.append(watch)
+
+        def stop() -> None:
+            for watch in watches:
+                watch.stop()
+
+        return stop
+
     return {
         "autostart": entry,
+        "watch_autostart": watch_autostart if entry is not None else None,
         "launch_command": autostart.default_command,
         "open_stats": open_stats,
         "edits": MenuEdits(settings_path) if settings_path is not None else None,

@@ -1,7 +1,9 @@
 """Start sitbreak at login: `sitbreak autostart enable|disable|status`.
 
-One backend per system: an XDG autostart entry (Linux and other freedesktop systems), the
-HKCU Run key (Windows), a LaunchAgent (macOS). Each removes only what sitbreak made.
+One backend per system: on Linux an XDG autostart entry or, where the desktop does not read
+those (sway, Hyprland ...), a systemd user unit bound to graphical-session.target
+(desktops.LinuxAutostart picks); the HKCU Run key (Windows); a LaunchAgent (macOS). Each
+removes only what sitbreak made.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ class NoLaunchCommand(Exception):
 class Autostart(Protocol):
     """Login start-up for one system; methods return a message for people."""
 
-    name: str  # "xdg", "windows-run-key", "launch-agent"
+    name: str  # "xdg", "systemd-user", "windows-run-key", "launch-agent"
 
     @property
     def location(self) -> str:
@@ -47,6 +49,10 @@ class Autostart(Protocol):
 
     def status(self) -> str:
         """One line: enabled or not, and where."""
+        ...
+
+    def watch_paths(self) -> list[Path]:
+        """Files whose change may change is_enabled() (watched by the tray); [] for none."""
         ...
 
 
@@ -114,6 +120,6 @@ def detect(
 
         env = os.environ if env is None else env
         return MacAutostart(Path(env.get("HOME") or Path.home()))
-    from tray_app.platform.autostart.linux import XdgAutostart
+    from tray_app.platform.autostart.desktops import LinuxAutostart
 
-    return XdgAutostart(env=env, icon=icon if icon is not None else default_icon())
+    return LinuxAutostart(env=env, icon=icon if icon is not None else default_icon())

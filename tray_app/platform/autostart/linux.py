@@ -36,6 +36,10 @@ class XdgAutostart:
         """The autostart file's path."""
         return str(self.path)
 
+    def watch_paths(self) -> list[Path]:
+        """Files whose change may change is_enabled()."""
+        return [self.path]
+
     def content(self, command: list[str]) -> str:
         """The file sitbreak writes for `command`."""
         return render({

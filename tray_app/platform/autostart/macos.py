@@ -25,6 +25,10 @@ class MacAutostart:
         """The plist's path."""
         return str(self.path)
 
+    def watch_paths(self) -> list[Path]:
+        """Files whose change may change is_enabled()."""
+        return [self.path]
+
     def content(self, command: list[str]) -> bytes:
         """The plist sitbreak writes for `command`."""
         return plistlib.dumps({

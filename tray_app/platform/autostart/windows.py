@@ -27,6 +27,10 @@ class WindowsAutostart:
         """The registry value, written the way regedit shows it."""
         return f"HKCU\\{RUN_KEY}\\{VALUE}"
 
+    def watch_paths(self) -> list[Any]:
+        """Nothing to watch: the registry value is read when the menu is rebuilt."""
+        return []
+
     def _open(self, write: bool) -> Any:
         access = self.reg.KEY_READ | (self.reg.KEY_SET_VALUE if write else 0)
         if write:

@@ -78,8 +78,12 @@ class TrayController:
         opener: Callable[[Path], None] | None = None,
         edits: Any | None = None,
         x11: XConnection | None = None,
+        watch_autostart: Callable[[Callable[[], None]], Callable[[], None]] | None = None,
     ) -> None:
         self.runtime = runtime
+        # Starts watching the start-at-login files (calling its argument on a change) and
+        # returns what stops it: `sitbreak autostart enable` in a terminal shows at once.
+        self.watch_autostart = watch_autostart
         self.x11 = x11  # the idle probe's X connection, which the xorg icon's changes share
         self.edits = edits  # what the menu may change in the settings file (MenuEdits)
         self.backend = backend
@@ -158,6 +162,7 @@ class TrayController:
 
     def work(self, icon: Any) -> None:
         """pystray's setup thread: show the icon, then apply snapshots until asked to stop."""
+        stop_watch = self._watch_autostart()
         try:
             self._name_status_icon()
             icon.visible = True
@@ -178,6 +183,7 @@ class TrayController:
                 self.apply_pending()
             except Exception:
                 log.exception("updating the tray icon failed")
+        stop_watch()
         try:
             icon.stop()
         except Exception as exc:  # the display is gone: TrayHealth says so and ends the process
@@ -259,8 +265,8 @@ class TrayController:
                 self._write(lambda edits: edits.posture(not on))
             elif action == "settings":
                 self._settings_window()
-            elif action == "toggle-autostart":
-                self._toggle_autostart()
+            elif action in ("autostart-on", "autostart-off"):
+                self._set_autostart(action == "autostart-on")
             elif action == "open-settings":
                 self._open_settings()
             elif action == "stats":
@@ -309,14 +315,27 @@ class TrayController:
             log.exception("reading the start-at-login entry failed")
             return None
 
-    def _toggle_autostart(self) -> None:
+    def _watch_autostart(self) -> Callable[[], None]:
+        if self.autostart is None or self.watch_autostart is None:
+            return lambda: None
+        try:
+            return self.watch_autostart(self.autostart_changed)
+        except Exception:
+            log.exception("watching the start-at-login files failed")
+            return lambda: None
+
+    def _set_autostart(self, on: bool) -> None:
+        """Make start at login `on` (what the clicked tick moves to), whatever it is now: the
+        entry may have changed since the menu was drawn, and toggling then inverted it."""
         if self.autostart is None:
             return
         try:
-            if self.autostart.is_enabled():
-                msg = self.autostart.disable()
-            else:
+            if on == self.autostart.is_enabled():
+                msg = "start at login is already " + ("on" if on else "off")
+            elif on:
                 msg = self.autostart.enable(self.launch_command())
+            else:
+                msg = self.autostart.disable()
         except Exception as exc:  # a failed write, or no command that starts sitbreak
             msg = f"could not change start at login: {exc}"
             self._notify("sitbreak: could not change start at login", str(exc))
@@ -372,8 +391,12 @@ class TrayController:
     def _settings_saved(self, autostart: bool | None) -> None:
         """The window wrote the file: apply it now (not at the next heartbeat)."""
         self.runtime.post_tick()
-        if autostart is not None and autostart != self._read_autostart():
-            self._toggle_autostart()
+        if autostart is not None:
+            self._set_autostart(autostart)
+
+    def autostart_changed(self) -> None:
+        """The start-at-login files changed (a file watch, any thread): redraw the tick."""
+        self._after_local_change()
 
     def _statistics(self) -> None:
         if self.open_stats is not None:
