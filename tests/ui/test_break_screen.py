@@ -63,9 +63,23 @@ def test_running_the_countdown_follows_the_view_it_was_sent() -> None:
     assert sc.progress(103.0) == pytest.approx(5.5 / 60)
 
 
-def test_finish_on_the_routines_last_step() -> None:
+def test_the_last_step_has_done_only_and_enter_presses_nothing() -> None:
+    """Issue 25 bug 6: "Finish" beside "Done" on the last step; an Enter meant for Next, as
+    the step moved on, ended the break at 18 of 54 s."""
     sc = Screen(REQ, replace(RUNNING, index=1, step=0), 0.0)
-    assert sc.buttons()[0].label == "Finish" and sc.position() == "2 of 2"
+    assert names(sc)[:1] == ["done"] and sc.position() == "2 of 2"
+    assert "Finish" not in [b.label for b in sc.buttons()]
+    assert sc.first_focus() is None and sc.ends_break(sc.buttons()[0])
+    assert "press the highlighted button" not in sc.keys_text()
+    assert "Tab: pick a button, then Enter or Space" in sc.keys_text()
+
+
+def test_strict_mode_never_speaks_of_a_highlighted_button() -> None:
+    """Issue 25 bug 6: strict mode said "press the highlighted button" with none highlighted."""
+    strict = replace(RUNNING, strict=True, allowed=("close", "pause"), snooze_options=())
+    sc = Screen(REQ, strict, 0.0)
+    assert names(sc) == [] and "highlighted" not in sc.keys_text()
+    assert sc.keys_text() == "The steps move on by themselves"
 
 
 def test_keys_esc_snoozes_and_s_only_before_start() -> None:

@@ -7,7 +7,7 @@ run without a clock or a display.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tray_app.core.duration import countdown as format_clock  # noqa: F401 - the window's clock
 from tray_app.core.session import BreakView
@@ -95,8 +95,10 @@ class Screen:
         out: list[Button] = []
         if not v.running and "start" in ok:
             out.append(Button("start", "Start", "start"))
-        elif v.running and "next" in ok:
-            out.append(Button("start", "Finish" if self.is_last_step() else "Next", "next"))
+        elif v.running and "next" in ok and not self.is_last_step():
+            # No "Finish" on the last step: beside Done it was a second way to end the break,
+            # and the Enter meant for Next landed on it as the step moved on.
+            out.append(Button("start", "Next", "next"))
         if v.running and "done" in ok:
             out.append(Button("done", "Done", "done"))
         if "snooze" in ok:
@@ -108,10 +110,28 @@ class Screen:
         return out
 
     def first_focus(self) -> str | None:
-        """The button the keyboard starts on: Start (Next), else Done; never a snooze or skip,
-        so Enter alone can only start, advance and finish."""
-        names = [b.name for b in self.buttons()]
-        return next((n for n in ("start", "done") if n in names), None)
+        """The button the keyboard starts on: Start (Next); never Done, a snooze or a skip, so
+        Enter alone can only start and advance, never end the break."""
+        return "start" if any(b.name == "start" for b in self.buttons()) else None
+
+    def ends_break(self, button: Button) -> bool:
+        """A button that ends the break before its time (Done)."""
+        return button.intent == "done"
+
+    def sample_views(self) -> list[BreakView]:
+        """Views with the most the window can show for each exercise of the request (before
+        the start with its cautions; running on its longest step, with every button), for
+        the window to take the size they need once and keep it."""
+        v = self.view
+        allowed = tuple(sorted({*v.allowed, "start", "next", "done", "skip", "another"}))
+        out = []
+        for spec in self.request.exercises:
+            steps = spec.exercise.steps
+            longest = max(range(len(steps)), key=lambda i: len(steps[i].text))
+            for step, running in ((0, False), (longest, True), (0, True)):
+                out.append(replace(v, routine=(spec.id, spec.id), index=0, step=step,
+                                   running=running, allowed=allowed))
+        return out
 
     def escape(self) -> Button | None:
         """Esc snoozes with the first option; with none left it does nothing."""
@@ -123,7 +143,14 @@ class Screen:
 
     def keys_text(self) -> str:
         """The keys, as the window shows them."""
-        parts = ["Enter or Space: press the highlighted button", "Tab: next button"]
+        if self.first_focus() is not None:
+            parts = ["Enter or Space: press the highlighted button", "Tab: next button"]
+        elif self.buttons():  # nothing is highlighted until Tab picks a button
+            parts = ["Tab: pick a button, then Enter or Space"]
+        else:
+            parts = []
+        if self.view.running and self.view.strict:
+            parts.insert(0, "The steps move on by themselves")
         esc = self.escape()
         if esc is not None:
             parts.append(f"Esc{'' if self.view.running else ' or S'}: {esc.label}")

@@ -38,6 +38,11 @@ from tray_app.ui.windows.protocol import (
 TYPING_PAUSE_MS = 1500  # a pause this long means the user is not mid-sentence
 FOCUS_POLL_MS = 100
 TICK_MS = 100
+# A key that would end the break (Done) is not taken this soon after the step on show changed
+# by itself: the Enter was meant for what was there before (issue 25, bug 6).
+KEY_GRACE_S = 1.0
+# Set by SIGUSR1 (sitbreak launched again while the break is on): come to the front.
+RAISE = threading.Event()
 FRAME_MS = 1000
 
 
@@ -127,6 +132,9 @@ class BreakWindow:
         self._last_tick: tuple[int, int, str] | None = None
         self._on_show: str | None = None  # the exercise drawn last
         self._buttons_shown: list[Button] = []
+        self._step_on_show: tuple[int, int, bool] | None = None
+        self._step_changed_at = clock()
+        self._measuring = False  # drawing sample views to find the window's size
         self.buttons: dict[str, ttk.Button] = {}
         self._build()
         self._draw_view()
@@ -161,8 +169,14 @@ class BreakWindow:
         self.position_label.pack(side="right", anchor="e")
         self.where_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
         self.where_label.pack(anchor="w")
-        self.picture = ttk.Label(body, anchor="center")
-        self.picture.pack(pady=pad // 2)
+        # A fixed area for the pictures (at most 2.4 in, see _load_frames), so a taller or
+        # missing picture never changes the window's size.
+        has_pictures = bool(self.req.pictures_dir) or any(s.frames for s in self.req.exercises)
+        area = ttk.Frame(body, height=int(root.winfo_fpixels("2.4i")) if has_pictures else 1)
+        area.pack(fill="x", pady=pad // 2)
+        area.pack_propagate(False)
+        self.picture = ttk.Label(area, anchor="center")
+        self.picture.pack(expand=True)
         self.step_label = ttk.Label(body, wraplength=wrap, justify="left")
         self.step_label.pack(anchor="w", fill="x")
         # The exercise's own cautions and tags, before Start and on its first step.
@@ -210,6 +224,8 @@ class BreakWindow:
             if b.name == "start":
                 widget.configure(width=8)  # keeps its place when "Start" becomes "Next"
             widget.pack(side="left", padx=(0, 4))
+            # Space presses the focused button (ttk's own binding), through the same check
+            widget.bind("<Key-space>", lambda _e, b=b: self._key_press(b))
             if self.debug:
                 widget.bind("<FocusIn>",
                             lambda _e, n=b.name: self.emit({"event": "focus", "widget": n}))
@@ -259,6 +275,8 @@ class BreakWindow:
     def _load_frames(self, spec: ExerciseSpec | None) -> None:
         """Load the picture frames; scale big ones down so the window fits small screens."""
         self._frames = []
+        if self._measuring:  # the picture area has a fixed size: no need to draw them
+            return
         limit = self.root.winfo_fpixels("2.4i")
         for path in self._frame_paths(spec) if spec is not None else ():
             try:
@@ -280,9 +298,10 @@ class BreakWindow:
         monitors = self.x11.monitors() if self.x11 is not None else []
         if not monitors:
             monitors = [(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())]
-        w, h = root.winfo_reqwidth(), root.winfo_reqheight()
+        w, h = self._fixed_size()
         x, y = centred(w, h, monitors, root.winfo_pointerxy())
-        root.geometry(f"+{x}+{y}")
+        # A fixed size: the window never grows on Start or between steps, so stays centred.
+        root.geometry(f"{w}x{h}+{x}+{y}")
         # "active" sets WM_HINTS input=False, so the window manager maps us without
         # handing over the keyboard; _take_focus switches back once the user pauses
         root.wm_focusmodel("active")
@@ -290,6 +309,26 @@ class BreakWindow:
         root.attributes("-topmost", True)
         root.bind("<Map>", self._on_map)
         root.deiconify()
+
+    def _fixed_size(self) -> tuple[int, int]:
+        """The largest size any view of this break needs (Screen.sample_views), found by
+        drawing each unseen; the real view is drawn again after."""
+        root, sc = self.root, self.screen
+        real, received, emit = sc.view, sc.received, self.emit
+        w, h = root.winfo_reqwidth(), root.winfo_reqheight()
+        self._measuring, self.emit = True, lambda _event: None
+        try:
+            for view in sc.sample_views():
+                sc.update(view, received)
+                self._draw_view()
+                root.update_idletasks()
+                w, h = max(w, root.winfo_reqwidth()), max(h, root.winfo_reqheight())
+        finally:
+            self._measuring, self.emit = False, emit
+            sc.update(real, received)
+            self._on_show = None  # draw the real exercise, with its pictures
+            self._draw_view()
+        return w, h
 
     def _on_map(self, event: tk.Event) -> None:
         if event.widget is not self.root or self._shown_at is not None:
@@ -364,7 +403,15 @@ class BreakWindow:
             self.closed = True
             self.root.destroy()
             return
+        if RAISE.is_set():  # sitbreak was launched again: show the break
+            RAISE.clear()
+            self.root.deiconify()
+            self.root.lift()
+            self.root.attributes("-topmost", True)
         if latest is not None:
+            on_show = (latest.index, latest.step, latest.running)
+            if on_show != self._step_on_show:
+                self._step_on_show, self._step_changed_at = on_show, self.clock()
             self.screen.update(latest, self.clock())
             self._draw_view()
         else:
@@ -413,12 +460,23 @@ class BreakWindow:
                            "clock": shown[2], "progress": round(sc.progress(now), 3)})
 
     def _on_enter(self, _event: tk.Event) -> str:
-        """Enter: press the focused button (the first, Start or Done, when none has focus)."""
+        """Enter: press the focused button (Start or Next when none has focus)."""
         focused = self.root.focus_get()
         name = next((n for n, w in self.buttons.items() if w is focused), None)
         if name is None:
             name = self.screen.first_focus()
-        self._press(next((b for b in self._buttons_shown if b.name == name), None))
+        return self._key_press(next((b for b in self._buttons_shown if b.name == name), None))
+
+    def _key_press(self, button: Button | None) -> str:
+        """Enter or Space on `button`; one that would end the break is not taken right after
+        the step on show changed by itself (the key was meant for what was there before)."""
+        if button is not None and self.screen.ends_break(button) and (
+            self.clock() - self._step_changed_at < KEY_GRACE_S
+        ):
+            if self.debug:
+                self.emit({"event": "ignored", "widget": button.name})
+            return "break"
+        self._press(button)
         return "break"
 
     def _press(self, button: Button | None) -> None:
@@ -495,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     del argv
     # the parent closes the window with SIGTERM; leave quietly
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    if hasattr(signal, "SIGUSR1"):  # sitbreak launched again: come to the front
+        signal.signal(signal.SIGUSR1, lambda *_: RAISE.set())
     try:
         req = request_from_json(sys.stdin.readline())
         view = view_from_line(sys.stdin.readline(), req)
