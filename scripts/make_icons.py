@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from tray_app.core.model import Phase  # noqa: E402
 from tray_app.core.views import RING_STEPS  # noqa: E402
-from tray_app.ui.icons import ICON_SIZES, app_icon, draw_state_icon  # noqa: E402
+from tray_app.ui.icons import ICON_SIZES, app_icon, app_icon_svg, draw_state_icon  # noqa: E402
 from tray_app.ui.tray.images import (  # noqa: E402
     PHASES,
     SHEET_SIZES,
@@ -70,6 +70,7 @@ def make_icons(out: Path) -> list[Path]:
 
     for n in APP_SIZES:
         put(f"sitbreak-{n}.png", _png_bytes(app_icon(n)))
+    put("sitbreak.svg", app_icon_svg().encode())
 
     ico = io.BytesIO()
     largest = app_icon(max(ICO_SIZES))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 from pathlib import Path
@@ -37,10 +38,13 @@ def interpreter() -> str:
 
 def installed_file(*parts: str) -> Path:
     """Where the installed package keeps one of its data files."""
+    # The Debian launcher puts its private module folder on sys.path itself.
+    private = re.findall(r'sys\.path\.insert\(0, "([^"]+)"\)', Path(COMMAND).read_text())
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(private)) if private else None
     out = subprocess.run(
         [interpreter(), "-c",
          "import sys, tray_app.support.resources as r; print(r.packaged(tuple(sys.argv[1:])))",
          *parts],
-        cwd="/", capture_output=True, text=True, check=True, timeout=30,
+        cwd="/", capture_output=True, text=True, check=True, timeout=30, env=env,
     )
     return Path(out.stdout.strip())

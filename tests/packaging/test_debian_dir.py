@@ -56,7 +56,32 @@ def test_the_package_depends_on_the_same_versions() -> None:
 
 def test_changelog_version_is_the_package_version() -> None:
     first = (DEBIAN / "changelog").read_text().splitlines()[0]
-    assert first.startswith(f"sitbreak ({__version__}) ")
+    # Non-native: the upstream version, then Debian's revision.
+    assert re.match(rf"sitbreak \({re.escape(__version__)}-\d+\) ", first), first
+    assert (DEBIAN / "source" / "format").read_text().strip() == "3.0 (quilt)"
+
+
+def _field(name: str, paragraph: int) -> str:
+    text = (DEBIAN / "control").read_text().split("\n\n")[paragraph]
+    m = re.search(rf"^{name}:((?:.*\n?)(?:[ \t].*\n?)*)", text, re.MULTILINE)
+    return m[1].strip() if m else ""
+
+
+def test_gtk_is_recommended_not_required() -> None:
+    """The app runs without GTK (the D-Bus or X11 tray); the AppIndicator pieces only help."""
+    depends, recommends = _field("Depends", 1), _field("Recommends", 1)
+    for deb in ("python3-gi", "gir1.2-gtk-3.0", "gir1.2-ayatanaappindicator3-0.1"):
+        assert deb not in depends and deb in recommends, deb
+
+
+def test_the_source_names_the_project_and_a_real_maintainer() -> None:
+    homepage = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["urls"]["Homepage"]
+    assert _field("Homepage", 0) == homepage
+    assert "example.org" not in _field("Maintainer", 0)
+    assert _field("Testsuite", 0) == "autopkgtest"
+    assert homepage in (DEBIAN / "copyright").read_text()
+    assert homepage in (DEBIAN / "watch").read_text()
+    assert "Test-Command:" in (DEBIAN / "tests" / "control").read_text()
 
 
 def test_the_system_launcher_is_the_one_install_desktop_writes() -> None:

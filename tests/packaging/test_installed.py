@@ -134,6 +134,8 @@ def test_autostart_and_launcher_name_a_command_and_icon_that_exist(box: Sandbox)
 
 
 def test_started_as_python_dash_m_the_entry_runs_that_python(box: Sandbox) -> None:
+    if "sys.path.insert" in Path(COMMAND).read_text():
+        pytest.skip("a private module folder (the .deb): `python3 -m tray_app` is not a way in")
     python = interpreter()
     out = subprocess.run([python, "-m", "tray_app", "autostart", "enable"], env=box.env,
                          cwd=workdir(box.root), capture_output=True, text=True, timeout=60)

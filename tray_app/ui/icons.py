@@ -18,9 +18,11 @@ from tray_app.core.views import RING_STEPS, ring_step_of
 from tray_app.ui.tray.images import XORG_BACKGROUND
 
 __all__ = [
+    "APP_ICON_SHAPES",
     "ICON_SIZES",
     "XORG_BACKGROUND",
     "app_icon",
+    "app_icon_svg",
     "draw_state_icon",
 ]
 
@@ -259,6 +261,22 @@ def _cached_state_icon(
     return icon
 
 
+# The application logo on the 100-unit grid, as data: app_icon() draws it with Pillow and
+# app_icon_svg() writes the same shapes as the scalable icon, so the PNGs and the SVG agree.
+# ("rect", x0, y0, x1, y1, radius, colour) or ("polygon", points, colour).
+APP_ICON_SHAPES: tuple[tuple[str, tuple, Colour], ...] = (
+    ("rect", (2, 2, 98, 98, 22), (12, 84, 66, 255)),  # the tile's dark rim
+    ("rect", (5, 5, 95, 95, 19), (22, 150, 118, 255)),  # the tile
+    # A chair seen from the side: back, seat, front leg.
+    ("rect", (15, 24, 27, 84, 5), (250, 250, 250, 255)),
+    ("rect", (15, 53, 56, 65, 5), (250, 250, 250, 255)),
+    ("rect", (44, 53, 55, 84, 5), (250, 250, 250, 255)),
+    # An amber arrow up beside it: time to get up.
+    ("polygon", ((75, 14), (92, 40), (81, 40), (81, 84), (69, 84), (69, 40), (58, 40)),
+     (255, 176, 32, 255)),
+)
+
+
 @lru_cache(maxsize=16)
 def app_icon(size: int) -> Image.Image:
     """The application logo at `size` x `size` (RGBA): a chair and an up arrow on a tile.
@@ -268,15 +286,26 @@ def app_icon(size: int) -> Image.Image:
     if size < 1:
         raise ValueError(f"icon size must be at least 1 px, got {size}")
     c = _Canvas(size)
-    tile: Colour = (22, 150, 118, 255)
-    c.rect(2, 2, 98, 98, 22, (12, 84, 66, 255))
-    c.rect(5, 5, 95, 95, 19, tile)
-    # A chair seen from the side: back, seat, front leg.
-    chair: Colour = (250, 250, 250, 255)
-    c.rect(15, 24, 27, 84, 5, chair)
-    c.rect(15, 53, 56, 65, 5, chair)
-    c.rect(44, 53, 55, 84, 5, chair)
-    # An amber arrow up beside it: time to get up.
-    arrow = [(75, 14), (92, 40), (81, 40), (81, 84), (69, 84), (69, 40), (58, 40)]
-    c.polygon(arrow, (255, 176, 32, 255))
+    for kind, geometry, colour in APP_ICON_SHAPES:
+        if kind == "rect":
+            c.rect(*geometry, colour)
+        else:
+            c.polygon(geometry, colour)
     return c.finish()
+
+
+def app_icon_svg() -> str:
+    """The application logo as a scalable SVG (the hicolor `scalable/apps/sitbreak.svg`)."""
+    parts = []
+    for kind, geometry, (r, g, b, _a) in APP_ICON_SHAPES:
+        fill = f"#{r:02x}{g:02x}{b:02x}"
+        if kind == "rect":
+            x0, y0, x1, y1, radius = geometry
+            parts.append(f'  <rect x="{x0:g}" y="{y0:g}" width="{x1 - x0:g}" '
+                         f'height="{y1 - y0:g}" rx="{radius:g}" fill="{fill}"/>')
+        else:
+            points = " ".join(f"{x:g},{y:g}" for x, y in geometry)
+            parts.append(f'  <polygon points="{points}" fill="{fill}"/>')
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" '
+            'viewBox="0 0 100 100">\n  <title>sitbreak</title>\n'
+            + "\n".join(parts) + "\n</svg>\n")
