@@ -9,19 +9,16 @@ from dataclasses import replace
 import pytest
 
 from tests.desktop import Display
+from tests.ui import test_break_window as base
 from tests.ui.sample_views import OFFERED, RUNNING
-from tests.ui.test_break_window import (  # noqa: F401 - fixtures
-    Window,
-    exercise,
-    make_request,
-    screen,
-    window,
-    window_geometry,
-    window_ids,
-)
+from tests.ui.test_break_window import Window, make_request, window_geometry, window_ids
 from tray_app.ui.windows.protocol import BreakRequest
 
 pytestmark = pytest.mark.desktop
+
+# The same Xvfb and window fixtures as the window's other tests.
+screen = base.screen
+window = base.window
 
 
 def mixed_request() -> BreakRequest:
