@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tray_app.history.schema import DDL_CURRENT, MIGRATIONS, SCHEMA_VERSION
+from tray_app.support.paths import private_file
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +109,20 @@ def open_memory(
     return conn
 
 
+def create_private(path: Path) -> None:
+    """The database file (and its -wal and -shm, which SQLite creates with the database's own
+    permissions) readable by the user only, whatever the umask: made 0600 before SQLite
+    creates it, and an existing one tightened."""
+    if str(path) == ":memory:":
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_file(name)
+
+
 def connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
+    create_private(path)
     # isolation_level=None: autocommit; writes that belong together use transaction().
     conn = sqlite3.connect(
         str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
@@ -171,6 +186,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 def backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     target = free_name(path.with_name(f"{path.name}.v{version}-backup-{stamp()}"))
+    create_private(target)
     dest = sqlite3.connect(str(target))
     try:
         conn.backup(dest)

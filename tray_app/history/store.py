@@ -115,7 +115,7 @@ class History:
         path = Path(path)
         for attempt in range(retries + 1):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 conn = open_file(path, busy_timeout_s, on_notice)
                 break
             except sqlite3.OperationalError as err:

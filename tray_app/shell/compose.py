@@ -111,6 +111,7 @@ def build_runtime(
         from tray_app.platform.notify.console import ConsoleNotifier
 
         notifier = MultiNotifier([ConsoleNotifier(), desktop])
+    paths.tighten_all()  # folders 0700, history and log files 0600, whatever made them
     box: dict[str, Runtime] = {}  # the writer's callbacks read the runtime built below
     history = HistoryWriter(
         paths.history_file(),

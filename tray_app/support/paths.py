@@ -40,6 +40,56 @@ def log_dir() -> Path:
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
+def state_dir() -> Path:
+    return platformdirs.user_state_path(APP_NAME, appauthor=False)
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only its owner can enter: created 0700 whatever the umask, an
+    existing one of ours tightened (one someone else owns is left alone and used as is)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _tighten(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """An existing file of ours made 0600 (a symlink is not followed; a missing file is fine)."""
+    _tighten(path, 0o600)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISLNK(st.st_mode) or not hasattr(os, "getuid") or st.st_uid != os.getuid():
+        return
+    if stat.S_IMODE(st.st_mode) & ~mode & 0o777:
+        try:
+            os.chmod(path, stat.S_IMODE(st.st_mode) & mode)
+        except OSError as err:
+            log.warning("can't make %s private: %s", path, err)
+
+
+def tighten_all() -> None:
+    """At start: the data, state, log and cache folders 0700 and the files in the data and
+    log folders 0600, however an older version or the umask left them (the history and the
+    log tell another local user when you sit and what you do)."""
+    for folder in (data_dir(), state_dir(), log_dir(), cache_dir()):
+        try:
+            private_dir(folder)
+        except OSError as err:
+            log.warning("can't create %s: %s", folder, err)
+    for folder in (data_dir(), log_dir()):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                private_file(Path(entry.path))
+
+
 def runtime_dir(on_notice: Callable[[str], None] = log.warning) -> Path:
     """A private (0700) folder for the lock and the control socket.
 
@@ -60,8 +110,8 @@ def runtime_dir(on_notice: Callable[[str], None] = log.warning) -> Path:
     problem = _make_private_dir(path)
     if problem is None:
         return path
-    fallback = platformdirs.user_state_path(APP_NAME, appauthor=False) / "run"
-    fallback.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fallback = state_dir() / "run"
+    private_dir(fallback.parent)
     fallback_problem = _make_private_dir(fallback)
     if fallback_problem is not None:
         raise PermissionError(f"no safe folder for the control socket: {problem}; "
