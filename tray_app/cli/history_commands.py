@@ -17,6 +17,7 @@ from tray_app.history.report import FORMATS, stats_csv, stats_json, stats_text
 from tray_app.history.statistics import collect, days_for, span_days
 from tray_app.history.totals import Days
 from tray_app.support.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tray_app.support.userfile import output_problem
 
 
 def _open_existing(history_path: Path, err: TextIO) -> History | None:
@@ -31,6 +32,8 @@ def _chart_problem(chart_path: Path) -> str | None:
     parent = chart_path.parent
     if chart_path.is_dir():
         return f"{chart_path} is a folder; give a file name such as {chart_path / 'week.png'}"
+    if problem := output_problem(chart_path):
+        return problem
     if not parent.is_dir():
         return f"the folder {parent} does not exist; create it first or choose another place"
     return None
@@ -100,7 +103,9 @@ def _export_problem(target: str, force: bool) -> str | None:
     path = Path(target)
     if path.is_dir():
         return f"{path} is a folder; give a file name such as {path / 'sitbreak-history.csv'}"
-    if (path.is_symlink() or path.exists()) and not force:
+    if problem := output_problem(path):
+        return problem
+    if path.exists() and not force:
         return f"{path} already exists; add --force to replace it"
     if not path.parent.is_dir():
         return f"the folder {path.parent} does not exist"

@@ -74,3 +74,25 @@ def open_private(path: Path, mode: str = "w", errors: str = "strict") -> TextIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def output_problem(path: Path) -> str | None:
+    """Why a file the user asked for may not be written at `path` (None: a new name, or a
+    regular file to replace). A folder, symlink, pipe, device or socket there is refused: a
+    rename over it would replace a link or a special file the user never meant to lose."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{path} can't be checked ({exc.strerror or exc})"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return f"{path} is a folder; give a file name inside it"
+    kind = ("a symbolic link" if stat.S_ISLNK(st.st_mode)
+            else "a pipe" if stat.S_ISFIFO(st.st_mode)
+            else "a socket" if stat.S_ISSOCK(st.st_mode)
+            else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "not a regular file")
+    return f"{path} is {kind}, not a regular file: give a new name or a regular file"
