@@ -30,7 +30,11 @@ from tray_app.support.exit_codes import EXIT_FAIL, EXIT_USAGE
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024
-TIMEOUT_S = 5.0
+# The app gives a command 5 s on its owner thread, then answers that it may still be applied;
+# the client waits longer than that, so it hears that answer rather than its own timeout.
+TIMEOUT_S = 8.0
+MAYBE_APPLIED = ("the command may still be applied once sitbreak catches up: check with "
+                 "`sitbreak status`")
 
 
 class NotRunning(Exception):
@@ -290,9 +294,16 @@ class ControlServer:
             return _encode({"ok": False, "error": str(exc), "code": EXIT_USAGE})
         try:
             return _encode(self.handler(request))
+        except TimeoutError:
+            log.warning("control command %r not done in time", request.get("cmd"))
+            return _encode({"ok": False, "code": EXIT_FAIL, "maybe_applied": True,
+                            "error": f"sitbreak is busy and did not finish {request['cmd']!r} "
+                                     f"in time; {MAYBE_APPLIED}"})
         except Exception as exc:
             log.exception("control command %r failed", request.get("cmd"))
-            return _encode({"ok": False, "error": f"internal error: {exc}", "code": EXIT_FAIL})
+            text = str(exc) or type(exc).__name__
+            return _encode({"ok": False, "error": f"internal error: {text}"[:2000],
+                            "code": EXIT_FAIL})
 
     # --- Windows: named pipes, a bounded number of client threads ---------------------------
 
@@ -341,10 +352,25 @@ def control_address(folder: Path) -> str:
     return str(folder / "control.sock")
 
 
+class NoAnswer(TimeoutError):
+    """The request went out but no answer came in time: it may still be applied."""
+
+
+RETRY_FIRST_S = 0.01
+RETRY_MOST_S = 0.2
+
+
 def send_command(folder: Path, request: dict[str, Any], timeout: float = TIMEOUT_S) -> dict:
-    """Send one request to the running instance; raise NotRunning when there is none."""
+    """Send one request to the running instance; raise NotRunning when there is none.
+
+    A socket that is busy (its backlog full: EAGAIN, or the app's "busy" answer, both before
+    the request was read) is tried again until `timeout`; then TimeoutError. A request sent
+    without an answer in time raises NoAnswer, whose text says it may still be applied.
+    """
     address = control_address(folder)
     payload = _encode(request)
+    if len(payload) > MAX_MESSAGE:
+        raise ValueError(f"message too large ({len(payload)} bytes; at most {MAX_MESSAGE})")
     if sys.platform == "win32":
         from multiprocessing.connection import Client
 
@@ -355,20 +381,48 @@ def send_command(folder: Path, request: dict[str, Any], timeout: float = TIMEOUT
         with conn:
             conn.send_bytes(payload)
             return json.loads(conn.recv_bytes(MAX_MESSAGE))
+    deadline = time.monotonic() + timeout
+    pause = RETRY_FIRST_S
+    while True:
+        reply = _try_once(address, payload, deadline)
+        if reply is not None and reply != BUSY:
+            return reply
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the running sitbreak stayed busy for {timeout:g} s "
+                               "(too many connections); try again in a moment")
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, RETRY_MOST_S)
+
+
+def _try_once(address: str, payload: bytes, deadline: float) -> dict | None:
+    """One connection: the reply, or None when the socket was too busy to take it."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(timeout)
+    sock.settimeout(max(0.05, deadline - time.monotonic()))
     with sock:
         try:
             sock.connect(address)
         except (FileNotFoundError, ConnectionRefusedError):
             raise NotRunning() from None
-        sock.sendall(payload)
+        except (BlockingIOError, InterruptedError):  # EAGAIN: the backlog is full
+            return None
+        except TimeoutError:
+            return None
+        # The app may answer and close early (busy, too large): its answer is still read.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(payload)
         data = b""
-        while b"\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        try:
+            while b"\n" not in data:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except TimeoutError:
+            raise NoAnswer(f"no answer from the running sitbreak in time; {MAYBE_APPLIED}") \
+                from None
+        except ConnectionResetError:
+            pass
     if not data:
         raise NotRunning()
     return json.loads(data)
