@@ -102,6 +102,10 @@ class BreakPrompt(Protocol):
         """Show `view`: open the window if none is open, else update it."""
         ...
 
+    def present(self) -> bool:
+        """Bring the open break window to the front; False when none is open."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -275,6 +275,9 @@ class _NoPrompt:
     def show(self, view: Any, state: Any) -> None:
         pass
 
+    def present(self) -> bool:
+        return False
+
     def close(self) -> None:
         pass
 

@@ -43,6 +43,11 @@ def _quit(runtime: Runtime, _params: dict[str, Any], _unsaved: Unsaved) -> Reply
     return {"ok": True, "status": {**runtime.status(), "line": "sitbreak is quitting"}}
 
 
+def _present(runtime: Runtime, _params: dict[str, Any], _unsaved: Unsaved) -> Reply | None:
+    # Sent by a second `sitbreak run` (the menu, autostart): show the user something.
+    return {"ok": True, "status": runtime.status(), "shown": runtime.present()}
+
+
 def _core_command(cmd: str) -> Request:
     def run(runtime: Runtime, params: dict[str, Any], unsaved: Unsaved) -> Reply | None:
         runtime.call(command_event(cmd, params))
@@ -57,6 +62,7 @@ REQUESTS: dict[str, Request] = {
     "status": _status,
     "reload": _reload,
     "quit": _quit,
+    "present": _present,
 }
 
 

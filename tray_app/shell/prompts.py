@@ -69,6 +69,10 @@ class ConsolePrompt:
         out.append("  Answer with: " + " | ".join(answers))
         print("\n".join(out), file=self.stream, flush=True)
 
+    def present(self) -> bool:
+        self._printed = None  # the next show prints the break again
+        return False
+
     def close(self) -> None:
         self._printed = None
 
@@ -154,6 +158,10 @@ class WindowPrompt:
             self.post(BreakViewFailed(f"crashed (exit {event.get('returncode')})"))
         else:  # shown, focused, and with SITBREAK_WINDOW_DEBUG=1 what it draws (for tests)
             log.debug("break window: %s", json.dumps(event, separators=(",", ":")))
+
+    def present(self) -> bool:
+        proc = self._proc
+        return proc is not None and proc.is_open and bool(proc.raise_window())
 
     def close(self) -> None:
         if self.console is not None:

@@ -20,6 +20,20 @@ from tray_app.support.logging_setup import setup_logging
 log = logging.getLogger(__name__)
 
 
+def _present(runtime_dir: Path) -> str:
+    """Launched while sitbreak runs (the menu, autostart): have the running one show itself,
+    since a line on stderr is seen by nobody there. Says what happened."""
+    from tray_app.shell.control_channel import send_command
+
+    try:
+        reply = send_command(runtime_dir, {"cmd": "present"})
+    except Exception as exc:  # not answering: the message alone has to do
+        return f"it did not answer ({exc})"
+    if reply.get("shown") == "window":
+        return "brought its break window to the front"
+    return f"showed its status in a notification: {reply.get('status', {}).get('line', '')}"
+
+
 def run_app(args: RunOptions) -> int:
     """Run until asked to stop; returns the exit code."""
     from tray_app.shell.control_channel import ControlServer
@@ -44,7 +58,7 @@ def run_app(args: RunOptions) -> int:
     try:
         lock.acquire()
     except AlreadyRunning as exc:
-        print(exc, file=sys.stderr)
+        print(f"{exc}; {_present(runtime_dir)}", file=sys.stderr)
         return EXIT_FAIL
     log.info("sitbreak starting (log %s, settings %s)", log_file, settings_path)
 

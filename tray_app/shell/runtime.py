@@ -47,6 +47,7 @@ from tray_app.core.problems import ProblemsError
 from tray_app.core.state import Refused, State, initial_state
 from tray_app.core.status import status_dict
 from tray_app.core.timing import holds_matter
+from tray_app.core.views import break_view
 from tray_app.ports import (
     Action,
     BreakPrompt,
@@ -435,6 +436,23 @@ class Runtime:
             self._apply(Hold(reason))
 
     # --- reading -------------------------------------------------------------------------------
+
+    def present(self) -> str:
+        """sitbreak was launched again: bring the break window to the front while a break is
+        on screen, else show the status in a notification. Says which it did."""
+
+        def job() -> str:
+            if break_view(self.state) is not None and self.adapters.prompt.present():
+                return "window"
+            st = self.status()
+            if st.get("tray_docked"):
+                where = "Its icon is in the panel's tray: click it for the menu."
+            else:
+                where = f"It shows no tray icon here ({st.get('tray', 'no tray')})."
+            self.notify_info("sitbreak is already running", f"{st['line']}\n{where}")
+            return "notification"
+
+        return self._on_owner(job, 5.0)
 
     def notify_info(self, title: str, body: str) -> None:
         """A plain information notification (for the tray: About, summaries, problems)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import subprocess
 import sys
 import threading
@@ -108,6 +109,18 @@ class BreakWindowProcess:
                 proc.stdin.flush()
             except (BrokenPipeError, OSError, ValueError):
                 return False  # it is exiting; its reader reports how
+        return True
+
+    def raise_window(self) -> bool:
+        """Ask the open window to come to the front (SIGUSR1); False when none is open."""
+        with self._lock:
+            proc = self._proc
+            if proc is None or proc.poll() is not None or not hasattr(signal, "SIGUSR1"):
+                return False
+            try:
+                proc.send_signal(signal.SIGUSR1)
+            except OSError:
+                return False
         return True
 
     def close(self, timeout: float = 5.0) -> None:
