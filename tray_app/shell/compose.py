@@ -261,9 +261,11 @@ def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
 
 def _break_window(on_event: Callable[[dict[str, Any]], None]) -> Any:
     """The break window's process handle; WindowPrompt asks for it at the first break."""
+    from tray_app.platform.focus import choose as focus
     from tray_app.ui.launch.break_window import BreakWindowProcess  # its protocol modules load then
 
-    return BreakWindowProcess(on_event)
+    # sway/Hyprland focus the window on request (an XWayland window cannot take the keyboard).
+    return BreakWindowProcess(on_event, focuser=focus.detect(os.environ))
 
 
 class _NoPrompt:

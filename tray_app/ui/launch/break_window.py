@@ -6,6 +6,12 @@
     ...                        # on_event gets {"event": "shown"}, {"event": "intent", ...}
     # a child that exits by itself without a "close" intent: {"event": "crashed", ...}
 
+The child takes the keyboard after a pause in typing and says "focused"; with a `focuser`
+(platform.focus, from the composition root) this process then asks the compositor to focus the
+window (sway/Hyprland: an XWayland window cannot take the focus itself) and checks that it has
+it: the "focused" event carries `keyboard` (true, false, or null when the desktop cannot tell)
+and `detail`, and without the keyboard the child is told (SIGUSR2) to say how to reach it.
+
 `on_event` runs on a background thread; hand the event to the owner thread, do not act on
 it there. "crashed" is delivered after the child has exited and `is_open` is already False,
 so a handler may open the next window straight away. After `close()` nothing more is delivered.
@@ -15,12 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from tray_app.core.session import BreakView
 from tray_app.support.child_env import child_env
@@ -40,6 +47,14 @@ EXIT_GRACE_S = 5.0  # how long a child may take to exit after its close intent
 STDERR_KEEP = 4000  # characters of the child's stderr kept for the crash report
 
 
+class Focuser(Protocol):
+    """platform.focus's focuser: focus(pid) returns a Focus (focused, detail, visible)."""
+
+    name: str
+
+    def focus(self, pid: int) -> Any: ...
+
+
 class BreakWindowProcess:
     """One break window at a time, in its own process."""
 
@@ -48,8 +63,10 @@ class BreakWindowProcess:
         on_event: Callable[[dict[str, Any]], None],
         python: str = sys.executable,
         env: Mapping[str, str] | None = None,
+        focuser: Focuser | None = None,
     ) -> None:
         self._on_event = on_event
+        self._focuser = focuser
         self._python = python
         self._env = dict(env) if env is not None else None
         self._lock = threading.Lock()
@@ -185,6 +202,8 @@ class BreakWindowProcess:
                 continue
             if event["event"] == "intent" and event["intent"] == "close":
                 closed = True
+            if event["event"] == "focused" and not cancel.is_set():
+                event = self._check_focus(proc, event)
             self._deliver(event, cancel)
         try:
             returncode = proc.wait(EXIT_GRACE_S)
@@ -204,6 +223,32 @@ class BreakWindowProcess:
             "returncode": returncode,
             "stderr": "".join(stderr_parts)[-STDERR_KEEP:],
         }, cancel)
+
+    def _check_focus(self, proc: subprocess.Popen[str], event: dict[str, Any]) -> dict[str, Any]:
+        """The child took the keyboard as far as it can: make the compositor give it, check,
+        log the truth, and without it have the child say how to reach the window."""
+        if self._focuser is None:
+            return event
+        try:
+            got = self._focuser.focus(proc.pid)
+        except Exception as exc:  # an adapter bug must not end the reader
+            log.exception("focusing the break window failed")
+            got = None
+            detail = f"focusing failed: {exc}"
+        focused = got.focused if got is not None else None
+        detail = got.detail if got is not None else detail
+        event = dict(event, keyboard=focused, via=self._focuser.name, detail=detail)
+        if got is not None and got.visible is False:
+            event["visible"] = False
+        if focused:
+            log.info("break window has the keyboard (%s)", detail)
+            return event
+        log.warning("break window %s the keyboard (%s): it says how to reach it",
+                    "did not get" if focused is False else "may not have", detail)
+        if hasattr(signal, "SIGUSR2") and proc.poll() is None:
+            with contextlib.suppress(OSError):
+                os.kill(proc.pid, signal.SIGUSR2)
+        return event
 
 
 def _drain(proc: subprocess.Popen[str], parts: list[str]) -> None:

@@ -43,6 +43,11 @@ TICK_MS = 100
 KEY_GRACE_S = 1.0
 # Set by SIGUSR1 (sitbreak launched again while the break is on): come to the front.
 RAISE = threading.Event()
+# Set by SIGUSR2: the tray found that the desktop did not give this window the keyboard (an
+# XWayland window on sway can set its X focus and still get no keys). The key hints make way
+# for how to reach the window, until a click on it.
+NO_KEYBOARD = threading.Event()
+NO_KEYBOARD_LINE = "Click this window to use the keys: the desktop has not given it the keyboard."
 FRAME_MS = 1000
 
 
@@ -306,6 +311,7 @@ class BreakWindow:
         # handing over the keyboard; _take_focus switches back once the user pauses
         root.wm_focusmodel("active")
         root.bind_all("<ButtonPress>", lambda _e: self._take_focus(), add="+")
+        root.bind_all("<ButtonPress>", lambda _e: NO_KEYBOARD.clear(), add="+")  # focused now
         root.attributes("-topmost", True)
         root.bind("<Map>", self._on_map)
         root.deiconify()
@@ -408,6 +414,8 @@ class BreakWindow:
             self.root.deiconify()
             self.root.lift()
             self.root.attributes("-topmost", True)
+        if self.keys_label.cget("text") != self._keys_text():  # SIGUSR2, or a click after it
+            self.keys_label.configure(text=self._keys_text())
         if latest is not None:
             on_show = (latest.index, latest.step, latest.running)
             if on_show != self._step_on_show:
@@ -417,6 +425,9 @@ class BreakWindow:
         else:
             self._draw_time()
         self.root.after(TICK_MS, self._tick)
+
+    def _keys_text(self) -> str:
+        return NO_KEYBOARD_LINE if NO_KEYBOARD.is_set() else self.screen.keys_text()
 
     def _next_frame(self) -> None:
         if self.closed:
@@ -435,7 +446,7 @@ class BreakWindow:
         self.step_label.configure(text=sc.step_text())
         self.care_label.configure(text=sc.care_text())
         self.count_label.configure(text=sc.count_text())
-        self.keys_label.configure(text=sc.keys_text())
+        self.keys_label.configure(text=self._keys_text())
         self._draw_buttons()
         self._last_tick = None
         if self.debug:
@@ -555,6 +566,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     if hasattr(signal, "SIGUSR1"):  # sitbreak launched again: come to the front
         signal.signal(signal.SIGUSR1, lambda *_: RAISE.set())
+    if hasattr(signal, "SIGUSR2"):  # the desktop did not give this window the keyboard
+        signal.signal(signal.SIGUSR2, lambda *_: NO_KEYBOARD.set())
     try:
         req = request_from_json(sys.stdin.readline())
         view = view_from_line(sys.stdin.readline(), req)
