@@ -138,6 +138,9 @@ class BreakWindowProcess:
                 proc.send_signal(signal.SIGUSR1)
             except OSError:
                 return False
+        if self._focuser is not None:  # sway/Hyprland: lifting alone neither shows nor focuses
+            threading.Thread(target=self._check_focus, args=(proc, {"event": "focused"}),
+                             name="break-window-focus", daemon=True).start()
         return True
 
     def close(self, timeout: float = 5.0) -> None:
