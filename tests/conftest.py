@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from tests.desktop import Bus, Display, dbus_session, xvfb
+from tests.gnome import Gnome, gnome_desktop
 from tests.wayland import Sway, sway_desktop
 
 # The suite must give the same answer on every run: property tests walk a fixed sequence of
@@ -38,6 +39,14 @@ def sway(tmp_path: Path) -> Iterator[Sway]:
 
 
 @pytest.fixture
+def gnome(tmp_path: Path) -> Iterator[Gnome]:
+    """A headless GNOME Shell 43 with XWayland, the AppIndicator extension and gnome-session,
+    input through Mutter's RemoteDesktop (tests/gnome.py)."""
+    with gnome_desktop(tmp_path) as desktop:
+        yield desktop
+
+
+@pytest.fixture
 def session_bus() -> Iterator[Bus]:
     with dbus_session() as b:
         yield b
@@ -52,7 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNNERS = ("idle_modules.py",)  # test scripts that run sitbreak's own command line in-process
 DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "openbox", "sway",
                  "unshare", "waybar", "mako", "foot", "xterm", "Xwayland", "kwin_wayland",
-                 "swayidle"}
+                 "swayidle", "gnome-shell", "gnome-session", "gnome-session-inhibit", "gjs"}
 
 
 def _runs_sitbreak(argv: list[str]) -> bool:

@@ -124,9 +124,8 @@ def build_runtime(
     console_prompt = ConsolePrompt(planner) if console else None
     holds: dict[str, Any] = {}
     # One X connection for both owner-thread probes (each python-xlib one costs ~0.4 MiB).
-    fs = fullscreen.detect(os.environ, x11=idle_source.connection)
-    if fs is not None:
-        holds["fullscreen window"] = fs.is_fullscreen_focused
+    fullscreen_work = fullscreen.detect_holds(os.environ, x11=idle_source.connection)
+    holds.update(fullscreen_work.probes)
     dnd = DndProbe(os.environ)
     holds["do not disturb"] = dnd.is_on
     adapters = Adapters(
@@ -137,7 +136,8 @@ def build_runtime(
         holds=holds,
         on_notice=say if console else log.warning,
         details={"idle_reason": idle_why, "notifications": notify_why},
-        status_parts={"history": history.status},
+        # what fullscreen detection sees here, or that it cannot (e.g. GNOME's own windows)
+        status_parts={"history": history.status, "fullscreen": fullscreen_work.sees},
         load_settings=load_checked,  # the exercises file it names, too, as at start
         release_memory=release_free_heap,
     )

@@ -1,11 +1,15 @@
-"""Choose a fullscreen probe: `detect(env) -> FullscreenProbe | None`."""
+"""Choose what holds a break for fullscreen work: `detect_holds(env) -> Holds`.
+
+`detect(env)` is the fullscreen-window probe alone; `explain` says for `status` what is seen.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tray_app.platform.session.kind import is_wayland, x11_display
@@ -37,7 +41,7 @@ def detect(
             return None
         display = x11_display(env)
         if display is None:
-            return _wayland(env) if is_wayland(env) else None
+            return _wayland(env, x11) if is_wayland(env) else None
         from tray_app.platform.fullscreen import x11 as fullscreen_x11
 
         return fullscreen_x11.probe(display, x11)
@@ -46,21 +50,87 @@ def detect(
         return None
 
 
-def _wayland(env: Mapping[str, str]) -> FullscreenProbe | None:
-    """wlroots compositors' foreign-toplevel protocol; None where the compositor hides it."""
+def _wayland(env: Mapping[str, str], x11: Any = None) -> FullscreenProbe | None:
+    """wlroots compositors' foreign-toplevel protocol; where the compositor hides it (GNOME,
+    KDE), the focused XWayland window; None without XWayland either."""
     from tray_app.platform.fullscreen import wlr
 
     found, why = wlr.probe(env)
     log.info("fullscreen on Wayland: %s", why)
+    return found if found is not None else _xwayland(env, x11)
+
+
+def _xwayland(env: Mapping[str, str], x11: Any = None) -> FullscreenProbe | None:
+    """XWayland's EWMH hints: its window manager (Mutter, KWin) marks the focused X11 window
+    and clears the mark when a native Wayland window has focus. The connection opens at the
+    first question (only when a break is near), so an on-demand XWayland is not started early.
+    """
+    name = env.get("DISPLAY", "").strip()
+    if not name:
+        return None
+    from tray_app.platform.fullscreen.x11 import X11FullscreenProbe
+    from tray_app.platform.x11.connection import X11Connection
+
+    found = X11FullscreenProbe(name, connection=x11 or X11Connection(name))
+    found.why = ("the focused XWayland window (X11 apps); not whether a native Wayland window "
+                 "is fullscreen")
     return found
 
 
 def explain(found: FullscreenProbe | None, env: Mapping[str, str] = os.environ) -> str:
     """For `status`: how fullscreen windows are seen, or that they cannot be."""
     if found is not None:
-        return str(getattr(found, "why", "watched"))
+        from tray_app.platform.fullscreen.x11 import X11FullscreenProbe
+
+        why = str(getattr(found, "why", "watched"))
+        if isinstance(found, X11FullscreenProbe) and found.x_focus is False and is_wayland(env):
+            # XWayland's last look found no X11 window focused: a native Wayland one is.
+            why += " (a native Wayland window has focus now)"
+        return why
     if is_wayland(env):
         desktop = env.get("XDG_CURRENT_DESKTOP") or "this Wayland desktop"
         return (f"cannot tell on {desktop} (its compositor shows no other app's windows): a due "
                 "break shows only its notification, no window, until you act on it")
     return "cannot tell on this desktop"
+
+
+# Hold reasons, as `status` shows them in `held_by`.
+FULLSCREEN = "fullscreen window"
+INHIBITED = "video or presentation (idle inhibited)"
+
+
+@dataclass
+class Holds:
+    """Hold probes by the reason they give (`held_by`), and what they see, for `status`."""
+
+    probes: dict[str, Callable[[], bool]] = field(default_factory=dict)
+    sees: Callable[[], str] = lambda: "cannot tell on this desktop"
+
+
+def detect_holds(
+    env: Mapping[str, str] = os.environ, platform: str = sys.platform, x11: Any = None
+) -> Holds:
+    """Every hold for fullscreen work here: the focused window's fullscreen state, and where
+    gnome-session runs (GNOME, also Cinnamon, MATE, Budgie) an app that inhibits idle: a video
+    player, a browser playing a video, a presentation (what Safe Eyes asks on GNOME Wayland,
+    where other apps' windows are hidden). Never raises."""
+    holds = Holds()
+    window = detect(env, platform, x11)
+    if window is not None:
+        holds.probes[FULLSCREEN] = window.is_fullscreen_focused
+    inhibit = None
+    if platform.startswith("linux"):
+        from tray_app.platform.fullscreen import gnome
+
+        inhibit = gnome.probe(env)
+    if inhibit is not None:
+        holds.probes[INHIBITED] = inhibit.is_inhibited
+
+    def sees() -> str:
+        if inhibit is None:
+            return explain(window, env)
+        text = "apps that inhibit idle through gnome-session (videos, presentations)"
+        return f"{text}; {explain(window, env)}" if window is not None else text
+
+    holds.sees = sees
+    return holds

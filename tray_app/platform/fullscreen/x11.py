@@ -25,6 +25,10 @@ class X11FullscreenProbe:
         self._atoms: dict[str, int] = {}
         self._atoms_of: Any = None  # the connection the atoms were interned on
         self._conn = connection or X11Connection(display_name, display=display)
+        # Whether the last look found a focused X11 window (None: not looked yet). Under
+        # XWayland, False means a native Wayland window (or the shell) has focus.
+        self.x_focus: bool | None = None
+        self.why = "the focused X11 window's fullscreen state (EWMH)"  # for `status`
 
     def _atom(self, disp: Any, name: str) -> int:
         if disp is not self._atoms_of:  # a new or reopened connection: atoms may differ
@@ -39,7 +43,8 @@ class X11FullscreenProbe:
 
         root = disp.screen().root
         active = root.get_full_property(self._atom(disp, "_NET_ACTIVE_WINDOW"), X.AnyPropertyType)
-        if active is None or not len(active.value) or not active.value[0]:
+        self.x_focus = active is not None and len(active.value) > 0 and bool(active.value[0])
+        if not self.x_focus:
             return False
         window = disp.create_resource_object("window", int(active.value[0]))
         state = window.get_full_property(self._atom(disp, "_NET_WM_STATE"), X.AnyPropertyType)
