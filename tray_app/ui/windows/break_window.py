@@ -47,7 +47,8 @@ RAISE = threading.Event()
 # XWayland window on sway can set its X focus and still get no keys). The key hints make way
 # for how to reach the window, until a click on it.
 NO_KEYBOARD = threading.Event()
-NO_KEYBOARD_LINE = "Click this window to use the keys: the desktop has not given it the keyboard."
+# Also sent where the desktop cannot say (GNOME, KDE on Wayland): true either way.
+NO_KEYBOARD_LINE = "The keys work here once this window has the keyboard: click it first."
 FRAME_MS = 1000
 
 
