@@ -99,8 +99,9 @@ def test_another_before_the_start_or_between_exercises_keeps_the_length(name: st
 @pytest.mark.parametrize("name", PLACE_SETS)
 def test_another_part_way_adds_at_most_the_time_spent_on_the_exercise_swapped(name: str) -> None:
     mid, spent = SWAPS[name]["mid"], SWAPS[name]["spent"]
-    # longer by at most what was spent plus the picker's tolerance (measured: 15 s at most)
-    assert max(d - s for d, s in zip(mid, spent, strict=True)) <= SAME_LENGTH
+    # longer by at most what was spent plus the picker's tolerance (measured: 16 s at most
+    # since what fits is chosen before the no-repeat rule; 15 s before)
+    assert max(d - s for d, s in zip(mid, spent, strict=True)) <= SAME_LENGTH + 2
     # shorter by no more than that either; on average within 25 s (measured 17-19 s; with
     # spares only as long as the whole routine it is 37-41 s)
     assert all(abs(d) <= s + 2 * SAME_LENGTH for d, s in zip(mid, spent, strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 CATEGORIES = ("psoas-strength", "psoas-mobility", "hip-extensors", "core", "posture", "stretch")
@@ -9,6 +10,11 @@ PLACES = ("chair", "standing", "floor")
 # Tag for movements that extend (arch) the lumbar spine; such an exercise carries a caution
 # for spondylolisthesis and stenosis, and users can exclude the tag.
 BACK_BEND = "back-bend"
+# Places that take the user out of the chair (getting down to the floor means standing up).
+UP_PLACES = frozenset({"standing", "floor"})
+# The category of the stand-up-and-walk step (`stand_and_walk`), not one of the catalogue's.
+WALK = "walk"
+WALK_ID = "stand-up-and-walk"
 
 
 @dataclass(frozen=True)
@@ -50,3 +56,20 @@ class Exercise:
     def seconds(self) -> int:
         """Total duration: the sum of the steps, so the two can never disagree."""
         return sum(s.seconds for s in self.steps)
+
+
+def stand_and_walk(seconds: float) -> Exercise:
+    """The step a break gets when the user allows standing but no standing exercise fits it:
+    every break gets them out of the chair, which is where most of a break's good lies."""
+    return Exercise(
+        WALK_ID, "Stand up and walk", WALK, "standing",
+        (Step("Stand up and walk about: round the room, to a window, or on the spot, letting "
+              "the arms swing.", max(1, round(seconds))),),
+        "Easy pace; let the hips and the arms swing freely.",
+        "Getting up and moving regularly is what counts most against long sitting.",
+    )  # fmt: skip
+
+
+def gets_up(routine: Sequence[Exercise]) -> bool:
+    """Whether a routine takes the user out of the chair."""
+    return any(e.where in UP_PLACES for e in routine)

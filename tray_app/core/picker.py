@@ -7,6 +7,14 @@ strength work together more than half, posture a modest slice), and every slot o
 goes to the category furthest behind its share. A stretch only ever comes after strength work
 in the same routine.
 
+What has to fit comes first: an exercise is chosen among those that fit the time left, and only
+then is the no-repeat rule applied to them, so a short break still gets each category's work
+that fits. A break too short for anything gets the shortest exercise of the category furthest
+behind (never simply the shortest of all, which starved the long strength work). With
+standing allowed (`stand`), every break gets the user out of the chair: a standing or floor
+exercise leads the routine when one fits, else a stand-up-and-walk step comes first.
+`coverage` says in words what a setting cannot offer.
+
 Pure and deterministic: the same catalogue, history and seed always give the same answer.
 """
 
@@ -15,7 +23,16 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 
-from tray_app.core.exercise import Exercise
+from tray_app.core.duration import exact as duration
+from tray_app.core.exercise import (
+    CATEGORIES,
+    UP_PLACES,
+    WALK,
+    WALK_ID,
+    Exercise,
+    gets_up,
+    stand_and_walk,
+)
 
 STRETCH = "stretch"
 # Categories that count as strength work for the "no stretch alone" rule.
@@ -38,6 +55,8 @@ SAME_LENGTH = 15
 # How many recent picks callers pass: more than a day's worth, so the day's no-repeat rule and
 # the time balance see the whole day.
 RECENT = 40
+# Seconds of the stand-up-and-walk step, when a break needs one (less in a shorter break).
+WALK_S = 30
 
 
 def pick(
@@ -47,6 +66,7 @@ def pick(
     seed: int,
     *,
     avoid: Collection[str] = (),
+    stand: bool | None = None,
 ) -> list[Exercise]:
     """The routine for a break: one exercise, or several of different categories that fit
     `break_seconds` together.
@@ -57,10 +77,12 @@ def pick(
     the one done longest ago). A stretch comes only together with a strength exercise; the one
     exception is a catalogue with nothing else. A routine never mixes floor and chair
     exercises (no getting down and up inside a break). `avoid` holds ids to leave out (those
-    already offered in this break); they come back only when nothing else is left. Returns []
-    for an empty catalogue.
+    already offered in this break); they come back only when nothing else is left. `stand`
+    says the user allows standing (default: the catalogue has a standing exercise): then the
+    routine gets them up (see the module's doc). Returns [] for an empty catalogue when
+    standing is not allowed.
     """
-    return _Plan(catalogue, recent, seed, avoid).routine((), break_seconds, fill=False)
+    return _Plan(catalogue, recent, seed, avoid, stand).routine((), break_seconds, fill=False)
 
 
 def another(
@@ -71,6 +93,7 @@ def another(
     offered: Collection[str],
     *,
     kept: Sequence[Exercise] = (),
+    stand: bool | None = None,
 ) -> list[Exercise]:
     """For "Another exercise": a different routine as close as it can be to `seconds` long
     (the routine on show, or what is left of it), avoiding every id in `offered`. Returns []
@@ -83,11 +106,13 @@ def another(
     Each exercise that may lead a routine is tried as the lead, best first, and the routine is
     filled up to the length by the same rules as `pick`; the nearest length wins.
     """
-    plan = _Plan(catalogue, recent, seed, offered)
+    plan = _Plan(catalogue, recent, seed, offered, stand)
     taken = {e.category for e in kept}
     used = sum(e.seconds for e in kept)
+    up = not plan.stand or gets_up(kept)
     best: list[Exercise] = []
-    for lead in plan.leads(stretch=_has_strength(kept)):
+    # Without a standing exercise kept, the lead gets the user up, as the routine it replaces did.
+    for lead in plan.leads(stretch=_has_strength(kept), up=not up):
         if lead.id in offered or lead.category in taken or not _compatible(lead, kept):
             continue
         # A lead longer than the routine on show can only stand alone.
@@ -119,6 +144,7 @@ def spares(
     count: int = 3,
     *,
     parts: bool = True,
+    stand: bool | None = None,
 ) -> list[list[Exercise]]:
     """Spare routines for "Another exercise" in a break of `routine`: up to `count` about as
     long as all of it; with `parts`, for each of its exercises also one about as long as what
@@ -136,7 +162,8 @@ def spares(
     offered = {e.id for e in routine}
     out: list[list[Exercise]] = []
     for i, seconds in targets:
-        spare = another(catalogue, recent, seconds, seed, offered, kept=routine[:i])
+        spare = another(catalogue, recent, seconds, seed, offered, kept=routine[:i],
+                        stand=stand)
         if spare:
             out.append(spare)
             offered.update(e.id for e in spare)
@@ -147,19 +174,20 @@ class _Plan:
     """What a pick knows: time done per category, what may come back, and the seed's ties."""
 
     def __init__(self, catalogue: Sequence[Exercise], recent: Sequence[tuple[str, str]],
-                 seed: int, avoid: Collection[str]) -> None:  # fmt: skip
+                 seed: int, avoid: Collection[str], stand: bool | None) -> None:  # fmt: skip
         pool = [e for e in catalogue if e.id not in avoid] or list(catalogue)
+        self.pool = pool
+        self.stand = allows_standing(catalogue) if stand is None else stand
         rng = random.Random(seed)
         # Drawn in a fixed order, so the result depends only on the inputs and the seed.
         self.jitter = {e.id: rng.random() for e in pool}
         self.tie = {c: rng.random() for c in sorted({e.category for e in pool})}
-        seconds = {e.id: e.seconds for e in catalogue}
+        seconds = {e.id: e.seconds for e in catalogue} | {WALK_ID: WALK_S}
         self.done: dict[str, float] = {}
         for ident, category in recent:
             self.add(category, seconds.get(ident, UNKNOWN_SECONDS))
         self.age = {ident: n for n, (ident, _) in reversed(list(enumerate(recent)))}
         self.never = len(recent) + 1
-        self.fresh = _fresh(pool, self.age)
 
     def add(self, category: str, seconds: float) -> None:
         self.done[category] = self.done.get(category, 0.0) + seconds
@@ -172,46 +200,71 @@ class _Plan:
         # The one done longest ago (or never), then the seed's choice.
         return max(members, key=lambda e: (self.age.get(e.id, self.never), -self.jitter[e.id]))
 
-    def leads(self, *, stretch: bool = False) -> list[Exercise]:
+    def leads(self, *, stretch: bool = False, up: bool = False) -> list[Exercise]:
         """Everything that may start a routine (no stretch unless `stretch`: it needs strength
-        first), best first: the category furthest behind, then the exercise done longest ago."""
+        first; with `up` only what gets the user up), best first: the category furthest
+        behind, then the exercise done longest ago."""
         return sorted(
-            (e for e in self.fresh if stretch or e.category != STRETCH),
+            _fresh([e for e in self.pool if (stretch or e.category != STRETCH)
+                    and (not up or e.where in UP_PLACES)], self.age),
             key=lambda e: (-self.behind(e.category, self.done), self.tie[e.category],
                            -self.age.get(e.id, self.never), self.jitter[e.id]),
         )  # fmt: skip
 
     def routine(self, start: Sequence[Exercise], budget: float, *, fill: bool) -> list[Exercise]:
         """`start` plus what fits `budget`; with `fill`, any category may fill the rest,
-        otherwise only those still behind their share of time."""
+        otherwise only those still behind their share of time. With `stand`, the routine gets
+        the user up: a standing or floor exercise first when one fits, else the walk."""
+        up_first = self.stand and not gets_up(start)
+        routine = self._grow(start, budget, fill, up_first=up_first)
+        if up_first and not gets_up(routine):
+            walk = stand_and_walk(min(WALK_S, budget))
+            rest = self._grow(start, budget - walk.seconds, fill, up_first=False)
+            return [*start, walk, *_in_order([e for e in rest if e not in start])]
+        if not routine:
+            routine = self._alone()
+        return _in_order(routine)
+
+    def _grow(self, start: Sequence[Exercise], budget: float, fill: bool, *,
+              up_first: bool) -> list[Exercise]:  # fmt: skip
         done = dict(self.done)
         for e in start:
             done[e.category] = done.get(e.category, 0.0) + e.seconds
         routine = list(start)
         while True:
-            chosen = self._next(routine, done, budget, fill)
+            up = up_first and not gets_up(routine)
+            chosen = self._next(routine, done, budget, fill, up=up)
             if not chosen:
                 break
             for e in chosen:
                 done[e.category] = done.get(e.category, 0.0) + e.seconds
             routine += chosen
-        if not routine and self.fresh:
-            # Nothing fits with its partner: one exercise anyway, a stretch only if that is all.
-            routine = [self.best([e for e in self.fresh if e.category != STRETCH] or self.fresh)]
-        return _in_order(routine)
+        return routine
+
+    def _alone(self) -> list[Exercise]:
+        """A break too short for anything: one exercise anyway (when standing is not allowed;
+        with it, the walk stands in), the shortest of the category furthest behind, never a
+        stretch unless that is all there is."""
+        pool = [e for e in self.pool if e.category != STRETCH] or self.pool
+        if not pool:
+            return []
+        category = min({e.category for e in pool},
+                       key=lambda c: (-self.behind(c, self.done), self.tie[c]))  # fmt: skip
+        members = [e for e in pool if e.category == category]
+        shortest = min(e.seconds for e in members)
+        return [self.best(_fresh([e for e in members if e.seconds == shortest], self.age))]
 
     def _next(self, routine: list[Exercise], done: dict[str, float], budget: float,
-              fill: bool) -> list[Exercise]:  # fmt: skip
-        """The next exercise for `routine` (with its strength partner for a stretch), or []."""
+              fill: bool, *, up: bool = False) -> list[Exercise]:  # fmt: skip
+        """The next exercise for `routine` (with its strength partner for a stretch), or [].
+        With `up`, only a standing or floor exercise (or a stretch with one as its partner)."""
         used = sum(e.seconds for e in routine)
         taken = {e.category for e in routine}
-        options = [e for e in self.fresh if e.category not in taken and _compatible(e, routine)]
-        fitting = [e for e in options if used + e.seconds <= budget]
-        if not routine and not fitting and options:
-            # A very short break still gets one exercise: the shortest there is (not a stretch,
-            # which could not come alone).
-            alone = [e for e in options if e.category != STRETCH] or options
-            fitting = [min(alone, key=lambda e: e.seconds)]
+        options = [e for e in self.pool if e.category not in taken and _compatible(e, routine)]
+        # Fits first, then the no-repeat rule among what fits.
+        fitting = [e for e in options if used + e.seconds <= budget
+                   and (not up or e.where in UP_PLACES)]
+        fitting = _fresh(fitting, self.age)
         ranked = sorted({e.category for e in fitting},
                         key=lambda c: (-self.behind(c, done), self.tie[c]))  # fmt: skip
         for category in ranked:
@@ -222,7 +275,7 @@ class _Plan:
                 return [choice]
             room = budget - used - choice.seconds
             partners = [
-                e for e in options
+                e for e in _fresh(options, self.age)
                 if e.category in STRENGTH and e.seconds <= room
                 and _compatible(e, [*routine, choice])
             ]  # fmt: skip
@@ -246,6 +299,59 @@ def _fresh(pool: Sequence[Exercise], age: dict[str, int]) -> list[Exercise]:
     return [e for e in pool if e.id in allowed]
 
 
+def allows_standing(catalogue: Sequence[Exercise]) -> bool:
+    """What `stand` is when not given: the catalogue has a standing exercise."""
+    return any(e.where == "standing" for e in catalogue)
+
+
+def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
+             stand: bool | None = None) -> list[str]:  # fmt: skip
+    """What a setting cannot offer, in words for `sitbreak exercises --check` and the settings
+    window: a category with no exercise left, or none that fits the break (beside what gets
+    the user up, when standing is allowed); a stretch that cannot fit beside strength work; a
+    category with a single exercise (it comes back every day); no standing exercise that fits
+    (breaks then begin with a stand-up-and-walk step). [] when every category is served."""
+    out: list[str] = []
+    length = duration(round(break_seconds))
+    stand = allows_standing(catalogue) if stand is None else stand
+    ups = [e for e in catalogue if e.where in UP_PLACES and e.seconds <= break_seconds]
+    walk = 0.0 if not stand or ups else min(WALK_S, break_seconds)
+
+    def fits(e: Exercise) -> bool:
+        if not stand or e.where in UP_PLACES:
+            return e.seconds + walk <= break_seconds
+        return any(e.seconds + u.seconds <= break_seconds and _compatible(e, [u]) for u in ups)
+
+    for category in CATEGORIES:
+        members = [e for e in catalogue if e.category == category]
+        if not members:
+            out.append(f"no {category} exercise is left with these places and exclusions: "
+                       f"allow more places in [exercises] places, or exclude less")
+        elif not any(fits(e) for e in members):
+            need = min(e.seconds for e in members) + (walk or min((u.seconds for u in ups),
+                                                               default=0) * stand)
+            out.append(f"no {category} exercise fits a {length} break"
+                       + (" beside what gets you up" if stand else "")
+                       + f": set [breaks] length to at least {duration(need)} to get it")
+        elif category == STRETCH and not _stretch_fits(catalogue, break_seconds - walk):
+            out.append(f"no stretch fits a {length} break together with the strength work it "
+                       "comes after: set [breaks] length longer to get stretches")
+        elif len(members) == 1:
+            out.append(f"only one {category} exercise ({members[0].id}) is left: it comes "
+                       "back every day")
+    if walk:
+        out.append(f"no standing exercise fits a {length} break: each break begins with "
+                   f"{duration(round(walk))} of standing up and walking")
+    return out
+
+
+def _stretch_fits(catalogue: Sequence[Exercise], break_seconds: float) -> bool:
+    # A stretch comes with a strength exercise of a place it may share a routine with.
+    strength = [e for e in catalogue if e.category in STRENGTH]
+    return any(s.seconds + e.seconds <= break_seconds and _compatible(s, [e])
+               for s in catalogue if s.category == STRETCH for e in strength)  # fmt: skip
+
+
 def _share(category: str) -> float:
     return SHARE.get(category, OTHER_SHARE)
 
@@ -265,5 +371,7 @@ def _gap(routine: Sequence[Exercise], seconds: float) -> float:
 
 
 def _in_order(routine: list[Exercise]) -> list[Exercise]:
-    # Warm, working muscles stretch better, so a stretch goes last; strength leads.
-    return sorted(routine, key=lambda e: (e.category == STRETCH, e.category not in STRENGTH))
+    # The walk gets the user up first; warm, working muscles stretch better, so a stretch goes
+    # last; strength leads the rest.
+    return sorted(routine, key=lambda e: (e.category != WALK, e.category == STRETCH,
+                                          e.category not in STRENGTH))

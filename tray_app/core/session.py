@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from tray_app.core.exercise import Exercise
+from tray_app.core.exercise import Exercise, gets_up
 from tray_app.core.picker import can_follow
 
 # Exercises run back to back in a break.
@@ -157,11 +157,14 @@ class Session:
         return bool(self._fitting())
 
     def _fitting(self) -> list[int]:
-        # The spares that may take over after the exercises done (picker.can_follow).
+        # The spares that may take over after the exercises done (picker.can_follow); a break
+        # that got the user out of the chair keeps doing so after a swap.
         if self.exercise is None:
             return []
         kept = self.routine[: self.index]
-        return [i for i, r in enumerate(self.spares) if can_follow(kept, r)]
+        up = gets_up(self.routine)
+        return [i for i, r in enumerate(self.spares)
+                if can_follow(kept, r) and (not up or gets_up((*kept, *r)))]
 
     def another(self, mono: float) -> Session:
         """Keep the exercises already done and swap what is left of the routine (the one on

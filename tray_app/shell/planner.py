@@ -52,8 +52,9 @@ class BreakPlanner:
             log.exception("could not read recent exercises")
             recent = []
         seed = int(state.wall)
-        routine = pick(catalogue, recent, state.settings.breaks.length, seed)
+        stand = "standing" in state.settings.exercises.places  # then every break gets you up
+        routine = pick(catalogue, recent, state.settings.breaks.length, seed, stand=stand)
         if not routine:
             return BreakPlanned(())
-        spare = spares(catalogue, recent, routine, seed)
+        spare = spares(catalogue, recent, routine, seed, stand=stand)
         return BreakPlanned(tuple(routine), tuple(tuple(r) for r in spare))
