@@ -8,7 +8,18 @@ from tray_app.platform.focus.common import Focus
 
 
 def _pid_of(display: Any, window: Any) -> int | None:
-    """_NET_WM_PID of `window` or of the nearest ancestor that has one."""
+    """The process owning `window`: the X server's own answer (X-Resource, as Tk sets no
+    _NET_WM_PID), else _NET_WM_PID of the window or its nearest ancestor that has one."""
+    try:
+        from Xlib.ext import res
+
+        ids = display.res_query_client_ids(
+            [{"client": window.id, "mask": res.LocalClientPIDMask}]).ids
+        for found in ids:
+            if found.spec.mask == res.LocalClientPIDMask and found.value:
+                return int(found.value[0])
+    except Exception:  # no X-Resource extension on this server
+        pass
     atom = display.intern_atom("_NET_WM_PID")
     root = display.screen().root
     while window and window != root:
