@@ -286,7 +286,8 @@ def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
         print("there is no history file yet", file=out)
         return EXIT_OK
     try:
-        history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
+        # What a repair kept and lost is printed below with the verdict, once.
+        history = History.open(Path(history_path), on_notice=lambda m: None)
         try:
             result = history.check()
             aside = history.set_aside_unusable(
@@ -300,8 +301,11 @@ def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
     if aside:
         print(f"{aside} events the statistics can't use (from an older import) were moved to "
               f"{_set_aside_path(history_path)}, each with why", file=out)
-    if result != "ok":
-        print(f"{history_path} was damaged ({result}); now {n} events", file=out)
+    if result != "ok" or history.notices:
+        found = f" ({result})" if result != "ok" else ""
+        print(f"{history_path} was damaged{found}; now {n} events", file=out)
+        for notice in history.notices:
+            print(notice, file=out)
         return EXIT_FAIL
     if aside:
         return EXIT_FAIL

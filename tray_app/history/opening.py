@@ -86,13 +86,18 @@ def replace_damaged(
     conn = connect(path, busy_timeout_s)
     prepare(conn, path)
     with transaction(conn):
-        saved, lost = salvage(moved, conn)
-    log.warning("history file %s damaged (%s); moved to %s; %d rows saved, %s lost",
-                path, err, moved, saved, lost)
-    lost_text = "" if lost == 0 else f" ({lost} could not be read)"
+        found = salvage(moved, conn)
+    saved, lost = found.events, found.events_lost
+    log.warning("history file %s damaged (%s); moved to %s; kept by table %s, lost %s",
+                path, err, moved, found.kept, found.lost)
+    lost_text = ("; none were lost" if lost == 0
+                 else "; how many could not be read is unknown (the file's end was damaged)"
+                 if lost == "unknown" else f"; up to {lost} could not be read")
+    days = found.kept.get("daily_totals", 0)
     on_notice(
         f"Your sitbreak history file {path} was damaged, so it was moved to {moved}; "
-        f"{saved} events were saved from it into a new history file{lost_text}."
+        f"{saved} events were saved from it into a new history file, with {days} days of "
+        f"totals{lost_text}."
     )
     return conn
 

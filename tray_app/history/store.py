@@ -90,6 +90,8 @@ class History:
         self._busy_timeout_s = busy_timeout_s
         self._on_notice = on_notice
         self._dropped = 0
+        # What the user was told about their file since it was opened (a repair, say).
+        self.notices: list[str] = []
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -113,10 +115,16 @@ class History:
         instead (the app's writer retries it later rather than losing the session's rows).
         """
         path = Path(path)
+        heard: list[str] = []
+
+        def notice(text: str) -> None:
+            heard.append(text)
+            on_notice(text)
+
         for attempt in range(retries + 1):
             try:
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                conn = open_file(path, busy_timeout_s, on_notice)
+                conn = open_file(path, busy_timeout_s, notice)
                 break
             except sqlite3.OperationalError as err:
                 if is_busy(err) and attempt < retries:
@@ -124,15 +132,17 @@ class History:
                     continue
                 if not memory_fallback:
                     raise
-                conn = open_memory(path, err, busy_timeout_s, on_notice)
+                conn = open_memory(path, err, busy_timeout_s, notice)
                 break
             except (OSError, sqlite3.Error) as err:
                 if not memory_fallback:
                     raise
-                conn = open_memory(path, err, busy_timeout_s, on_notice)
+                conn = open_memory(path, err, busy_timeout_s, notice)
                 break
-        return cls(conn, path, retries=retries, retry_sleep=retry_sleep,
-                   busy_timeout_s=busy_timeout_s, on_notice=on_notice)
+        store = cls(conn, path, retries=retries, retry_sleep=retry_sleep,
+                    busy_timeout_s=busy_timeout_s, on_notice=notice)
+        store.notices = heard
+        return store
 
     # ---- running work: retries and repair ---------------------------------------------------
 

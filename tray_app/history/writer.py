@@ -46,9 +46,10 @@ ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
 RECENT = 50  # exercises remembered for the picker
 
 
-def _open(path: Path) -> History:
+def _open(path: Path, on_notice: Callable[[str], None] = log.warning) -> History:
     # No waiting and no memory fallback: the writer itself retries, keeping rows meanwhile.
-    return History.open(path, busy_timeout_s=1.0, retries=0, memory_fallback=False)
+    return History.open(path, busy_timeout_s=1.0, retries=0, memory_fallback=False,
+                        on_notice=on_notice)
 
 
 class _Stopping(Exception):
@@ -66,7 +67,7 @@ class HistoryWriter:
         keep_days: Callable[[], int],
         on_problem: Callable[[str], None],
         open_stretch: Callable[[], tuple[float, float] | None] = lambda: None,
-        open_store: Callable[[Path], History] = _open,
+        open_store: Callable[[Path], History] | None = None,
         capacity: int = CAPACITY,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
@@ -86,7 +87,9 @@ class HistoryWriter:
         self._keep_days = keep_days
         self._on_problem = on_problem
         self._open_stretch = open_stretch
-        self._open_store = open_store
+        # The app's own opener tells the user what a repair of their file kept and lost.
+        self._open_store = open_store or (lambda p: _open(p, self._told_repair))
+        self._repaired: str | None = None
         self._capacity = capacity
         self._clock = clock
         self._wall = wall
@@ -193,7 +196,16 @@ class HistoryWriter:
                 "dropped": self._dropped,
                 "set_aside": self._set_aside,
                 "problem": problem,
+                "repaired": self._repaired,  # the last repair's sentence, or None
             }
+
+    def _told_repair(self, text: str) -> None:
+        """A repair of the file (found damaged when opening or writing): said in a
+        notification and kept in status()["repaired"]."""
+        log.warning("%s", text)
+        with self._cond:
+            self._repaired = text
+        self._on_problem(text)
 
     @property
     def set_aside_path(self) -> Path:
