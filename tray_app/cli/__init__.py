@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="machine-readable output")
     ex.add_argument("--all", action="store_true",
                     help="ignore exercises.places and exercises.exclude")
+    ex.add_argument("--check", action="store_true",
+                    help="say what your places, exclusions and break length cannot offer")
     ex_sub = ex.add_subparsers(dest="exercises_command", metavar="show|questions")
     _describe(ex_sub)
     show = ex_sub.add_parser("show", parents=[common], help="print one exercise's steps")

@@ -249,6 +249,10 @@ def exercises(args: argparse.Namespace) -> int:
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    if args.check:
+        everything = load_catalogue(ExerciseSettings(places=PLACES, extra=ex_settings.extra))
+        print(fmt.check_text(everything, settings))
+        return EXIT_OK
     if getattr(args, "exercises_command", None) == "show":
         found = [e for e in catalogue if e.id == args.id]
         if not found:

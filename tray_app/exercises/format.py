@@ -11,6 +11,7 @@ from typing import Any
 
 from tray_app.core.duration import exact as duration  # "1 min 25 s": exercise times
 from tray_app.core.exercise import Exercise, Step
+from tray_app.core.model import Settings
 from tray_app.core.safety import SAFETY_LINE
 
 
@@ -64,6 +65,29 @@ def _timing(step: Step) -> str:
         return f"{step.seconds} s"
     parts = [f"{v:g} s{name}" for name, v in (("", step.tempo), (" hold", step.hold)) if v]
     return f"{step.seconds} s: {step.reps or 1} × {' + '.join(parts)}"
+
+
+def coverage_lines(exercises: Sequence[Exercise], settings: Settings) -> list[str]:
+    """What `settings` cannot offer from `exercises` (all of them, before places and
+    exclusions), in words (core.picker.coverage): for `sitbreak exercises --check` and the
+    settings window."""
+    from tray_app.core.picker import coverage
+    from tray_app.exercises.loader import select
+
+    chosen = select(exercises, settings.exercises)
+    return coverage(chosen, settings.breaks.length, stand="standing" in settings.exercises.places)
+
+
+def check_text(exercises: Sequence[Exercise], settings: Settings) -> str:
+    """`sitbreak exercises --check`: what the settings cannot offer, or that they offer all."""
+    lines = coverage_lines(exercises, settings)
+    if not lines:
+        return (f"Every category can be offered at breaks of {duration(settings.breaks.length)}"
+                f" with {', '.join(settings.exercises.places)}, and every break gets you up"
+                if "standing" in settings.exercises.places else
+                f"Every category can be offered at breaks of {duration(settings.breaks.length)}"
+                f" with {', '.join(settings.exercises.places)}") + "."
+    return "\n".join(["What these settings cannot offer:", *(f"  - {line}" for line in lines)])
 
 
 def care_lines(exercise: Exercise) -> list[str]:

@@ -52,6 +52,11 @@ def load_catalogue(settings: ExerciseSettings, *, builtin: Path | None = None) -
         problems += extra_problems
     if problems:
         raise ProblemsError(problems)
+    return select(exercises, settings)
+
+
+def select(exercises: Iterable[Exercise], settings: ExerciseSettings) -> list[Exercise]:
+    """The exercises `settings` allow: a place in `places`, no id or tag in `exclude`."""
     excluded = set(settings.exclude)
     places = set(settings.places)
     return [

@@ -162,6 +162,9 @@ class SettingsWindow:
         outer.pack(fill="both", expand=True)
         self.banner = ttk.Label(outer, style="Error.TLabel", wraplength=620, justify="left")
         self.banner.pack(fill="x")
+        # What the settings as they stand cannot offer (places, exclusions, break length).
+        self.coverage_label = ttk.Label(outer, wraplength=620, justify="left")
+        self.coverage_label.pack(fill="x")
         body = ttk.Frame(outer)
         body.pack(fill="both", expand=True)
         self.canvas = tk.Canvas(body, highlightthickness=0, width=700, height=560)
@@ -331,10 +334,22 @@ class SettingsWindow:
             changes = self.form.changes(self.values())
         except Exception:
             changes = {}
+        coverage = self._coverage() if ok else []
+        self.coverage_label.configure(text="\n".join(f"Cannot offer: {c}" for c in coverage))
         self.emit({"event": "checked", "problems": per_key, "other": other,
                    "save_enabled": not self.save_button.instate(["disabled"]),
-                   "changes": changes})
+                   "changes": changes, "coverage": coverage})
         return ok
+
+    def _coverage(self) -> list[str]:
+        """What the values on show cannot offer (exercises.format.coverage_lines)."""
+        from tray_app.exercises.format import coverage_lines
+        from tray_app.settings import parse_settings
+
+        try:
+            return coverage_lines(self.exercises, parse_settings(self.form.new_text(self.values())))
+        except Exception:  # a value tomlkit or the checker refuses: reported above already
+            return []
 
     def restore(self, section: str) -> None:
         self.set_values({k: v for k, v in self.form.defaults.items()
