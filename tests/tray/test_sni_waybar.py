@@ -132,6 +132,19 @@ class Desk:
         return wait_for(lambda: icon_box(self.shot()), timeout=15, interval=0.3,
                         what="the icon in waybar's tray")
 
+    def tooltip(self, icon: tuple[int, int, int, int], unlike: Image.Image | None = None
+                ) -> Image.Image:
+        """Hover the icon until waybar shows its tooltip (a dark box under the bar)."""
+        self.sway.pointer.move_to(WIDTH // 2, 400)
+        self.sway.pointer.move_to((icon[0] + icon[2]) // 2, (icon[1] + icon[3]) // 2)
+
+        def shown() -> Image.Image | None:
+            area = self.shot().crop((WIDTH - 320, BAR_H + 1, WIDTH, BAR_H + 70))
+            dark = area.convert("L").point(lambda v: 255 if v < 40 else 0).histogram()[255]
+            return area if dark > 300 and (unlike is None or area != unlike) else None
+
+        return wait_for(shown, timeout=10, interval=0.3, what="waybar's tooltip for the icon")
+
     def open_menu(self, icon: tuple[int, int, int, int]) -> tuple[Image.Image, tuple]:
         x, y = (icon[0] + icon[2]) // 2, (icon[1] + icon[3]) // 2
         self.sway.click(x, y, "button3")
@@ -180,6 +193,7 @@ def test_the_tray_docks_in_waybar_and_its_menu_acts(
     icon = desk.wait_icon()
     assert icon[2] - icon[0] >= 12 and icon[3] - icon[1] >= 12, icon  # a picture, not a dot
     before = desk.shot().crop(icon)
+    tip = desk.tooltip(icon)
 
     # Right click: waybar draws the menu from dbusmenu; Pause is a submenu; its first entry.
     shot, menu_box = desk.open_menu(icon)
@@ -205,6 +219,7 @@ def test_the_tray_docks_in_waybar_and_its_menu_acts(
     wait_for(lambda: desk.shot().crop(icon) != before, timeout=10, interval=0.3,
              what="waybar to show the paused icon")
     assert white_box(desk.shot()) is None  # the menu closed
+    desk.tooltip(icon, unlike=tip)  # "Paused until …" where it said "Sitting …"
 
     # A left click activates: pystray's default entry, the status line, as a notification.
     sway.click((icon[0] + icon[2]) // 2, (icon[1] + icon[3]) // 2, "button1")
