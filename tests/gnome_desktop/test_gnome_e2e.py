@@ -1,0 +1,98 @@
+"""The real sitbreak on a real headless GNOME Shell 43 (issue 28): the tray docks through the
+AppIndicator extension, idle comes from Mutter and resets on injected input, a fullscreen
+XWayland window and an app inhibiting idle hold the break, and a click on the break's banner is
+one answer (GNOME sent it twice and the app logged three refusals)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import require, wait_for
+from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
+from tests.gnome import Gnome
+from tray_app.platform.fullscreen.choose import FULLSCREEN, INHIBITED
+
+pytestmark = [pytest.mark.desktop, pytest.mark.e2e, pytest.mark.slow]
+
+APP_ENV = ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "XAUTHORITY", "WAYLAND_DISPLAY",
+           "XDG_SESSION_TYPE", "XDG_CURRENT_DESKTOP", "XDG_SESSION_DESKTOP")
+
+
+def sandbox(gnome: Gnome, root: Path) -> Sandbox:
+    """sitbreak's own XDG folders, in the GNOME session (its bus, displays and desktop name)."""
+    return Sandbox(root, extra_env={k: gnome.env[k] for k in APP_ENV})
+
+
+def app_log(box: Sandbox) -> str:
+    path = box.root / "state" / "sitbreak" / "log" / "sitbreak.log"
+    return box.output() + (path.read_text() if path.exists() else "")
+
+
+def test_tray_idle_and_fullscreen_work_hold_the_break(gnome: Gnome, tmp_path: Path) -> None:
+    box = sandbox(gnome, tmp_path / "app")
+    cfg = quick_settings(tmp_path / "s.toml", break_after="10s")
+    before = set(gnome.sni_items())
+    proc = box.start("--config", str(cfg))
+    try:
+        box.wait_running(proc)
+        st = box.status()
+        assert "Mutter" in st["idle_source"] or "mutter" in st["idle_reason"].lower(), st
+        # The tray: an item registered with the AppIndicator extension's watcher.
+        wait_for(lambda: set(gnome.sni_items()) - before, timeout=20,
+                 what="sitbreak's item in the AppIndicator extension")
+        wait_for(lambda: box.status()["tray_docked"], timeout=10, what="status to say docked")
+
+        # Idle from Mutter: grows without input, drops on a pointer move through RemoteDesktop.
+        wait_for(lambda: box.status()["idle_seconds"] >= 1.5, timeout=10, what="idle to grow")
+        gnome.input.move(-40, -30)
+        wait_for(lambda: box.status()["idle_seconds"] < 1.0, timeout=5,
+                 what="idle to reset on the injected pointer motion")
+
+        # A fullscreen XWayland window with focus holds the break when it comes due.
+        gnome.start([require("xterm"), "-title", "slides", "-e", "sleep", "600"])
+        wid = gnome.wait_x_window("slides")
+        wait_for(lambda: gnome.x_state(wid)[0] == wid, timeout=10, what="the xterm's focus")
+        gnome.set_x_fullscreen(wid)
+        wait_for(lambda: "_NET_WM_STATE_FULLSCREEN" in gnome.x_state(wid)[1], timeout=10,
+                 what="the fullscreen xterm")
+        held = wait_for(lambda: (s := box.status())["waiting_for"] and s, timeout=30,
+                        what="the due break to be held")
+        assert held["waiting_for"] == held["held_by"] == FULLSCREEN, held
+        assert held["state"] == "sitting", held
+        assert "XWayland" in held["fullscreen"] and "gnome-session" in held["fullscreen"]
+
+        # A video player's inhibitor holds it as well, once the window is no longer fullscreen.
+        player = gnome.inhibit("org.gnome.Totem", "Playing a video")
+        gnome.set_x_fullscreen(wid, on=False)
+        wait_for(lambda: box.status()["held_by"] == INHIBITED, timeout=10,
+                 what="the inhibitor to hold the break")
+        assert box.status()["state"] == "sitting"
+        player.terminate()
+        box.wait_state("break_due", timeout=15)
+        assert "an app inhibits idle" in app_log(box)
+        assert "org.gnome.Totem (Playing a video)" in app_log(box)
+    finally:
+        assert stop(proc) == 0
+
+
+def test_a_click_on_the_break_banner_is_one_answer(gnome: Gnome, tmp_path: Path) -> None:
+    box = sandbox(gnome, tmp_path / "app")
+    cfg = quick_settings(tmp_path / "s.toml", break_after="3s")
+    # No break window: the banner is the prompt, and nothing covers it.
+    proc = box.start("--no-window", "--config", str(cfg))
+    try:
+        box.wait_running(proc)
+        assert box.status()["notifications"].startswith("freedesktop")
+        box.wait_state("break_due", timeout=20)
+        time.sleep(1.0)  # the banner slides in
+        gnome.input.click(560, 80)  # its text, not a button: a plain click ("default")
+        box.wait_state("on_break", timeout=10)
+        time.sleep(2.0)  # the duplicate signals arrive within milliseconds
+        log = app_log(box)
+        assert "refused" not in log, log
+        assert box.status()["state"] == "on_break"
+    finally:
+        assert stop(proc) == 0
