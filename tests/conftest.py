@@ -60,6 +60,7 @@ def session_bus() -> Iterator[Bus]:
 ROOT = Path(__file__).resolve().parents[1]
 RUNNERS = ("idle_modules.py",)  # test scripts that run sitbreak's own command line in-process
 DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "openbox", "sway",
+                 "pipewire", "wireplumber", "pipewire-pulse", "pulseaudio",
                  "unshare", "waybar", "mako", "foot", "xterm", "Xwayland", "kwin_wayland",
                  "swayidle", "gnome-shell", "gnome-session", "gnome-session-inhibit", "gjs"}
 

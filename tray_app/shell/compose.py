@@ -89,8 +89,10 @@ def build_runtime(
     from tray_app.platform.file_watch import FileWatch
     from tray_app.platform.fullscreen import choose as fullscreen
     from tray_app.platform.idle import choose as idle
+    from tray_app.platform.meetings import choose as meetings
     from tray_app.platform.memory import release_free_heap
     from tray_app.platform.notify import choose as notify
+    from tray_app.platform.sound import choose as sound
     from tray_app.settings.full import load_checked
     from tray_app.shell.planner import BreakPlanner
     from tray_app.shell.prompts import ConsolePrompt, WindowPrompt
@@ -128,6 +130,10 @@ def build_runtime(
     holds.update(fullscreen_work.probes)
     dnd = DndProbe(os.environ)
     holds["do not disturb"] = dnd.is_on
+    meeting = meetings.detect(lambda: box["runtime"].state.settings.meetings, os.environ)
+    if meeting is not None:
+        holds.update(meeting.probes())  # camera, microphone, screen sharing
+    player = sound.detect(os.environ, _shipped_sounds())
     adapters = Adapters(
         idle=idle_source,
         notifier=notifier,
@@ -141,6 +147,10 @@ def build_runtime(
         load_settings=load_checked,  # the exercises file it names, too, as at start
         release_memory=release_free_heap,
     )
+    adapters.sound = player.play
+    adapters.status_parts["sound"] = player.status
+    if meeting is not None:
+        adapters.status_parts["meetings"] = meeting.status
     runtime = box["runtime"] = Runtime(settings, settings_path, adapters)
     watch = FileWatch(settings_path, runtime.post_tick)
     if watch.start():  # edits arrive as they happen: no need to look every few seconds
@@ -282,6 +292,17 @@ class _NoPrompt:
 
     def close(self) -> None:
         pass
+
+
+def _shipped_sounds() -> Path | None:
+    """The folder of sounds shipped with sitbreak, or None (then only the theme's play)."""
+    from tray_app.support.resources import SOUNDS, DataFileError, packaged
+
+    try:
+        return packaged(SOUNDS)
+    except DataFileError as exc:
+        log.warning("no shipped sounds: %s", exc)
+        return None
 
 
 def _has_display() -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tray_app.core.commands import event_for
+from tray_app.core.cues import cue
 from tray_app.core.effects import (
     CloseBreak,
     CloseNotice,
@@ -95,6 +96,8 @@ class Adapters:
     # Parts of `status --json` that adapters report themselves, e.g. "history".
     status_parts: dict[str, Callable[[], Any]] = field(default_factory=dict)
     release_memory: Callable[[], object] = lambda: None  # platform.memory.release_free_heap
+    # Plays a cue ("start", "step", "end") at a volume 0..1 without waiting (platform.sound).
+    sound: Callable[[str, float], None] = lambda name, volume: None
 
 
 class Stopped(RuntimeError):
@@ -336,7 +339,9 @@ class Runtime:
         self._apply(Tick(self.clock.mono(), wall, idle, self.clock.utc_offset(wall), locked))
 
     def _apply(self, event: Event) -> None:
+        before = self.state
         self.state, effects = step(self.state, event)
+        self._play_cue(cue(before, self.state, effects))
         plan = False
         for effect in effects:
             if isinstance(effect, PlanBreak):
@@ -376,6 +381,15 @@ class Runtime:
             case WakeAt(mono=mono):
                 self._woke = True
                 self._arm(min(mono, self.clock.mono() + self.heartbeat_s))
+
+    def _play_cue(self, name: str | None) -> None:
+        """Before the step's effects: the sound comes as the window opens, not after."""
+        if name is None:
+            return
+        try:
+            self.adapters.sound(name, self.state.settings.sound.volume / 100)
+        except Exception:
+            log.exception("playing the %s sound failed", name)
 
     def _arm(self, mono: float) -> None:
         if mono != self._wake_at:

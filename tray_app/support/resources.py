@@ -15,6 +15,7 @@ DEFAULT_SETTINGS = ("data", "default_settings.toml")
 CATALOGUE = ("exercises", "catalogue.toml")
 ICONS = ("data", "icons")
 TRAY_SHEETS = ("data", "tray")  # tray pictures, drawn at build time (ui/tray_images.py)
+SOUNDS = ("data", "sounds")  # break cues where the desktop has no sound theme (platform/sound)
 TRAY_SHEET_SIZES = (22, 32)
 APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 REINSTALL = "reinstall sitbreak (pip install --force-reinstall, or apt-get install --reinstall)"
