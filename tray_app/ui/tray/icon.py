@@ -135,6 +135,8 @@ class TrayController:
 
     def make_icon(self) -> Any:
         """A pystray Icon showing the current snapshot (PYSTRAY_BACKEND must be set already)."""
+        if self.backend in ("gtk", "appindicator"):
+            _name_gtk_program()
         import pystray
 
         icon_class = pystray.Icon
@@ -164,7 +166,6 @@ class TrayController:
         """pystray's setup thread: show the icon, then apply snapshots until asked to stop."""
         stop_watch = self._watch_autostart()
         try:
-            self._name_status_icon()
             icon.visible = True
             if self.dock is not None:
                 self.dock.shown()
@@ -228,14 +229,6 @@ class TrayController:
         from gi.repository import GLib
 
         GLib.idle_add(status_icon.set_tooltip_text, text)
-
-    def _name_status_icon(self) -> None:
-        # Without a name GTK labels the tray window after the script ("main.py").
-        status_icon = getattr(self.icon, "_status_icon", None)
-        if status_icon is not None:
-            from gi.repository import GLib
-
-            GLib.idle_add(status_icon.set_name, ICON_NAME)
 
     # --- the menu ---------------------------------------------------------------------------
 
@@ -412,6 +405,23 @@ class TrayController:
         sitting = human(st.get("today_sitting_seconds") or 0)
         longest = human(st.get("today_longest_stretch_seconds") or 0)
         return f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
+
+
+def _name_gtk_program() -> None:
+    """GTK names the tray window after the program ("main.py" without this). Naming the
+    program before GTK starts does it without Gtk.StatusIcon.set_name, which, called before
+    the icon was embedded, printed a Gdk-CRITICAL line at every start (issue 25, bug 8)."""
+    import gi
+    from gi.repository import GLib
+
+    GLib.set_prgname(ICON_NAME)
+    try:  # the window class too, where GDK has already started (the backend probe)
+        gi.require_version("Gdk", "3.0")
+        from gi.repository import Gdk
+
+        Gdk.set_program_class(ICON_NAME)
+    except (ImportError, ValueError):
+        pass
 
 
 def to_pystray(items: list[MenuItem] | tuple[MenuItem, ...], on_action: Callable[[str], None]
