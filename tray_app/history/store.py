@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -22,6 +23,7 @@ from tray_app.core.model import Kind, Row
 from tray_app.core.stats import DayStats
 from tray_app.history import totals
 from tray_app.history.opening import (
+    create_private,
     is_busy,
     is_damage,
     log_notice,
@@ -61,6 +63,17 @@ def _offset_suffix(offset: int) -> str:
     return f"{sign}{abs(offset) // 3600:02d}:{abs(offset) % 3600 // 60:02d}"
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` now, or None (gone, or in memory)."""
+    if str(path) == ":memory:":
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class HistoryUnavailable(Exception):
     """The history file could not be read even after waiting for other processes."""
 
@@ -84,6 +97,7 @@ class History:
     ) -> None:
         self._conn = conn
         self.path = path
+        self._identity = _identity(path)
         self._lock = threading.RLock()
         self._retries = retries
         self._retry_sleep = retry_sleep
@@ -193,6 +207,69 @@ class History:
             self._conn = replace_damaged(
                 self.path, err or "damaged", self._busy_timeout_s, self._on_notice
             )
+            self._identity = _identity(self.path)
+
+    # ---- the file moved under us ----------------------------------------------------------
+
+    def file_problem(self) -> str | None:
+        """What happened to the file since it was opened, if anything: removed (with its
+        folder, maybe), replaced by another file, or its write-ahead log removed. Rows written
+        meanwhile would go to a file nobody can open again."""
+        if self._identity is None:
+            return None
+        now = _identity(self.path)
+        if now is None:
+            return "was removed" if not self.path.parent.is_dir() or not self.path.exists() \
+                else "can't be reached"
+        if now != self._identity:
+            return "was replaced by another file"
+        if not self.path.with_name(self.path.name + "-wal").exists():
+            return "lost its write-ahead log (-wal)"
+        return None
+
+    def rescue(self) -> int:
+        """Put the rows of the file we hold open (removed or replaced on disk) into the file
+        now at the path, recreating it (and its folder) if it is gone; returns how many events
+        the file at the path holds afterwards. Nothing committed is lost: the removed file
+        stays readable through our connection until it is closed here."""
+        with self._lock:
+            problem = self.file_problem()
+            old = self._conn
+            if problem is None:
+                return int(old.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+            if problem.startswith("lost its"):
+                # The log's pages go into the main file, then a new log starts.
+                old.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            elif not self.path.exists():
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                create_private(self.path)
+                fresh = sqlite3.connect(str(self.path))
+                try:
+                    old.backup(fresh)  # every table, the daily totals too
+                finally:
+                    fresh.close()
+            else:
+                self._carry_events(old)
+            old.close()
+            self._conn = open_file(self.path, self._busy_timeout_s, self._on_notice)
+            self._identity = _identity(self.path)
+            return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+    def _carry_events(self, old: sqlite3.Connection) -> None:
+        """Our events into the other file now at the path (it may be a restored copy: the
+        rows it has already are skipped)."""
+        other = History.open(self.path, busy_timeout_s=self._busy_timeout_s, retries=0,
+                             memory_fallback=False, on_notice=self._on_notice)
+        try:
+            from tray_app.support.localtime import CachedOffset
+
+            found = totals.meta(old)
+            days = Days(240 if found is None else int(found[1]), CachedOffset())
+            rows = (Row(*r) for r in old.execute(f"SELECT {COLUMNS} FROM events WHERE "
+                                                 f"{SANE_SQL} ORDER BY wall, id"))
+            other.import_rows(rows, days)
+        finally:
+            other.close()
 
     def check(self) -> str:
         """`PRAGMA quick_check`: "ok", or what it found (the file is then repaired)."""

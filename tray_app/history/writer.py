@@ -315,8 +315,22 @@ class HistoryWriter:
             merged = list(self._recent) + [r for r in found if r not in seen]
             self._recent = deque(sorted(merged, key=lambda r: -r[0])[:RECENT], maxlen=RECENT)
 
+    def _check_file(self) -> None:
+        """The file removed, replaced or its log removed under the app: the rows we hold go
+        into the file at the path (recreated if gone), and the user is told."""
+        assert self._store is not None
+        problem = self._store.file_problem()
+        if problem is None:
+            return
+        held = self._store.rescue()
+        self._told_repair(
+            f"Your sitbreak history file {self.path} {problem} while sitbreak was running; "
+            f"it was put back with every event written so far ({held} in the file now), "
+            "and new events go there again.")
+
     def _write_pending(self) -> None:
         assert self._store is not None
+        self._check_file()
         while True:
             with self._cond:
                 batch = [self._pending[i] for i in range(min(BATCH, len(self._pending)))]
@@ -475,4 +489,8 @@ class HistoryWriter:
     def _final_close(self) -> None:
         # No checkpoint here: a clean stop has just recorded the stretch's end.
         if self._store is not None:
+            try:
+                self._check_file()  # removed since the last write: put back before closing
+            except Exception:
+                log.exception("could not put the history file back before quitting")
             self._store.close()
