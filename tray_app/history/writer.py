@@ -67,6 +67,7 @@ class HistoryWriter:
         keep_days: Callable[[], int],
         on_problem: Callable[[str], None],
         open_stretch: Callable[[], tuple[float, float] | None] = lambda: None,
+        on_quit_loss: Callable[[str], None] = log.error,
         open_store: Callable[[Path], History] | None = None,
         capacity: int = CAPACITY,
         clock: Callable[[], float] = time.monotonic,
@@ -87,6 +88,8 @@ class HistoryWriter:
         self._keep_days = keep_days
         self._on_problem = on_problem
         self._open_stretch = open_stretch
+        self._on_quit_loss = on_quit_loss  # rows not in the file at quit: the console and a
+        # notification say where they went (the state thread's notices have stopped by then)
         # The app's own opener tells the user what a repair of their file kept and lost.
         self._open_store = open_store or (lambda p: _open(p, self._told_repair))
         self._repaired: str | None = None
@@ -139,23 +142,35 @@ class HistoryWriter:
             self._thread.join(timeout)
         with self._cond:
             left = list(self._pending)
+            dropped = self._dropped
+        said = []
         if left:
-            self._keep_for_next_start(left)
+            said.append(self._keep_for_next_start(left))
+        if dropped:
+            said.append(f"{dropped} history events of this session were lost: they did not fit "
+                        f"in memory while the history file {self.path} could not be written")
+        if said:
+            text = "; ".join(said)
+            log.error("%s", text)
+            try:
+                self._on_quit_loss(text)
+            except Exception:
+                log.exception("could not say what happened to the unsaved history rows")
 
-    def _keep_for_next_start(self, rows: list[Row]) -> None:
+    def _keep_for_next_start(self, rows: list[Row]) -> str:
         """Rows the file would not take before quitting go to a side file beside it; the next
-        start imports them (an import skips rows already there, so twice does no harm)."""
+        start imports them (an import skips rows already there, so twice does no harm).
+        Returns the sentence for the user."""
         from tray_app.history.csv_io import save_rows  # rare: csv stays out of the idle app
 
         side = self.path.with_name(f"{self.path.name}{UNSAVED}{time.time_ns()}.csv")
         try:
             save_rows(rows, side)
         except OSError as err:
-            log.error("%d history rows are lost: neither the history file nor %s takes them "
-                      "(%s)", len(rows), side, err)
-            return
-        log.warning("%d history rows kept in %s until the history file takes them", len(rows),
-                    side)
+            return (f"{len(rows)} history events of this session are lost: neither the history "
+                    f"file {self.path} nor {side} could take them ({err})")
+        return (f"{len(rows)} history events could not be written to {self.path}; they are "
+                f"kept in {side} and go into the history at the next start")
 
     # ---- for the app ----------------------------------------------------------------------
 

@@ -121,6 +121,7 @@ def build_runtime(
         keep_days=lambda: box["runtime"].state.settings.history.keep_days,
         on_problem=lambda text: _tell_history_problem(box["runtime"], text),
         open_stretch=lambda: open_stretch(box["runtime"].state),
+        on_quit_loss=lambda text: _tell_at_quit(box["runtime"], text),
     )
     planner = BreakPlanner(history, say)
     console_prompt = ConsolePrompt(planner) if console else None
@@ -309,6 +310,12 @@ def _has_display() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _tell_at_quit(runtime: Runtime, text: str) -> None:
+    """History rows not in the file at quit: on the console and in a notification."""
+    say(text)
+    runtime.notify_info("sitbreak: history not saved", text)
 
 
 def _tell_history_problem(runtime: Runtime, text: str) -> None:
