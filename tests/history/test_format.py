@@ -66,7 +66,8 @@ def test_json_shape() -> None:
     assert set(first) == {
         "date", "sitting_seconds", "stretches", "longest_stretch_seconds", "breaks_offered",
         "reoffers",
-        "breaks_started", "breaks_taken", "ended_early", "snoozed", "skipped", "completed",
+        "breaks_started", "breaks_taken", "breaks_standing",
+        "ended_early", "snoozed", "skipped", "completed",
         "natural_breaks", "posture_nudges",
         "exercise_minutes_by_category", "exercise_minutes_by_exercise",
     }

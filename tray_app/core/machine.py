@@ -426,7 +426,7 @@ def _record_exercises(state: State, fx: list[Effect]) -> None:
     done = [d for d in state.session.exercises_done(state.mono) if round(d.seconds) > 0]
     for i, d in enumerate(done, 1):
         fx.append(_record(Kind.EXERCISE, state.wall, d.seconds, d.exercise_id, d.category,
-                          f"{i}/{len(done)}"))
+                          f"{i}/{len(done)} {d.where}".rstrip()))  # "1/2 standing"
 
 
 def _finish(state: State, fx: list[Effect]) -> State:

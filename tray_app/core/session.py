@@ -26,6 +26,7 @@ class ExerciseDone:
     exercise_id: str
     category: str
     seconds: float
+    where: str = ""  # chair, standing or floor: the statistics count breaks done standing
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ class Session:
         if not self.running or ex is None:
             return self.done
         spent = max(0.0, mono - self.exercise_since)
-        return (*self.done, ExerciseDone(ex.id, ex.category, spent)) if spent > 0 else self.done
+        if spent <= 0:
+            return self.done
+        return (*self.done, ExerciseDone(ex.id, ex.category, spent, ex.where))
 
     def completes(self, mono: float) -> bool:
         """Whether Done now is an honest *completed* (else it ended early)."""
@@ -188,7 +191,7 @@ class Session:
         spent = max(0.0, mono - self.exercise_since)
         if spent <= 0:
             return self
-        return replace(self, done=(*self.done, ExerciseDone(ex.id, ex.category, spent)),
+        return replace(self, done=(*self.done, ExerciseDone(ex.id, ex.category, spent, ex.where)),
                        exercise_since=mono)
 
 

@@ -8,6 +8,8 @@ What each number means (a fold over the rows, one row kind each; the README repe
   reoffers         the same break offered again after a snooze or a pause (`break_reoffered`)
   breaks_started   the user began a break's exercises (`started`)
   breaks_taken     breaks ended with Done: completed + ended_early
+  breaks_standing  breaks with an exercise done standing or on the floor (`exercise` rows whose
+                   detail names the place, "1/2 standing"): the breaks that got the user up
   completed        Done after at least 80% of the break's planned time (`completed`)
   ended_early      Done sooner than that (`ended_early`)
   snoozed          snoozes, each one (`snoozed`); a started break that is snoozed is not taken
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from tray_app.core import schedule
+from tray_app.core.exercise import UP_PLACES
 from tray_app.core.model import Kind, Row
 from tray_app.core.session import COMPLETE_SHARE
 
@@ -40,6 +43,7 @@ COUNT_FIELDS = (
     "reoffers",
     "breaks_started",
     "breaks_taken",
+    "breaks_standing",
     "completed",
     "ended_early",
     "snoozed",
@@ -56,6 +60,7 @@ WORDS: dict[str, str] = {
     "reoffers": "the same break offered again after a snooze or a pause",
     "breaks_started": "you began a break's exercises",
     "breaks_taken": "you ended a break with Done (completed or ended early)",
+    "breaks_standing": "breaks in which you stood up (or got down on the floor) to exercise",
     "completed": f"Done after at least {COMPLETE_SHARE:.0%} of the break's planned time",
     "ended_early": "Done sooner than that; the seconds you did still count",
     "snoozed": "each snooze; a started break that is snoozed is not taken",
@@ -88,6 +93,7 @@ class Totals:
     reoffers: int = 0
     breaks_started: int = 0
     breaks_taken: int = 0
+    breaks_standing: int = 0
     completed: int = 0
     ended_early: int = 0
     snoozed: int = 0
@@ -133,6 +139,8 @@ class DayStats(Totals):
     """Totals for one statistics day."""
 
     day: date = date(1970, 1, 1)
+    # While folding: the break whose exercise rows are being read was already counted standing.
+    _up_counted: bool = field(default=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,12 @@ def _count(day: DayStats, row: Row) -> None:
         day.skipped += 1
     elif kind == Kind.EXERCISE:
         _add_minutes(day, row)
+        place, _, where = (row.detail or "").partition(" ")
+        if place.startswith("1/"):  # a break's first exercise
+            day._up_counted = False
+        if where in UP_PLACES and not day._up_counted:
+            day.breaks_standing += 1
+            day._up_counted = True
     elif kind == Kind.COMPLETED:
         detail = row.detail or ""
         # Rows written before `exercise` rows existed carried the exercise themselves, one

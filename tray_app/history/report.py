@@ -121,6 +121,8 @@ def stats_text(days: Sequence[DayStats], summary: WeekSummary) -> str:
         + _signed(c["sitting_seconds"].absolute, c["sitting_seconds"].percent, hm),
         f"  breaks taken   {t.breaks_taken:>9}   "
         + _signed(c["breaks_taken"].absolute, c["breaks_taken"].percent, lambda v: count(int(v))),
+        f"  breaks standing{t.breaks_standing:>9}   (of the breaks you exercised in, those "
+        "that got you out of the chair)",
         f"  breaks offered {t.breaks_offered:>9}   "
         + _signed(
             c["breaks_offered"].absolute, c["breaks_offered"].percent, lambda v: count(int(v))

@@ -28,6 +28,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("  offered again", "reoffers", "count"),
     ("Breaks started", "breaks_started", "count"),
     ("Breaks taken", "breaks_taken", "count"),
+    ("  with you standing", "breaks_standing", "count"),
     ("  completed", "completed", "count"),
     ("  ended early", "ended_early", "count"),
     ("Snoozed", "snoozed", "count"),
