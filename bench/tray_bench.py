@@ -1,7 +1,8 @@
 """Benchmark `sitbreak run` with its tray under Xvfb and trayer; prints one JSON line per program.
 
-    python bench/tray_bench.py [--seconds 60] [--settle 15] [--backend auto|appindicator|gtk|xorg]
-                               [--floor] [--after-break]
+    python bench/tray_bench.py [--seconds 60] [--settle 15]
+                               [--backend auto|appindicator|gtk|xorg|sni]
+                               [--floor] [--after-break] [--compare]
 
 Measures the time from start to the icon docked in trayer, then lets it settle and idles for
 `--seconds` with the shipped default settings: resident and proportional memory, CPU seconds,
@@ -9,6 +10,10 @@ and wake-ups per minute for every thread and in total (see bench/harness.py). `-
 measures bench/floor.py (pystray on the same backend + APScheduler with one 5 s job) the same
 way, so the two lines compare like with like. `--after-break` first takes one break (the
 window opens for 3 s, then `done`), so the numbers are those of the rest of a working day.
+`--backend sni` runs on headless sway with waybar as the StatusNotifierItem host and DISPLAY
+unset (tests/wayland.py; sway, waybar, mako-notifier). `--compare` measures the xorg, gtk and
+sni floors and sitbreak on sni and xorg in one run and prints them side by side with each
+one's resident memory as a multiple of the xorg floor's.
 Needs Xvfb, trayer, x11-utils and dbus (dunst is used when installed) and psutil.
 """
 
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -76,32 +82,72 @@ def take_a_break(env: dict[str, str]) -> None:
         time.sleep(then)
 
 
-def run_one(program: str, backend: str, seconds: float, settle: float,
-            after_break: bool = False) -> dict:
-    """Measure sitbreak (`program` "sitbreak") or the floor program on a fresh private desktop."""
-    from tray_app.settings import DEFAULT_FILE
-
+@contextlib.contextmanager
+def x11_desktop(tmp: Path) -> Iterator[tuple[dict[str, str], Callable[[int], bool]]]:
+    """Xvfb, a session bus, dunst (when installed) and trayer; docked: in trayer's panel."""
     trayer = need("trayer", "trayer")
     need("xwininfo", "x11-utils")
+    with xvfb() as display, session_bus() as bus, contextlib.ExitStack() as stack:
+        env = dict(os.environ, DISPLAY=display, DBUS_SESSION_BUS_ADDRESS=bus,
+                   NO_AT_BRIDGE="1", **private_xdg(tmp))
+        env.pop("WAYLAND_DISPLAY", None)
+        dunst = shutil.which("dunst")
+        if dunst:
+            stack.enter_context(started([dunst], env))
+        stack.enter_context(started([trayer, "--edge", "top", "--align", "right",
+                                     "--widthtype", "pixel", "--width", "100",
+                                     "--height", "24"], env))
+        poll(lambda: tray_owned(display), 10, "trayer to own the tray selection")
+        yield env, lambda _pid: docked(env)
+
+
+@contextlib.contextmanager
+def wayland_desktop(tmp: Path) -> Iterator[tuple[dict[str, str], Callable[[int], bool]]]:
+    """Headless sway with waybar (the SNI host) and mako, DISPLAY unset (tests/wayland.py);
+    docked: waybar lists the program's StatusNotifierItem."""
+    need("sway", "sway")
+    need("waybar", "waybar")
+    from tests.wayland import sway_desktop
+
+    with sway_desktop(tmp) as sway:
+        env = dict(sway.env, NO_AT_BRIDGE="1")
+        env.update({k: v for k, v in private_xdg(tmp).items() if k != "XDG_RUNTIME_DIR"})
+        yield env, lambda pid: any(f"StatusNotifierItem-{pid}-" in item
+                                   for item in sni_items(env))
+
+
+def sni_items(env: dict[str, str]) -> list[str]:
+    """The watcher's RegisteredStatusNotifierItems ([] if it cannot be asked)."""
+    from jeepney import DBusAddress, Properties
+    from jeepney.io.blocking import open_dbus_connection
+
+    watcher = DBusAddress("/StatusNotifierWatcher", bus_name="org.kde.StatusNotifierWatcher",
+                          interface="org.kde.StatusNotifierWatcher")
+    try:
+        with open_dbus_connection(env["DBUS_SESSION_BUS_ADDRESS"]) as conn:
+            reply = conn.send_and_get_reply(
+                Properties(watcher).get("RegisteredStatusNotifierItems"), timeout=2)
+    except Exception:
+        return []
+    body = reply.body
+    return list(body[0][1]) if body and isinstance(body[0], tuple) else []
+
+
+def run_one(program: str, backend: str, seconds: float, settle: float,
+            after_break: bool = False) -> dict:
+    """Measure sitbreak (`program` "sitbreak") or the floor program on a fresh private desktop:
+    X11 with trayer, or for `sni` headless sway with waybar."""
+    from tray_app.settings import DEFAULT_FILE
+
+    desktop = wayland_desktop if backend == "sni" else x11_desktop
     with tempfile.TemporaryDirectory(prefix="tray-bench-") as tmp_name:
         tmp = Path(tmp_name)
         settings = tmp / "settings.toml"
         shutil.copyfile(DEFAULT_FILE, settings)
-        xdg = private_xdg(tmp)
-        with xvfb() as display, session_bus() as bus, contextlib.ExitStack() as stack:
-            env = dict(os.environ, DISPLAY=display, DBUS_SESSION_BUS_ADDRESS=bus,
-                       NO_AT_BRIDGE="1", **xdg)
-            env.pop("WAYLAND_DISPLAY", None)
+        with desktop(tmp) as (env, is_docked), contextlib.ExitStack() as stack:
             env.pop("PYSTRAY_BACKEND", None)
             if backend != "auto":
                 env["SITBREAK_TRAY_BACKEND"] = backend
-            dunst = shutil.which("dunst")
-            if dunst:
-                stack.enter_context(started([dunst], env))
-            stack.enter_context(started([trayer, "--edge", "top", "--align", "right",
-                                         "--widthtype", "pixel", "--width", "100",
-                                         "--height", "24"], env))
-            poll(lambda: tray_owned(display), 10, "trayer to own the tray selection")
             app_env = stack.enter_context(named_threads_env(env))
             if program == "floor":
                 floor_backend = "appindicator" if backend == "auto" else backend
@@ -110,7 +156,7 @@ def run_one(program: str, backend: str, seconds: float, settle: float,
                 argv = [sys.executable, str(MAIN), "run", "--config", str(settings)]
             t0 = time.monotonic()
             app = stack.enter_context(started(argv, app_env, cwd=ROOT))
-            poll(lambda: docked(env) or app.poll() is not None, 60, "the icon to dock")
+            poll(lambda: is_docked(app.pid) or app.poll() is not None, 60, "the icon to dock")
             if app.poll() is not None:
                 sys.exit(f"tray_bench: {program} exited with {app.returncode}")
             dock_s = time.monotonic() - t0
@@ -125,7 +171,7 @@ def run_one(program: str, backend: str, seconds: float, settle: float,
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     code = app.wait(20)
                 quit_s = round(time.monotonic() - q0, 2)
-                backend = backend_from_log(Path(xdg["XDG_STATE_HOME"])) or backend
+                backend = backend_from_log(Path(env["XDG_STATE_HOME"])) or backend
     out = {"bench": "tray", "program": program, "backend": backend,
            "dock_seconds": round(dock_s, 2), **result}
     if after_break and program == "sitbreak":
@@ -135,13 +181,34 @@ def run_one(program: str, backend: str, seconds: float, settle: float,
     return out
 
 
+# --compare: the SNI app beside the floors, in one run (issue 22's budget: 1.1x the xorg floor).
+COMPARE = (("floor", "xorg"), ("floor", "gtk"), ("floor", "sni"), ("sitbreak", "sni"),
+           ("sitbreak", "xorg"))
+
+
+def side_by_side(results: list[dict]) -> str:
+    """A table of the runs, with memory and wake-ups against the xorg floor's."""
+    base = next((r for r in results if r["program"] == "floor" and r["backend"] == "xorg"),
+                None)
+    lines = [f"{'program':<9} {'backend':<8} {'rss MiB':>8} {'pss MiB':>8} {'x xorg':>7} "
+             f"{'wakeups/min':>12} {'threads':>7} {'dock s':>7}"]
+    for r in results:
+        ratio = f"{r['rss_mib'] / base['rss_mib']:.2f}" if base else "-"
+        lines.append(f"{r['program']:<9} {r['backend']:<8} {r['rss_mib']:>8} {r['pss_mib']:>8} "
+                     f"{ratio:>7} {r['wakeups_per_minute']:>12} {r['threads']:>7} "
+                     f"{r['dock_seconds']:>7}")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="idle period to measure")
     parser.add_argument("--settle", type=float, default=None,
                         help="seconds after docking before measuring (15, or less for short runs)")
     parser.add_argument("--backend", default="auto",
-                        choices=["auto", "appindicator", "gtk", "xorg"])
+                        choices=["auto", "appindicator", "gtk", "xorg", "sni"])
+    parser.add_argument("--compare", action="store_true",
+                        help="the floors (xorg, gtk, sni) and sitbreak (sni, xorg) side by side")
     parser.add_argument("--floor", action="store_true",
                         help="also measure the floor program on the same backend, first")
     parser.add_argument("--after-break", action="store_true",
@@ -149,10 +216,16 @@ def main() -> int:
     args = parser.parse_args()
     settle = args.settle if args.settle is not None else min(15.0, args.seconds)
     ok = True
-    for program in (["floor"] if args.floor else []) + ["sitbreak"]:
-        result = run_one(program, args.backend, args.seconds, settle, args.after_break)
+    runs = [(program, args.backend) for program in (["floor"] if args.floor else [])
+            + ["sitbreak"]]
+    results = []
+    for program, backend in COMPARE if args.compare else runs:
+        result = run_one(program, backend, args.seconds, settle, args.after_break)
         print(json.dumps(result), flush=True)
+        results.append(result)
         ok = ok and result.get("exit_code", 0) == 0
+    if args.compare:
+        print(side_by_side(results), flush=True)
     return 0 if ok else 1
 
 
