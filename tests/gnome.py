@@ -203,6 +203,13 @@ class Gnome:
         assert ok, f"the Shell refused the screenshot ({used})"
         return Path(used)
 
+    def region(self, path: Path, box: tuple[int, int, int, int]) -> bytes:
+        """A screenshot's `box` (left, top, right, bottom) as grey levels, one byte a pixel."""
+        from PIL import Image
+
+        with Image.open(self.screenshot(path)) as img:
+            return img.convert("L").crop(box).tobytes()
+
     # -- XWayland windows (python-xlib on the desktop's X display) --------------------------------
 
     def _x(self) -> Any:
@@ -289,6 +296,11 @@ class Gnome:
             _stop(client)
         self.input.stop()
         self.bus.close()
+
+
+def changed(before: bytes, after: bytes) -> float:
+    """The share of pixels of two `Gnome.region`s that differ by more than a little."""
+    return sum(1 for a, b in zip(before, after, strict=True) if abs(a - b) > 8) / len(before)
 
 
 def _bus_daemon(config: Path, socket: Path, servicedir: Path | None, log: Path,

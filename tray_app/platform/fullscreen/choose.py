@@ -84,8 +84,9 @@ def explain(found: FullscreenProbe | None, env: Mapping[str, str] = os.environ) 
 
         why = str(getattr(found, "why", "watched"))
         if isinstance(found, X11FullscreenProbe) and found.x_focus is False and is_wayland(env):
-            # XWayland's last look found no X11 window focused: a native Wayland one is.
-            why += " (a native Wayland window has focus now)"
+            # XWayland's last look found no X11 window focused: a native Wayland window (or
+            # the desktop) has it, and whether that is fullscreen cannot be seen.
+            why += " (no X11 window has focus now)"
         return why
     if is_wayland(env):
         desktop = env.get("XDG_CURRENT_DESKTOP") or "this Wayland desktop"
