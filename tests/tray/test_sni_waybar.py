@@ -282,3 +282,19 @@ def test_on_wayland_it_waits_for_a_panel_instead_of_console_mode(
     finally:
         assert stop(proc) == 0
     assert "Traceback" not in box.output(), box.output()
+
+
+def test_the_session_bus_going_away_ends_sitbreak_cleanly(
+        sway: Sway, app: tuple[Sandbox, subprocess.Popen[str]]) -> None:
+    """The SNI icon lives on the session bus: when the bus ends (the session is over) there is
+    nothing left to show it, so sitbreak records the stretch, says why once and exits 0."""
+    box, proc = app
+    wait_for(lambda: box.status()["tray_docked"] is True, timeout=10, what="docked")
+    (bus_pid,) = bus_call(sway.env, message_bus, "GetConnectionUnixProcessID", "s",
+                          ("org.freedesktop.DBus",))
+    assert Path(f"/proc/{bus_pid}/comm").read_text().strip() == "dbus-daemon"
+    os.kill(bus_pid, signal.SIGTERM)  # the fixture's own private bus
+    assert proc.wait(15) == 0
+    out = box.output()
+    assert out.count("the session D-Bus went away") == 1, out
+    assert "stretch so far is recorded" in out and "Traceback" not in out
