@@ -191,3 +191,28 @@ def test_cli_enable_status_disable(tmp_path: Path) -> None:
     assert cli("disable").startswith("disabled: removed")
     assert not unit.exists()
     assert cli("status").splitlines()[0].startswith("autostart is disabled")
+
+
+def test_one_watch_sees_every_way_change(tmp_path: Path) -> None:
+    """What the tray watches (one inotify thread for all the files): enabling and disabling
+    either way is noticed, so the menu's tick follows a terminal's `sitbreak autostart`."""
+    import threading
+
+    from tray_app.platform.file_watch import FileWatch
+
+    auto = LinuxAutostart(env_for(tmp_path, "sway"), systemd_here=True)
+    paths = auto.watch_paths()
+    assert auto.unit.link in paths and auto.xdg.path in paths
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    seen = threading.Event()
+    watch = FileWatch(paths[0], seen.set, also=paths[1:])
+    assert watch.start()
+    try:
+        for change in (lambda: auto.enable(COMMAND), auto.disable,
+                       lambda: auto.enable(COMMAND, using="xdg"), auto.disable):
+            seen.clear()
+            change()
+            assert seen.wait(5), change
+    finally:
+        watch.stop()

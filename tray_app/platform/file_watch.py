@@ -16,7 +16,7 @@ import select
 import struct
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -34,14 +34,17 @@ EVENT = struct.Struct("iIII")  # wd, mask, cookie, len; then `len` bytes of name
 class FileWatch:
     """Calls `on_change()` soon after `path` is written, replaced, created or removed."""
 
-    def __init__(self, path: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, path: Path, on_change: Callable[[], None],
+                 also: Sequence[Path] = ()) -> None:
+        """`also`: more files watched by the same thread (one thread and descriptor for all)."""
         self.path = path
         self.on_change = on_change
         self._fd: int | None = None
         self._stop_r, self._stop_w = -1, -1
         self._thread: threading.Thread | None = None
-        # The file's own name and, if it is a symbolic link, its target's name too.
-        self._names = {path.name.encode(), path.resolve().name.encode()}
+        self._paths = [path, *also]
+        # Each file's own name and, if it is a symbolic link, its target's name too.
+        self._names = {n.encode() for p in self._paths for n in (p.name, p.resolve().name)}
 
     def start(self) -> bool:
         """Start watching; False if this system has no inotify (then nothing was started)."""
@@ -53,7 +56,7 @@ class FileWatch:
             fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
             if fd < 0:
                 raise OSError(ctypes.get_errno(), "inotify_init1 failed")
-            folders = {self.path.parent, self.path.resolve().parent}
+            folders = {f for p in self._paths for f in (p.parent, p.resolve().parent)}
             for folder in folders:
                 if libc.inotify_add_watch(fd, os.fsencode(folder), MASK) < 0:
                     os.close(fd)

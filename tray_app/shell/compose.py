@@ -244,19 +244,15 @@ def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
     def watch_autostart(on_change: Callable[[], None]) -> Callable[[], None]:
         from tray_app.platform.file_watch import FileWatch
 
-        watches = []
-        for path in entry.watch_paths():
+        paths = entry.watch_paths()
+        for path in paths:
             with contextlib.suppress(OSError):  # inotify needs the folder: an empty one is fine
                 path.parent.mkdir(parents=True, exist_ok=True)
-            watch = FileWatch(path, on_change)
-            if watch.start():
-                watches.append(watch)
-
-        def stop() -> None:
-            for watch in watches:
-                watch.stop()
-
-        return stop
+        if not paths:
+            return lambda: None
+        watch = FileWatch(paths[0], on_change, also=paths[1:])  # one thread for them all
+        watch.start()
+        return watch.stop
 
     return {
         "autostart": entry,
