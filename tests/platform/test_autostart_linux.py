@@ -5,6 +5,7 @@ All with a private HOME and XDG_CONFIG_HOME."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -125,7 +126,9 @@ def test_without_systemd_sway_gets_xdg_and_the_line_to_add(tmp_path: Path) -> No
     auto = LinuxAutostart(env_for(tmp_path, "sway"), systemd_here=False)
     msg = auto.enable(COMMAND)
     assert auto.xdg.is_enabled()
-    assert "~/.config/sway/config: exec sitbreak run" in msg, msg
+    # The line to add runs the same command as the entry, quoted for a shell.
+    assert f"~/.config/sway/config: exec {shlex.join(COMMAND)}" in msg, msg
+    assert "'/tmp/my dir/50%$HOME.toml'" in msg
 
 
 class Systemctl:

@@ -8,7 +8,9 @@ true when either starts it.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,15 +30,16 @@ NO_XDG_AUTOSTART = {
     "sway", "hyprland", "river", "wayfire", "niri", "labwc", "i3", "bspwm", "dwm", "qtile",
     "herbstluftwm", "awesome", "dwl", "hikari", "wlroots",
 }
-# Where the user adds a line when no user manager will start the unit.
+# Where the user adds a line when no user manager will start the unit ({cmd}: the command as
+# a shell line, {q}: that line quoted once more, {args}: each argument in double quotes).
 CONFIG_LINE = {
-    "sway": "~/.config/sway/config: exec sitbreak run",
-    "i3": "~/.config/i3/config: exec --no-startup-id sitbreak run",
-    "hyprland": "~/.config/hypr/hyprland.conf: exec-once = sitbreak run",
-    "river": "~/.config/river/init: riverctl spawn 'sitbreak run'",
-    "labwc": "~/.config/labwc/autostart: sitbreak run &",
-    "wayfire": "~/.config/wayfire.ini, [autostart]: sitbreak = sitbreak run",
-    "niri": '~/.config/niri/config.kdl: spawn-at-startup "sitbreak" "run"',
+    "sway": "~/.config/sway/config: exec {cmd}",
+    "i3": "~/.config/i3/config: exec --no-startup-id {cmd}",
+    "hyprland": "~/.config/hypr/hyprland.conf: exec-once = {cmd}",
+    "river": "~/.config/river/init: riverctl spawn {q}",
+    "labwc": "~/.config/labwc/autostart: {cmd} &",
+    "wayfire": "~/.config/wayfire.ini, [autostart]: sitbreak = {cmd}",
+    "niri": "~/.config/niri/config.kdl: spawn-at-startup {args}",
 }
 METHODS = ("xdg", "systemd")
 
@@ -111,7 +114,7 @@ class LinuxAutostart:
         lines = [chosen.enable(command), f"using {_label(method)}: {why}"]
         if other.is_enabled() and self._made_by_us(other):
             lines.append(f"(and {other.disable()}, so sitbreak is not started twice)")
-        note = self._note(method)
+        note = self._note(method, command)
         if note:
             lines.append(note)
         return "\n".join(lines)
@@ -140,10 +143,15 @@ class LinuxAutostart:
     def _made_by_us(self, backend: Any) -> bool:
         return backend.ours() if backend is self.unit else is_managed(self.xdg.path)
 
-    def _note(self, method: str) -> str:
+    def _note(self, method: str, command: list[str] | None = None) -> str:
         """What the user must still do where the chosen way will not start sitbreak by itself."""
         names = desktop_names(self.env)
         line = next((CONFIG_LINE[n] for n in names if n in CONFIG_LINE), None)
+        if line is not None:
+            argv = command or ["sitbreak", "run"]
+            cmd = shlex.join(argv)
+            line = line.format(cmd=cmd, q=shlex.quote(cmd),
+                               args=" ".join(json.dumps(a) for a in argv))
         if method == "xdg":
             if any(n in NO_XDG_AUTOSTART for n in names) and line:
                 return f"note: this desktop does not read XDG autostart; add to {line}"
