@@ -8,9 +8,9 @@ from pathlib import Path
 
 from tray_app.core.model import Settings
 from tray_app.core.problems import Problem, ProblemsError
-from tray_app.exercises.loader import read_builtin, read_catalogue
+from tray_app.exercises.loader import read_builtin, read_catalogue, select
 from tray_app.settings.files import read_settings_text
-from tray_app.settings.validate import Report, by_line, check_text, cut
+from tray_app.settings.validate import Report, by_line, check_text, cut, show
 
 
 def check_all(text: str, file: str) -> Report:
@@ -48,12 +48,25 @@ def exercise_problems(report: Report, file: str) -> list[Problem]:
             out.append(Problem(file, "exercises.exclude", "matches no exercise id or tag",
                                value=f'"{cut(entry)}"', allowed=hint,
                                line=report.lines.get("exercises.exclude")))
+    if not out and ex.places and not select(exercises, ex):
+        keys = "exercises.places and exercises.exclude" if ex.exclude else "exercises.places"
+        out.append(Problem(
+            file, keys, "leave no exercise to offer: every break would be empty",
+            value=f"places {show(list(ex.places))}, exclude {show(list(ex.exclude))}",
+            allowed="add a place or exclude fewer ids or tags; `sitbreak exercises --all` "
+                    "lists them with their places",
+            line=min((report.lines[k] for k in ("exercises.places", "exercises.exclude")
+                      if k in report.lines), default=None)))
     return problems + out
 
 
 def load_checked(path: Path) -> Settings:
     """Read and check a settings file and its exercises; raises ProblemsError with them all."""
-    report = check_all(read_settings_text(path), str(path))
+    try:
+        report = check_all(read_settings_text(path), str(path))
+    except (OSError, ValueError, RuntimeError) as exc:  # whatever else a path can raise
+        raise ProblemsError([Problem(str(path), "", f"cannot be used ({cut(str(exc), 200)})",
+                                     allowed="check the file and the paths in it")]) from None
     if report.problems:
         raise ProblemsError(report.problems)
     return report.settings

@@ -166,8 +166,24 @@ def _names(_key: Key, value: Any) -> tuple[str, ...]:
     return _list(value, _text, example='["kneeling", "dead-bug"]')
 
 
+MAX_PATH_CHARS = 4096  # PATH_MAX: a longer path can't be opened anyway
+
+
 def _path(_key: Key, value: Any) -> str:
-    return _text(value)
+    """A path that can be opened: no NUL byte, not absurdly long, and a ~user that exists."""
+    text = _text(value)
+    if "\x00" in text:
+        raise BadValue("a path can't hold a NUL byte (\\u0000); write the file's real path")
+    if len(text) > MAX_PATH_CHARS:
+        raise BadValue(f"use a path of at most {MAX_PATH_CHARS} characters")
+    if text.startswith("~"):
+        import os.path
+
+        if os.path.expanduser(text) == text:  # an unknown user (or no home at all)
+            user = text.split("/")[0][1:]
+            raise BadValue(f"there is no user '{user[:40]}' on this machine for ~{user[:40]}; "
+                           "write the full path, or ~/ for your own home")
+    return text
 
 
 def _glob(_key: Key, value: Any) -> str:

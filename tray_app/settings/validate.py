@@ -30,8 +30,13 @@ class Report:
     bad: set[str] = field(default_factory=set)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def cut(text: str, limit: int = SHOWN_CHARS) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+    """Cut short, control characters (a NUL, an escape sequence) written as \\xNN."""
+    shown = text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
 
 
 def show(value: Any) -> str:
@@ -87,6 +92,9 @@ def syntax_problem(text: str, file: str) -> Problem | None:
     except RecursionError:
         return Problem(file, "", "is nested too deeply to read (brackets inside brackets)",
                        allowed="every setting is a plain value or a flat list")
+    except ValueError as exc:  # an integer of more than 4300 digits
+        return Problem(file, "", f"holds a number too long to read ({cut(str(exc), 80)})",
+                       allowed="every number in the settings has a few digits")
     return None
 
 
@@ -135,9 +143,28 @@ def check_text(text: str, file: str = "settings.toml") -> Report:
     return Report(settings, by_line(problems), lines, raw, bad)
 
 
+# More problems than this are counted, not listed: 20,000 unknown sections made a 4 MB
+# message, a 7 MB notification and a 3.6 MB reply.
+MAX_PROBLEMS = 30
+
+
+MORE = "fix the ones above and check again to see the rest"
+
+
+def _is_more(p: Problem) -> bool:
+    return p.allowed == MORE
+
+
 def by_line(problems: list[Problem]) -> list[Problem]:
-    """In the file's order, so they read top to bottom; whole-file ones first."""
-    return sorted(problems, key=lambda p: p.line or 0)
+    """In the file's order, so they read top to bottom; whole-file ones first; at most
+    MAX_PROBLEMS, then one line counting the rest."""
+    hidden = sum(int(p.message.split()[1]) for p in problems if _is_more(p))
+    ordered = sorted((p for p in problems if not _is_more(p)), key=lambda p: p.line or 0)
+    hidden += max(0, len(ordered) - MAX_PROBLEMS)
+    shown = ordered[:MAX_PROBLEMS]
+    if not hidden or not shown:
+        return shown
+    return [*shown, Problem(shown[0].file, "", f"and {hidden} more problems", allowed=MORE)]
 
 
 def _where(key: str, lines: dict[str, int], raw: dict[str, Any], default: str) -> str:

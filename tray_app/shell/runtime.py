@@ -129,6 +129,7 @@ class Runtime:
         self.state: State = initial_state(settings)
         self._settings_sig = self._signature()
         self._bad_settings_sig: tuple[int, int] | None = None
+        self._gone_sig: tuple[int, int] | None = None  # the file missing once: maybe a save
         self._wake_at: float | None = None
         self._woke = False  # this tick asked for its next wake
         self._tick_lock = threading.Lock()
@@ -403,8 +404,9 @@ class Runtime:
             return None
         try:
             st = self.settings_path.stat()
-        except OSError:
-            return None
+        except OSError as exc:
+            # Removed, a dangling link or a loop: a change, told like any mistake in it.
+            return (-1, exc.errno or 0)
         return (st.st_mtime_ns, st.st_size)
 
     def _check_settings(self, force: bool = False) -> None:
@@ -415,6 +417,10 @@ class Runtime:
         sig = self._signature()
         if not force and (sig is None or sig == self._settings_sig):
             return
+        if not force and sig[0] == -1 and self._gone_sig != sig:
+            self._gone_sig = sig  # an editor's save can remove it for a moment: look again
+            return
+        self._gone_sig = None
         self._settings_sig = sig
         try:
             new = load(path)

@@ -39,7 +39,11 @@ def read_user_text(path: Path, limit: int) -> str:
             raise Unreadable("is not a regular file (a pipe, device or folder); name a text file")
         if info.st_size > limit:
             raise Unreadable(f"is too big ({info.st_size} bytes; at most {limit})")
-        data = _read_at_most(fd, limit + 1)
+        try:
+            data = _read_at_most(fd, limit + 1)
+        except OSError as exc:  # /proc/kmsg: "regular", but a read would wait (EAGAIN)
+            raise Unreadable(f"cannot be read as a file ({exc.strerror or exc}); name a "
+                             "text file") from None
     finally:
         os.close(fd)
     if len(data) > limit:
