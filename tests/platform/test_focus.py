@@ -26,7 +26,7 @@ def test_the_way_per_desktop(tmp_path: Path) -> None:
     sock.touch()
     assert choose.detect({"SWAYSOCK": str(sock), "WAYLAND_DISPLAY": "wayland-1",
                           "DISPLAY": ":1"}).name == "sway"
-    assert choose.detect({"I3SOCK": str(sock), "DISPLAY": ":1"}).name == "sway"
+    assert choose.detect({"I3SOCK": str(sock), "DISPLAY": ":1"}).name == "x11"  # no pid=
     hypr = tmp_path / "hypr" / "abc"
     hypr.mkdir(parents=True)
     (hypr / ".socket.sock").touch()

@@ -1,9 +1,9 @@
 """Pick how to give the break window the keyboard on this desktop.
 
-sway ($SWAYSOCK; i3's $I3SOCK speaks the same IPC) and Hyprland focus a window by its
-process id; on X11 the window takes the focus itself and the server says who has it; other
-Wayland desktops (GNOME, KDE) offer a client no way to focus another's window or to check: the
-window then says on screen how to reach it.
+sway ($SWAYSOCK) and Hyprland focus a window by its process id; on X11 (i3 included) the
+window takes the focus itself and the server says who has it; other Wayland desktops (GNOME,
+KDE) offer a client no way to focus another's window or to check: the window then says on
+screen how to reach it.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from tray_app.platform.session.kind import is_wayland, x11_display
 def detect(env: Mapping[str, str] | None = None) -> Focuser:
     """The focuser for the desktop `env` (default os.environ) describes."""
     env = os.environ if env is None else env
-    for var in ("SWAYSOCK", "I3SOCK"):
-        path = env.get(var, "").strip()
-        if path and os.path.exists(path):
-            from tray_app.platform.focus.sway import SwayFocuser
+    path = env.get("SWAYSOCK", "").strip()  # i3 has no pid criterion: X11 does it there
+    if path and os.path.exists(path):
+        from tray_app.platform.focus.sway import SwayFocuser
 
-            return SwayFocuser(path)
+        return SwayFocuser(path)
     if env.get("HYPRLAND_INSTANCE_SIGNATURE"):
         from tray_app.platform.focus.hyprland import HyprlandFocuser, socket_path
 

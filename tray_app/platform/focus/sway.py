@@ -1,4 +1,4 @@
-"""sway (and i3) IPC: `[pid=N] focus`, then the tree says whether that window has the focus.
+"""sway IPC: `[pid=N] focus`, then the tree says whether that window has the focus.
 
 The i3 IPC wire: "i3-ipc", payload length and message type (native-endian uint32), payload.
 """
