@@ -62,7 +62,8 @@ RUNNERS = ("idle_modules.py",)  # test scripts that run sitbreak's own command l
 DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "openbox", "sway",
                  "pipewire", "wireplumber", "pipewire-pulse", "pulseaudio",
                  "unshare", "waybar", "mako", "foot", "xterm", "Xwayland", "kwin_wayland",
-                 "swayidle", "gnome-shell", "gnome-session", "gnome-session-inhibit", "gjs"}
+                 "swayidle", "gnome-shell", "gnome-session", "gnome-session-inhibit", "gjs",
+                 "wtype"}
 
 
 def _runs_sitbreak(argv: list[str]) -> bool:
