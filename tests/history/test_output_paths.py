@@ -68,11 +68,10 @@ def test_export_to_a_device_is_refused(history: Path) -> None:
 def test_the_chart_refuses_anything_but_a_regular_file(
         history: Path, tmp_path: Path, kind: str) -> None:
     target = special(tmp_path, kind)
-    before = os.lstat(target)
+    inode = os.lstat(target).st_ino
     err = io.StringIO()
-    code = run_stats(history, Settings(), chart_path=target, out=io.StringIO(), err=err)
-    assert code == 2 and "not a regular file" in err.getvalue()
-    assert os.lstat(target).st_ino == before.st_ino
+    assert run_stats(history, Settings(), chart_path=target, out=io.StringIO(), err=err) == 2
+    assert "not a regular file" in err.getvalue() and os.lstat(target).st_ino == inode
 
 
 def test_a_regular_file_and_a_new_name_are_written(history: Path, tmp_path: Path) -> None:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.runtime.fake_timer import FakeTimer
 from tests.runtime.test_runtime import faked, fast
 from tray_app.core.problems import ProblemsError
 from tray_app.settings.full import check_all, load_checked
 from tray_app.settings.validate import MAX_PROBLEMS
+from tray_app.shell.runtime import Runtime
 
 
 @pytest.mark.parametrize("text, key, words", [
@@ -40,7 +42,7 @@ def test_each_is_refused_naming_the_key(tmp_path: Path, text: str, key: str, wor
 def test_proc_kmsg_as_the_exercises_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     path.write_text('[exercises]\nextra = "/proc/kmsg"\n')
-    with pytest.raises(ProblemsError, match="exercises.extra"):
+    with pytest.raises(ProblemsError, match=r"exercises\.extra"):
         load_checked(path)
 
 
@@ -52,13 +54,24 @@ def test_messages_are_bounded_in_size() -> None:
     assert len(str(ProblemsError(report.problems))) < 20_000
 
 
-@pytest.mark.parametrize("kind", ["dangling", "loop", "removed"])
-def test_a_settings_file_that_breaks_while_running_is_told(tmp_path: Path, kind: str) -> None:
+Live = tuple[Path, list[str], Runtime, FakeTimer]
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Live:
+    """A runtime reading tmp_path/settings.toml, and the notices it gives."""
     path = tmp_path / "settings.toml"
     path.write_text('[sitting]\nbreak_after = "50m"\n')
     notices: list[str] = []
     rt, ad, timer = faked(fast(3000.0), path)
     ad.on_notice = notices.append
+    return path, notices, rt, timer
+
+
+@pytest.mark.parametrize("kind", ["dangling", "loop", "removed"])
+def test_a_settings_file_that_breaks_while_running_is_told(
+        tmp_path: Path, live: Live, kind: str) -> None:
+    path, notices, rt, timer = live
     path.unlink()
     if kind == "dangling":
         path.symlink_to(tmp_path / "nowhere.toml")
@@ -70,12 +83,8 @@ def test_a_settings_file_that_breaks_while_running_is_told(tmp_path: Path, kind:
     assert rt.state.settings.sitting.break_after == 3000
 
 
-def test_a_save_that_removes_the_file_for_a_moment_is_not_told(tmp_path: Path) -> None:
-    path = tmp_path / "settings.toml"
-    path.write_text('[sitting]\nbreak_after = "50m"\n')
-    notices: list[str] = []
-    rt, ad, timer = faked(fast(3000.0), path)
-    ad.on_notice = notices.append
+def test_a_save_that_removes_the_file_for_a_moment_is_not_told(live: Live) -> None:
+    path, notices, rt, timer = live
     path.unlink()
     timer.advance(5.0)
     path.write_text('[sitting]\nbreak_after = "40m"\n')
@@ -84,10 +93,8 @@ def test_a_save_that_removes_the_file_for_a_moment_is_not_told(tmp_path: Path) -
     assert rt.state.settings.sitting.break_after == 2400
 
 
-def test_reload_of_a_crashing_value_is_a_problem_not_an_internal_error(tmp_path: Path) -> None:
-    path = tmp_path / "settings.toml"
-    path.write_text('[sitting]\nbreak_after = "50m"\n')
-    rt, _ad, _timer = faked(fast(3000.0), path, heartbeat=3600.0)
+def test_reload_of_a_crashing_value_is_a_problem_not_an_internal_error(live: Live) -> None:
+    path, _notices, rt, _timer = live
     path.write_text('[exercises]\nextra = "~nosuchuser26/x.toml"\n')
     with pytest.raises(ProblemsError, match="no user"):
         rt.reload()
