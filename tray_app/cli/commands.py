@@ -140,9 +140,9 @@ def pause(args: argparse.Namespace) -> int:
     from tray_app.settings import BadValue
 
     request: dict[str, Any] = {"cmd": "pause"}
-    if args.until and args.duration:
+    if args.until is not None and args.duration:
         raise UsageError("give a duration or --until HH:MM, not both")
-    if args.until:
+    if args.until is not None:  # --until '' is a mistake, not "pause for ever"
         try:
             request["until_wall"] = until_wall(args.until)
         except BadValue as exc:

@@ -58,6 +58,13 @@ def _step(params: dict[str, Any]) -> int | None:
     return value
 
 
+def _pause(params: dict[str, Any]) -> Pause:
+    seconds, until = _number(params, "seconds"), _number(params, "until_wall")
+    if seconds is not None and until is not None:  # one would be dropped without a word
+        raise BadCommand("pause: give seconds or until_wall, not both")
+    return Pause(seconds=seconds, until_wall=until)
+
+
 _TABLE: dict[str, Callable[[dict[str, Any]], Event]] = {
     Command.START: lambda p: TakeBreakNow(),
     "break-now": lambda p: TakeBreakNow(),
@@ -67,8 +74,7 @@ _TABLE: dict[str, Callable[[dict[str, Any]], Event]] = {
     Command.ANOTHER: lambda p: AnotherExercise(_exercise(p)),
     Command.SNOOZE: lambda p: Snooze(_number(p, "seconds")),
     Command.SKIP: lambda p: Skip(),
-    Command.PAUSE: lambda p: Pause(seconds=_number(p, "seconds"),
-                                   until_wall=_number(p, "until_wall")),
+    Command.PAUSE: _pause,
     "pause-tomorrow": lambda p: PauseUntilDayStarts(),
     Command.RESUME: lambda p: Resume(),
     Command.CLOSE: lambda p: WindowClosed(),
