@@ -65,7 +65,7 @@ DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "
                  "pipewire", "wireplumber", "pipewire-pulse", "pulseaudio",
                  "unshare", "waybar", "mako", "foot", "xterm", "Xwayland", "kwin_wayland",
                  "swayidle", "gnome-shell", "gnome-session", "gnome-session-inhibit", "gjs",
-                 "wtype"}
+                 "wtype", "swaync"}
 
 
 def _runs_sitbreak(argv: list[str]) -> bool:

@@ -28,6 +28,7 @@ PACKAGES.update({
     "mako": "mako-notifier", "makoctl": "mako-notifier", "grim": "grim",
     "swayidle": "swayidle", "foot": "foot", "xterm": "xterm", "unshare": "util-linux",
     "kwin_wayland": "kwin-wayland", "wayland-info": "wayland-utils",
+    "swaync": "sway-notification-center", "swaync-client": "sway-notification-center",
 })
 
 WIDTH, HEIGHT = 1280, 800

@@ -3,6 +3,11 @@
 Checked here with dunst 1.9.0: its org.freedesktop.Notifications interface has no `Inhibited`
 property (KDE Plasma's has); `dunstctl set-paused true` shows up as the `paused` property of
 `org.dunstproject.cmd0` on the same object. So we ask `Inhibited` first, then dunst's `paused`.
+
+Wayland notifiers (checked with mako 1.7.1 and swaync 0.7.3): mako's do-not-disturb is a mode
+the user names in its config (`makoctl mode -a do-not-disturb`), read with `ListModes` on
+/fr/emersion/Mako (mako before 1.7: `GetMode`, one mode); swaync answers `GetDnd` on its own
+bus name, which it owns beside org.freedesktop.Notifications.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ PAUSE_FLAGS = (
     ("org.freedesktop.Notifications", "Inhibited", "the notification service is inhibited"),
     ("org.dunstproject.cmd0", "paused", "dunst is paused"),
 )
+MAKO = ("/fr/emersion/Mako", "fr.emersion.Mako")  # (path, interface) on the name above
+MAKO_DND_MODES = frozenset({"do-not-disturb", "dnd", "donotdisturb"})  # names people use
+SWAYNC = ("org.erikreider.swaync.cc", "/org/erikreider/swaync/cc", "org.erikreider.swaync.cc")
 GSETTINGS_KEY = ("org.gnome.desktop.notifications", "show-banners")
 CACHE_S = 5.0  # the runtime may ask every tick; a subprocess per tick would be wasteful
 
@@ -93,7 +101,32 @@ class DndProbe:
             except Exception as exc:
                 # Unknown property, no service, or no bus: try the next way of asking.
                 log.debug("reading %s.%s failed: %s", interface, prop, exc)
+        mode = self._mako_mode()
+        if mode is not None:
+            return f"mako is in its {mode} mode"
+        if self._ask(DBusAddress(SWAYNC[1], SWAYNC[0], SWAYNC[2]), "GetDnd") is True:
+            return "swaync's do-not-disturb is on"
         return None
+
+    def _mako_mode(self) -> str | None:
+        """The do-not-disturb mode mako is in, if it is."""
+        from jeepney import DBusAddress
+
+        target = DBusAddress(MAKO[0], NOTIFICATIONS_BUS_NAME, MAKO[1])
+        modes = self._ask(target, "ListModes")
+        if modes is None:
+            old = self._ask(target, "GetMode")
+            modes = [old] if isinstance(old, str) else []
+        return next((m for m in modes if m.lower() in MAKO_DND_MODES), None)
+
+    def _ask(self, target: Any, member: str) -> Any:
+        """The one value a method answers, or None when it cannot (no such service/method)."""
+        try:
+            (value,) = self._client.method(target, member)
+        except Exception as exc:
+            log.debug("%s.%s failed: %s", target.interface, member, exc)
+            return None
+        return value
 
     def _gnome_banners_off(self) -> bool:
         if self._gsettings is None:
