@@ -49,6 +49,8 @@ MAX_CONNECTIONS = 256  # open at once; more are told "busy" and closed, never gi
 WORKERS = 4  # threads that run handlers; reading and accepting happen on one thread
 READ_DEADLINE_S = 2.0  # a whole request must arrive within this long of connecting
 LISTEN_BACKLOG = socket.SOMAXCONN if hasattr(socket, "SOMAXCONN") else 128
+# How often the socket's file is looked at: removed with its folder, it is put back within this.
+CHECK_S = 55.0
 
 _BRACKETS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
@@ -128,9 +130,17 @@ class ControlServer:
     of WORKERS threads. So slow or flooding clients cost a socket each, never a thread.
     """
 
-    def __init__(self, folder: Path, handler: Handler) -> None:
+    def __init__(self, folder: Path, handler: Handler,
+                 on_moved: Callable[[], None] = lambda: None, check_s: float = CHECK_S) -> None:
+        """`on_moved` is called (on the channel's thread) after the socket, removed from
+        under the app, was put back: the instance lock beside it is renewed there."""
         self.address = control_address(folder)
+        self.folder = folder
         self.handler = handler
+        self._on_moved = on_moved
+        self._check_s = check_s
+        self._identity: tuple[int, int] | None = None
+        self.rebound = 0  # times the socket was put back (for tests)
         self._sock: socket.socket | None = None
         self._listener: Any = None
         self._thread: threading.Thread | None = None
@@ -151,16 +161,7 @@ class ControlServer:
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.address)  # a stale socket from a crash; we hold the lock
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            old = os.umask(0o177)
-            try:
-                sock.bind(self.address)
-            finally:
-                os.umask(old)
-            os.chmod(self.address, 0o600)
-            sock.listen(LISTEN_BACKLOG)
-            sock.setblocking(False)
-            self._sock = sock  # the selector waits without a timeout while nothing is open
+            self._sock = self._bind()
             target = self._serve_socket
         self._thread = threading.Thread(target=target, name="control", daemon=True)
         self._thread.start()
@@ -183,17 +184,68 @@ class ControlServer:
 
     # --- Unix: one selector thread ---------------------------------------------------------
 
+    def _bind(self) -> socket.socket:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)
+        try:
+            sock.bind(self.address)
+        finally:
+            os.umask(old)
+        os.chmod(self.address, 0o600)
+        sock.listen(LISTEN_BACKLOG)
+        sock.setblocking(False)
+        st = os.stat(self.address)
+        self._identity = (st.st_dev, st.st_ino)
+        return sock
+
+    def _check_address(self, sel: selectors.BaseSelector) -> None:
+        """The socket's file (or its folder) removed under the app: bind it again, so
+        commands reach this instance and no second one starts beside it."""
+        try:
+            st = os.stat(self.address)
+            if (st.st_dev, st.st_ino) == self._identity:
+                return
+            log.error("%s is not our control socket any more: another process replaced it",
+                      self.address)
+            return  # never take a socket from someone else
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("can't look at the control socket %s: %s", self.address, exc)
+            return
+        assert self._sock is not None
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(self.folder, 0o700)
+            fresh = self._bind()
+        except OSError as exc:
+            log.warning("can't put the control socket %s back: %s", self.address, exc)
+            return
+        sel.unregister(self._sock)
+        self._sock.close()
+        self._sock = fresh
+        sel.register(fresh, selectors.EVENT_READ)
+        self.rebound += 1
+        log.warning("the control socket %s was removed; put back", self.address)
+        try:
+            self._on_moved()
+        except Exception:
+            log.exception("renewing the instance lock failed")
+
     def _serve_socket(self) -> None:
         assert self._sock is not None
         pending: dict[int, _Pending] = {}
+        next_check = time.monotonic() + self._check_s
         with selectors.DefaultSelector() as sel:
             sel.register(self._sock, selectors.EVENT_READ)
             while not self._stopping.is_set():
-                timeout = None
+                # Asleep until a connection, a request's deadline or the next look at the
+                # socket's file (an idle app wakes for it about once a minute).
+                timeout = max(0.0, next_check - time.monotonic())
                 if pending:
                     # Deadlines grow with arrival and dicts keep order: the first is soonest.
                     soonest = next(iter(pending.values())).deadline
-                    timeout = max(0.0, soonest - time.monotonic())
+                    timeout = min(timeout, max(0.0, soonest - time.monotonic()))
                 for key, _mask in sel.select(timeout):
                     if key.fileobj is self._sock:
                         self._accept(sel, pending)
@@ -201,6 +253,9 @@ class ControlServer:
                         self._read(sel, pending, pending[key.fd])
                 self._expire(sel, pending)
                 self.reading = len(pending)
+                if time.monotonic() >= next_check and not self._stopping.is_set():
+                    next_check = time.monotonic() + self._check_s
+                    self._check_address(sel)
             for p in pending.values():
                 p.sock.close()
 

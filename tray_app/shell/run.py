@@ -54,7 +54,8 @@ def run_app(args: RunOptions) -> int:
     except PermissionError as exc:
         say(str(exc))
         return EXIT_FAIL
-    lock = InstanceLock(runtime_dir)
+    # A second lock in the state folder: removing the runtime folder lets no second one in.
+    lock = InstanceLock(runtime_dir, also=paths.state_dir())
     try:
         lock.acquire()
     except AlreadyRunning as exc:
@@ -68,7 +69,7 @@ def run_app(args: RunOptions) -> int:
                                                         args.no_window)
     runtime.adapters.details["tray"] = tray_why
     runtime.adapters.details["tray_docked"] = False  # the tray's TrayHealth keeps it true
-    server = ControlServer(runtime_dir, compose.control_handler(runtime))
+    server = ControlServer(runtime_dir, compose.control_handler(runtime), on_moved=lock.renew)
     try:
         server.start()
         runtime.start()
