@@ -93,7 +93,8 @@ def test_another_before_the_start_or_between_exercises_keeps_the_length(name: st
     for kind in ("before", "boundary"):
         gaps = [abs(d) for d in SWAPS[name][kind]]
         assert gaps and max(gaps) <= 3 * SAME_LENGTH, (kind, max(gaps))
-        assert sum(g <= SAME_LENGTH for g in gaps) >= 0.95 * len(gaps), kind
+        # 0.9: the spare must also get the user up when the routine did (was 0.95 before)
+        assert sum(g <= SAME_LENGTH for g in gaps) >= 0.9 * len(gaps), kind
 
 
 @pytest.mark.parametrize("name", PLACE_SETS)

@@ -288,7 +288,7 @@ def test_negated_arching_is_not_a_back_bend() -> None:
 BACK_BENDS = {
     "seated-pelvic-tilt", "standing-pelvic-tilt", "standing-hip-extension", "split-stance-lunge",
     "desk-supported-lunge", "half-kneeling-lunge", "seated-back-extension",
-    "standing-quad-hip-stretch", "leg-swings", "bird-dog",
+    "standing-quad-hip-stretch", "leg-swings", "bird-dog", "standing-knee-drive",
 }  # fmt: skip
 
 

@@ -52,9 +52,9 @@ def test_show_text_has_everything() -> None:
     bug = next(e for e in BUILTIN if e.id == "bird-dog")
     text = show_text(bug)
     assert text.startswith("Bird dog\n")
-    assert "Category: core" in text and "Where: floor" in text and "Takes: 1 min 15 s" in text
+    assert "Category: core" in text and "Where: floor" in text and "Takes: 1 min 18 s" in text
     assert " 1. Get down onto the mat on all fours" in text and "(15 s)" in text
-    assert " 2. " in text and "(60 s: 10 × 3 s + 3 s hold)" in text
+    assert " 2. " in text and "(63 s: 10 × 3 s + 3 s hold)" in text
     assert "Cue: " in text and "Why: " in text and "Take care:" in text
     assert "folded towel" in text
     assert " ".join(SAFETY_LINE.split()) in " ".join(text.split())

@@ -244,6 +244,31 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert a["knee"][1] - a["knee_far"][1] > 0.15 and b["knee_far"][1] - b["knee"][1] > 0.15
 
 
+@check("standing-knee-drive")
+def _(poses: tuple[Pose, ...]) -> None:
+    top, behind = (joints(p) for p in poses)
+    assert abs(top["knee"][1] - top["hip"][1]) <= 0.03, "knee up to hip height"
+    assert behind["ankle"][0] < behind["hip"][0] - 0.05, "the foot a short step behind"
+    assert foot_down(top, "_far") and foot_down(behind, "_far")
+
+
+@check("standing-knee-press")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert abs(j["knee"][1] - j["hip"][1]) <= 0.03, "knee at hip height"
+    assert near(j["hand"], j["knee"], 0.06), "the same side's hand on top of the knee"
+    assert foot_down(j, "_far")
+
+
+@check("lying-heel-slide-lift")
+def _(poses: tuple[Pose, ...]) -> None:
+    up, long = (joints(p) for p in poses)
+    assert turn(seg(up, "hip", "knee"), 0) <= 10, "the thigh points at the ceiling"
+    assert on_floor(long, "knee") and on_floor(long, "ankle"), "the leg long on the floor"
+    assert foot_down(up, "_far") and foot_down(long, "_far"), "the other foot flat"
+    assert on_floor(up, "hip")
+
+
 @check("lying-tabletop-hold")
 def _(poses: tuple[Pose, ...]) -> None:
     j = joints(poses[0])
@@ -415,6 +440,14 @@ def _(poses: tuple[Pose, ...]) -> None:
         assert on_desk(pose, j, "hand") and on_desk(pose, j, "hand_far") and foot_down(j)
 
 
+@check("standing-cross-press")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert abs(j["knee"][1] - j["hip"][1]) <= 0.03, "knee at hip height"
+    assert near(j["hand_far"], j["knee"], 0.06), "the other side's palm on the knee"
+    assert foot_down(j, "_far")
+
+
 @check("dead-bug")
 def _(poses: tuple[Pose, ...]) -> None:
     work, start = (joints(p) for p in poses)
@@ -461,6 +494,51 @@ def _(poses: tuple[Pose, ...]) -> None:
     for pose in poses:
         assert torso_lean(pose) >= -2, "the trunk never tips back from the hips"
         assert pose.neck is None or (pose.neck + 180) % 360 - 180 >= -5, "eyes level"
+
+
+@check("standing-elbow-pull")
+def _(poses: tuple[Pose, ...]) -> None:
+    work, start = (joints(p) for p in poses)
+    assert work["elbow"][0] < work["shoulder"][0] - 0.03, "elbows drawn back"
+    assert start["hand"][0] > start["shoulder"][0] + 0.1, "hands in front of the chest"
+
+
+@check("standing-chest-opener")
+def _(poses: tuple[Pose, ...]) -> None:
+    open_, rest = (joints(p) for p in poses)
+    assert open_["hand"][0] < rest["hand"][0] - 0.03, "arms drawn back from hanging"
+    assert open_["head"][0] < rest["head"][0], "the head lengthens back over the shoulders"
+
+
+@check("lying-chin-nod")
+def _(poses: tuple[Pose, ...]) -> None:
+    nod, rest = poses
+    assert nod.torso == rest.torso and nod.leg == rest.leg, "only the head moves"
+    assert joints(nod)["head"][1] < joints(rest)["head"][1], "the head settles, never lifts"
+
+
+@check("lying-arm-slides")
+def _(poses: tuple[Pose, ...]) -> None:
+    over, goal = (joints(p) for p in poses)
+    assert over["hand"][0] < over["head"][0], "hands slide past the head"
+    assert goal["hand"][0] > over["hand"][0] + 0.1, "back down to the goalpost"
+    for j in (over, goal):
+        assert gap(j, "hand") <= 0.05, "the arms stay on the floor"
+
+
+def test_a_raised_knee_never_seems_to_rest_on_the_desk() -> None:
+    """Drawn from the side, a thigh at desk height inside the desk's outline looks as if it
+    lies on it: a knee raised in front keeps the desk behind the hip."""
+    for ident, poses in FRAMES.items():
+        for pose in poses:
+            if "desk" not in pose.props:
+                continue
+            j = joints(pose)
+            for side in ("", "_far"):
+                knee = j["knee" + side]
+                raised = knee[1] > j["hip"][1] - 0.1
+                inside = pose.desk_x <= knee[0] <= pose.desk_x + DESK_W
+                assert not (raised and inside and abs(knee[1] - DESK_H) < 0.1), (ident, side)
 
 
 @check("wall-angels")

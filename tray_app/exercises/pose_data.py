@@ -80,6 +80,8 @@ HOOK = _feet_at(with_(SUPINE, leg=(40, 150, 90), leg_far=(40, 150, 90)), 0.22)
 ALL_FOURS = Pose(torso=78, neck=95, arm=(180, 180), arm_far=(180, 180), leg=(180, 270, 270),
                  leg_far=(180, 270, 270), props=("mat",), rest="knee")  # fmt: skip
 BESIDE_DESK = reach(with_(STAND, props=("desk",), desk_x=-0.3), on_desk(0.07), "_far")
+# For a knee raised in front: the desk behind the hip, so the thigh never seems to rest on it.
+DESK_BEHIND = reach(with_(STAND, props=("desk",), desk_x=-0.62), on_desk(-0.15), "_far")
 FACING_DESK = _hands_on_desk(with_(STAND, torso=5, props=("desk",), desk_x=0.15), 0.18)
 
 
@@ -130,12 +132,25 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
         reach(SIT, near_joint("knee", 0.0, 0.04)),
     ),
     "standing-knee-raise-hold": (
-        with_(BESIDE_DESK, leg=(90, 180, 95), active=("leg",)),
-        BESIDE_DESK,
+        with_(DESK_BEHIND, leg=(90, 180, 95), active=("leg",)),
+        DESK_BEHIND,
     ),
     "standing-slow-march": (
-        _knee_lift(BESIDE_DESK, 80),
-        _knee_lift(BESIDE_DESK, 80, "_far"),
+        _knee_lift(DESK_BEHIND, 80),
+        _knee_lift(DESK_BEHIND, 80, "_far"),
+    ),
+    "standing-knee-drive": (
+        _knee_lift(DESK_BEHIND, 90),
+        with_(DESK_BEHIND, leg=(196, 196, 120), fix="ankle_far"),
+    ),
+    "standing-knee-press": (
+        reach(with_(DESK_BEHIND, leg=(90, 180, 95), active=("leg", "arm")),
+              near_joint("knee", -0.02, 0.035)),
+        DESK_BEHIND,
+    ),
+    "lying-heel-slide-lift": (
+        with_(HOOK, leg=(0, 90, 45), active=("leg",)),
+        plant(with_(SUPINE, active=("leg",)), on_floor(0.22), "_far"),
     ),
     "lying-tabletop-hold": (
         with_(HOOK, leg=(0, 90, 45), active=("leg",)),
@@ -243,6 +258,11 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
         _hands_on_desk(with_(FACING_DESK, torso=35, neck=40, leg=(215, 215, 110),
                              leg_far=(215, 215, 110), fix="ankle", x=-0.2, desk_x=0.25), 0.28),
     ),
+    "standing-cross-press": (
+        reach(with_(STAND, leg=(90, 180, 95), active=("torso", "arm_far", "leg")),
+              near_joint("knee", 0.0, 0.04), "_far"),
+        STAND,
+    ),
     "dead-bug": (
         with_(SUPINE, arm=(290, 280), arm_far=(0, 0), leg=(0, 90, 30), leg_far=(80, 85, 20),
               active=("torso", "arm", "leg_far")),
@@ -269,6 +289,24 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
     "seated-back-extension": (
         _arms_crossed(with_(SIT_CROSSED, torso=0, neck=0, active=("torso",))),
         _arms_crossed(with_(SIT_CROSSED, torso=7, neck=22)),
+    ),
+    "standing-elbow-pull": (
+        with_(STAND, arm=(215, 95), arm_far=(215, 95), active=("arm", "arm_far")),
+        with_(STAND, arm=(160, 75), arm_far=(160, 75)),
+    ),
+    "standing-chest-opener": (
+        with_(STAND, arm=(190, 185), arm_far=(190, 185), neck=-4,
+              active=("arm", "arm_far", "head")),
+        with_(STAND, torso=4, neck=22, arm=(172, 170), arm_far=(172, 170)),
+    ),
+    "lying-chin-nod": (
+        with_(HOOK, neck=278, active=("head",)),
+        with_(HOOK, neck=296),
+    ),
+    "lying-arm-slides": (
+        with_(HOOK, arm=(270, 270), arm_far=(270, 270), active=("arm", "arm_far")),
+        with_(HOOK, arm=(200, 270), arm_far=(200, 270), short=("upper_arm", "upper_arm_far"),
+              shorten=0.3),
     ),
     "wall-angels": (
         with_(STAND, props=("wall",), wall_x=-0.07, leg=(170, 172, 90), leg_far=(170, 172, 90),

@@ -1,0 +1,85 @@
+"""Every exercise's timing measured against the rules in core.tempo: slack to get into
+position, controlled tempo, rests that fit the repetition, holds as current advice has them;
+and where a step is at each second (the picture frame and the repetition the window shows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tray_app.core.exercise import Exercise, Step
+from tray_app.core.tempo import SLACK_S, frame_at, moment, timing_problems
+from tray_app.exercises.loader import parse_catalogue, read_builtin
+
+ALL = read_builtin()
+
+
+@pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.id)
+def test_every_builtin_exercise_keeps_the_timing_rules(exercise: Exercise) -> None:
+    assert timing_problems(exercise) == []
+
+
+def one(step: str) -> Exercise:
+    text = f"""[[exercise]]
+id = "mine"
+name = "Mine"
+category = "core"
+where = "chair"
+steps = [{step}]
+cue = "Breathe."
+why = "Because."
+"""
+    exercises, problems = parse_catalogue(text, "x.toml")
+    assert problems == []
+    return exercises[0]
+
+
+@pytest.mark.parametrize(("step", "words"), [
+    ('{ text = "Lift, hold 5 s; 5 times.", reps = 5, tempo = 3, hold = 5, seconds = 40 }',
+     "to get into position"),
+    ('{ text = "Tap 10 times.", reps = 10, tempo = 1, seconds = 20 }', "faster than controlled"),
+    ('{ text = "Hold 8 s, rest 3 s; 3 times.", reps = 3, tempo = 2, hold = 8, seconds = 40 }',
+     "rest 3 s"),
+    ('{ text = "Hold it.", hold = 20, seconds = 25 }', "holds are 0-10 s"),
+])  # fmt: skip
+def test_each_rule_catches_what_it_is_for(step: str, words: str) -> None:
+    assert any(words in p for p in timing_problems(one(step)))
+
+
+def test_a_hold_stays_still_and_repetitions_follow_the_tempo() -> None:
+    step = Step("x", 5 * (4 + 6) + SLACK_S, reps=5, tempo=4, hold=6)
+    shown = [frame_at(step, t / 10, 2, alternating=False) for t in range(step.seconds * 10)]
+    # The slack at rest, then per repetition: 2 s moving (rest frame), 6 s held (working
+    # frame, without a single change), 2 s moving back.
+    assert shown[: SLACK_S * 10] == [1] * SLACK_S * 10
+    first = shown[SLACK_S * 10: SLACK_S * 10 + 100]
+    assert first == [1] * 20 + [0] * 60 + [1] * 20
+    changes = sum(a != b for a, b in zip(shown, shown[1:], strict=False))
+    assert changes == 2 * 5, "two changes a repetition, not one a second"
+
+
+def test_alternating_sides_change_once_a_repetition() -> None:
+    march = next(e for e in ALL if e.id == "standing-slow-march")
+    step = march.steps[1]
+    assert step.tempo is not None and step.tempo >= 6
+    shown = [frame_at(step, t / 10, 2, alternating=True) for t in range(step.seconds * 10)]
+    changes = sum(a != b for a, b in zip(shown, shown[1:], strict=False))
+    assert changes == (step.reps or 0) - 1
+    assert min(len(list(g)) for g in _runs(shown)[1:-1]) >= step.tempo * 10 - 1
+
+
+def test_the_rep_counter_counts_each_repetition() -> None:
+    step = Step("x", 3 * 5 + SLACK_S, reps=3, tempo=2, hold=3)
+    seen = [moment(step, t / 10).rep for t in range(step.seconds * 10)]
+    assert seen[0] == 0 and max(seen) == 3 and sorted(set(seen)) == [0, 1, 2, 3]
+    assert moment(Step("x", 20, hold=20), 5).working
+    assert moment(Step("setup", 5), 2) .rep == 0
+
+
+def _runs(seq: list[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for x in seq:
+        if out and out[-1][-1] == x:
+            out[-1].append(x)
+        else:
+            out.append([x])
+    return out
