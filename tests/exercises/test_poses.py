@@ -252,12 +252,20 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert foot_down(top, "_far") and foot_down(behind, "_far")
 
 
-@check("standing-knee-press")
-def _(poses: tuple[Pose, ...]) -> None:
-    j = joints(poses[0])
-    assert abs(j["knee"][1] - j["hip"][1]) <= 0.03, "knee at hip height"
-    assert near(j["hand"], j["knee"], 0.06), "the same side's hand on top of the knee"
-    assert foot_down(j, "_far")
+def _knee_up_under(hand: str) -> Check:
+    """A standing knee press: the near knee at hip height, `hand` on it, the far foot down."""
+
+    def measure(poses: tuple[Pose, ...]) -> None:
+        j = joints(poses[0])
+        assert abs(j["knee"][1] - j["hip"][1]) <= 0.03, "knee at hip height"
+        assert near(j[hand], j["knee"], 0.06), f"the {hand} on top of the knee"
+        assert foot_down(j, "_far")
+
+    return measure
+
+
+check("standing-knee-press")(_knee_up_under("hand"))  # the same side's hand
+check("standing-cross-press")(_knee_up_under("hand_far"))  # the other side's palm
 
 
 @check("lying-heel-slide-lift")
@@ -438,14 +446,6 @@ def _(poses: tuple[Pose, ...]) -> None:
         j = joints(pose)
         assert turn(seg(j, "ankle", "hip"), seg(j, "hip", "shoulder")) <= 5, "one straight slope"
         assert on_desk(pose, j, "hand") and on_desk(pose, j, "hand_far") and foot_down(j)
-
-
-@check("standing-cross-press")
-def _(poses: tuple[Pose, ...]) -> None:
-    j = joints(poses[0])
-    assert abs(j["knee"][1] - j["hip"][1]) <= 0.03, "knee at hip height"
-    assert near(j["hand_far"], j["knee"], 0.06), "the other side's palm on the knee"
-    assert foot_down(j, "_far")
 
 
 @check("dead-bug")

@@ -4,6 +4,8 @@ and where a step is at each second (the picture frame and the repetition the win
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tray_app.core.exercise import Exercise, Step
@@ -53,7 +55,7 @@ def test_a_hold_stays_still_and_repetitions_follow_the_tempo() -> None:
     assert shown[: SLACK_S * 10] == [1] * SLACK_S * 10
     first = shown[SLACK_S * 10: SLACK_S * 10 + 100]
     assert first == [1] * 20 + [0] * 60 + [1] * 20
-    changes = sum(a != b for a, b in zip(shown, shown[1:], strict=False))
+    changes = sum(a != b for a, b in itertools.pairwise(shown))
     assert changes == 2 * 5, "two changes a repetition, not one a second"
 
 
@@ -62,9 +64,10 @@ def test_alternating_sides_change_once_a_repetition() -> None:
     step = march.steps[1]
     assert step.tempo is not None and step.tempo >= 6
     shown = [frame_at(step, t / 10, 2, alternating=True) for t in range(step.seconds * 10)]
-    changes = sum(a != b for a, b in zip(shown, shown[1:], strict=False))
+    changes = sum(a != b for a, b in itertools.pairwise(shown))
     assert changes == (step.reps or 0) - 1
-    assert min(len(list(g)) for g in _runs(shown)[1:-1]) >= step.tempo * 10 - 1
+    runs = [len(list(g)) for _, g in itertools.groupby(shown)]
+    assert min(runs[1:-1]) >= step.tempo * 10 - 1
 
 
 def test_the_rep_counter_counts_each_repetition() -> None:
@@ -72,14 +75,5 @@ def test_the_rep_counter_counts_each_repetition() -> None:
     seen = [moment(step, t / 10).rep for t in range(step.seconds * 10)]
     assert seen[0] == 0 and max(seen) == 3 and sorted(set(seen)) == [0, 1, 2, 3]
     assert moment(Step("x", 20, hold=20), 5).working
-    assert moment(Step("setup", 5), 2) .rep == 0
+    assert moment(Step("setup", 5), 2).rep == 0
 
-
-def _runs(seq: list[int]) -> list[list[int]]:
-    out: list[list[int]] = []
-    for x in seq:
-        if out and out[-1][-1] == x:
-            out[-1].append(x)
-        else:
-            out.append([x])
-    return out

@@ -74,10 +74,8 @@ def moment(step: Step, t: float) -> Moment:
     k = min(reps - 1, math.floor((t - start) / each)) if each > 0 else 0
     phase = t - start - k * each
     half = (step.tempo or 0.0) / 2
-    if step.hold:
-        working = half <= phase < half + step.hold
-    else:  # a movement without a hold: at work for its second half
-        working = phase >= half
+    # With a hold, at work while holding; a movement without one, for its second half.
+    working = half <= phase < half + step.hold if step.hold else phase >= half
     return Moment(k + 1, reps, working)
 
 
