@@ -1,0 +1,95 @@
+"""The monthly re-test: a few minutes of measures a physiotherapist would take, chosen by the
+places the user allows, so progress shows as numbers over months.
+
+Offered when `interval_days` have passed since the last one (skippable); each result is one
+history row (kind `retest`: the item's id, the side if any, and the value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tray_app.core.progression import DAY_S
+
+REPS, SECONDS = "reps", "s"
+SIDES = ("left", "right")
+INTERVAL_DAYS = (7, 365)  # the settings range of [progression] retest_days
+DEFAULT_INTERVAL_DAYS = 30
+MAX_VALUE = 600  # no result is above this (10 minutes of holding, 600 repetitions)
+
+
+@dataclass(frozen=True)
+class RetestItem:
+    id: str
+    name: str
+    how: str  # what to do, in one or two sentences
+    unit: str  # REPS or SECONDS
+    needs: frozenset[str]  # places that must all be allowed
+    per_side: bool = False
+
+
+SIT_TO_STAND = RetestItem(
+    "sit-to-stand-30s", "Sit-to-stand in 30 s",
+    "From a steady chair without wheels, arms crossed, stand up fully and sit down as many "
+    "times as you can in 30 seconds.", REPS, frozenset({"chair", "standing"}))
+KNEE_HOLD = RetestItem(
+    "seated-knee-hold", "Seated high knee hold",
+    "Sit tall, lift one knee above hip height without leaning back, and hold it as long as "
+    "you can keep it there (up to 60 s).", SECONDS, frozenset({"chair"}), per_side=True)
+DESK_PLANK = RetestItem(
+    "desk-plank-hold", "Desk plank hold",
+    "Hands on a steady desk, body in one straight line from heels to head; hold as long as "
+    "the line holds (up to 120 s).", SECONDS, frozenset({"standing"}))
+SIDE_PLANK = RetestItem(
+    "side-plank-hold", "Side plank hold (knees bent)",
+    "On one forearm with the knees bent, lift the hips into a straight line and hold as long "
+    "as they stay up (up to 90 s).", SECONDS, frozenset({"floor"}), per_side=True)
+BRIDGE = RetestItem(
+    "single-leg-bridge-reps", "Single-leg bridge repetitions",
+    "Lying on the back, one foot on the floor and the other knee drawn up, lift and lower the "
+    "hips as many times as you can with good form (up to 30).", REPS, frozenset({"floor"}),
+    per_side=True)
+HIP_HINGE = RetestItem(
+    "hip-hinge-reps-30s", "Hip hinges in 30 s",
+    "Standing, hands on the hips, hinge forward with a flat back and stand tall again, as many "
+    "times as you can in 30 seconds.", REPS, frozenset({"standing"}))
+
+ITEMS = (SIT_TO_STAND, KNEE_HOLD, DESK_PLANK, SIDE_PLANK, BRIDGE, HIP_HINGE)
+BY_ID = {i.id: i for i in ITEMS}
+
+
+def items_for(places: Iterable[str]) -> tuple[RetestItem, ...]:
+    """The re-test for the places allowed: sit-to-stand, the knee hold, a plank (desk when
+    standing is allowed, else side plank on the floor) and the hips (bridge on the floor, else
+    hip hinges standing)."""
+    allowed = frozenset(places)
+
+    def fits(item: RetestItem) -> bool:
+        return item.needs <= allowed
+
+    chosen = [i for i in (SIT_TO_STAND, KNEE_HOLD) if fits(i)]
+    for pair in ((DESK_PLANK, SIDE_PLANK), (BRIDGE, HIP_HINGE)):
+        chosen += [i for i in pair if fits(i)][:1]
+    return tuple(chosen)
+
+
+def due(last_wall: float | None, now: float, interval_days: int) -> bool:
+    """Whether a re-test is due: never done, or `interval_days` since the last."""
+    return last_wall is None or now - last_wall >= interval_days * DAY_S
+
+
+def check_result(item_id: str, value: float, side: str | None = None) -> str | None:
+    """Why a result can't be recorded, or None."""
+    item = BY_ID.get(item_id)
+    if item is None:
+        return f"unknown re-test {item_id!r}; one of: {', '.join(BY_ID)}"
+    if item.per_side and side not in SIDES:
+        return f"{item_id} is measured per side: give left or right"
+    if not item.per_side and side is not None:
+        return f"{item_id} has no sides"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_VALUE:
+        return f"{item_id}: the result must be a number 0-{MAX_VALUE} {item.unit}, got {value!r}"
+    if item.unit == REPS and value != int(value):
+        return f"{item_id}: repetitions are a whole number, got {value!r}"
+    return None
