@@ -159,6 +159,10 @@ def build_runtime(
     if _has_display() and not no_window:
         adapters.prompt = WindowPrompt(planner, runtime.post, paths.cache_dir(), console_prompt,
                                        window=_break_window)
+        if fullscreen_work.blind:  # nothing shows what is in front: the notification first
+            from tray_app.shell.notice_first import NotificationFirstPrompt
+
+            adapters.prompt = NotificationFirstPrompt(adapters.prompt)
     # The writer opens, repairs and prunes the file in its own thread (start-up never waits),
     # once today's numbers and a pause left running are read from it.
     starters: list = [recall_then_write(runtime, history)]

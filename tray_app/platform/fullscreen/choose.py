@@ -106,6 +106,8 @@ class Holds:
 
     probes: dict[str, Callable[[], bool]] = field(default_factory=dict)
     sees: Callable[[], str] = lambda: "cannot tell on this desktop"
+    # A Wayland session where no window can be seen: a break must not pop a window up unasked.
+    blind: bool = False
 
 
 def detect_holds(
@@ -117,6 +119,7 @@ def detect_holds(
     where other apps' windows are hidden). Never raises."""
     holds = Holds()
     window = detect(env, platform, x11)
+    holds.blind = window is None and platform.startswith("linux") and is_wayland(env)
     if window is not None:
         holds.probes[FULLSCREEN] = window.is_fullscreen_focused
     inhibit = None
