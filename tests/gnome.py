@@ -36,7 +36,8 @@ WIDTH, HEIGHT = 1280, 800
 APPINDICATOR = "ubuntu-appindicators@ubuntu.com"  # Debian's id (the upstream id does nothing)
 SERVICES = ("ca.desrt.dconf.service", "org.gnome.Shell.Notifications.service",
             "org.gnome.Shell.CalendarServer.service")
-BANNER_TEXT = (560, 80)  # a point on a GNOME 43 banner's text, under the top bar, at 1280x800
+BANNER = (400, 40, 880, 110)  # where GNOME 43 draws a notification banner at 1280x800
+BANNER_TEXT = (560, 80)  # a point on a banner's text (not a button): a click there is "default"
 BTN_LEFT = 0x110
 KEY_LEFTSHIFT = 42
 INHIBIT_IDLE = 8  # gnome-session's flag for "do not go idle" (videos, presentations)

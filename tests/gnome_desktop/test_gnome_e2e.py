@@ -12,7 +12,7 @@ import pytest
 
 from tests.desktop import require, wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
-from tests.gnome import Gnome, changed
+from tests.gnome import BANNER, BANNER_TEXT, Gnome, changed
 from tray_app.platform.fullscreen.choose import FULLSCREEN, INHIBITED
 
 pytestmark = [pytest.mark.desktop, pytest.mark.e2e, pytest.mark.slow]
@@ -36,7 +36,7 @@ TOP_BAR = (1040, 4, 1150, 28)  # left of the system menu: where the extension ad
 
 def test_tray_idle_and_fullscreen_work_hold_the_break(gnome: Gnome, tmp_path: Path) -> None:
     box = sandbox(gnome, tmp_path / "app")
-    cfg = quick_settings(tmp_path / "s.toml", break_after="10s")
+    cfg = quick_settings(tmp_path / "s.toml", break_after="25s")
     before = set(gnome.sni_items())
     bar = gnome.region(tmp_path / "before.png", TOP_BAR)
     proc = box.start("--config", str(cfg))
@@ -51,21 +51,30 @@ def test_tray_idle_and_fullscreen_work_hold_the_break(gnome: Gnome, tmp_path: Pa
                  what="sitbreak's item in the AppIndicator extension")
         wait_for(lambda: box.status()["tray_docked"], timeout=10, what="status to say docked")
         wait_for(lambda: changed(bar, gnome.region(tmp_path / "after.png", TOP_BAR)) > 0.02,
-                 timeout=10, what="the icon in the top bar")
+                 timeout=20, what="the icon in the top bar")
 
-        # Idle from Mutter: grows without input, drops on a pointer move through RemoteDesktop.
-        wait_for(lambda: box.status()["idle_seconds"] >= 1.5, timeout=10, what="idle to grow")
-        gnome.input.move(-40, -30)
-        wait_for(lambda: box.status()["idle_seconds"] < 1.0, timeout=5,
-                 what="idle to reset on the injected pointer motion")
-
-        # A fullscreen XWayland window with focus holds the break when it comes due.
+        # A fullscreen XWayland window with focus, well before the break is due (it hides the
+        # top bar, so after the icon's check).
         gnome.start([require("xterm"), "-title", "slides", "-e", "sleep", "600"])
         wid = gnome.wait_x_window("slides")
         wait_for(lambda: gnome.x_state(wid)[0] == wid, timeout=10, what="the xterm's focus")
         gnome.set_x_fullscreen(wid)
         wait_for(lambda: "_NET_WM_STATE_FULLSCREEN" in gnome.x_state(wid)[1], timeout=10,
                  what="the fullscreen xterm")
+        st = box.status()
+        assert st["state"] == "sitting" and st["waiting_for"] is None, (
+            f"the break came before the test was ready (a very busy machine?): {st}")
+        # Idle from Mutter: grows without input, drops on a pointer move through RemoteDesktop.
+        wait_for(lambda: box.status()["idle_seconds"] >= 1.5, timeout=20, what="idle to grow")
+        gnome.input.move(-40, -30)
+        wait_for(lambda: box.status()["idle_seconds"] < 1.0, timeout=10,
+                 what="idle to reset on the injected pointer motion")
+        wait_for(lambda: box.status()["idle_seconds"] >= 1.5, timeout=20, what="idle to grow")
+        gnome.input.key()  # left Shift: types nothing
+        wait_for(lambda: box.status()["idle_seconds"] < 1.0, timeout=10,
+                 what="idle to reset on the injected key")
+
+        # ...holds the break when it comes due.
         held = wait_for(lambda: (s := box.status())["waiting_for"] and s, timeout=30,
                         what="the due break to be held")
         assert held["waiting_for"] == held["held_by"] == FULLSCREEN, held
@@ -88,15 +97,18 @@ def test_tray_idle_and_fullscreen_work_hold_the_break(gnome: Gnome, tmp_path: Pa
 
 def test_a_click_on_the_break_banner_is_one_answer(gnome: Gnome, tmp_path: Path) -> None:
     box = sandbox(gnome, tmp_path / "app")
-    cfg = quick_settings(tmp_path / "s.toml", break_after="3s")
+    cfg = quick_settings(tmp_path / "s.toml", break_after="6s")
     # No break window: the banner is the prompt, and nothing covers it.
     proc = box.start("--no-window", "--config", str(cfg))
     try:
         box.wait_running(proc)
         assert box.status()["notifications"].startswith("freedesktop")
+        empty = gnome.region(tmp_path / "empty.png", BANNER)
         box.wait_state("break_due", timeout=20)
-        time.sleep(1.0)  # the banner slides in
-        gnome.input.click(560, 80)  # its text, not a button: a plain click ("default")
+        wait_for(lambda: changed(empty, gnome.region(tmp_path / "b.png", BANNER)) > 0.3,
+                 timeout=15, what="the break's banner")
+        time.sleep(0.5)  # it has slid in
+        gnome.input.click(*BANNER_TEXT)  # its text, not a button: a plain click ("default")
         box.wait_state("on_break", timeout=10)
         time.sleep(2.0)  # the duplicate signals arrive within milliseconds
         log = app_log(box)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import require, wait_for
-from tests.gnome import Gnome, changed
+from tests.gnome import BANNER, BANNER_TEXT, Gnome, changed
 from tray_app.platform.dnd.probe import DndProbe
 from tray_app.platform.fullscreen import choose as fullscreen
 from tray_app.platform.notify.freedesktop import FreedesktopNotifier
@@ -24,7 +24,6 @@ pytestmark = [pytest.mark.desktop, pytest.mark.slow]
 
 START = Action("start", "Start break")
 SNOOZE = Action("snooze-300", "Snooze 5 min")
-BANNER = (400, 40, 880, 110)  # where GNOME 43 draws a banner: top centre, under the top bar
 
 
 def test_fullscreen_xwayland_window_and_inhibitor_hold_and_wayland_is_named_blind(
@@ -90,7 +89,7 @@ def test_heads_up_shows_a_banner_and_a_click_on_the_break_is_one_answer(
         assert notifier.flush()
         time.sleep(1.0)  # the banner updates in place
         # The pointer onto the banner's text (not a button): a plain click, "default".
-        gnome.input.click(600, 40)
+        gnome.input.click(*BANNER_TEXT)
         wait_for(lambda: clicked, timeout=10, what="the click's answer")
         time.sleep(1.5)  # the duplicate copies arrive within milliseconds; give them time
         assert clicked == ["start"]
