@@ -53,6 +53,13 @@ def registered(env: dict[str, str]) -> list[str]:
     return list(body[0][1]) if body and isinstance(body[0], tuple) else []
 
 
+def item_owner(env: dict[str, str], pid: int) -> str:
+    """The unique bus name of sitbreak's item (it registers its path; hosts list name+path)."""
+    (owner,) = bus_call(env, message_bus, "GetNameOwner", "s",
+                        (f"org.kde.StatusNotifierItem-{pid}-1",))
+    return f"{owner}/"
+
+
 def menu_labels(env: dict[str, str], item: str, parent: int = 0) -> list[tuple[int, str]]:
     """The (id, label) of each text entry under `parent`, asked the way a host asks."""
     name = item.split("/", 1)[0]
@@ -187,8 +194,8 @@ def test_the_tray_docks_in_waybar_and_its_menu_acts(
     status = box.status()
     assert status["tray"].startswith("StatusNotifierItem"), status["tray"]
     ours = wait_for(lambda: next((i for i in registered(sway.env)
-                                  if i.startswith(f"org.kde.StatusNotifierItem-{proc.pid}-")),
-                                 None), timeout=10, what="waybar to register the icon")
+                                  if i.startswith(item_owner(sway.env, proc.pid))), None),
+                    timeout=10, what="waybar to register the icon")
     wait_for(lambda: box.status()["tray_docked"] is True, timeout=10, what="tray_docked")
     icon = desk.wait_icon()
     assert icon[2] - icon[0] >= 12 and icon[3] - icon[1] >= 12, icon  # a picture, not a dot
@@ -234,7 +241,7 @@ def test_the_tray_docks_in_waybar_and_its_menu_acts(
 def test_a_restarted_waybar_gets_the_icon_back(
         sway: Sway, desk: Desk, app: tuple[Sandbox, subprocess.Popen[str]]) -> None:
     box, proc = app
-    prefix = f"org.kde.StatusNotifierItem-{proc.pid}-"
+    prefix = item_owner(sway.env, proc.pid)
     wait_for(lambda: any(i.startswith(prefix) for i in registered(sway.env)), timeout=10,
              what="the icon registered")
     desk.wait_icon()

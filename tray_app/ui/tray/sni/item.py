@@ -4,8 +4,11 @@ What hosts rely on, learnt from other implementations' bug reports: GNOME's AppI
 extension ignores an item without a `Menu` property; XFCE's plugin (libdbusmenu) fetches
 labels with GetGroupProperties and Cinnamon calls AboutToShowGroup and EventGroup, so a menu
 without them shows empty or inert; waybar wants the menu's `Version`; IconPixmap is ARGB32 in
-network byte order. The item owns `org.kde.StatusNotifierItem-<pid>-1` and registers that
-name with the watcher, again whenever the watcher's name gets a new owner (a panel restart).
+network byte order. The item owns `org.kde.StatusNotifierItem-<pid>-1` (the KDE convention,
+for anyone looking) but registers its object path, as libappindicator does: GNOME 43's
+extension, given the name, watches it and clears the item's Id and Menu on the first
+notification, then drops the item ("Argument two may not be null"). It registers again
+whenever the watcher's name gets a new owner (a panel restart).
 A left click calls Activate, which runs pystray's default item; `ItemIsMenu` is true when the
 menu has none, so hosts open the menu instead.
 
@@ -177,7 +180,7 @@ class Icon(_base.Icon):
             return
         self._registered = False
         msg = new_method_call(WATCHER_ADDRESS, "RegisterStatusNotifierItem", "s",
-                              (self.bus_name,))
+                              (ITEM_PATH,))
         bus.call(msg, self._on_registered)
 
     def _on_registered(self, reply: Message) -> None:
@@ -246,6 +249,9 @@ class Icon(_base.Icon):
             "AttentionIconName": ("s", ""),
             "AttentionIconPixmap": ("a(iiay)", []),
             "AttentionMovieName": ("s", ""),
+            # GNOME's extension asks for these after NewIcon (and logs an error without them).
+            "IconAccessibleDesc": ("s", self.name),
+            "AttentionAccessibleDesc": ("s", ""),
             "ToolTip": ("(sa(iiay)ss)", ("", [], title, "")),
             "ItemIsMenu": ("b", not self._layout.has_default),
             "Menu": ("o", MENU_PATH),
