@@ -3,7 +3,8 @@
 Menu ids, notification action keys, break-window intents and control-socket (CLI) commands
 all come through `command_event`: "start" (also "break-now", "default"), "next", "done",
 "another", "snooze" / "snooze-SECONDS", "skip", "pause" / "pause-SECONDS", "pause-tomorrow",
-"resume", "close". What is allowed at the moment is guards.allowed's business, not this table's.
+"resume", "close", and the programme's "rate", "level", "checkin", "retest". What is allowed
+at the moment is guards.allowed's business, not this table's.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from typing import Any
 
 from tray_app.core.events import (
     AnotherExercise,
+    AnswerLevel,
+    CheckInPain,
     Done,
     Event,
     NextStep,
     Pause,
     PauseUntilDayStarts,
+    Rate,
     Resume,
+    RetestResult,
     Skip,
     Snooze,
     TakeBreakNow,
@@ -65,6 +70,40 @@ def _pause(params: dict[str, Any]) -> Pause:
     return Pause(seconds=seconds, until_wall=until)
 
 
+def _text(params: dict[str, Any], key: str, required: bool = True) -> str | None:
+    value = params.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise BadCommand(f"{key}: expected text, got {value!r}")
+    return value
+
+
+def _rate(params: dict[str, Any]) -> Rate:
+    return Rate(str(_text(params, "rating")), _exercise(params))
+
+
+def _answer(params: dict[str, Any]) -> AnswerLevel:
+    answer = _text(params, "answer")
+    if answer not in ("accept", "stay"):
+        raise BadCommand(f"answer: expected accept or stay, got {answer!r}")
+    return AnswerLevel(str(_text(params, "family")), answer == "accept")
+
+
+def _checkin(params: dict[str, Any]) -> CheckInPain:
+    pain = params.get("pain")
+    if isinstance(pain, bool) or not isinstance(pain, int):
+        raise BadCommand(f"pain: expected a whole number 0-10, got {pain!r}")
+    return CheckInPain(pain)
+
+
+def _retest(params: dict[str, Any]) -> RetestResult:
+    value = _number(params, "value")
+    if value is None:
+        raise BadCommand("value: expected a number")
+    return RetestResult(str(_text(params, "item")), value, _text(params, "side", False))
+
+
 _TABLE: dict[str, Callable[[dict[str, Any]], Event]] = {
     Command.START: lambda p: TakeBreakNow(),
     "break-now": lambda p: TakeBreakNow(),
@@ -78,6 +117,11 @@ _TABLE: dict[str, Callable[[dict[str, Any]], Event]] = {
     "pause-tomorrow": lambda p: PauseUntilDayStarts(),
     Command.RESUME: lambda p: Resume(),
     Command.CLOSE: lambda p: WindowClosed(),
+    # The programme (core.progression): the window's rating buttons and `sitbreak rate` alike.
+    "rate": _rate,
+    "level": _answer,
+    "checkin": _checkin,
+    "retest": _retest,
 }
 
 def command_event(name: str, params: dict[str, Any] | None = None) -> Event:

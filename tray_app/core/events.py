@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from tray_app.core.exercise import Exercise
 from tray_app.core.limits import MAX_WALL, PAUSE_S, SNOOZE_S, check_seconds
 from tray_app.core.model import Row, Settings
+from tray_app.core.progression import CheckIn, Rated
+from tray_app.core.retest import check_result
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,48 @@ class Recalled:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A rating of an exercise (core.progression.RATINGS); None rates the last one done."""
+
+    rating: str
+    exercise_id: str | None = None
+
+    def __post_init__(self) -> None:
+        Rated(0.0, "", self.rating)  # raises ValueError naming the ratings
+
+
+@dataclass(frozen=True)
+class AnswerLevel:
+    """The answer to "ready for a harder version?" of family `family_id`."""
+
+    family_id: str
+    accept: bool
+
+
+@dataclass(frozen=True)
+class CheckInPain:
+    """Back pain now, 0-10 (the optional check-in)."""
+
+    pain: int
+
+    def __post_init__(self) -> None:
+        CheckIn(0.0, self.pain)  # raises ValueError naming the range
+
+
+@dataclass(frozen=True)
+class RetestResult:
+    """One re-test measure (core.retest): the item, its value and the side if it has one."""
+
+    item_id: str
+    value: float
+    side: str | None = None
+
+    def __post_init__(self) -> None:
+        if problem := check_result(self.item_id, self.value, self.side):
+            raise ValueError(problem)
+
+
+@dataclass(frozen=True)
 class Hold:
     """Smart pause: a fullscreen window, do-not-disturb or lock asks to hold prompts (or not)."""
 
@@ -200,4 +244,8 @@ Event = (
     | HistoryNotSaved
     | Recalled
     | Hold
+    | Rate
+    | AnswerLevel
+    | CheckInPain
+    | RetestResult
 )

@@ -16,8 +16,10 @@ from tray_app.core.duration import exact, human
 from tray_app.core.effects import Effect, NoticeKind, Notify, PlanBreak, Record, UpdateTray, WakeAt
 from tray_app.core.events import (
     AnotherExercise,
+    AnswerLevel,
     BreakPlanned,
     BreakViewFailed,
+    CheckInPain,
     Done,
     Event,
     HistoryNotSaved,
@@ -25,8 +27,10 @@ from tray_app.core.events import (
     NextStep,
     Pause,
     PauseUntilDayStarts,
+    Rate,
     Recalled,
     Resume,
+    RetestResult,
     SettingsChanged,
     SettingsRejected,
     Shutdown,
@@ -41,6 +45,15 @@ from tray_app.core.events import (
 from tray_app.core.guards import allowed, check_names, command_of, refusal, snooze_options
 from tray_app.core.limits import check_pause_end
 from tray_app.core.model import Kind, Phase, Row, Settings
+from tray_app.core.progression import (
+    HURT,
+    advice_for,
+    answer_row,
+    checkin_row,
+    rating_row,
+    remember,
+)
+from tray_app.core.retest import retest_row
 from tray_app.core.session import Session
 from tray_app.core.state import COUNTING, Command, Refused, State
 from tray_app.core.stats import fold
@@ -115,6 +128,8 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
             state = replace(state, hold_reason=reason)
             if reason is None and state.waiting_since_mono is not None:
                 state = _check_due(state, fx)
+        case Rate() | AnswerLevel() | CheckInPain() | RetestResult():
+            state = _programme(state, event, fx)
         case _:
             raise TypeError(f"unknown event {event!r}")
     state = _tally(state, fx)
@@ -240,6 +255,8 @@ def _day_of(state: State, wall: float) -> int:
 def _tally(state: State, fx: list[Effect]) -> State:
     """Every row recorded today counts in today's numbers (core.today)."""
     rows = [e.row for e in fx if isinstance(e, Record)]
+    if rows:
+        state = _remember(state, rows)
     if not rows or state.day is None:
         return state
     today = state.today.add(r for r in rows if _day_of(state, r.wall) == state.day)
@@ -251,6 +268,7 @@ def _recalled(state: State, event: Recalled, fx: list[Effect]) -> State:
     pause the last run left running (a `paused` row with no `resumed` after it) goes on."""
     if state.day is None:
         return state
+    state = _remember(state, event.rows)
     todays = [r for r in event.rows if _day_of(state, r.wall) == state.day]
     day = fold(todays)
     state = replace(
@@ -585,3 +603,37 @@ def _record(kind: Kind, wall: float, duration: float = 0.0, exercise_id: str | N
             category: str | None = None, detail: str | None = None) -> Record:
     """A history row; durations in whole seconds (the history and its exports show them so)."""
     return Record(Row(kind, wall, float(round(duration)), exercise_id, category, detail))
+
+
+def _remember(state: State, rows: tuple[Row, ...] | list[Row]) -> State:
+    last, hurts = remember(state.last_exercise_id, state.hurt_walls, rows, state.wall)
+    if (last, hurts) == (state.last_exercise_id, state.hurt_walls):
+        return state
+    return replace(state, last_exercise_id=last, hurt_walls=hurts)
+
+
+def _programme(state: State, event: Rate | AnswerLevel | CheckInPain | RetestResult,
+               fx: list[Effect]) -> State:
+    """The programme's inputs (core.progression) become history rows; the levels are worked
+    out from those rows when a break is planned. Allowed at any time: rating is never part of
+    a break's flow."""
+    wall = state.wall
+    match event:
+        case Rate(rating=rating, exercise_id=ident):
+            ident = ident or state.last_exercise_id
+            if ident is None:
+                raise Refused("no exercise done yet to rate; name one: "
+                              "sitbreak rate RATING EXERCISE_ID")
+            fx.append(Record(rating_row(wall, ident, rating)))
+            if rating == HURT:
+                advice = advice_for((*state.hurt_walls, wall), wall)
+                fx.append(Notify(NoticeKind.INFO, "sitbreak: noted, that move hurt", advice or (
+                    f"{ident} is out of your breaks for two weeks, and its family goes one "
+                    "level down: an easier version comes next time.")))
+        case AnswerLevel(family_id=family, accept=accept):
+            fx.append(Record(answer_row(wall, family, accept)))
+        case CheckInPain(pain=pain):
+            fx.append(Record(checkin_row(wall, pain)))
+        case RetestResult(item_id=item, value=value, side=side):
+            fx.append(Record(retest_row(wall, item, value, side)))
+    return state

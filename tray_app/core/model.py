@@ -142,6 +142,14 @@ class Kind(StrEnum):
     SLEPT = "slept"
     WINDOW_CLOSED = "window_closed"
     WINDOW_FAILED = "window_failed"
+    # The programme (core.progression): a rating of an exercise (detail: easy, fine, too-hard,
+    # hurt), an answer to "ready for a harder version?" (category: the family; detail: accept
+    # or stay), a back-pain check-in (detail: 0-10) and a re-test result (exercise_id: the
+    # item; category: the side or none; detail: the value).
+    RATING = "rating"
+    LEVEL = "level"
+    CHECKIN = "checkin"
+    RETEST = "retest"
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,12 @@ The rules, as a physiotherapist would run a home programme:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from tray_app.core.exercise import Exercise, Step
+from tray_app.core.model import Kind, Row
 from tray_app.core.safety import SAFETY_LINE
 
 DAY_S = 86400.0
@@ -259,8 +261,24 @@ def in_rotation(p: Progress, exercise_id: str, now: float) -> bool:
 def clinician_advice(p: Progress, now: float) -> str | None:
     """The advice to check with a clinician when two "this hurt" fell within a week up to
     `now`, else None."""
-    recent = [w for w, _ in p.hurts if now - CLINICIAN_WINDOW_S < w <= now]
+    return advice_for([w for w, _ in p.hurts], now)
+
+
+def advice_for(hurt_walls: Iterable[float], now: float) -> str | None:
+    """CLINICIAN_ADVICE when two of `hurt_walls` fall within the week up to `now`."""
+    recent = [w for w in hurt_walls if now - CLINICIAN_WINDOW_S < w <= now]
     return CLINICIAN_ADVICE if len(recent) >= 2 else None
+
+
+def remember(last: str | None, hurts: tuple[float, ...], rows: Iterable[Row], now: float,
+             ) -> tuple[str | None, tuple[float, ...]]:
+    """The last exercise done and the week's "this hurt" walls after `rows` (oldest first)."""
+    for r in rows:
+        if r.kind == Kind.EXERCISE and r.exercise_id:
+            last = r.exercise_id
+        elif r.kind == Kind.RATING and r.detail == HURT:
+            hurts = (*hurts, r.wall)
+    return last, tuple(w for w in hurts if now - w < CLINICIAN_WINDOW_S)
 
 
 def with_level(exercise: Exercise, level: Level) -> Exercise:
@@ -310,3 +328,71 @@ def in_use(exercise: Exercise, p: Progress, families: Iterable[Family],
     if chosen is None or not in_rotation(p, chosen.id, now):
         return exercise
     return with_level(chosen, level)
+
+
+ACCEPT, STAY = "accept", "stay"  # the detail of a `level` row
+
+
+def facts_from_rows(rows: Iterable[Row]) -> list[Fact]:
+    """What the history's rows (in time order) tell the fold; rows it cannot read (an import
+    from elsewhere, a hand edit) are passed over."""
+    out: list[Fact] = []
+    for r in rows:
+        try:
+            if r.kind == Kind.EXERCISE and r.exercise_id:
+                out.append(Did(r.wall, r.exercise_id))
+            elif r.kind == Kind.RATING and r.exercise_id and r.detail in RATINGS:
+                out.append(Rated(r.wall, r.exercise_id, r.detail))
+            elif r.kind == Kind.LEVEL and r.category and r.detail in (ACCEPT, STAY):
+                out.append(Answered(r.wall, r.category, r.detail == ACCEPT))
+            elif r.kind == Kind.CHECKIN and r.detail and r.detail.isdigit():
+                out.append(CheckIn(r.wall, int(r.detail)))
+        except ValueError:
+            continue
+    return out
+
+
+def rating_row(wall: float, exercise_id: str, rating: str) -> Row:
+    return Row(Kind.RATING, wall, 0.0, exercise_id, None, Rated(wall, exercise_id, rating).rating)
+
+
+def answer_row(wall: float, family_id: str, accept: bool) -> Row:
+    return Row(Kind.LEVEL, wall, 0.0, None, family_id, ACCEPT if accept else STAY)
+
+
+def checkin_row(wall: float, pain: int) -> Row:
+    return Row(Kind.CHECKIN, wall, 0.0, None, None, str(CheckIn(wall, pain).pain))
+
+
+def summary(p: Progress, families: Iterable[Family], rows: Iterable[Row], now: float,
+            ) -> dict[str, object]:
+    """The programme as plain data for `stats --json` and the statistics window: the level of
+    each family (and its changes), ratings counted, "this hurt" events, check-ins, re-tests."""
+    rows = list(rows)
+    counts = dict.fromkeys(RATINGS, 0)
+    for r in rows:
+        if r.kind == Kind.RATING and r.detail in counts:
+            counts[r.detail] += 1
+    return {
+        "levels": {f.id: {"name": f.name, "level": p.family(f.id).level, "top": f.top,
+                          "exercise": current(p, f).exercise_id,
+                          "ready_for_next": ready(p, f, now),
+                          "changes": [{"wall": c.wall, "level": c.level, "reason": c.reason}
+                                      for c in p.changes if c.family_id == f.id]}
+                   for f in families},
+        "ratings": counts,
+        "hurt": [{"wall": w, "exercise_id": e, "rested_until": w + REST_S} for w, e in p.hurts],
+        "checkins": [{"wall": r.wall, "pain": int(r.detail)} for r in rows
+                     if r.kind == Kind.CHECKIN and r.detail and r.detail.isdigit()],
+        "retests": [{"wall": r.wall, "item": r.exercise_id, "side": r.category,
+                     "value": float(r.detail)} for r in rows
+                    if r.kind == Kind.RETEST and r.exercise_id and _number(r.detail)],
+        "clinician_advice": clinician_advice(p, now),
+    }
+
+
+def _number(text: str | None) -> bool:
+    try:
+        return text is not None and math.isfinite(float(text))
+    except ValueError:
+        return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tray_app.core.model import Kind, Row
 from tray_app.core.progression import DAY_S
 
 REPS, SECONDS = "reps", "s"
@@ -93,3 +94,15 @@ def check_result(item_id: str, value: float, side: str | None = None) -> str | N
     if item.unit == REPS and value != int(value):
         return f"{item_id}: repetitions are a whole number, got {value!r}"
     return None
+
+
+def retest_row(wall: float, item_id: str, value: float, side: str | None = None) -> Row:
+    """The history row of one result (checked by check_result first)."""
+    if problem := check_result(item_id, value, side):
+        raise ValueError(problem)
+    return Row(Kind.RETEST, wall, 0.0, item_id, side, f"{float(value):g}")
+
+
+def last_retest(rows: Iterable[Row]) -> float | None:
+    """The wall time of the newest re-test result in `rows`, or None."""
+    return max((r.wall for r in rows if r.kind == Kind.RETEST), default=None)

@@ -77,6 +77,10 @@ class State:
     today_longest_s: float = 0.0
     # Breaks and minutes today (see core.today), going on from the history's.
     today: Today = field(default_factory=Today)
+    # The programme (core.progression): what `sitbreak rate` rates by default, and the
+    # "this hurt" ratings of the last week (two of them advise seeing a clinician).
+    last_exercise_id: str | None = None
+    hurt_walls: tuple[float, ...] = ()
 
 
 def initial_state(settings: Settings) -> State:
