@@ -98,3 +98,15 @@ def test_reload_of_a_crashing_value_is_a_problem_not_an_internal_error(live: Liv
     path.write_text('[exercises]\nextra = "~nosuchuser26/x.toml"\n')
     with pytest.raises(ProblemsError, match="no user"):
         rt.reload()
+
+
+def test_a_settings_file_replaced_with_the_same_time_and_size_is_read(live: Live) -> None:
+    """cp -p of another file: same mtime and size, new contents; it was never read."""
+    path, _notices, rt, timer = live
+    other = path.with_name("other.toml")
+    other.write_text('[sitting]\nbreak_after = "40m"\n')  # same length as "50m"
+    st = path.stat()
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    other.replace(path)
+    timer.advance(5.0)
+    assert rt.state.settings.sitting.break_after == 2400

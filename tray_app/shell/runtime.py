@@ -128,8 +128,8 @@ class Runtime:
         # reader on any thread sees the newest state without waiting behind slow effects.
         self.state: State = initial_state(settings)
         self._settings_sig = self._signature()
-        self._bad_settings_sig: tuple[int, int] | None = None
-        self._gone_sig: tuple[int, int] | None = None  # the file missing once: maybe a save
+        self._bad_settings_sig: tuple[int, ...] | None = None
+        self._gone_sig: tuple[int, ...] | None = None  # the file missing once: maybe a save
         self._wake_at: float | None = None
         self._woke = False  # this tick asked for its next wake
         self._tick_lock = threading.Lock()
@@ -399,7 +399,7 @@ class Runtime:
 
     # --- settings and holds --------------------------------------------------------------------
 
-    def _signature(self) -> tuple[int, int] | None:
+    def _signature(self) -> tuple[int, ...] | None:
         if self.settings_path is None:
             return None
         try:
@@ -407,7 +407,9 @@ class Runtime:
         except OSError as exc:
             # Removed, a dangling link or a loop: a change, told like any mistake in it.
             return (-1, exc.errno or 0)
-        return (st.st_mtime_ns, st.st_size)
+        # The inode and ctime too: a file replaced by one of the same time and size (cp -p),
+        # or made unreadable (chmod), is read again.
+        return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
     def _check_settings(self, force: bool = False) -> None:
         """Read the settings file if it changed (or `force`); raises ProblemsError if forced."""
