@@ -65,6 +65,9 @@ def _send(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     except NotRunning:
         print("sitbreak is not running", file=sys.stderr)
         return EXIT_NOT_RUNNING, {}
+    except TimeoutError as exc:  # busy past the timeout, or no answer: says if it may apply
+        _err(str(exc))
+        return EXIT_FAIL, {}
     except (OSError, ValueError) as exc:
         _err(f"could not reach the running sitbreak: {exc}")
         return EXIT_FAIL, {}
