@@ -106,6 +106,7 @@ class HistoryWriter:
         self._recent: deque[tuple[float, str, str]] = deque(maxlen=RECENT)
         self._dropped = 0
         self._set_aside = 0
+        self._moved_out = 0  # unusable rows an older version stored, moved out at start
         self._crashed: str | None = None  # the thread ended on an error (it should never)
         self._problem: str | None = None
         self._told = False
@@ -210,6 +211,7 @@ class HistoryWriter:
                 "pending": len(self._pending),  # rows leave it once committed
                 "dropped": self._dropped,
                 "set_aside": self._set_aside,
+                "moved_out": self._moved_out,
                 "problem": problem,
                 "repaired": self._repaired,  # the last repair's sentence, or None
             }
@@ -305,7 +307,7 @@ class HistoryWriter:
         year 1, say) are moved to the set-aside file, so folding never stumbles on them."""
         n = store.set_aside_unusable(self._append_set_aside)
         if n:
-            self._note_set_aside(n, "found in the history file")
+            self._note_set_aside(n, "found in the history file", this_run=False)
 
     def _import_kept(self, store: History, sides: list[Path]) -> None:
         from tray_app.history.csv_io import ImportProblem, read_rows
@@ -399,9 +401,14 @@ class HistoryWriter:
 
         append_set_aside(found, self.set_aside_path)
 
-    def _note_set_aside(self, n: int, what: str) -> None:
+    def _note_set_aside(self, n: int, what: str, *, this_run: bool = True) -> None:
+        """Told once; rows of this run count against status()["ok"], rows an older version
+        stored (moved out at start) are said but do not."""
         with self._cond:
-            self._set_aside += n
+            if this_run:
+                self._set_aside += n
+            else:
+                self._moved_out += n
         text = (f"{n} history rows {what} were set aside in {self.set_aside_path} "
                 "(each with why); the statistics leave them out")
         log.warning("%s", text)
