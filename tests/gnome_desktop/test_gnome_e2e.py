@@ -116,3 +116,20 @@ def test_a_click_on_the_break_banner_is_one_answer(gnome: Gnome, tmp_path: Path)
         assert box.status()["state"] == "on_break"
     finally:
         assert stop(proc) == 0
+
+
+def test_the_appindicator_tray_docks_too(gnome: Gnome, tmp_path: Path) -> None:
+    """The GTK route ([gtk] extra, forced here) registers its item with the extension too."""
+    box = sandbox(gnome, tmp_path / "app")
+    box.extra_env["SITBREAK_TRAY_BACKEND"] = "appindicator"
+    cfg = quick_settings(tmp_path / "s.toml", break_after="10m")
+    before = set(gnome.sni_items())
+    proc = box.start("--config", str(cfg))
+    try:
+        box.wait_running(proc)
+        assert "appindicator" in box.status()["tray"].lower(), box.status()["tray"]
+        wait_for(lambda: set(gnome.sni_items()) - before, timeout=20,
+                 what="the AppIndicator item in the extension")
+        wait_for(lambda: box.status()["tray_docked"], timeout=10, what="status to say docked")
+    finally:
+        assert stop(proc) == 0
