@@ -106,6 +106,11 @@ class BreakPrompt(Protocol):
         """Bring the open break window to the front; False when none is open."""
         ...
 
+    def end(self, title: str, lines: tuple[str, ...]) -> bool:
+        """Turn the open break window into its closing screen (it closes itself); False when
+        no window shows the break (the caller then notifies)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -203,3 +203,34 @@ def test_the_streak_of_days_with_every_break_taken() -> None:
     assert Today(offered=1, taken=1, streak_before=2).next_day().streak_before == 3
     assert Today(streak_before=2).next_day().streak_before == 2
     assert Today(offered=2, taken=1, skipped=1, streak_before=2).next_day().streak_before == 0
+
+
+# --- an end that feels finished -------------------------------------------------------------------
+
+
+def test_the_end_of_a_break_says_what_was_done_today_the_next_break_and_the_streak() -> None:
+    from tests.fakes import exercise
+    from tray_app.core.effects import BreakEnded, CloseBreak
+    from tray_app.core.events import Done, Recalled, TakeBreakNow
+
+    routine = (exercise("march", 30, 30), exercise("bridge", 60, category="hip-extensors"))
+    sim = Sim(settings=short(), plan=(routine, ()))
+    sim.send(Recalled((), streak_before=2))
+    sim.run(5 * MIN + 5)
+    sim.send(TakeBreakNow())
+    sim.run(2 * MIN + 5)  # the routine runs out: completed
+    ends = [e for e in sim.effects if isinstance(e, BreakEnded)]
+    assert len(ends) == 1 and ends[0].title == "Break done, well done"
+    assert ends[0].lines[0] == "You did March, Bridge (2 min)."
+    assert ends[0].lines[1] == "Today: 1 min core, 1 min hip-extensors."
+    assert ends[0].lines[2].startswith("Next break in 5 min, at about 08:1")
+    assert ends[0].lines[3] == "3 days in a row with every break taken."
+    fx = sim.effects
+    assert fx.index(ends[0]) < max(i for i, e in enumerate(fx) if isinstance(e, CloseBreak))
+    sim.run(5 * MIN + 5)
+    sim.send(TakeBreakNow())
+    sim.run(20)
+    sim.send(Done())
+    end = [e for e in sim.effects if isinstance(e, BreakEnded)][-1]
+    assert end.title == "Break over" and end.lines[0] == "You did March (20 s)."
+    assert end.lines[1] == "Today: 1 min 20 s core, 1 min hip-extensors."

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.desktop import Display
+from tests.desktop import Display, wait_for
 from tests.ui import test_break_window as base
 from tests.ui.sample_views import OFFERED, RUNNING
 from tests.ui.test_break_window import Window, make_request, window_geometry, window_ids
@@ -100,3 +100,34 @@ def test_offered_then_started_keeps_the_left_edge_centred(window: Window,
     window.show(RUNNING)
     window.next("layout")
     assert window_geometry(screen, wid) == before
+
+
+# --- an end that feels finished -------------------------------------------------------------
+
+
+def test_the_closing_screen_stays_a_while_then_closes_itself(window: Window,
+                                                             screen: Display) -> None:
+    from tray_app.ui.windows.protocol import end_line
+
+    window.open(make_request(), RUNNING).ready()
+    wid = window_ids(screen)[0]
+    size = window_geometry(screen, wid)
+    lines = ["You did March (1 min).", "Today: 3 min core.", "Next break in 50 min, at 11:32."]
+    sent = time.monotonic()
+    assert window.client.finish(end_line("Break done, well done", lines, 2.0))
+    assert not window.client.is_open  # let go: the next break gets a window of its own
+    time.sleep(1.0)
+    assert window_ids(screen) == [wid] and window_geometry(screen, wid) == size
+    wait_for(lambda: not window_ids(screen), timeout=10, what="the closing screen to go")
+    assert time.monotonic() - sent >= 2.0
+    window.no_intent(0.2)  # nothing reaches the app once it has let the window go
+
+
+def test_enter_closes_the_closing_screen_at_once(window: Window, screen: Display) -> None:
+    from tray_app.ui.windows.protocol import end_line
+
+    window.open(make_request(), RUNNING).ready()
+    assert window.client.finish(end_line("Break over", ["You did March (20 s)."], 30.0))
+    time.sleep(0.5)
+    window.key("Return")
+    wait_for(lambda: not window_ids(screen), timeout=5, what="Enter to close it")

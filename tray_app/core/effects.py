@@ -51,6 +51,16 @@ class CloseBreak:
 
 
 @dataclass(frozen=True)
+class BreakEnded:
+    """The break is over (Done, or its time ran out): the window turns into a closing screen
+    with these lines and closes itself; where no window shows the break, a notification says
+    them instead. Comes before the CloseBreak of the same step."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class UpdateTray:
     """The status line or icon changed."""
 
@@ -67,4 +77,5 @@ class WakeAt:
     mono: float
 
 
-Effect = Notify | CloseNotice | PlanBreak | ShowBreak | CloseBreak | UpdateTray | Record | WakeAt
+Effect = (Notify | CloseNotice | PlanBreak | ShowBreak | CloseBreak | BreakEnded | UpdateTray
+          | Record | WakeAt)

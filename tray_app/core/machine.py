@@ -13,7 +13,17 @@ from dataclasses import replace
 
 from tray_app.core import schedule
 from tray_app.core.duration import exact, human
-from tray_app.core.effects import Effect, NoticeKind, Notify, PlanBreak, Record, UpdateTray, WakeAt
+from tray_app.core.effects import (
+    BreakEnded,
+    Effect,
+    NoticeKind,
+    Notify,
+    PlanBreak,
+    Record,
+    UpdateTray,
+    WakeAt,
+)
+from tray_app.core.ending import end_lines, end_title
 from tray_app.core.events import (
     AnotherExercise,
     AnswerLevel,
@@ -450,9 +460,15 @@ def _record_exercises(state: State, fx: list[Effect]) -> None:
 def _finish(state: State, fx: list[Effect]) -> State:
     """The running break ends by Done (or its time running out): completed or ended early."""
     session = _session(state)
+    first = len(fx)
     _record_exercises(state, fx)
-    kind = Kind.COMPLETED if session.completes(state.mono) else Kind.ENDED_EARLY
+    completed = session.completes(state.mono)
+    kind = Kind.COMPLETED if completed else Kind.ENDED_EARLY
     fx.append(_record(kind, state.wall, session.seconds_done(state.mono)))
+    rows = [e.row for e in fx[first:] if isinstance(e, Record)]
+    today = state.today.add(r for r in rows if _day_of(state, r.wall) == state.day)
+    done = [d for d in session.exercises_done(state.mono) if round(d.seconds) > 0]
+    fx.append(BreakEnded(end_title(completed), end_lines(state, session, done, today)))
     fx.append(_record(Kind.STRETCH_ENDED, state.wall, state.stretch_s))
     state = replace(state, session=None, phase=Phase.AWAY, last_break_end_mono=state.mono)
     # Whoever pressed Done is back at the desk: the next stretch starts now, from zero.

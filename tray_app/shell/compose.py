@@ -291,6 +291,9 @@ class _NoPrompt:
     def present(self) -> bool:
         return False
 
+    def end(self, title: str, lines: tuple[str, ...]) -> bool:
+        return False
+
     def close(self) -> None:
         pass
 

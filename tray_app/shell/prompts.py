@@ -73,6 +73,10 @@ class ConsolePrompt:
         self._printed = None  # the next show prints the break again
         return False
 
+    def end(self, title: str, lines: tuple[str, ...]) -> bool:
+        self._printed = None
+        return False  # the notification says it (the console notifier prints it here)
+
     def close(self) -> None:
         self._printed = None
 
@@ -162,6 +166,20 @@ class WindowPrompt:
     def present(self) -> bool:
         proc = self._proc
         return proc is not None and proc.is_open and bool(proc.raise_window())
+
+    def end(self, title: str, lines: tuple[str, ...]) -> bool:
+        """The window shows the closing screen and closes itself; the next break gets a new
+        window process."""
+        if self.console is not None:
+            self.console.end(title, lines)
+        proc = self._proc
+        if proc is None or not proc.is_open:
+            return False
+        from tray_app.core.ending import END_SCREEN_S
+        from tray_app.ui.windows.protocol import end_line
+
+        self._proc = None
+        return bool(proc.finish(end_line(title, lines, END_SCREEN_S)))
 
     def close(self) -> None:
         if self.console is not None:

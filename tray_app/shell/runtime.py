@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from tray_app.core.commands import event_for
 from tray_app.core.cues import cue
 from tray_app.core.effects import (
+    BreakEnded,
     CloseBreak,
     CloseNotice,
     Effect,
@@ -372,6 +373,10 @@ class Runtime:
                 a.notifier.notify(kind, title, body, [Action(i, label) for i, label in actions])
             case ShowBreak(view=view):
                 a.prompt.show(view, self.state)
+            case BreakEnded(title=title, lines=lines):
+                # The window's closing screen, else the same lines as a notification.
+                if not a.prompt.end(title, lines) and self.state.settings.notifications.enabled:
+                    a.notifier.notify(NoticeKind.INFO, title, "\n".join(lines))
             case CloseBreak():
                 a.prompt.close()
             case CloseNotice():

@@ -128,6 +128,22 @@ class BreakWindowProcess:
                 return False  # it is exiting; its reader reports how
         return True
 
+    def finish(self, end: str) -> bool:
+        """Give the open window its closing screen (`end`, a protocol.end_line) and let it go:
+        it closes itself, nothing more is delivered, and it is no longer this client's."""
+        with self._lock:
+            proc = self._proc
+            if proc is None or proc.stdin is None or proc.poll() is not None:
+                return False
+            self._cancel.set()
+            self._proc = None
+            try:
+                proc.stdin.write(end)
+                proc.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                return False
+        return True
+
     def raise_window(self) -> bool:
         """Ask the open window to come to the front (SIGUSR1); False when none is open."""
         with self._lock:

@@ -27,8 +27,10 @@ from tray_app.ui.windows.break_screen import Button, Screen, format_clock
 from tray_app.ui.windows.protocol import (
     DEBUG_ENV,
     BreakRequest,
+    EndScreen,
     ExerciseSpec,
     ProtocolError,
+    end_from_line,
     event_line,
     intent,
     request_from_json,
@@ -127,7 +129,9 @@ class BreakWindow:
         self.debug = debug
         self.clock = clock
         self.screen = Screen(req, view, clock())
-        self.views: queue.Queue[BreakView | None] = queue.Queue()  # None: the parent is gone
+        # Views, then the closing screen (EndScreen); None: the parent is gone.
+        self.views: queue.Queue[BreakView | EndScreen | None] = queue.Queue()
+        self._end_at: float | None = None  # the closing screen is up, until then
         self.closed = False
         self.x11: _X11 | None = None
         self._frames: list[tk.PhotoImage] = []
@@ -415,6 +419,12 @@ class BreakWindow:
             self.root.deiconify()
             self.root.lift()
             self.root.attributes("-topmost", True)
+        if isinstance(latest, EndScreen):
+            self._show_end(latest)
+            latest = None
+        if self._end_at is not None:
+            self._end_tick()
+            return
         if self.keys_label.cget("text") != self._keys_text():  # SIGUSR2, or a click after it
             self.keys_label.configure(text=self._keys_text())
         if latest is not None:
@@ -493,9 +503,54 @@ class BreakWindow:
 
     def _press(self, button: Button | None) -> None:
         """Send the button's intent; the core answers with a new view (or closes us)."""
-        if button is None or self.closed:
+        if button is None or self.closed or self._end_at is not None:
             return
         self.emit(intent(button.intent, self.screen.view, button.seconds))
+
+    # --- the closing screen -----------------------------------------------------------------
+
+    def _show_end(self, end: EndScreen) -> None:
+        """The break is over: what was done, today, the next break; it closes itself."""
+        root = self.root
+        pad = int(root.winfo_fpixels("0.3i"))
+        cover = ttk.Frame(root, padding=pad)
+        cover.place(x=0, y=0, relwidth=1, relheight=1)  # over the break, same size and place
+        wrap = max(200, root.winfo_width() - 2 * pad)
+        ttk.Label(cover, text=end.title, style="Name.TLabel", wraplength=wrap).pack(anchor="w")
+        for line in end.lines:
+            ttk.Label(cover, text=line, wraplength=wrap, justify="left").pack(
+                anchor="w", pady=(pad // 3, 0))
+        bar = ttk.Frame(cover)
+        bar.pack(side="bottom", fill="x")
+        self._end_note = ttk.Label(bar, style="Small.TLabel")
+        self._end_note.pack(side="left")
+        close = ttk.Button(bar, text="Close", command=self._end_close)
+        close.pack(side="right")
+        if self._focused:
+            close.focus_set()
+        for seq in ("<Return>", "<KP_Enter>", "<Escape>"):
+            root.bind(seq, lambda _e: self._end_close())
+        self._end_at = self.clock() + end.seconds
+        if self.debug:
+            self.emit({"event": "end", "title": end.title, "lines": list(end.lines)})
+
+    def _end_tick(self) -> None:
+        assert self._end_at is not None
+        left = self._end_at - self.clock()
+        if left <= 0:
+            self._end_close()
+            return
+        self._end_note.configure(text=f"Closes by itself in {math.ceil(left)} s")
+        self.root.after(TICK_MS, self._tick)
+
+    def _end_close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.emit({"event": "ended"})
+        if self.x11 is not None:
+            self.x11.close()
+        self.root.destroy()
 
     def close(self) -> None:
         """The window's close button: the user's choice, said as an intent, then gone."""
@@ -537,13 +592,16 @@ def _writer(out: TextIO) -> Callable[[dict[str, Any]], None]:
     return emit
 
 
-def _read_views(stream: TextIO, req: BreakRequest, out: queue.Queue[BreakView | None]) -> None:
-    """The reader thread: views from the parent, in order; None once the parent is gone."""
+def _read_views(stream: TextIO, req: BreakRequest,
+                out: queue.Queue[BreakView | EndScreen | None]) -> None:
+    """The reader thread: views (then the closing screen) from the parent, in order; None once
+    the parent is gone."""
     for line in stream:
         if not line.strip():
             continue
         try:
-            out.put(view_from_line(line, req))
+            end = end_from_line(line)
+            out.put(end if end is not None else view_from_line(line, req))
         except ProtocolError as exc:
             print(f"sitbreak break window: ignoring a bad view: {exc}", file=sys.stderr)
     out.put(None)

@@ -6,6 +6,8 @@ without loading a toolkit. The child is `python -m tray_app.ui.windows.break_win
 The parent writes, one JSON object per line on the child's stdin:
   the request first (BreakRequest: every exercise the break may show, with picture frames),
   then {"view": {...}} (core.session.BreakView) whenever the break changes, the first at once;
+  at the break's end {"end": {"title": ..., "lines": [...], "seconds": n}}: the closing
+  screen, which closes itself after n seconds (writing {"event": "ended"});
   its "spares" are the spare routines as lists of ids ("Another exercise" swaps one in for
   what is left of "routine", so after a swap "routine" names new ids from them).
 The child shows the latest view and only animates its countdown between views; it never
@@ -241,6 +243,34 @@ def view_from_line(line: str, request: BreakRequest) -> BreakView:
         if not 0 <= view.step < len(steps):
             raise ProtocolError(f"view.step: {view.step} is outside {view.routine[view.index]}")
     return view
+
+
+@dataclass(frozen=True)
+class EndScreen:
+    """The closing screen (core.ending): a title, a few lines, and how long it stays."""
+
+    title: str
+    lines: tuple[str, ...]
+    seconds: float
+
+
+def end_line(title: str, lines: Sequence[str], seconds: float) -> str:
+    return json.dumps({"end": {"title": title, "lines": list(lines), "seconds": seconds}}) + "\n"
+
+
+def end_from_line(line: str) -> EndScreen | None:
+    """The closing screen a line carries, or None for a line of another kind."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    raw = obj.get("end") if isinstance(obj, dict) else None
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ProtocolError(f"end: expected an object, got {raw!r}")
+    seconds = _need(raw, "seconds", (int, float), "end")
+    return EndScreen(_text(raw, "title", "end"), _strings(raw, "lines", "end"), float(seconds))
 
 
 def parse_event(line: str) -> dict[str, Any]:
