@@ -77,3 +77,51 @@ def test_the_rep_counter_counts_each_repetition() -> None:
     assert moment(Step("x", 20, hold=20), 5).working
     assert moment(Step("setup", 5), 2).rep == 0
 
+
+
+# --- what the window shows, from the same timeline -------------------------------------------
+
+
+def window_at(exercise: Exercise, step: int, seconds_in: float) -> tuple[int, str]:
+    """The frame and the count line the break window shows `seconds_in` into a step."""
+    from dataclasses import replace
+
+    from tests.ui.sample_views import RUNNING
+    from tray_app.ui.windows.break_screen import Screen
+    from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec
+
+    n = exercise.steps[step].seconds
+    view = replace(RUNNING, routine=(exercise.id,), spares=(), step=step, step_seconds=n,
+                   step_left_s=n, planned_seconds=exercise.seconds)
+    screen = Screen(BreakRequest(exercises=(ExerciseSpec.from_exercise(exercise),)), view, 0.0)
+    return screen.frame(seconds_in, 2), screen.count_text(seconds_in)
+
+
+def test_the_window_holds_the_picture_still_and_counts_repetitions() -> None:
+    knee = next(e for e in ALL if e.id == "standing-knee-raise-hold")  # 3 x (3 s + 10 s hold)
+    step = knee.steps[1]
+    slack = step.seconds - step.work
+    assert window_at(knee, 1, 1.0) == (1, "Step 2 of 3 · get into position")
+    held = {window_at(knee, 1, slack + 1.5 + t / 2) for t in range(20)}  # the 10 s hold
+    assert held == {(0, "Step 2 of 3 · rep 1 of 3")}
+    assert window_at(knee, 1, slack + 13 + 1.5 + 5) == (0, "Step 2 of 3 · rep 2 of 3")
+    assert window_at(knee, 0, 2.0)[0] == 1, "getting ready: the start position"
+
+
+def test_a_pose_of_the_fault_is_marked_and_drawn_with_a_cross() -> None:
+    from tray_app.exercises.pictures import WRONG, frames
+    from tray_app.exercises.pose_data import FRAMES
+
+    reset = next(e for e in ALL if e.id == "tall-sitting-reset")
+    marked = [p.wrong for p in FRAMES[reset.id]]
+    assert marked == [False, True], "the slump is the wrong one"
+    # Every seated pose slumped back from upright is shown as a fault.
+    for ident, poses in FRAMES.items():
+        for pose in poses:
+            if pose.anchor == "seat" and ((pose.torso + 180) % 360 - 180) <= -10:
+                assert pose.wrong or "torso" in pose.active, ident
+    images = frames(reset, 120)
+    corner = [images[i].crop((90, 0, 120, 30)).getcolors(4000) or [] for i in (0, 1)]
+    red = [sum(n for n, c in colours if c[0] > 150 and c[1] < 90) for colours in corner]
+    assert red[0] == 0 and red[1] > 20
+    assert WRONG[0] > 150

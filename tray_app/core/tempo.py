@@ -79,16 +79,18 @@ def moment(step: Step, t: float) -> Moment:
     return Moment(k + 1, reps, working)
 
 
-def frame_at(step: Step, t: float, frames: int, alternating: bool) -> int:
+def frame_at(step: Step, t: float, frames: int, alternating: bool, *,
+             setup: bool = False) -> int:
     """Which of an exercise's picture frames to show `t` seconds into `step`. Frames are
     working pose first, rest pose last; when every frame is a working pose (`alternating`:
     right side, left side), repetition k shows frame k, for the whole repetition. A hold
-    stays on one frame."""
+    stays on one frame. A step without counted work shows the start when it is the `setup`
+    (the exercise's first step), else the position its words build up to."""
     if frames <= 1:
         return 0
     m = moment(step, t)
     if alternating:
         return max(0, m.rep - 1) % frames
     if not step.work:
-        return frames - 1  # getting into position: the start
+        return frames - 1 if setup else 0
     return 0 if m.working else frames - 1

@@ -33,10 +33,11 @@ from tray_app.exercises.poses import (
 )
 
 # Bump when the drawing changes, so cached pictures are redrawn.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 
 BACKGROUND = (246, 243, 236)
 BODY = (43, 45, 66)
+WRONG = (200, 30, 40)  # the cross on a pose shown as the fault to avoid
 BODY_FAR = (150, 160, 180)
 ACCENT = (231, 111, 81)
 ACCENT_FAR = (244, 174, 140)
@@ -142,11 +143,16 @@ def frames(exercise: Exercise, size: int = 240) -> list[Image.Image]:
         return (big / 2 + (p[0] - centre) * scale, floor_px - p[1] * scale)
 
     images = []
-    for prop_lines, figure_lines in zip(props, figures, strict=True):
+    for pose, prop_lines, figure_lines in zip(poses_for(exercise), props, figures, strict=True):
         image = Image.new("RGB", (big, big), BACKGROUND)
         draw = ImageDraw.Draw(image)
         for line in [*prop_lines, *figure_lines]:
             _draw(draw, [px(p) for p in line.points], line.width * scale, line.colour)
+        if pose.wrong:  # a red cross in the top right corner: not like this
+            m, w = 0.06 * big, 0.13 * big
+            left, right = big - m - w, big - m
+            for a, b in (((left, m), (right, m + w)), ((left, m + w), (right, m))):
+                _draw(draw, [a, b], 0.025 * big, WRONG)
         images.append(image.resize((size, size), Image.Resampling.LANCZOS))
     return images
 

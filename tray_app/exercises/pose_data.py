@@ -284,7 +284,7 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
     ),
     "tall-sitting-reset": (
         _hands_on_thighs(with_(SIT, perch=-0.06, active=("torso", "head"))),
-        _hands_on_thighs(with_(SIT, perch=-0.03, torso=-16, neck=25)),
+        _hands_on_thighs(with_(SIT, perch=-0.03, torso=-16, neck=25, wrong=True)),  # the slump
     ),
     "seated-back-extension": (
         _arms_crossed(with_(SIT_CROSSED, torso=0, neck=0, active=("torso",))),

@@ -41,8 +41,9 @@ class Pose:
     `short` names segments turned towards the viewer (upper_arm, thigh, shin, with _far),
     drawn at `shorten` of their length.
     `active` names what is working, drawn in the accent colour: arm, arm_far, leg, leg_far,
-    torso, head, hip. `props`: chair (at `chair_x`), desk (its top at DESK_H from `desk_x`
-    forwards), wall (at `wall_x`), mat (under a floor exercise).
+    torso, head, hip. `wrong` marks a pose shown as the fault to avoid. `props`: chair (at
+    `chair_x`), desk (its top at DESK_H from `desk_x` forwards), wall (at `wall_x`), mat (under
+    a floor exercise).
     """
 
     torso: float = 0
@@ -61,6 +62,8 @@ class Pose:
     shorten: float = 0.7  # how long a `short` segment looks, as a share of its length
     active: tuple[str, ...] = ()
     props: tuple[str, ...] = ()
+    # The way not to do it (a slump shown to be left): drawn with a red cross.
+    wrong: bool = False
     chair_x: float = 0.0
     desk_x: float = 0.2
     wall_x: float = -0.12

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from tray_app.core.duration import countdown as format_clock  # noqa: F401 - the window's clock
 from tray_app.core.session import BreakView
+from tray_app.core.tempo import MIN_TEMPO_S, frame_at, moment
 from tray_app.exercises.format import care_lines
 from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec, snooze_label
 
@@ -60,6 +61,43 @@ class Screen:
             return ""
         return "\n".join(care_lines(spec.exercise))
 
+    def step_elapsed(self, now: float) -> float:
+        """Seconds into the step on show (0 before the break starts)."""
+        if not self.view.running:
+            return 0.0
+        return max(0.0, self.view.step_seconds - self.step_left(now))
+
+    def frame(self, now: float, frames: int) -> int:
+        """Which picture frame to show: timed by the step's tempo and holds (core.tempo), so
+        a hold stays still. Before the start, the first counted step plays on a loop as a
+        preview; an exercise that gives no tempo or hold (a user's own) turns its frames
+        every MIN_TEMPO_S seconds."""
+        spec = self.spec
+        if spec is None or frames <= 1:
+            return 0
+        from tray_app.exercises.pose_data import poses_for
+
+        ex = spec.exercise
+        counted = [s for s in ex.steps if s.work]
+        if not counted:
+            return int((now - self.received) // MIN_TEMPO_S) % frames
+        alternating = bool(poses_for(ex)[-1].active)  # every frame a working pose: sides
+        if not self.view.running:
+            return frame_at(counted[0], (now - self.received) % counted[0].seconds, frames,
+                            alternating)
+        return frame_at(ex.steps[self.view.step], self.step_elapsed(now), frames, alternating,
+                        setup=self.view.step == 0)
+
+    def rep_text(self, now: float) -> str:
+        """"rep 2 of 5" while a counted step runs ("get into position" before its first)."""
+        spec = self.spec
+        if spec is None or not self.view.running:
+            return ""
+        m = moment(spec.exercise.steps[self.view.step], self.step_elapsed(now))
+        if m.reps <= 1:
+            return ""
+        return f"rep {m.rep} of {m.reps}" if m.rep else "get into position"
+
     def step_left(self, now: float) -> float:
         v = self.view
         if not v.running:
@@ -72,13 +110,14 @@ class Screen:
             return 0.0
         return min(1.0, (v.seconds_done + (now - self.received)) / v.planned_seconds)
 
-    def count_text(self) -> str:
+    def count_text(self, now: float | None = None) -> str:
         v, spec = self.view, self.spec
         if spec is None:
             return "" if v.running else "press Enter to begin"
         steps = len(spec.exercise.steps)
         if v.running:
-            return f"Step {v.step + 1} of {steps}"
+            rep = self.rep_text(self.received if now is None else now)
+            return f"Step {v.step + 1} of {steps}" + (f" · {rep}" if rep else "")
         total = sum(len(self.specs[i].exercise.steps) for i in v.routine)
         many = f"{len(v.routine)} exercises · " if len(v.routine) > 1 else ""
         return f"{many}{total} steps"

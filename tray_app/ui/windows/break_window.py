@@ -51,7 +51,6 @@ RAISE = threading.Event()
 NO_KEYBOARD = threading.Event()
 # Also sent where the desktop cannot say (GNOME, KDE on Wayland): true either way.
 NO_KEYBOARD_LINE = "The keys work here once this window has the keyboard: click it first."
-FRAME_MS = 1000
 
 
 def focus_due(idle_ms: int | None, waited_s: float, wait_max_s: float) -> bool:
@@ -347,7 +346,6 @@ class BreakWindow:
         self._shown_at = self.clock()
         self.emit({"event": "shown"})
         self.root.after(TICK_MS, self._tick)
-        self.root.after(FRAME_MS, self._next_frame)
         self.root.after_idle(self._after_shown)
 
     def _after_shown(self) -> None:
@@ -440,13 +438,14 @@ class BreakWindow:
     def _keys_text(self) -> str:
         return NO_KEYBOARD_LINE if NO_KEYBOARD.is_set() else self.screen.keys_text()
 
-    def _next_frame(self) -> None:
-        if self.closed:
+    def _draw_frame(self, now: float) -> None:
+        """The picture frame the step's tempo and holds call for (Screen.frame)."""
+        if len(self._frames) <= 1:
             return
-        if len(self._frames) > 1:
-            self._frame_index = (self._frame_index + 1) % len(self._frames)
-            self.picture.configure(image=self._frames[self._frame_index])
-        self.root.after(FRAME_MS, self._next_frame)
+        index = self.screen.frame(now, len(self._frames))
+        if index != self._frame_index:
+            self._frame_index = index
+            self.picture.configure(image=self._frames[index])
 
     def _draw_view(self) -> None:
         sc = self.screen
@@ -473,13 +472,16 @@ class BreakWindow:
     def _draw_time(self) -> None:
         sc, now = self.screen, self.clock()
         self.clock_label.configure(text=format_clock(sc.step_left(now)))
+        self.count_label.configure(text=sc.count_text(now))  # with the rep under way
+        self._draw_frame(now)
         self.progress.configure(value=round(sc.progress(now) * 1000))
         if self.debug and sc.view.running:
             shown = (sc.view.index, sc.view.step, self.clock_label.cget("text"))
             if shown != self._last_tick:  # only changes, so tests can follow the countdown
                 self._last_tick = shown
                 self.emit({"event": "tick", "exercise": shown[0], "step": shown[1],
-                           "clock": shown[2], "progress": round(sc.progress(now), 3)})
+                           "clock": shown[2], "progress": round(sc.progress(now), 3),
+                           "frame": self._frame_index, "count": self.count_label.cget("text")})
 
     def _on_enter(self, _event: tk.Event) -> str:
         """Enter: press the focused button (Start or Next when none has focus)."""

@@ -158,7 +158,17 @@ def _exercise(obj: Any, where: str) -> Exercise:
         seconds = _need(raw, "seconds", int, w)
         if seconds < 1:
             raise ProtocolError(f"{w}.seconds: must be at least 1, got {seconds}")
-        steps.append(Step(_need(raw, "text", str, w), seconds))
+        reps, tempo, hold = (raw.get(k) for k in ("reps", "tempo", "hold"))
+        # The counted work times the picture and the rep counter; null when a step has none.
+        if reps is not None and (isinstance(reps, bool) or not isinstance(reps, int)):
+            raise ProtocolError(f"{w}.reps: expected a whole number or null, got {reps!r}")
+        for key, value in (("tempo", tempo), ("hold", hold)):
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)):
+                raise ProtocolError(f"{w}.{key}: expected a number or null, got {value!r}")
+        steps.append(Step(_need(raw, "text", str, w), seconds, reps,
+                          None if tempo is None else float(tempo),
+                          None if hold is None else float(hold)))
     return Exercise(
         id=_need(obj, "id", str, where),
         name=_need(obj, "name", str, where),
