@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -294,9 +295,25 @@ class Gnome:
 
     def close(self) -> None:
         for client in self.clients:
-            _stop(client)
+            _stop_group(client)
         self.input.stop()
         self.bus.close()
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Stop a client and what it started (xterm's shell, gnome-session-inhibit's command):
+    each client leads its own process group."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(5)
+            time.sleep(0.1)  # the group's other members take the signal too
+        except subprocess.TimeoutExpired:
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever ignored SIGTERM
+        return
 
 
 def changed(before: bytes, after: bytes) -> float:
