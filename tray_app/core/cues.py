@@ -31,7 +31,8 @@ def cue(before: State, after: State, effects: Sequence[Effect]) -> str | None:
         return START
     if before.phase is Phase.ON_BREAK and after.phase is Phase.ON_BREAK:
         was, now = before.session, after.session
-        if was is not None and now is not None and now.running and was.running \
+        # A routine arriving for a break started before it was planned is not a new step.
+        if was is not None and now is not None and now.running and was.running and was.planned \
                 and (was.index, was.step, was.routine) != (now.index, now.step, now.routine):
             return STEP
     return None

@@ -46,6 +46,13 @@ class SoundServer:
     runtime: Path
     env: dict[str, str]  # what a client needs: XDG_RUNTIME_DIR (PipeWire and Pulse sockets)
 
+    @property
+    def client_env(self) -> dict[str, str]:
+        """What a program with its own XDG_RUNTIME_DIR (a sitbreak sandbox) needs to reach this
+        server: both PipeWire and PulseAudio clients honour these."""
+        return {"PIPEWIRE_RUNTIME_DIR": str(self.runtime),
+                "PULSE_RUNTIME_PATH": str(self.runtime / "pulse")}
+
     def pactl(self, *args: str) -> str:
         out = subprocess.run([need("pactl"), *args], env=self.env, capture_output=True,
                              text=True, timeout=10, check=False)
@@ -94,20 +101,23 @@ class Recording:
             return 0.0
         return math.sqrt(sum(v * v for v in part) / len(part)) / 32768
 
-    def onsets(self, threshold: float = 0.01, window_s: float = 0.01) -> list[float]:
-        """Wall times where the level first rises above `threshold` after a quiet stretch."""
+    def onsets(self, threshold: float = 0.01, window_s: float = 0.01,
+               gap_s: float = 0.15) -> list[float]:
+        """Wall times where the level rises above `threshold` after at least `gap_s` of quiet
+        (so one sound with a dip inside it counts once)."""
         s = self.samples()
         total, n = len(s), max(1, int(window_s * RATE))
         out: list[float] = []
-        quiet = True
+        quiet_s = gap_s  # the recording starts quiet
         for i in range(0, total - n, n):
             part = s[i:i + n]
             level = math.sqrt(sum(v * v for v in part) / n) / 32768
-            if level > threshold and quiet:
-                out.append(self.wall_of(i, total))
-                quiet = False
+            if level > threshold:
+                if quiet_s >= gap_s:
+                    out.append(self.wall_of(i, total))
+                quiet_s = 0.0
             elif level < threshold / 4:
-                quiet = True
+                quiet_s += window_s
         return out
 
 
@@ -133,13 +143,13 @@ def sound_server(root: Path) -> Iterator[SoundServer]:
         env.pop("DISPLAY", None)
         try:
             procs.append(_start([need("pipewire")], env, root / "pipewire.log"))
-            wait_for(lambda: (runtime / "pipewire-0").exists(), timeout=10,
+            wait_for(lambda: (runtime / "pipewire-0").exists(), timeout=30,
                      what="the PipeWire socket")
             procs.append(_start([need("wireplumber")], env, root / "wireplumber.log"))
             procs.append(_start([need("pipewire-pulse")], env, root / "pipewire-pulse.log"))
             server = SoundServer(runtime, {"XDG_RUNTIME_DIR": str(runtime),
                                            "PATH": os.environ.get("PATH", "")})
-            wait_for(lambda: (runtime / "pulse" / "native").exists(), timeout=10,
+            wait_for(lambda: (runtime / "pulse" / "native").exists(), timeout=30,
                      what="the pipewire-pulse socket")
             server.pactl("load-module", "module-null-sink", f"sink_name={SINK}")
             server.pactl("load-module", "module-null-sink", "media.class=Audio/Source/Virtual",
@@ -149,7 +159,7 @@ def sound_server(root: Path) -> Iterator[SoundServer]:
                 server.pactl("set-default-sink", SINK)
                 return f"Default Sink: {SINK}" in server.pactl("info")
 
-            wait_for(defaults_set, timeout=10, interval=0.2, what="the null sink as default")
+            wait_for(defaults_set, timeout=30, interval=0.2, what="the null sink as default")
             yield server
         finally:
             for proc in reversed(procs):

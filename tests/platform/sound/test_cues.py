@@ -46,6 +46,16 @@ def test_a_break_sounds_when_due_at_each_step_and_at_its_end() -> None:
     assert sim.state.phase is not Phase.ON_BREAK
 
 
+def test_take_a_break_now_is_quiet_until_its_first_step_changes() -> None:
+    sim = Heard(settings=PLAIN, plan=(ROUTINE, ()))
+    sim.run(10 * MIN)
+    sim.send(TakeBreakNow())  # planned after it started: the routine arrives while it runs
+    assert sim.state.phase is Phase.ON_BREAK and sim.state.session.planned
+    assert sim.cues == []
+    sim.run(31)
+    assert sim.cues == ["step"]
+
+
 def test_done_early_also_ends_with_the_end_sound() -> None:
     sim = Heard(settings=PLAIN, plan=(ROUTINE, ()))
     sim.run(50 * MIN + 5)

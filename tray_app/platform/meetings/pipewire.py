@@ -79,20 +79,23 @@ def microphone_users(graph: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _running_video(graph: list[dict[str, Any]], device: bool) -> list[str]:
-    """Names of running video sources made by a device (cameras) or by a program (casts)."""
+def _running_video(graph: list[dict[str, Any]], device: bool) -> list[Mapping[str, Any]]:
+    """Properties of running video sources made by a device (cameras) or a program (casts)."""
     out = []
     for node in _nodes(graph):
         p = _props(node)
         if p.get("media.class") in ("Video/Source", "Stream/Output/Video") \
                 and ("device.api" in p) == device and _running(node):
-            out.append(str(p.get("node.description") or p.get("node.name") or "a video source"))
+            out.append(p)
     return out
 
 
 def screen_casts(graph: list[dict[str, Any]]) -> list[str]:
-    return [f"{name} is being shared" for name in _running_video(graph, device=False)]
+    """Named by the stream (the portal's), not the program that draws it (the compositor)."""
+    return [f"{p.get('node.name') or 'a screen cast'} is being shared"
+            for p in _running_video(graph, device=False)]
 
 
 def camera_streams(graph: list[dict[str, Any]]) -> list[str]:
-    return [f"{name} is in use" for name in _running_video(graph, device=True)]
+    return [f"{p.get('node.description') or p.get('node.name') or 'a camera'} is in use"
+            for p in _running_video(graph, device=True)]
