@@ -125,3 +125,15 @@ def test_a_pose_of_the_fault_is_marked_and_drawn_with_a_cross() -> None:
     red = [sum(n for n, c in colours if c[0] > 150 and c[1] < 90) for colours in corner]
     assert red[0] == 0 and red[1] > 20
     assert WRONG[0] > 150
+
+
+def test_the_walk_step_has_a_walking_picture() -> None:
+    from tray_app.core.exercise import stand_and_walk
+    from tray_app.exercises.pictures import frames
+    from tray_app.exercises.pose_data import poses_for
+
+    walk = stand_and_walk(30)
+    poses = poses_for(walk)
+    assert len(poses) == 2 and all(p.active for p in poses), "a stride on each leg in turn"
+    a, b = frames(walk, 80)
+    assert a.tobytes() != b.tobytes()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from tray_app.core.exercise import Exercise
+from tray_app.core.exercise import WALK_ID, Exercise
 from tray_app.exercises.poses import (
     ANKLE_H,
     SHIN,
@@ -373,6 +373,15 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
         SUPINE,
     ),
 }
+
+# The stand-up-and-walk step a break gets when no standing exercise fits (core.exercise):
+# a stride with the near leg forward, then the far leg, the opposite arm swinging forward.
+_STRIDE = Pose(leg=(160, 175, 90), leg_far=(200, 205, 120), arm=(200, 190), arm_far=(160, 150))
+FRAMES[WALK_ID] = (
+    with_(_STRIDE, fix="ankle_far", active=("leg",)),
+    with_(_STRIDE, leg=(200, 205, 120), leg_far=(160, 175, 90), arm=(160, 150),
+          arm_far=(200, 190), fix="ankle", active=("leg_far",)),
+)
 
 # Pictures for exercises without their own entry (a user's extra file).
 DEFAULT_BY_KIND: dict[tuple[str, str], tuple[Pose, ...]] = {
