@@ -43,6 +43,13 @@ def test_an_action_after_the_close_still_answers_once() -> None:
     assert answers.answer(3, "default") is None
 
 
+def test_a_close_the_app_acts_on_is_the_answer() -> None:
+    answers = Answers()
+    answers.shown(4, ["start"], "start")
+    assert answers.closed(4, final=True) is True  # e.g. a dismissal taken as "not now"
+    assert answers.answer(4, "default") is None
+
+
 def test_a_replacement_under_the_same_id_can_be_answered_again() -> None:
     answers = Answers()
     answers.shown(5, ["snooze-300"], "snooze-300")

@@ -84,15 +84,18 @@ class Answers:
         shown.answered = True
         return action
 
-    def closed(self, nid: int) -> bool:
+    def closed(self, nid: int, final: bool = False) -> bool:
         """`NotificationClosed(nid)`: True if that is news (ours, unanswered, not closed yet).
 
-        The notification stays answerable: a daemon may send the click's ActionInvoked after.
+        `final`: the close is itself the answer (a close handler acts on it), so a later
+        ActionInvoked is not another one. Otherwise the notification stays answerable: a
+        daemon may send the click's ActionInvoked after its NotificationClosed.
         """
         shown = self._shown.get(nid)
         if shown is None or shown.answered or shown.closed:
             return False
         shown.closed = True
+        shown.answered = final
         return True
 
 
@@ -331,7 +334,7 @@ class FreedesktopNotifier:
                 # Keep its actions: this signal may race a Notify that reuses the id.
                 if nid == self._current_id:
                     self._current_id = 0
-                news = self._answers.closed(nid)
-            handler = self._close_handler
+                handler = self._close_handler
+                news = self._answers.closed(nid, final=handler is not None)
             if handler is not None and news:
                 handler(CLOSE_REASONS.get(reason, "undefined"))
