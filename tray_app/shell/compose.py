@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,27 @@ def build_runtime(
         starters.append(watcher.start)
         stoppers.append(watcher.stop)
     return runtime, starters, stoppers
+
+
+# The first-run notification waits this long for a tray host to show the icon.
+WELCOME_WAIT_S = 6.0
+
+
+def welcome_later(runtime: Runtime, tray_host: str | None) -> None:
+    """The first run: say where the icon is and what happens next (core.welcome), once the
+    tray host has shown the icon or WELCOME_WAIT_S passed."""
+    from tray_app.core.welcome import TITLE, welcome
+
+    def work() -> None:
+        docked = lambda: bool(runtime.status().get("tray_docked"))  # noqa: E731
+        if tray_host is not None:
+            deadline = time.monotonic() + WELCOME_WAIT_S
+            while not docked() and time.monotonic() < deadline and not runtime.wait(0.2):
+                pass
+        if not runtime.wait(0):
+            runtime.notify_info(TITLE, welcome(runtime.state.settings, tray_host, docked()))
+
+    threading.Thread(target=work, name="welcome", daemon=True).start()
 
 
 # Days back the streak of days with every break taken is counted over.

@@ -43,6 +43,7 @@ def run_app(args: RunOptions) -> int:
     check_install()  # a damaged install stops here, before anything is written
     log_file = setup_logging(paths.log_dir(), args.verbose)
     settings_path: Path = args.config or paths.settings_file()
+    first_run = not args.config and not settings_path.exists()
     try:
         settings = compose.first_settings(settings_path, made_if_missing=not args.config)
     except ProblemsError as exc:
@@ -75,6 +76,8 @@ def run_app(args: RunOptions) -> int:
         runtime.start()
         for start in starters:
             start()
+        if first_run:  # where the icon is and what happens next, once the tray has settled
+            compose.welcome_later(runtime, tray_host)
         if tray_host is None:
             say(f"running in the console ({runtime.status()['line']}); Ctrl-C quits")
             wait_for_signals(runtime)
