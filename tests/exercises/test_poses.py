@@ -289,6 +289,9 @@ def _only_pelvis(poses: tuple[Pose, ...]) -> None:
     leans = [torso_lean(p) for p in poses]
     assert max(leans) - min(leans) <= 8, "the trunk barely moves"
     assert all("hip" in p.active for p in poses)
+    # The pelvis is drawn, so its tilt shows: tipped forward (front down), then tucked.
+    tips = [p.pelvis for p in poses]
+    assert None not in tips and tips[0] - tips[1] >= 30, tips
 
 
 check("seated-pelvic-tilt")(_only_pelvis)

@@ -33,7 +33,7 @@ from tray_app.exercises.poses import (
 )
 
 # Bump when the drawing changes, so cached pictures are redrawn.
-RENDER_VERSION = 3
+RENDER_VERSION = 4
 
 BACKGROUND = (246, 243, 236)
 BODY = (43, 45, 66)
@@ -112,6 +112,9 @@ def _figure(pose: Pose, j: dict[str, Point]) -> list[_Line]:
     ]
     if "hip" in pose.active:
         lines.append(_Line((j["hip"],), 0.075, ACCENT))
+    if pose.pelvis is not None:  # the pelvis as a bar: its tilt is the movement
+        back, front = toward(j["hip"], pose.pelvis + 180, 0.05), toward(j["hip"], pose.pelvis, 0.07)
+        lines.append(_Line((back, front), 0.045, ACCENT if "hip" in pose.active else BODY))
     # A light eye on the face side of the head, so the facing is obvious.
     face = angle_of(j["shoulder"], j["head"]) + 90
     lines.append(_Line((toward(j["head"], face - 25, HEAD_R * 0.55),), 0.022, BACKGROUND))

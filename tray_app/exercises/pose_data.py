@@ -158,8 +158,8 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
     ),
     # psoas mobility
     "seated-pelvic-tilt": (
-        _hands_on_thighs(with_(SIT_FRONT, torso=3, active=("hip",))),
-        _hands_on_thighs(with_(SIT_FRONT, torso=-3, active=("hip",))),
+        _hands_on_thighs(with_(SIT_FRONT, torso=3, pelvis=115, active=("hip",))),
+        _hands_on_thighs(with_(SIT_FRONT, torso=-3, pelvis=65, active=("hip",))),
     ),
     "seated-knee-circles": (
         with_(SIT_HOLD, leg=(72, 172, 95), active=("leg",)),
@@ -176,10 +176,10 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
         SIT,
     ),
     "standing-pelvic-tilt": (
-        reach(reach(with_(STAND, torso=3, active=("hip",)), near_joint("hip", 0.0, 0.03)),
-              near_joint("hip", 0.0, 0.03), "_far"),
-        reach(reach(with_(STAND, torso=-3, active=("hip",)), near_joint("hip", 0.0, 0.03)),
-              near_joint("hip", 0.0, 0.03), "_far"),
+        reach(reach(with_(STAND, torso=3, pelvis=115, active=("hip",)),
+                    near_joint("hip", 0.0, 0.03)), near_joint("hip", 0.0, 0.03), "_far"),
+        reach(reach(with_(STAND, torso=-3, pelvis=65, active=("hip",)),
+                    near_joint("hip", 0.0, 0.03)), near_joint("hip", 0.0, 0.03), "_far"),
     ),
     "leg-swings": (
         with_(BESIDE_DESK, leg=(145, 160, 100), fix="ankle_far", active=("leg",)),

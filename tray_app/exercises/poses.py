@@ -64,6 +64,9 @@ class Pose:
     props: tuple[str, ...] = ()
     # The way not to do it (a slump shown to be left): drawn with a red cross.
     wrong: bool = False
+    # The pelvis drawn as a bar through the hip at this angle (90: level; less tips it
+    # forward, more tucks it), for moves of the pelvis a stick figure cannot otherwise show.
+    pelvis: float | None = None
     chair_x: float = 0.0
     desk_x: float = 0.2
     wall_x: float = -0.12
