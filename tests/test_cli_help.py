@@ -48,3 +48,15 @@ def test_an_unknown_option_is_still_refused(capsys: pytest.CaptureFixture[str]) 
         main(["pause", "--bogus"])
     assert exit_.value.code == EXIT_USAGE
     assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("days", ["x", "0", "-3"])
+def test_stats_days_is_explained_in_the_apps_words(
+    days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["stats", "--days", days])
+    assert exit_.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "is not a number of days; give a whole number, 1 or more" in err
+    assert "invalid int value" not in err

@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=commands.exercises)
 
     sts = sub.add_parser("stats", parents=[common], help="sitting and break statistics")
-    sts.add_argument("--days", type=int, default=7, help="how many days (default 7)")
+    sts.add_argument("--days", type=_days, default=7, help="how many days (default 7)")
     fmt = sts.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true",
                      help="machine-readable output: each day, and the week against the one before")
@@ -159,6 +159,20 @@ def _describe(sub: argparse._SubParsersAction) -> None:
         return add(name, **kwargs)
 
     sub.add_parser = add_parser  # type: ignore[method-assign]
+
+
+def _days(text: str) -> int:
+    """--days in the app's own words rather than argparse's "invalid int value"."""
+    import argparse
+
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of days; give a whole number, 1 or more, e.g. --days 30")
+    return days
 
 
 # Commands whose words are a duration: "-1m" is a (bad) duration, not an unknown option.
