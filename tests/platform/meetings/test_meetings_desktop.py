@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import wait_for
+from tests.e2e.sitbreak_proc import Sandbox, quick_settings
+from tests.e2e.sitbreak_proc import stop as stop_app
 from tests.platform.sound.server import MIC, SINK, SoundServer, need, sound_server
 from tray_app.core.model import MeetingSettings
 from tray_app.platform.meetings import choose
@@ -132,3 +134,31 @@ def test_a_screen_cast_being_watched_is_screen_sharing(server: SoundServer) -> N
         stop(cast)
     pulse = probes(server)["pactl"]
     assert pulse.status()["screen_sharing"] == "not in use"  # pactl cannot see video at all
+
+
+@pytest.mark.e2e
+def test_the_app_holds_a_break_for_a_call_says_why_and_a_setting_turns_it_off(
+        server: SoundServer, tmp_path: Path) -> None:
+    box = Sandbox(tmp_path, extra_env=server.client_env)
+    cfg = quick_settings(tmp_path / "s.toml", break_after="3s", meetings={"camera_devices": ""})
+    rec = start([need("parec"), "-d", MIC], server)
+    proc = box.start("--console", "--config", str(cfg))
+    try:
+        box.wait_running(proc)
+        time.sleep(5)  # due at 3 s: held
+        st = box.status()
+        assert st["state"] == "sitting" and st["held_by"] == "microphone in use", st
+        assert st["line"].endswith("break waiting (microphone in use)")
+        assert f"parec (pid {rec.pid}) records from a microphone" == \
+            st["meetings"]["microphone"], st["meetings"]
+        assert st["meetings"]["camera"] == "not in use"
+        assert "pw-dump" in st["meetings"]["how"]
+        # Turned off in the file (as the settings window writes it): offered at once.
+        text = cfg.read_text().replace("[meetings]\n", "[meetings]\nmicrophone = false\n")
+        cfg.write_text(text)
+        st = box.wait_state("break_due", timeout=20)
+        assert st["held_by"] is None
+        assert st["meetings"]["microphone"] == "not watched"
+    finally:
+        stop_app(proc)
+        stop(rec)
