@@ -143,6 +143,9 @@ class Runtime:
         self._closed = False
         self._memory_released_at = self.clock.mono()  # the first once start-up has settled
         self._waiting: set[Future[Any]] = set()
+        # Commands whose caller stopped waiting (a timeout) but that still run when the owner
+        # thread gets to them: status says so, so "may still be applied" can be checked.
+        self._late: set[Future[Any]] = set()
         self._waiting_lock = threading.Lock()
         self.adapters.notifier.set_action_handler(self._on_notification_action)
 
@@ -292,6 +295,10 @@ class Runtime:
             return fut.result(timeout)
         except CancelledError:
             raise Stopped("sitbreak stopped before it could answer") from None
+        except TimeoutError:
+            with self._waiting_lock:
+                self._late.add(fut)
+            raise
         finally:
             with self._waiting_lock:
                 self._waiting.discard(fut)
@@ -494,4 +501,8 @@ class Runtime:
         extra.update({name: part() for name, part in self.adapters.status_parts.items()})
         if self.clock.speed != 1.0:  # only ever set on purpose: say so wherever status shows
             extra["clock_speed"] = self.clock.speed
+        with self._waiting_lock:
+            self._late = {f for f in self._late if not f.done()}
+            if self._late:
+                extra["commands_not_done_yet"] = len(self._late)
         return status_dict(self.state, self.adapters.idle.name, extra)
