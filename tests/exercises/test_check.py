@@ -70,7 +70,7 @@ def test_the_settings_window_shows_the_same_words(display: Display, tmp_path: Pa
         from tray_app.settings import load_settings
 
         assert checked["coverage"] == coverage_lines(read_builtin(), load_settings(path))
-        assert any("hip-extensors" in c for c in checked["coverage"])
+        assert any("no stretch fits" in c for c in checked["coverage"])
     finally:
         proc.terminate()
         proc.wait(10)

@@ -295,6 +295,16 @@ def _only_pelvis(poses: tuple[Pose, ...]) -> None:
 
 
 check("seated-pelvic-tilt")(_only_pelvis)
+check("lying-pelvic-tilt")(_only_pelvis)
+
+
+@check("lying-heel-press")
+def _(poses: tuple[Pose, ...]) -> None:
+    press, rest = poses
+    assert press.leg == rest.leg and press.leg_far == rest.leg_far, "the heels do not slide"
+    assert {"leg", "leg_far", "hip"} <= set(press.active), "thighs and buttocks at work"
+    j = joints(press)
+    assert foot_down(j) and foot_down(j, "_far") and on_floor(j, "hip")
 
 
 @check("standing-pelvic-tilt")

@@ -190,7 +190,15 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
                        short=("thigh", "thigh_far")), 0.22),
         with_(HOOK, active=("leg",)),
     ),
+    "lying-pelvic-tilt": (
+        with_(HOOK, pelvis=115, active=("hip",)),
+        with_(HOOK, pelvis=65, active=("hip",)),
+    ),
     # hip extensors
+    "lying-heel-press": (
+        with_(HOOK, active=("leg", "leg_far", "hip")),
+        HOOK,
+    ),
     "seated-glute-squeeze": (
         _hands_on_thighs(_feet_at(with_(SIT, lift=0.015, active=("hip",)), 0.26)),
         SIT,
