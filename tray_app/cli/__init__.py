@@ -131,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="check the history file for damage (and repair it)")
     hi.set_defaults(func=commands.history)
 
+    from tray_app.cli import programme
+
+    programme.add_parsers(sub, common, commands.programme)
+
     au = sub.add_parser("autostart", parents=[common], help="start sitbreak at login")
     au.add_argument("action", choices=("enable", "disable", "status"),
                     help="turn starting at login on or off, or say whether it is on")

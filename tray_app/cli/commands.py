@@ -104,6 +104,20 @@ def simple(args: argparse.Namespace) -> int:
     return _report(*_send({"cmd": args.cmd}))
 
 
+def programme(args: argparse.Namespace) -> int:
+    """`rate`, `level`, `checkin`, `retest` (cli.programme): sent to the running sitbreak."""
+    from tray_app.cli import programme as prog
+
+    if args.command == "retest" and args.item is None:
+        try:
+            print(prog.retest_text(load_user_settings(args)))
+        except ProblemsError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_USAGE
+        return EXIT_OK
+    return _report(*_send(prog.request(args)))
+
+
 def _duration(words: list[str] | str | None, limits: tuple[float, float]) -> float | None:
     """Seconds from the words after the command ("1 min" may arrive as two words)."""
     from tray_app.core.duration import BadValue, parse_duration_within
@@ -261,7 +275,9 @@ def exercises(args: argparse.Namespace) -> int:
         if not found:
             _err(f"no exercise with id {args.id!r}; `sitbreak exercises --all` lists them")
             return EXIT_USAGE
-        print(fmt.show_text(found[0]))
+        from tray_app.cli.programme import show_exercise
+
+        print(show_exercise(found[0], paths.history_file(), settings))  # at the level in use
         return EXIT_OK
     if args.category and args.category not in CATEGORIES:
         _err(f"unknown category {args.category!r}; use one of {', '.join(CATEGORIES)}")
@@ -284,8 +300,11 @@ def stats(args: argparse.Namespace) -> int:
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    from tray_app.cli.programme import summary
+
     fmt = "json" if args.json else "csv" if args.csv else "text"
-    return run_stats(paths.history_file(), settings, args.days, fmt, args.chart)
+    return run_stats(paths.history_file(), settings, args.days, fmt, args.chart,
+                     programme=summary)
 
 
 def history(args: argparse.Namespace) -> int:

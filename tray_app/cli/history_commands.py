@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -50,8 +50,10 @@ def run_stats(
     err: TextIO = sys.stderr,
     now: float | None = None,
     rule: Days | None = None,
+    programme: Callable[[Path, Settings, float], Mapping[str, object]] | None = None,
 ) -> int:
-    """`sitbreak stats [--days N] [--json | --csv] [--chart PATH.png]`."""
+    """`sitbreak stats [--days N] [--json | --csv] [--chart PATH.png]`; `programme` gives the
+    programme's keys of the JSON (cli.programme.summary)."""
     if fmt not in FORMATS:
         print(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", file=err)
         return EXIT_USAGE
@@ -77,7 +79,14 @@ def run_stats(
     finally:
         if history is not None:
             history.close()
-    if fmt == "json":
+    if fmt == "json" and programme is not None:
+        try:
+            extra = programme(history_path, settings, now)
+        except HistoryUnavailable as e:
+            print(f"{e}; try again in a moment", file=err)
+            return EXIT_FAIL
+        out.write(stats_json(shown, summary, extra) + "\n")
+    elif fmt == "json":
         out.write(stats_json(shown, summary) + "\n")
     elif fmt == "csv":
         out.write(stats_csv(shown))

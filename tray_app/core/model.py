@@ -96,6 +96,16 @@ class MeetingSettings:
 
 
 @dataclass(frozen=True)
+class ProgrammeSettings:
+    """The programme (core.progression, core.retest)."""
+
+    progression: bool = True  # levels per family, ratings, "this hurt" rests an exercise
+    checkins: bool = False  # ask for back pain 0-10 at some breaks
+    checkin_times: tuple[str, ...] = ("first", "last")  # which breaks of the day ask
+    retest_days: int = 30  # how often the re-test is offered
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated settings, durations in seconds. Defaults match the shipped settings.toml."""
 
@@ -110,6 +120,7 @@ class Settings:
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
+    programme: ProgrammeSettings = field(default_factory=ProgrammeSettings)
 
 
 class Kind(StrEnum):

@@ -331,6 +331,8 @@ def in_use(exercise: Exercise, p: Progress, families: Iterable[Family],
 
 
 ACCEPT, STAY = "accept", "stay"  # the detail of a `level` row
+# The history rows the programme reads.
+PROGRAMME_KINDS = frozenset({Kind.EXERCISE, Kind.RATING, Kind.LEVEL, Kind.CHECKIN, Kind.RETEST})
 
 
 def facts_from_rows(rows: Iterable[Row]) -> list[Fact]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from tray_app.core.duration import table as hm  # "3h 05m", for the table's columns
 from tray_app.core.exercise import CATEGORIES
@@ -61,10 +61,13 @@ def summary_dict(summary: WeekSummary) -> dict[str, object]:
     return out
 
 
-def stats_json(days: Sequence[DayStats], summary: WeekSummary) -> str:
-    """{"days": [...], "week": {...}} as indented JSON."""
+def stats_json(days: Sequence[DayStats], summary: WeekSummary,
+               programme: Mapping[str, object] | None = None) -> str:
+    """{"days": [...], "week": {...}} as indented JSON, and the programme's keys (levels,
+    ratings, hurt, checkins, retests: core.progression.summary) when given."""
     return json.dumps(
-        {"days": [day_dict(d) for d in days], "week": summary_dict(summary)}, indent=2
+        {"days": [day_dict(d) for d in days], "week": summary_dict(summary),
+         **(programme or {})}, indent=2
     )
 
 

@@ -21,6 +21,7 @@ from tray_app.core.model import (
     MeetingSettings,
     NotificationSettings,
     PostureSettings,
+    ProgrammeSettings,
     ScheduleSettings,
     SittingSettings,
     SmartPauseSettings,
@@ -56,6 +57,7 @@ class Key:
             "hours": 'ranges such as "09:00-17:30"',
             "path": 'a file path, or "" for none',
             "glob": 'a file pattern such as "/dev/video*", or "" for none',
+            "moments": 'breaks of the day: "first", "last"',
         }.get(self.kind, "")
 
     def parse(self, value: Any) -> Any:
@@ -186,6 +188,20 @@ def _path(_key: Key, value: Any) -> str:
     return text
 
 
+CHECKIN_TIMES = ("first", "last")  # the first and the last break of the day
+
+
+def _moment(value: Any) -> str:
+    if isinstance(value, str) and value in CHECKIN_TIMES:
+        return value
+    raise BadValue("use any of " + ", ".join(f'"{m}"' for m in CHECKIN_TIMES))
+
+
+def _moments(_key: Key, value: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_list(value, _moment, example='["first", "last"]',
+                                     non_empty=True)))
+
+
 def _glob(_key: Key, value: Any) -> str:
     text = _text(value)
     if text and not text.startswith("/"):
@@ -196,7 +212,7 @@ def _glob(_key: Key, value: Any) -> str:
 _CHECKS: dict[str, Callable[[Key, Any], Any]] = {
     "duration": _duration, "durations": _durations, "bool": _bool, "int": _int, "days": _days,
     "hours": _hours, "clock": _clock, "places": _places, "names": _names, "path": _path,
-    "glob": _glob,
+    "glob": _glob, "moments": _moments,
 }
 
 
@@ -249,6 +265,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "screen_sharing": Key("bool", "Screen sharing"),
         "camera_devices": Key("glob", "Camera devices"),
     },
+    "programme": {
+        "progression": Key("bool", "Harder versions as you progress"),
+        "checkins": Key("bool", "Back-pain check-ins"),
+        "checkin_times": Key("moments", "Check in at"),
+        "retest_days": Key("int", "Re-test every (days)", 7, 365),
+    },
 }
 
 SECTIONS: dict[str, type] = {
@@ -263,6 +285,7 @@ SECTIONS: dict[str, type] = {
     "notifications": NotificationSettings,
     "sound": SoundSettings,
     "meetings": MeetingSettings,
+    "programme": ProgrammeSettings,
 }
 
 def build_section(name: str, values: dict[str, Any]) -> Any:

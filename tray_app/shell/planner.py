@@ -1,15 +1,18 @@
 """Which exercises a break offers: the catalogue (loaded again only when its settings change)
-and the picker, fed with what the history says was done lately."""
+and the picker, fed with what the history says was done lately; then the programme
+(core.progression): an exercise rated "this hurt" rests, each family shows its level in use,
+and a family ready for a harder version is offered."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tray_app.core.events import BreakPlanned
 from tray_app.core.exercise import Exercise
-from tray_app.core.model import ExerciseSettings
+from tray_app.core.model import ExerciseSettings, Row
 from tray_app.core.problems import ProblemsError
+from tray_app.core.progression import Family, Progress
 from tray_app.core.state import State
 from tray_app.ports import HistoryStore
 
@@ -19,9 +22,12 @@ log = logging.getLogger(__name__)
 class BreakPlanner:
     """Loads the catalogue (again only when the exercise settings change) and picks from it."""
 
-    def __init__(self, history: HistoryStore, on_notice: Callable[[str], None]) -> None:
+    def __init__(self, history: HistoryStore, on_notice: Callable[[str], None],
+                 programme_rows: Callable[[], Sequence[Row]] | None = None) -> None:
         self.history = history
         self.on_notice = on_notice
+        # The history's rows, oldest first, for the programme; None: no programme.
+        self.programme_rows = programme_rows
         self._loaded_for: ExerciseSettings | None = None
         self._catalogue: list[Exercise] = []
 
@@ -46,6 +52,12 @@ class BreakPlanner:
         from tray_app.core.picker import RECENT, pick, spares
 
         catalogue = self.catalogue(state.settings.exercises)
+        programme = self._programme(state)
+        if programme is not None:
+            from tray_app.core.progression import in_rotation
+
+            resting = [e for e in catalogue if in_rotation(programme[0], e.id, state.wall)]
+            catalogue = resting or catalogue  # never an empty break for a rested exercise
         try:
             recent = [(i, c) for _w, i, c in self.history.recent_exercises(RECENT)]
         except Exception:
@@ -57,4 +69,50 @@ class BreakPlanner:
         if not routine:
             return BreakPlanned(())
         spare = spares(catalogue, recent, routine, seed, stand=stand)
+        if programme is not None:
+            routine, spare = self._levels(state, programme, catalogue, routine, spare)
         return BreakPlanned(tuple(routine), tuple(tuple(r) for r in spare))
+
+    def _programme(self, state: State) -> tuple[Progress, tuple[Family, ...]] | None:
+        """The user's progress and the families, or None (no programme, or it can't be read:
+        the break goes on without it)."""
+        if self.programme_rows is None or not state.settings.programme.progression:
+            return None
+        from tray_app.core import schedule
+        from tray_app.core.progression import facts_from_rows, fold
+        from tray_app.exercises.progressions import builtin_families
+
+        try:
+            families = builtin_families()
+            rows = self.programme_rows()
+        except Exception:
+            log.exception("could not read the programme's history")
+            return None
+        sched = state.settings.schedule
+
+        def day_of(wall: float) -> int:
+            return schedule.day_key(wall, state.utc_offset_s, sched.day_starts)
+
+        return fold(facts_from_rows(rows), families, day_of), families
+
+    def _levels(self, state: State, programme: tuple[Progress, tuple[Family, ...]],
+                catalogue: list[Exercise], routine: list[Exercise],
+                spare: list[list[Exercise]]) -> tuple[list[Exercise], list[list[Exercise]]]:
+        """Each exercise at its family's level in use; and the offer of a harder version to a
+        family this break works."""
+        from tray_app.core.progression import family_of, in_use, ready
+
+        progress, families = programme
+        by_id = {e.id: e for e in catalogue}
+
+        def level(r: list[Exercise]) -> list[Exercise]:
+            return [in_use(e, progress, families, by_id, state.wall) for e in r]
+
+        owner = family_of(families)
+        for fam in {owner[e.id].id: owner[e.id] for e in routine if e.id in owner}.values():
+            if ready(progress, fam, state.wall):
+                self.on_notice(
+                    f"Ready for a harder version of {fam.name}? Two weeks at level "
+                    f"{progress.family(fam.id).level} went well. `sitbreak level {fam.id} "
+                    f"accept` moves you up; `sitbreak level {fam.id} stay` keeps this level.")
+        return level(routine), [level(r) for r in spare]

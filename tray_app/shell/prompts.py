@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def intent_event(event: dict[str, Any]) -> Event:
     """The core event for a window's intent line (core.commands); raises BadCommand."""
-    params = {k: event[k] for k in ("exercise_id", "step", "seconds") if k in event}
+    params = {k: event[k] for k in ("exercise_id", "step", "seconds", "rating") if k in event}
     return command_event(str(event.get("intent")), params)
 
 

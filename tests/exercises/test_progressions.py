@@ -1,0 +1,154 @@
+"""The exercise families (progressions.toml): the shipped file loads against the catalogue,
+the loader refuses what breaks its rules, the planner shows each family's level in use and
+rests a hurt exercise, and `sitbreak exercises show` names the level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tray_app.core import progression as pg
+from tray_app.core.model import Row, Settings
+from tray_app.core.state import initial_state
+from tray_app.exercises.loader import read_builtin
+from tray_app.exercises.progressions import builtin_families, parse_families
+from tray_app.shell.planner import BreakPlanner
+
+CATALOGUE = {e.id: e for e in read_builtin()}
+
+
+def test_the_shipped_families_load_and_every_level_is_a_catalogue_exercise() -> None:
+    families = builtin_families()
+    assert len(families) >= 6
+    for fam in families:
+        assert pg.MIN_LEVELS <= fam.top <= pg.MAX_LEVELS
+        assert all(lv.exercise_id in CATALOGUE for lv in fam.levels)
+    # A level's counted steps are longer or held longer than the level before (same exercise).
+    for fam in families:
+        for a, b in zip(fam.levels, fam.levels[1:], strict=False):
+            if a.exercise_id == b.exercise_id:
+                ex = CATALOGUE[a.exercise_id]
+                assert pg.with_level(ex, b).seconds >= pg.with_level(ex, a).seconds
+
+
+def parse(body: str) -> list[str]:
+    _families, problems = parse_families(body, "progressions.toml", CATALOGUE)
+    return [str(p) for p in problems]
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "seated-march" }, '
+     '{ exercise = "no-such-move" }]', "level 2: names no exercise in the catalogue"),
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "glute-bridge", hold = 5 }, '
+     '{ exercise = "glute-bridge", hold = 4 }]', "asks no more than the level before it"),
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "glute-bridge" }]',
+     "2 to 4 levels"),
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "dead-bug" }, '
+     '{ exercise = "bird-dog" }]\n[[family]]\nid = "y"\nname = "Y"\nlevels = '
+     '[{ exercise = "bird-dog" }, { exercise = "desk-plank" }]',
+     "bird-dog is already in family x"),
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "dead-bug" }, '
+     '{ exercise = "bird-dog" }, { exercise = "dead-bug", reps = 20 }]', "goes back to dead-bug"),
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "dead-bug", reps = 2.5 }, '
+     '{ exercise = "bird-dog" }]', "reps: must be a number above 0"),
+])
+def test_the_loader_names_each_problem(body: str, words: str) -> None:
+    problems = parse(body)
+    assert len(problems) == 1 and words in problems[0], problems
+
+
+class NoHistory:
+    def recent_exercises(self, limit: int) -> list:
+        return []
+
+
+def planner(rows: list[Row]) -> tuple[BreakPlanner, list[str]]:
+    notices: list[str] = []
+    return BreakPlanner(NoHistory(), notices.append, lambda: rows), notices  # type: ignore[arg-type]
+
+
+WALL = 1_795_392_000.0 + 9 * 3600
+
+
+def state(places=("chair", "standing")):
+    from dataclasses import replace
+
+    from tray_app.core.model import ExerciseSettings
+
+    s = initial_state(Settings(exercises=ExerciseSettings(places=places)))
+    return replace(s, wall=WALL)
+
+
+def test_a_hurt_exercise_rests_and_the_family_shows_its_level_in_use() -> None:
+    day = 86400.0
+    knee = next(f for f in builtin_families() if f.id == "seated-knee-lift")
+    rows = [Row("exercise", WALL - 30 * day, 40.0, "seated-knee-lift-hold", "psoas-strength")]
+    rows += [pg.rating_row(WALL - (29 - i) * day, "seated-knee-lift-hold", "fine")
+             for i in range(4)]
+    rows += [pg.answer_row(WALL - 15 * day, knee.id, True)]
+    rows += [pg.rating_row(WALL - (14 - i) * day, "seated-high-knee-hold", "easy")
+             for i in range(3)]
+    rows += [pg.answer_row(WALL - day, knee.id, True),  # level 3: the slower lowering
+             pg.rating_row(WALL - 3600, "seated-glute-squeeze", "hurt")]
+    plan, _notices = planner(rows)
+    seen: set[str] = set()
+    texts: list[str] = []
+    for n in range(150):
+        from dataclasses import replace
+
+        got = plan.plan(replace(state(("chair",)), wall=WALL + n * 997))
+        for ex in got.routine + tuple(e for r in got.spares for e in r):
+            seen.add(ex.id)
+            if ex.id == "seated-high-knee-hold":
+                texts.append(ex.steps[1].text)
+    assert "seated-glute-squeeze" not in seen  # out of rotation for two weeks
+    assert "seated-knee-lift-hold" not in seen  # the family shows its level in use instead
+    assert texts and all("This level: 5 times, hold 5 s, 6 s per move." in t for t in texts)
+
+
+def test_a_family_ready_for_more_is_offered_when_the_break_works_it() -> None:
+    day = 86400.0
+    rows = [Row("exercise", WALL - 20 * day, 40.0, "seated-march", "psoas-strength")]
+    rows += [pg.rating_row(WALL - (19 - i) * day, "seated-march", "easy") for i in range(3)]
+    plan, notices = planner(rows)
+    from dataclasses import replace
+
+    for n in range(80):
+        got = plan.plan(replace(state(), wall=WALL + n * 613))
+        if any(e.id in ("seated-march", "standing-slow-march") for e in got.routine):
+            break
+    else:
+        pytest.fail("the march never came up")
+    assert any("Ready for a harder version of Slow march" in n
+               and "sitbreak level march accept" in n for n in notices)
+
+
+def test_progression_off_leaves_the_break_as_picked() -> None:
+    from dataclasses import replace
+
+    from tray_app.core.model import ProgrammeSettings
+
+    rows = [pg.rating_row(WALL - 3600, "seated-march", "hurt")]
+    plan, _ = planner(rows)
+    s = state()
+    off = replace(s, settings=replace(s.settings, programme=ProgrammeSettings(progression=False)))
+    assert plan._programme(off) is None and plan._programme(s) is not None
+
+
+def test_exercises_show_names_the_family_and_the_level_in_use(tmp_path: Path) -> None:
+    from tray_app.cli.programme import show_exercise
+    from tray_app.history.store import History
+
+    path = tmp_path / "history.sqlite3"
+    store = History.open(path)
+    store.record_many([Row("exercise", WALL - 20 * 86400, 40.0, "dead-bug", "core")]
+                      + [pg.rating_row(WALL - (19 - i) * 86400, "dead-bug", "fine")
+                         for i in range(3)]
+                      + [pg.answer_row(WALL - 3600, "floor-core", True),
+                         pg.rating_row(WALL - 60, "bird-dog", "hurt")])
+    store.close()
+    text = show_exercise(CATALOGUE["bird-dog"], path, Settings(), now=WALL)
+    # bird-dog was level 2; "this hurt" took the family back to 1 and rests it two weeks.
+    assert "Family: Floor core (floor-core), level 2-3 of 3; level in use: 1" in text
+    assert "Resting after 'this hurt': back in your breaks in 14 days" in text

@@ -1,0 +1,88 @@
+"""The programme's rows (ratings, level answers, check-ins, re-tests) in the history: kept by
+`history export/import`, shown by `stats --json` (levels, ratings, hurt, checkins, retests),
+and a rating sent as `sitbreak rate` reaches the running app through the control channel."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+from tests.history.test_import import events, imported, make
+from tray_app.cli.history_commands import run_history_export, run_stats
+from tray_app.cli.programme import summary
+from tray_app.core import progression as pg
+from tray_app.core.model import Kind, Row, Settings
+from tray_app.core.retest import retest_row
+
+NOW = time.time()
+DAY = 86400.0
+ROWS = [
+    Row(Kind.EXERCISE, NOW - 20 * DAY, 60.0, "dead-bug", "core", "1/1 floor"),
+    pg.rating_row(NOW - 20 * DAY + 1, "dead-bug", pg.FINE),
+    pg.rating_row(NOW - 19 * DAY, "dead-bug", pg.EASY),
+    pg.rating_row(NOW - 18 * DAY, "dead-bug", pg.FINE),
+    pg.answer_row(NOW - 5 * DAY, "floor-core", True),
+    pg.checkin_row(NOW - 4 * DAY, 3),
+    pg.rating_row(NOW - 2 * DAY, "bird-dog", pg.TOO_HARD),
+    pg.rating_row(NOW - DAY, "seated-march", pg.HURT),
+    retest_row(NOW - 3 * DAY, "seated-knee-hold", 24, "left"),
+    retest_row(NOW - 3 * DAY, "sit-to-stand-30s", 13),
+]
+
+
+def test_export_then_import_keeps_every_programme_row(tmp_path: Path) -> None:
+    source = make(tmp_path / "a.sqlite3", ROWS)
+    backup = tmp_path / "backup.csv"
+    assert run_history_export(source, backup, io.StringIO()) == 0
+    target = tmp_path / "b.sqlite3"
+    code, out, err = imported(target, backup)
+    assert code == 0 and f"imported {len(ROWS)} events" in out, (out, err)
+    assert events(target) == events(source)
+    kinds = {r.kind for r in events(target)}
+    assert {Kind.RATING, Kind.LEVEL, Kind.CHECKIN, Kind.RETEST} <= kinds
+
+
+def test_stats_json_has_levels_ratings_hurt_checkins_and_retests(tmp_path: Path) -> None:
+    path = make(tmp_path / "h.sqlite3", ROWS)
+    out = io.StringIO()
+    assert run_stats(path, Settings(), 7, "json", out=out, err=io.StringIO(), now=NOW,
+                     programme=summary) == 0
+    data = json.loads(out.getvalue())
+    assert "days" in data and "week" in data  # what was there stays
+    floor = data["levels"]["floor-core"]
+    # Up to level 2 by accepting, down to 1 by "too hard".
+    assert floor["level"] == 1 and [c["reason"] for c in floor["changes"]] == [
+        "accepted", "too-hard"]
+    assert data["ratings"] == {"easy": 1, "fine": 2, "too-hard": 1, "hurt": 1}
+    assert [h["exercise_id"] for h in data["hurt"]] == ["seated-march"]
+    assert data["checkins"] == [{"wall": NOW - 4 * DAY, "pain": 3}]
+    assert {(r["item"], r["side"], r["value"]) for r in data["retests"]} == {
+        ("seated-knee-hold", "left", 24.0), ("sit-to-stand-30s", None, 13.0)}
+    assert data["retest_due"] is False  # three days ago, every 30 days
+
+
+def test_a_rating_through_the_control_channel_is_one_core_command() -> None:
+    from tests.runtime.test_runtime import faked, fast
+    from tray_app.shell.control import handle_request
+    from tray_app.shell.prompts import intent_event
+
+    rt, ad, _timer = faked(fast(3600.0))
+    try:
+        reply = handle_request(rt, {"cmd": "rate", "rating": "hurt", "exercise_id": "bird-dog"})
+        assert reply["ok"], reply
+        rows = [r for r in ad.history.rows if r.kind == Kind.RATING]  # type: ignore[attr-defined]
+        assert [(r.exercise_id, r.detail) for r in rows] == [("bird-dog", "hurt")]
+        # The break window's button says the same thing, through the same table.
+        window = intent_event({"event": "intent", "intent": "rate", "rating": "hurt",
+                               "exercise_id": "bird-dog"})
+        from tray_app.core.commands import command_event
+
+        assert window == command_event("rate", {"rating": "hurt", "exercise_id": "bird-dog"})
+        refused = handle_request(rt, {"cmd": "rate", "rating": "fine"})
+        assert not refused["ok"] and "sitbreak rate RATING EXERCISE_ID" in refused["error"]
+        bad = handle_request(rt, {"cmd": "rate", "rating": "superb"})
+        assert not bad["ok"] and "easy, fine, too-hard, hurt" in bad["error"]
+    finally:
+        rt.stop()

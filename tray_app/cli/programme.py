@@ -1,0 +1,155 @@
+"""`sitbreak rate`, `level`, `checkin` and `retest`, and the programme's part of `exercises
+show` and `stats --json`. The rules are core.progression's and core.retest's; the commands
+reach the running sitbreak through the control channel, as the window's buttons do."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tray_app.core.exercise import Exercise
+from tray_app.core.model import Settings
+from tray_app.core.progression import Family, Progress
+
+
+def _day_of(settings: Settings, now: float):
+    from tray_app.core import schedule
+
+    offset = time.localtime(now).tm_gmtoff
+
+    def day_of(wall: float) -> int:
+        return schedule.day_key(wall, offset, settings.schedule.day_starts)
+
+    return day_of
+
+
+def progress_of(history_path: Path, settings: Settings, now: float,
+                ) -> tuple[Progress, tuple[Family, ...], list[Any]]:
+    """The user's progress from the history file, the families, and the rows read."""
+    from tray_app.core.progression import facts_from_rows, fold
+    from tray_app.exercises.progressions import builtin_families
+    from tray_app.history.programme import programme_rows
+
+    families = builtin_families()
+    rows = programme_rows(history_path)
+    return fold(facts_from_rows(rows), families, _day_of(settings, now)), families, rows
+
+
+def level_lines(exercise: Exercise, progress: Progress, families: tuple[Family, ...],
+                now: float) -> list[str]:
+    """What `exercises show` says of the exercise's family: its levels, the one in use, and a
+    rest after "this hurt"."""
+    from tray_app.core.duration import human
+    from tray_app.core.progression import family_of, in_rotation
+
+    fam = family_of(families).get(exercise.id)
+    lines = []
+    if fam is not None:
+        fp = progress.family(fam.id)
+        mine = [i for i, lv in enumerate(fam.levels, 1) if lv.exercise_id == exercise.id]
+        span = f"{mine[0]}" if len(mine) == 1 else f"{mine[0]}-{mine[-1]}"
+        lines.append(f"Family: {fam.name} ({fam.id}), level {span} of {fam.top}; "
+                     f"level in use: {fp.level}")
+    if not in_rotation(progress, exercise.id, now):
+        left = progress.rested_until[exercise.id] - now
+        days = -(-left // 86400)
+        when = f"{days:.0f} days" if days > 1 else human(left)
+        lines.append(f"Resting after 'this hurt': back in your breaks in {when}")
+    return lines
+
+
+def show_exercise(exercise: Exercise, history_path: Path, settings: Settings,
+                  now: float | None = None) -> str:
+    """`sitbreak exercises show ID`: the exercise at the level in use, with its family."""
+    from tray_app.core.progression import in_use
+    from tray_app.exercises import format as fmt
+
+    now = time.time() if now is None else now
+    try:
+        progress, families, _rows = progress_of(history_path, settings, now)
+    except Exception as exc:  # the history is busy or damaged: show the exercise as it is
+        return f"{fmt.show_text(exercise)}\n\n(levels unknown: {exc})"
+    shown = in_use(exercise, progress, families, {exercise.id: exercise}, now)
+    extra = level_lines(exercise, progress, families, now)
+    return fmt.show_text(shown) + ("\n\n" + "\n".join(extra) if extra else "")
+
+
+def summary(history_path: Path, settings: Settings, now: float) -> dict[str, Any]:
+    """The programme's part of `stats --json`."""
+    from tray_app.core import progression as pg
+    from tray_app.core.retest import due, last_retest
+
+    progress, families, rows = progress_of(history_path, settings, now)
+    out = pg.summary(progress, families, rows, now)
+    out["retest_due"] = due(last_retest(rows), now, settings.programme.retest_days)
+    return out
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def request(args: argparse.Namespace) -> dict[str, Any]:
+    """The control request of `rate`, `level`, `checkin` or `retest ITEM VALUE`."""
+    name = args.command
+    if name == "rate":
+        req: dict[str, Any] = {"cmd": "rate", "rating": args.rating}
+        if args.exercise_id:
+            req["exercise_id"] = args.exercise_id
+        return req
+    if name == "level":
+        return {"cmd": "level", "family": args.family, "answer": args.answer}
+    if name == "checkin":
+        return {"cmd": "checkin", "pain": args.pain}
+    if args.value is None:
+        from tray_app.support.exit_codes import UsageError
+
+        raise UsageError(f"give the result: sitbreak retest {args.item} VALUE")
+    req = {"cmd": "retest", "item": args.item, "value": args.value}
+    if args.side:
+        req["side"] = args.side
+    return req
+
+
+def retest_text(settings: Settings) -> str:
+    """`sitbreak retest` with no item: what the re-test asks for the places allowed."""
+    from tray_app.core.retest import items_for
+
+    lines = ["The re-test (a few minutes; skip any item). Record each result with "
+             "`sitbreak retest ITEM VALUE [--side left|right]`:"]
+    for item in items_for(settings.exercises.places):
+        sides = " (each side)" if item.per_side else ""
+        lines.append(f"  {item.id}: {item.name}{sides}, in {item.unit}. {item.how}")
+    return "\n".join(lines)
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser,
+                func: Callable[[argparse.Namespace], int]) -> None:
+    """The programme's subcommands, each run by `func` (cli.commands.programme)."""
+    from tray_app.core.progression import RATINGS
+    from tray_app.core.retest import SIDES
+
+    ra = sub.add_parser("rate", parents=[common],
+                        help="rate an exercise: easy, fine, too-hard or hurt")
+    ra.add_argument("rating", choices=RATINGS,
+                    help="hurt rests the exercise two weeks; too-hard and hurt go a level down")
+    ra.add_argument("exercise_id", nargs="?",
+                    help="the exercise (default: the last one done)")
+    ra.set_defaults(func=func)
+    lv = sub.add_parser("level", parents=[common],
+                        help="answer 'ready for a harder version?' for a family")
+    lv.add_argument("family", help="the family's id, as `sitbreak stats --json` lists it")
+    lv.add_argument("answer", choices=("accept", "stay"),
+                    help="accept moves up a level; stay asks again in two weeks")
+    lv.set_defaults(func=func)
+    ci = sub.add_parser("checkin", parents=[common], help="record back pain now, 0-10")
+    ci.add_argument("pain", type=int, help="0 (none) to 10 (the worst imaginable)")
+    ci.set_defaults(func=func)
+    rt = sub.add_parser("retest", parents=[common],
+                        help="the monthly re-test: list it, or record one result")
+    rt.add_argument("item", nargs="?", help="the item's id (leave out to list them)")
+    rt.add_argument("value", nargs="?", type=float, help="repetitions or seconds")
+    rt.add_argument("--side", choices=SIDES, help="for an item measured per side")
+    rt.set_defaults(func=func)
