@@ -15,6 +15,7 @@ from hypothesis import settings
 
 from tests.desktop import Bus, Display, dbus_session, xvfb
 from tests.gnome import Gnome, gnome_desktop
+from tests.kwin import KWin, kwin_desktop
 from tests.wayland import Sway, sway_desktop
 
 # The suite must give the same answer on every run: property tests walk a fixed sequence of
@@ -45,6 +46,13 @@ def gnome(tmp_path: Path) -> Iterator[Gnome]:
     """A headless GNOME Shell 43 with XWayland, the AppIndicator extension and gnome-session,
     input through Mutter's RemoteDesktop (tests/gnome.py)."""
     with gnome_desktop(tmp_path) as desktop:
+        yield desktop
+
+
+@pytest.fixture
+def kwin(tmp_path: Path) -> Iterator[KWin]:
+    """A headless KWin 5.27 (tests/kwin.py): ext-idle-notify, KWin scripting."""
+    with kwin_desktop(tmp_path) as desktop:
         yield desktop
 
 

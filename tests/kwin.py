@@ -15,13 +15,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.desktop import _stop, dbus_session, require, wait_for
+from tests.wayland import name_has_owner
 from tray_app.platform.wayland import wire
 
 SOCKET = "wayland-k"
+GTK_WINDOW = Path(__file__).with_name("gtk_window.py")
 
 
 class FakeInput:
@@ -49,6 +51,17 @@ class KWin:
     env: dict[str, str]  # WAYLAND_DISPLAY, XDG_RUNTIME_DIR, DBUS_SESSION_BUS_ADDRESS, ...
     proc: subprocess.Popen
     workdir: Path
+    clients: list[subprocess.Popen] = field(default_factory=list)
+
+    def start_window(self, name: str, fullscreen: bool = False) -> subprocess.Popen:
+        """A native Wayland window (GTK 3; foot 1.13 dies of SIGFPE on KWin's virtual output),
+        stopped with the desktop."""
+        args = [sys.executable, str(GTK_WINDOW), name, *(["fullscreen"] if fullscreen else [])]
+        env = dict(self.env, GDK_BACKEND="wayland", NO_AT_BRIDGE="1")
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        self.clients.append(proc)
+        return proc
 
     def app_env(self) -> dict[str, str]:
         """The session's variables for an app with its own XDG_RUNTIME_DIR."""
@@ -119,6 +132,10 @@ def kwin_desktop(tmp: Path, *, width: int = 1280, height: int = 800) -> Iterator
                 return (run / SOCKET).exists()
 
             wait_for(up, timeout=30, what="kwin_wayland to listen")
+            wait_for(lambda: name_has_owner(env, "org.kde.KWin"), timeout=30,
+                     what="KWin to own org.kde.KWin on the session bus")
             yield desktop
         finally:
+            for client in desktop.clients:
+                _stop(client)
             _stop(proc)

@@ -3,23 +3,14 @@ org_kde_kwin_idle). Input is KWin's fake input, which its idle timers count as i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from tests.desktop import wait_for
-from tests.kwin import KWin, kwin_desktop
+from tests.kwin import KWin
 from tray_app.platform.idle import choose as idle
 from tray_app.platform.idle import wayland as idle_wayland
 
 pytestmark = pytest.mark.desktop
-
-
-@pytest.fixture
-def kwin(tmp_path: Path) -> Iterator[KWin]:
-    with kwin_desktop(tmp_path) as desktop:
-        yield desktop
 
 
 @pytest.mark.slow

@@ -51,11 +51,16 @@ def detect(
 
 
 def _wayland(env: Mapping[str, str], x11: Any = None) -> FullscreenProbe | None:
-    """wlroots compositors' foreign-toplevel protocol; where the compositor hides it (GNOME,
-    KDE), the focused XWayland window; None without XWayland either."""
+    """wlroots compositors' foreign-toplevel protocol; on KDE a KWin script; where the
+    compositor hides its windows (GNOME), the focused XWayland window; None without XWayland
+    either."""
     from tray_app.platform.fullscreen import wlr
 
     found, why = wlr.probe(env)
+    if found is None and "kde" in env.get("XDG_CURRENT_DESKTOP", "").lower().split(":"):
+        from tray_app.platform.fullscreen import kwin
+
+        found, why = kwin.probe(env)  # KWin hides its windows, but runs a script of ours
     log.info("fullscreen on Wayland: %s", why)
     return found if found is not None else _xwayland(env, x11)
 
