@@ -328,8 +328,9 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
             out.append(f"no {category} exercise is left with these places and exclusions: "
                        f"allow more places in [exercises] places, or exclude less")
         elif not any(fits(e) for e in members):
-            need = min(e.seconds for e in members) + (walk or min((u.seconds for u in ups),
-                                                               default=0) * stand)
+            need = min(_room_needed(e, catalogue, stand) for e in members)
+            if category == STRETCH:  # it comes after strength work
+                need += min((e.seconds for e in catalogue if e.category in STRENGTH), default=0)
             out.append(f"no {category} exercise fits a {length} break"
                        + (" beside what gets you up" if stand else "")
                        + f": set [breaks] length to at least {duration(need)} to get it")
@@ -343,6 +344,15 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
         out.append(f"no standing exercise fits a {length} break: each break begins with "
                    f"{duration(round(walk))} of standing up and walking")
     return out
+
+
+def _room_needed(e: Exercise, catalogue: Sequence[Exercise], stand: bool) -> float:
+    """The shortest break that serves `e`: itself, or with standing required and `e` done in
+    the chair, beside the shortest exercise that gets the user up (else the walk)."""
+    if not stand or e.where in UP_PLACES:
+        return e.seconds
+    ups = [u.seconds for u in catalogue if u.where in UP_PLACES and _compatible(e, [u])]
+    return e.seconds + min(ups, default=WALK_S)
 
 
 def _stretch_fits(catalogue: Sequence[Exercise], break_seconds: float) -> bool:
