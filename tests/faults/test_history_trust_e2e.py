@@ -37,6 +37,7 @@ def box(tmp_path: Path) -> Sandbox:
     return sb
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 def test_year_1_import_refused_and_an_old_year_1_row_does_not_stop_the_writer(
         box: Sandbox, tmp_path: Path) -> None:
@@ -68,6 +69,7 @@ def test_year_1_import_refused_and_an_old_year_1_row_does_not_stop_the_writer(
     assert box.cli("history", "export", str(tmp_path / "out.csv")).returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 def test_history_deleted_while_running_keeps_the_confirmed_commands(box: Sandbox) -> None:
     cfg = write_settings(box.root / "s.toml", sitting={"break_after": "1h"})

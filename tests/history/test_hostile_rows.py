@@ -118,6 +118,7 @@ def test_unknown_exercises_are_kept_and_said(tmp_path: Path) -> None:
     stats_and_export_work(h, tmp_path)
 
 
+@pytest.mark.slow
 def test_import_of_100k_rows_with_one_timestamp_is_linear(tmp_path: Path) -> None:
     """790 s before (quadratic); 1.2-2.5 s on a development machine; 10 s allowed for a
     loaded test machine (quadratic would take minutes)."""
