@@ -271,3 +271,23 @@ def sway_desktop(tmp: Path, *, waybar: bool = True, mako: bool = True) -> Iterat
             for p in reversed(procs):
                 _stop(p)
             log.close()
+
+
+@contextlib.contextmanager
+def held_app(tmp: Path, app_env: dict[str, str], reason: str
+             ) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """`sitbreak run --console --no-window` in this desktop (break due 3 s after start), once
+    its break waits for `reason`: yields the sandbox and that status; stops the app after."""
+    from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
+
+    box = Sandbox(tmp / "app", extra_env=app_env)
+    cfg = quick_settings(tmp / "s.toml", break_after="3s")
+    proc = box.start("--console", "--no-window", "--config", str(cfg))
+    try:
+        box.wait_running(proc)
+        held = wait_for(lambda: (s := box.status())["waiting_for"] and s, timeout=20,
+                        what=f"the break to wait for {reason}")
+        assert held["held_by"] == reason and held["state"] == "sitting", held
+        yield box, held
+    finally:
+        assert stop(proc) == 0, box.output()

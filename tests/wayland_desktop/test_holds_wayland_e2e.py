@@ -10,32 +10,21 @@ from typing import Any
 import pytest
 
 from tests.desktop import wait_for
-from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
-from tests.wayland import Sway
+from tests.wayland import Sway, held_app
 
 pytestmark = [pytest.mark.desktop, pytest.mark.e2e, pytest.mark.slow]
 
 
 def held_until_released(tmp_path: Path, sway: Sway, reason: str,
                         release: Callable[[], None]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run the app (break due 3 s after start); the status while held, then once due (and
-    its notification shown)."""
-    box = Sandbox(tmp_path / "app", extra_env=sway.app_env())
-    cfg = quick_settings(tmp_path / "s.toml", break_after="3s")
-    proc = box.start("--console", "--no-window", "--config", str(cfg))
-    try:
-        box.wait_running(proc)
-        held = wait_for(lambda: (s := box.status())["waiting_for"] and s, timeout=20,
-                        what=f"the break to wait for {reason}")
-        assert held["held_by"] == reason and held["state"] == "sitting", held
+    """The status while held, then once due (and its notification shown)."""
+    with held_app(tmp_path, sway.app_env(), reason) as (box, held):
         assert sway.makoctl("list").count('"summary"') == 0  # nothing shown over it
         release()
         due = box.wait_state("break_due", timeout=15)
         wait_for(lambda: "Time to move" in sway.makoctl("list"), timeout=10,
                  what="the break's notification in mako")
-        return held, due
-    finally:
-        assert stop(proc) == 0, box.output()
+    return held, due
 
 
 def test_a_focused_fullscreen_foot_holds_the_break(tmp_path: Path, sway: Sway) -> None:

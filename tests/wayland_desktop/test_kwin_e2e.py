@@ -12,26 +12,18 @@ from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.e2e.test_console_e2e import kinds
 from tests.kwin import KWin
+from tests.wayland import held_app
 
 pytestmark = [pytest.mark.desktop, pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_kde_idle_source_and_a_fullscreen_window_hold(tmp_path: Path, kwin: KWin) -> None:
     film = kwin.start_window("film", fullscreen=True)
-    box = Sandbox(tmp_path / "app", extra_env=kwin.app_env())
-    cfg = quick_settings(tmp_path / "s.toml", break_after="3s")
-    proc = box.start("--console", "--no-window", "--config", str(cfg))
-    try:
-        box.wait_running(proc)
-        st = wait_for(lambda: (s := box.status())["waiting_for"] and s, timeout=20,
-                      what="the break to wait for the fullscreen window")
-        assert st["held_by"] == "fullscreen window", st
-        assert "KWin script" in st["fullscreen"]
-        assert st["idle_source"] == "wayland-ext-idle-notify" and st["idle_sees_input"]
+    with held_app(tmp_path, kwin.app_env(), "fullscreen window") as (box, held):
+        assert "KWin script" in held["fullscreen"]
+        assert held["idle_source"] == "wayland-ext-idle-notify" and held["idle_sees_input"]
         film.terminate()
         box.wait_state("break_due", timeout=15)
-    finally:
-        assert stop(proc) == 0, box.output()
 
 
 def test_where_nothing_can_be_seen_the_window_waits_for_the_user(
