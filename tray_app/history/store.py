@@ -98,6 +98,7 @@ class History:
         self._conn = conn
         self.path = path
         self._identity = _identity(path)
+        self._wal = self._in_wal_mode()
         self._lock = threading.RLock()
         self._retries = retries
         self._retry_sleep = retry_sleep
@@ -208,6 +209,7 @@ class History:
                 self.path, err or "damaged", self._busy_timeout_s, self._on_notice
             )
             self._identity = _identity(self.path)
+            self._wal = self._in_wal_mode()
 
     # ---- the file moved under us ----------------------------------------------------------
 
@@ -223,9 +225,18 @@ class History:
                 else "can't be reached"
         if now != self._identity:
             return "was replaced by another file"
-        if not self.path.with_name(self.path.name + "-wal").exists():
+        if self._wal and not self.path.with_name(self.path.name + "-wal").exists():
             return "lost its write-ahead log (-wal)"
         return None
+
+    def _in_wal_mode(self) -> bool:
+        """Only then does a missing -wal file mean it was removed (a file system without
+        shared memory keeps the rollback journal)."""
+        try:
+            mode = self._conn.execute("PRAGMA journal_mode").fetchone()[0]
+        except sqlite3.Error:
+            return False
+        return str(mode).lower() == "wal"
 
     def rescue(self) -> int:
         """Put the rows of the file we hold open (removed or replaced on disk) into the file
@@ -253,6 +264,7 @@ class History:
             old.close()
             self._conn = open_file(self.path, self._busy_timeout_s, self._on_notice)
             self._identity = _identity(self.path)
+            self._wal = self._in_wal_mode()
             return int(self._conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
     def _carry_events(self, old: sqlite3.Connection) -> None:
