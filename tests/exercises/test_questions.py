@@ -114,3 +114,50 @@ root.mainloop()
     wait_for(path.exists, what="the settings file")
     ex = load_settings(path).exercises
     assert ex.screened and set(ex.exclude) == {"nerve-tension", "wall"}
+
+
+@pytest.mark.e2e
+def test_a_first_console_start_says_how_to_answer_them(tmp_path: Path) -> None:
+    from tests.e2e.sitbreak_proc import Sandbox, stop
+
+    sandbox = Sandbox(tmp_path, {OFFER_ENV: "1"})
+    proc = sandbox.start("--console")
+    try:
+        sandbox.wait_running(proc)
+        assert HINT in sandbox.output()
+    finally:
+        stop(proc)
+    # Skipped once, never offered again.
+    assert sandbox.cli("exercises", "questions", "--skip").returncode == 0
+    proc = sandbox.start("--console")
+    try:
+        sandbox.wait_running(proc)
+        assert HINT not in sandbox.output()
+    finally:
+        stop(proc)
+
+
+@pytest.mark.desktop
+def test_a_first_start_on_a_desktop_opens_the_questions_window(
+        display: Display, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from tests.desktop import require
+
+    require("xdotool")
+    monkeypatch.setenv(OFFER_ENV, "1")
+    monkeypatch.setenv("DISPLAY", display.name)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    offer_at_start(settings_file(tmp_path), console=False, no_window=False)
+
+    def found() -> list[str]:
+        out = display.run("xdotool", "search", "--onlyvisible", "--name",
+                          "a few questions before you start", check=False)
+        return out.split()
+
+    windows = wait_for(found, timeout=20, what="the questions window")
+    display.run("xdotool", "windowclose", windows[0], check=False)
+    wait_for(lambda: not found(), timeout=10, what="the window to close")
+    assert not load_settings_or_none(settings_file(tmp_path)), "closing answers nothing"
+
+
+def load_settings_or_none(path: Path) -> object:
+    return load_settings(path).exercises.screened if path.exists() else None

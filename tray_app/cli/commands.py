@@ -45,12 +45,13 @@ def run(args: argparse.Namespace) -> int:
 
     options = RunOptions(config=args.config, verbose=bool(args.verbose),
                          console=bool(args.console), no_window=bool(args.no_window))
-    if getattr(args, "may_start_afresh", False):
-        start_afresh(options)  # returns only where the process cannot be replaced
-    if not args.config:  # the first-run health questions, until answered or skipped
+    if not args.config:  # the first-run health questions, until answered or skipped; here,
+        # before starting afresh, so the idle app never holds what asking them needs
         from tray_app.cli.questions import offer_at_start
 
         offer_at_start(paths.settings_file(), options.console, options.no_window)
+    if getattr(args, "may_start_afresh", False):
+        start_afresh(options)  # returns only where the process cannot be replaced
     return run_app(options)
 
 
