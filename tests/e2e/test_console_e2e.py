@@ -60,12 +60,14 @@ def test_console_run_through_control_commands(fast_box: Sandbox) -> None:
         assert st["idle_source"] == "fallback"
         assert st["clock_speed"] == SPEED
 
+        # Before the heads-up (30 s before the break: 1.5 s after start on this clock), which
+        # makes the coming break skippable.
+        refused = box.cli("skip")
+        assert refused.returncode == 4 and "nothing to skip" in refused.stderr
+
         second = box.cli("run", "--console", "--config", str(cfg))
         assert second.returncode == 1
         assert f"sitbreak is already running (pid {proc.pid})" in second.stderr
-
-        refused = box.cli("skip")
-        assert refused.returncode == 4 and "nothing to skip" in refused.stderr
 
         box.wait_state("break_due", timeout=20)
         assert "Time to move" in box.output()
