@@ -10,6 +10,7 @@ from tests.desktop import wait_for
 from tests.kwin import KWin
 from tray_app.platform.fullscreen import choose as fullscreen
 from tray_app.platform.fullscreen.kwin import KWinFullscreenProbe
+from tray_app.platform.wayland import client as wayland_client
 
 pytestmark = pytest.mark.desktop
 
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.desktop
 def test_the_kwin_script_follows_the_active_window(kwin: KWin) -> None:
     probe = fullscreen.detect(kwin.env, platform="linux")
     assert isinstance(probe, KWinFullscreenProbe), fullscreen.explain(probe, kwin.env)
+    # KWin has no wlroots toplevels: that probe's Wayland connection was not kept open.
+    assert wayland_client.socket_path(kwin.env) not in wayland_client._shared
     try:
         wait_for(lambda: probe.reported, timeout=10, what="the script's first report")
         assert "KWin script" in fullscreen.explain(probe, kwin.env)

@@ -82,6 +82,7 @@ def probe(env: Mapping[str, str]) -> tuple[WlrFullscreenProbe | None, str]:
     try:
         client = shared(env)
         if not client.has(MANAGER):
+            client.release_if_unused()
             return None, f"the compositor does not offer {MANAGER}"
         found = WlrFullscreenProbe(client)
         client.conn.bind(MANAGER, min(client.version(MANAGER), 3), found._on_manager)

@@ -111,6 +111,7 @@ def _watch(client: WaylandClient) -> tuple[EventIdleSource | None, str]:
         oid = conn.new_object(_on_event(source))
         conn.send(manager, 0, uint(oid), seat, step_ms)  # get_idle_timeout
     else:
+        client.release_if_unused()
         return None, "Wayland: the compositor offers neither ext-idle-notify-v1 nor " \
                      "org_kde_kwin_idle"
     client.on_lost(source.lost)

@@ -44,6 +44,16 @@ class WaylandClient:
         """`callback(why)` runs once if the compositor goes away or rejects a request."""
         self._lost.append(callback)
 
+    def release_if_unused(self) -> None:
+        """Close the connection when no capability started listening on it (e.g. GNOME: none
+        of the protocols is offered), so it is not kept open for nothing."""
+        if self._thread is None:
+            with _shared_lock:
+                for key, client in list(_shared.items()):
+                    if client is self:
+                        del _shared[key]
+            self.conn.close()
+
     def start(self) -> None:
         """Start reading events (once; later calls do nothing)."""
         if self._thread is None:
