@@ -20,3 +20,14 @@ def test_pause_with_both_seconds_and_until_is_refused() -> None:
     with pytest.raises(BadCommand, match="not both"):
         command_event("pause", {"seconds": 600, "until_wall": 1_780_000_000.0})
     assert command_event("pause", {"seconds": 600}).seconds == 600  # type: ignore[attr-defined]
+
+
+def test_a_pause_beyond_today_shows_its_day() -> None:
+    """`pause 168h` and `pause --until` an hour already past today showed a bare time."""
+    from tray_app.core.status import when_text
+
+    now = 1_780_000_000.0  # Thu 28 May 2026 20:26 UTC
+    assert when_text(now + 3600, now, 0) == "21:26"
+    assert when_text(now + 12 * 3600, now, 0) == "tomorrow 08:26"
+    assert when_text(now + 168 * 3600, now, 0) == "Thu 4 Jun 20:26"
+    assert when_text(now + 2 * 3600, now, 7200) == "tomorrow 00:26"  # past local midnight

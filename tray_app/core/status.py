@@ -56,6 +56,21 @@ def clock_text(wall: float, utc_offset_s: int) -> str:
     return f"{local // 3600:02d}:{local % 3600 // 60:02d}"
 
 
+def when_text(wall: float, now_wall: float, utc_offset_s: int) -> str:
+    """HH:MM for a time later today, "tomorrow HH:MM", else "Sun 13 Dec HH:MM": a pause of a
+    week or until an hour that has passed today showed a bare time, read as today's."""
+    days = (int(wall + utc_offset_s) // 86400) - (int(now_wall + utc_offset_s) // 86400)
+    hhmm = clock_text(wall, utc_offset_s)
+    if days <= 0:
+        return hhmm
+    if days == 1:
+        return f"tomorrow {hhmm}"
+    import datetime as dt
+
+    local = dt.datetime.fromtimestamp(wall, dt.timezone(dt.timedelta(seconds=utc_offset_s)))
+    return f"{local:%a} {local.day} {local:%b} {hhmm}"
+
+
 def iso_local(wall: float, utc_offset_s: int) -> str:
     """ISO 8601 local time with its offset, computed without the time zone database."""
     import datetime as dt
@@ -123,12 +138,13 @@ def status_line(state: State) -> str:
     if p is Phase.PAUSED:
         if state.paused_until_wall is None:
             return "Paused until you resume"
-        return f"Paused until {clock_text(state.paused_until_wall, state.utc_offset_s)}"
+        return f"Paused until {when_text(state.paused_until_wall, state.wall, state.utc_offset_s)}"
     if p is Phase.OFF_HOURS:
         change = schedule.seconds_to_next_change(
             state.settings.schedule, state.wall, state.utc_offset_s
         )
         if change is None:
             return "Off hours"
-        return f"Off hours · back at {clock_text(state.wall + change, state.utc_offset_s)}"
+        back = when_text(state.wall + change, state.wall, state.utc_offset_s)
+        return f"Off hours · back at {back}"
     return "Away · stretch reset"
