@@ -53,10 +53,14 @@ class SoundServer:
         return {"PIPEWIRE_RUNTIME_DIR": str(self.runtime),
                 "PULSE_RUNTIME_PATH": str(self.runtime / "pulse")}
 
-    def pactl(self, *args: str) -> str:
+    def try_pactl(self, *args: str) -> subprocess.CompletedProcess[str] | None:
         out = subprocess.run([need("pactl"), *args], env=self.env, capture_output=True,
                              text=True, timeout=10, check=False)
-        assert out.returncode == 0, out.stderr
+        return out if out.returncode == 0 else None
+
+    def pactl(self, *args: str) -> str:
+        out = self.try_pactl(*args)
+        assert out is not None, f"pactl {' '.join(args)} failed"
         return out.stdout.strip()
 
     @contextlib.contextmanager
@@ -151,12 +155,18 @@ def sound_server(root: Path) -> Iterator[SoundServer]:
                                            "PATH": os.environ.get("PATH", "")})
             wait_for(lambda: (runtime / "pulse" / "native").exists(), timeout=30,
                      what="the pipewire-pulse socket")
-            server.pactl("load-module", "module-null-sink", f"sink_name={SINK}")
-            server.pactl("load-module", "module-null-sink", "media.class=Audio/Source/Virtual",
-                         f"sink_name={MIC}")
+            # Just after start pipewire-pulse can answer "Not supported": try again.
+            wait_for(lambda: server.try_pactl("load-module", "module-null-sink",
+                                              f"sink_name={SINK}"), timeout=30, interval=0.2,
+                     what="the null sink")
+            wait_for(lambda: server.try_pactl("load-module", "module-null-sink",
+                                              "media.class=Audio/Source/Virtual",
+                                              f"sink_name={MIC}"), timeout=30, interval=0.2,
+                     what="the virtual microphone")
 
             def defaults_set() -> bool:  # WirePlumber picks the only sink as the default
-                server.pactl("set-default-sink", SINK)
+                if server.try_pactl("set-default-sink", SINK) is None:
+                    return False  # the new sink is not registered yet
                 return f"Default Sink: {SINK}" in server.pactl("info")
 
             wait_for(defaults_set, timeout=30, interval=0.2, what="the null sink as default")
