@@ -191,7 +191,9 @@ class BreakWindowProcess:
     # --- the reader thread ------------------------------------------------------------------
 
     def _deliver(self, event: dict[str, Any], cancel: threading.Event) -> None:
-        if cancel.is_set():
+        # A window let go shows its closing screen: only a rating (of the last exercise) still
+        # counts from it.
+        if cancel.is_set() and event.get("intent") != "rate":
             return
         try:
             self._on_event(event)

@@ -172,6 +172,11 @@ class Screen:
                                    running=running, allowed=allowed))
         return out
 
+    def rating_target(self) -> ExerciseSpec | None:
+        """The exercise a rating is about: the one on show once the break runs (rating is one
+        optional tap, never a step of the break)."""
+        return self.spec if self.view.running else None
+
     def escape(self) -> Button | None:
         """Esc snoozes with the first option; with none left it does nothing."""
         return next((b for b in self.buttons() if b.intent == "snooze"), None)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import Any, TextIO
 
+from tray_app.core.progression import RATING_LABELS, RATINGS
 from tray_app.core.session import BreakView
 from tray_app.ui.windows.break_screen import Button, Screen, format_clock
 from tray_app.ui.windows.protocol import (
@@ -33,6 +34,7 @@ from tray_app.ui.windows.protocol import (
     end_from_line,
     event_line,
     intent,
+    rate_intent,
     request_from_json,
     view_from_line,
 )
@@ -145,6 +147,7 @@ class BreakWindow:
         self._step_changed_at = clock()
         self._measuring = False  # drawing sample views to find the window's size
         self.buttons: dict[str, ttk.Button] = {}
+        self._rated: dict[str, str] = {}  # exercise id -> the rating sent
         self._build()
         self._draw_view()
 
@@ -207,6 +210,7 @@ class BreakWindow:
         self.safety_label.pack(anchor="w", pady=(pad // 2, 0))
         self.bar = ttk.Frame(body)
         self.bar.pack(fill="x", pady=(pad, 0))
+        self._build_rating(body, pad)
         self.keys_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
         self.keys_label.pack(anchor="w", pady=(pad // 2, 0))
 
@@ -216,6 +220,49 @@ class BreakWindow:
         root.bind("<Escape>", lambda _e: self._press(self.screen.escape()))
         for seq in ("<Key-s>", "<Key-S>"):
             root.bind(seq, lambda _e: self._press(self.screen.s_key()))
+
+    def _build_rating(self, parent: ttk.Frame, pad: int) -> None:
+        """One optional tap for the exercise on show: easy, fine, too hard, this hurt (keys
+        1-4). The buttons never take the focus and never move the break on."""
+        row = ttk.Frame(parent)
+        row.pack(fill="x", pady=(pad // 2, 0))
+        self.rate_label = ttk.Label(row, style="Small.TLabel")
+        self.rate_label.pack(side="left")
+        self.rate_buttons: dict[str, ttk.Button] = {}
+        for n, rating in enumerate(RATINGS, 1):
+            widget = ttk.Button(row, text=f"{n} {RATING_LABELS[rating]}", takefocus=False,
+                                command=lambda r=rating: self._rate(r))
+            widget.pack(side="left", padx=(4, 0))
+            self.rate_buttons[rating] = widget
+            self.root.bind(f"<Key-{n}>", lambda _e, r=rating: self._rate(r))
+
+    def _rating_target(self) -> ExerciseSpec | None:
+        """What a rating is about: the exercise on show, or on the closing screen the last."""
+        return self.screen.spec if self._end_at is not None else self.screen.rating_target()
+
+    def _draw_rating(self) -> None:
+        target = self._rating_target()
+        if target is None:
+            text, state = "Once it runs, rate each exercise: keys 1-4", "disabled"
+        elif target.id in self._rated:
+            text = f"Rated {RATING_LABELS[self._rated[target.id]].lower()}; change: 1-4"
+            state = "!disabled"
+        else:
+            text, state = "How was it?", "!disabled"
+        self.rate_label.configure(text=text)
+        for widget in self.rate_buttons.values():
+            widget.state([state])
+
+    def _rate(self, rating: str) -> None:
+        """Send the rating (the same command as `sitbreak rate`); the break goes on as it was."""
+        target = self._rating_target()
+        if target is None or self.closed:
+            return
+        self._rated[target.id] = rating
+        self.emit(rate_intent(rating, target.id))
+        self._draw_rating()
+        if self.debug and self._end_at is None:  # the label's new text moved the buttons
+            self.root.after_idle(self.emit_layout)
 
     def _draw_buttons(self) -> None:
         """Show exactly the buttons the view allows, keeping the focus where it was."""
@@ -390,7 +437,9 @@ class BreakWindow:
             name: [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(), w.winfo_height()]
             for name, w in widgets.items()
         }
-        self.emit({"event": "layout", "widgets": rects})
+        rating = {f"rate_{r}": [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(),
+                                w.winfo_height()] for r, w in self.rate_buttons.items()}
+        self.emit({"event": "layout", "widgets": rects, "rating": rating})
 
     # --- running ----------------------------------------------------------------------------
 
@@ -458,6 +507,7 @@ class BreakWindow:
         self.count_label.configure(text=sc.count_text())
         self.keys_label.configure(text=self._keys_text())
         self._draw_buttons()
+        self._draw_rating()
         self._last_tick = None
         if self.debug:
             v = sc.view
@@ -524,6 +574,10 @@ class BreakWindow:
                 anchor="w", pady=(pad // 3, 0))
         bar = ttk.Frame(cover)
         bar.pack(side="bottom", fill="x")
+        if self.screen.spec is not None:  # the last exercise can still be rated here
+            self._build_rating(cover, pad)
+            self._end_at = self.clock() + end.seconds
+            self._draw_rating()
         self._end_note = ttk.Label(bar, style="Small.TLabel")
         self._end_note.pack(side="left")
         close = ttk.Button(bar, text="Close", command=self._end_close)

@@ -41,7 +41,7 @@ from tray_app.core.duration import exact
 from tray_app.core.exercise import Exercise, Step
 from tray_app.core.session import BreakView
 
-INTENTS = ("start", "next", "done", "another", "snooze", "skip", "close")
+INTENTS = ("start", "next", "done", "another", "snooze", "skip", "close", "rate")
 DEBUG_ENV = "SITBREAK_WINDOW_DEBUG"
 
 
@@ -110,6 +110,12 @@ def intent(name: str, view: BreakView | None, seconds: int | None = None) -> dic
     if seconds is not None:
         event["seconds"] = seconds
     return event
+
+
+def rate_intent(rating: str, exercise_id: str) -> dict[str, Any]:
+    """The user's rating of an exercise (core.progression.RATINGS), the same command as
+    `sitbreak rate`; never part of the break's flow."""
+    return {"event": "intent", "intent": "rate", "rating": rating, "exercise_id": exercise_id}
 
 
 # --- decoding -------------------------------------------------------------------------------

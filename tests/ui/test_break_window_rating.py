@@ -1,0 +1,47 @@
+"""The break window's rating (issue 24): after each exercise one optional tap, easy, fine, too
+hard or this hurt (buttons and keys 1-4), sent as the same `rate` command as `sitbreak rate`;
+it never takes the focus and never moves the break on, and the closing screen still rates the
+last exercise. On a real X server (Xvfb), with xdotool."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.ui.sample_views import RUNNING
+from tests.ui.test_break_window import Window, make_request, screen, window  # noqa: F401
+from tray_app.core.commands import command_event
+from tray_app.shell.prompts import intent_event
+from tray_app.ui.windows.protocol import end_line
+
+pytestmark = pytest.mark.desktop
+
+
+def test_keys_and_buttons_rate_the_exercise_on_show_and_change_nothing_else(
+        window: Window) -> None:  # noqa: F811
+    window.open(make_request()).ready()
+    window.key("2")  # not running yet: nothing to rate
+    window.no_intent(0.4)
+    window.show(RUNNING)
+    window.key("2")
+    said = window.intent()
+    assert said == {"intent": "rate", "rating": "fine", "exercise_id": "march"}
+    # The same command as `sitbreak rate fine march`, through the one table.
+    assert intent_event({"event": "intent", **said}) == command_event(
+        "rate", {"rating": "fine", "exercise_id": "march"})
+    rating = window.next("layout")["rating"]  # drawn again: the label's text changed
+    x, y, w, h = rating["rate_hurt"]
+    window.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1")
+    assert window.intent() == {"intent": "rate", "rating": "hurt", "exercise_id": "march"}
+    window.no_intent(0.4)  # the break did not move on
+    window.key("Return")  # the focus is where it was: Return still presses Next
+    assert window.intent() == {"intent": "next", "exercise_id": "march", "step": 0}
+
+
+def test_the_closing_screen_still_rates_the_last_exercise(window: Window) -> None:  # noqa: F811
+    window.open(make_request(), RUNNING).ready()
+    assert window.client.finish(end_line("Break done", ["You did March (1 min)."], 4.0))
+    time.sleep(1.0)  # the closing screen is up (its events are no longer delivered)
+    window.key("3")
+    assert window.intent() == {"intent": "rate", "rating": "too-hard", "exercise_id": "march"}
