@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from tray_app.exercises.poses import (
 )
 
 # Bump when the drawing changes, so cached pictures are redrawn.
-RENDER_VERSION = 4
+RENDER_VERSION = 5
 
 BACKGROUND = (246, 243, 236)
 BODY = (43, 45, 66)
@@ -73,7 +73,16 @@ def _props(pose: Pose) -> list[_Line]:
         lines.append(_Line(((-0.7, 0.006), (0.9, 0.006)), 0.012, MAT))
     if "wall" in pose.props:
         lines.append(_Line(((pose.wall_x - 0.015, 0.0), (pose.wall_x - 0.015, 1.15)), 0.03, PROP))
-    if "chair" in pose.props:
+    if "chair" in pose.props and pose.front:
+        c = pose.chair_x  # seen from the front: the backrest behind, the seat, two legs
+        lines += [
+            _Line(((c - SEAT_HALF, SEAT_H), (c - SEAT_HALF, SEAT_H + BACKREST_H),
+                   (c + SEAT_HALF, SEAT_H + BACKREST_H), (c + SEAT_HALF, SEAT_H)), 0.03, PROP),
+            _Line(((c - SEAT_HALF, SEAT_H), (c + SEAT_HALF, SEAT_H)), 0.035, PROP),
+            _Line(((c - SEAT_HALF + 0.01, 0.0), (c - SEAT_HALF + 0.01, SEAT_H)), 0.03, PROP),
+            _Line(((c + SEAT_HALF - 0.01, 0.0), (c + SEAT_HALF - 0.01, SEAT_H)), 0.03, PROP),
+        ]
+    elif "chair" in pose.props:
         c = pose.chair_x
         lines += [
             # back leg and backrest
@@ -98,6 +107,9 @@ def _figure(pose: Pose, j: dict[str, Point]) -> list[_Line]:
             return ACCENT_FAR if far else ACCENT
         return BODY_FAR if far else BODY
 
+    if pose.front:
+        return _front_figure(pose, j, colour)
+
     far_arm = ("shoulder", "elbow_far", "hand_far")
     far_leg = ("hip", "knee_far", "ankle_far", "toe_far")
     lines = [
@@ -118,6 +130,29 @@ def _figure(pose: Pose, j: dict[str, Point]) -> list[_Line]:
     # A light eye on the face side of the head, so the facing is obvious.
     face = angle_of(j["shoulder"], j["head"]) + 90
     lines.append(_Line((toward(j["head"], face - 25, HEAD_R * 0.55),), 0.022, BACKGROUND))
+    return lines
+
+
+def _front_figure(pose: Pose, j: dict[str, Point],
+                  colour: Callable[..., tuple[int, int, int]]) -> list[_Line]:  # fmt: skip
+    """The figure seen from the front (poses.front_joints): both sides drawn alike."""
+    mid_hip = ((j["hip"][0] + j["hip_far"][0]) / 2, (j["hip"][1] + j["hip_far"][1]) / 2)
+    mid_top = ((j["shoulder"][0] + j["shoulder_far"][0]) / 2, j["shoulder"][1])
+    crest = [(x, y + 0.05) for x, y in (j["hip"], j["hip_far"])]  # the top of the pelvis
+    lines = [
+        _Line((j["hip"], crest[0], crest[1], j["hip_far"]), TORSO_W, colour("hip")),
+        _Line((mid_hip, mid_top), TORSO_W, colour("torso")),
+        _Line((j["shoulder"], j["shoulder_far"]), LIMB_W, colour("torso")),
+        _Line((mid_top, (mid_top[0], mid_top[1] + NECK)), LIMB_W, colour("head")),
+        _Line((j["head"],), HEAD_R * 2, colour("head")),
+    ]
+    for side in ("", "_far"):
+        lines.append(_Line(tuple(j[n + side] for n in ("hip", "knee", "ankle", "toe")),
+                           LIMB_W, colour("leg" + side)))
+        lines.append(_Line(tuple(j[n + side] for n in ("shoulder", "elbow", "hand")),
+                           LIMB_W, colour("arm" + side)))
+    for dx in (-0.025, 0.025):  # two eyes: it faces you
+        lines.append(_Line(((j["head"][0] + dx, j["head"][1] + 0.01),), 0.02, BACKGROUND))
     return lines
 
 

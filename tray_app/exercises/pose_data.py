@@ -171,9 +171,10 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
                                         active=("leg", "leg_far")), 0.24)),
         SIT,
     ),
+    # Seen from the front: a hike lifts one side of the pelvis, which a side view hides.
     "seated-hip-hikes": (
-        _hands_on_thighs(_feet_at(with_(SIT, lift=0.03, active=("hip",)), 0.26)),
-        SIT,
+        with_(_SIT, front=True, hike=18, active=("hip",)),
+        with_(_SIT, front=True),
     ),
     "standing-pelvic-tilt": (
         reach(reach(with_(STAND, torso=3, pelvis=115, active=("hip",)),

@@ -67,6 +67,11 @@ class Pose:
     # The pelvis drawn as a bar through the hip at this angle (90: level; less tips it
     # forward, more tucks it), for moves of the pelvis a stick figure cannot otherwise show.
     pelvis: float | None = None
+    # Seen from the front instead of the side (`front_joints`), for sideways moves a side
+    # view hides; `hike` then raises the near side of the pelvis by that many degrees, the
+    # far sitting bone staying on the seat.
+    front: bool = False
+    hike: float = 0.0
     chair_x: float = 0.0
     desk_x: float = 0.2
     wall_x: float = -0.12
@@ -91,8 +96,40 @@ def length(pose: Pose, segment: str, full: float) -> float:
     return full * pose.shorten if segment in pose.short else full
 
 
+# Half the width of the pelvis and of the shoulders, seen from the front.
+HIP_HALF, SHOULDER_HALF = 0.07, 0.1
+
+
+def front_joints(pose: Pose) -> dict[str, Point]:
+    """A seated figure seen from the front: x runs across the body (its right side, the
+    `near` one, on the viewer's left), y up. The trunk stays upright over a pelvis tilted by
+    `hike`; each thigh points at the viewer, so a knee shows just below its hip and the shin
+    hangs to a foot flat on the floor; the hands rest on the thighs."""
+    far_hip = (pose.chair_x + HIP_HALF, HIP_ON_SEAT + pose.lift)
+    h = math.radians(pose.hike)
+    j: dict[str, Point] = {"hip_far": far_hip,
+                           "hip": (far_hip[0] - 2 * HIP_HALF * math.cos(h),
+                                   far_hip[1] + 2 * HIP_HALF * math.sin(h))}
+    mid = ((j["hip"][0] + far_hip[0]) / 2, (j["hip"][1] + far_hip[1]) / 2)
+    top = (mid[0], mid[1] + TORSO)
+    j["shoulder"], j["shoulder_far"] = (top[0] - SHOULDER_HALF, top[1]), (top[0] + SHOULDER_HALF,
+                                                                           top[1])
+    j["head"] = (top[0], top[1] + NECK + HEAD_R)
+    for side, sign in (("", -1), ("_far", 1)):
+        hip = j["hip" + side]
+        j["knee" + side] = (hip[0] + sign * 0.01, hip[1] - 0.03)
+        j["ankle" + side] = (j["knee" + side][0], ANKLE_H)
+        j["toe" + side] = (j["ankle" + side][0] + sign * 0.035, ANKLE_H - 0.01)
+        j["hand" + side] = (j["knee" + side][0], j["knee" + side][1] + 0.04)
+        j["elbow" + side] = (j["shoulder" + side][0] + sign * 0.04,
+                             (j["shoulder" + side][1] + j["hand" + side][1]) / 2)
+    return j
+
+
 def joints(pose: Pose) -> dict[str, Point]:
     """World positions (y up, floor at 0) of every joint of a pose."""
+    if pose.front:
+        return front_joints(pose)
     j: dict[str, Point] = {"hip": (0.0, 0.0)}
     j["shoulder"] = toward(j["hip"], pose.torso, TORSO)
     neck = pose.torso if pose.neck is None else pose.neck
