@@ -104,14 +104,14 @@ def front_joints(pose: Pose) -> dict[str, Point]:
     """A seated figure seen from the front: x runs across the body (its right side, the
     `near` one, on the viewer's left), y up. The trunk stays upright over a pelvis tilted by
     `hike`; each thigh points at the viewer, so a knee shows just below its hip and the shin
-    hangs to a foot flat on the floor; the hands rest on the thighs."""
+    hangs to a foot flat on the floor; the hands rest on the thighs. The trunk is drawn from
+    the middle of the pelvis to the middle of the shoulders."""
     far_hip = (pose.chair_x + HIP_HALF, HIP_ON_SEAT + pose.lift)
     h = math.radians(pose.hike)
     j: dict[str, Point] = {"hip_far": far_hip,
                            "hip": (far_hip[0] - 2 * HIP_HALF * math.cos(h),
                                    far_hip[1] + 2 * HIP_HALF * math.sin(h))}
-    mid = ((j["hip"][0] + far_hip[0]) / 2, (j["hip"][1] + far_hip[1]) / 2)
-    top = (mid[0], mid[1] + TORSO)
+    top = (pose.chair_x, far_hip[1] + TORSO)  # the waist bends: shoulders and head stay level
     j["shoulder"], j["shoulder_far"] = (top[0] - SHOULDER_HALF, top[1]), (top[0] + SHOULDER_HALF,
                                                                            top[1])
     j["head"] = (top[0], top[1] + NECK + HEAD_R)
