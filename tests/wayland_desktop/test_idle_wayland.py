@@ -4,7 +4,10 @@ pointer, which is real input to the compositor."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,7 @@ from tray_app.platform.idle import choose as idle
 from tray_app.platform.idle import wayland as idle_wayland
 
 pytestmark = pytest.mark.desktop
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def idle_then_input(sway: Sway, source: idle_wayland.EventIdleSource, rounds: int = 2) -> None:
@@ -76,3 +80,13 @@ def test_without_wayland_display_detect_says_why(sway: Sway) -> None:
     assert "cannot connect" in why and "swayidle: not installed" in why
 
 
+
+
+def test_swayidle_ends_with_the_process_that_started_it(sway: Sway) -> None:
+    code = ("import os; from tray_app.platform.idle import wayland as w; "
+            "s, why = w.probe_swayidle(os.environ); print(s.proc.pid if s else why)")
+    out = subprocess.run([sys.executable, "-c", code], env=sway.env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=30, check=True)
+    pid = int(out.stdout)
+    with pytest.raises(ProcessLookupError):  # gone at once, not at its next event
+        os.kill(pid, 0)

@@ -13,6 +13,7 @@ idle, input stopped STEP_S before the "idle" event; otherwise it was under STEP_
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -165,6 +166,8 @@ def probe_swayidle(env: Mapping[str, str], settle_s: float = 0.3
     try:
         proc.wait(settle_s)  # it exits at once when the compositor has no idle protocol
     except subprocess.TimeoutExpired:
-        return SwayidleSource(proc), f"swayidle ({INHIBITORS_COUNT})"
+        source = SwayidleSource(proc)
+        atexit.register(source.close)  # it would otherwise outlive us until its next event
+        return source, f"swayidle ({INHIBITORS_COUNT})"
     err = (proc.stdout.read() if proc.stdout else "").strip().splitlines()
     return None, f"swayidle exited: {err[-1] if err else proc.returncode}"
