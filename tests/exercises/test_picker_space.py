@@ -60,6 +60,7 @@ def check_routine(routine: list[Exercise], catalogue: Sequence[Exercise], length
     assert not {"floor", "chair"} <= {e.where for e in routine}
 
 
+@pytest.mark.slow  # 150 settings, 20 breaks each: about 4 s
 @settings(max_examples=150, deadline=None)
 @given(length=LENGTHS, places=PLACE_SETS, exclude=st.sets(st.sampled_from(TAGS), max_size=6),
        seed=st.integers(0, 2**31))  # fmt: skip

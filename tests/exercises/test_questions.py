@@ -116,6 +116,7 @@ root.mainloop()
     assert ex.screened and set(ex.exclude) == {"nerve-tension", "wall"}
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 def test_a_first_console_start_says_how_to_answer_them(tmp_path: Path) -> None:
     from tests.e2e.sitbreak_proc import Sandbox, stop

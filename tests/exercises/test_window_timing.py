@@ -16,7 +16,7 @@ from tests.ui.test_break_window import Window, window_ids
 from tray_app.exercises.loader import read_builtin
 from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec
 
-pytestmark = pytest.mark.desktop
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]  # watches 4 s of the window's clock
 KNEE = next(e for e in read_builtin() if e.id == "standing-knee-raise-hold")  # 3 x (3 s + 10 s)
 
 
