@@ -178,7 +178,8 @@ def test_with_level_keeps_the_slack_and_says_what_the_level_asks() -> None:
     assert work.seconds >= work.work + (38 - 35)  # the 3 s of slack kept
     assert work.text.endswith("This level: 8 times, hold 6 s, 5 s per move.")
     catalogue = {"lift-small": ex, "lift-high": ex}
-    assert pg.in_use(ex, pg.Progress(), FAMILIES, catalogue, T0) == ex  # level 1: as it is
+    shown = pg.in_use(ex, pg.Progress(), FAMILIES, catalogue, T0)  # level 1: lift-small as it is
+    assert shown.steps == ex.steps and shown.name == "High knee · level 1 of 4"
 
 
 def test_bad_ratings_and_pain_are_refused() -> None:

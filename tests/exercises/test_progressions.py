@@ -111,17 +111,48 @@ def test_a_family_ready_for_more_is_offered_when_the_break_works_it() -> None:
     day = 86400.0
     rows = [Row("exercise", WALL - 20 * day, 40.0, "seated-march", "psoas-strength")]
     rows += [pg.rating_row(WALL - (19 - i) * day, "seated-march", "easy") for i in range(3)]
-    plan, notices = planner(rows)
+    plan, _notices = planner(rows)
     from dataclasses import replace
+
+    from tray_app.shell.planner import programme_lines
 
     for n in range(80):
         got = plan.plan(replace(state(), wall=WALL + n * 613))
-        if any(e.id in ("seated-march", "standing-slow-march") for e in got.routine):
+        shown = [e.id for r in (got.routine, *got.spares) for e in r]
+        if "seated-march" in shown:
+            assert plan.offers["seated-march"] == "march"
             break
+        assert "march" not in plan.offers.values()  # offered only with its exercise
     else:
         pytest.fail("the march never came up")
-    assert any("Ready for a harder version of Slow march" in n
-               and "sitbreak level march accept" in n for n in notices)
+    assert "  Ready for a harder version of march? sitbreak level march accept (or: stay)" in (
+        programme_lines(plan.offers, plan.checkin))
+
+
+def test_check_in_is_asked_at_the_first_and_last_break_when_turned_on() -> None:
+    from dataclasses import replace
+
+    from tray_app.core.model import ProgrammeSettings, ScheduleSettings
+    from tray_app.core.today import Today
+
+    plan, _ = planner([])
+    s = state()
+    hours = ScheduleSettings(hours=((9 * 60, 17 * 60),))  # WALL is 09:00 UTC
+    on = replace(s, settings=replace(s.settings, schedule=hours,
+                                     programme=ProgrammeSettings(checkins=True)))
+    plan.plan(s)
+    assert plan.checkin is False  # off by default
+    plan.plan(on)
+    assert plan.checkin is True  # the first break of the day
+    later = replace(on, wall=WALL + 3 * 3600, today=Today(taken=2))
+    plan.plan(later)
+    assert plan.checkin is False
+    plan.plan(replace(later, wall=WALL + 7.5 * 3600))  # 16:30: the day's last break
+    assert plan.checkin is True
+    first_only = replace(on.settings, programme=ProgrammeSettings(
+        checkins=True, checkin_times=("first",)))
+    plan.plan(replace(later, wall=WALL + 7.5 * 3600, settings=first_only))
+    assert plan.checkin is False
 
 
 def test_progression_off_leaves_the_break_as_picked() -> None:

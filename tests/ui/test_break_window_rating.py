@@ -6,6 +6,7 @@ last exercise. On a real X server (Xvfb), with xdotool."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -45,3 +46,38 @@ def test_the_closing_screen_still_rates_the_last_exercise(window: Window) -> Non
     time.sleep(1.0)  # the closing screen is up (its events are no longer delivered)
     window.key("3")
     assert window.intent() == {"intent": "rate", "rating": "too-hard", "exercise_id": "march"}
+
+
+def test_a_ready_family_is_offered_and_back_pain_asked_in_the_window(
+        window: Window) -> None:  # noqa: F811
+    req = replace(make_request(), offers={"march": "knee-lift"}, checkin=True)
+    window.open(req, RUNNING).ready()
+    layout = [e for _, e in window.seen if e["event"] == "layout"][-1]["rating"]
+
+    def click(name: str) -> None:
+        x, y, w, h = layout[name]
+        window.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2),
+                           "click", "1")
+
+    click("offer_0")  # Harder next time
+    said = window.intent()
+    assert said == {"intent": "level", "family": "knee-lift", "answer": "accept"}
+    assert intent_event({"event": "intent", **said}) == command_event(
+        "level", {"family": "knee-lift", "answer": "accept"})
+    click("offer_0")  # answered: the offer is gone
+    window.no_intent(0.4)
+    click("pain_3")
+    said = window.intent()
+    assert said == {"intent": "checkin", "pain": 3}
+    assert intent_event({"event": "intent", **said}) == command_event("checkin", {"pain": 3})
+    window.key("Return")  # none of it took the focus or moved the break on
+    assert window.intent() == {"intent": "next", "exercise_id": "march", "step": 0}
+
+
+def test_a_plain_break_asks_neither() -> None:
+    from tray_app.ui.windows.protocol import request_from_json, request_to_json
+
+    assert request_from_json(request_to_json(make_request())).offers == {}
+    asked = replace(make_request(), offers={"march": "knee-lift"}, checkin=True)
+    back = request_from_json(request_to_json(asked))
+    assert back.offers == {"march": "knee-lift"} and back.checkin is True

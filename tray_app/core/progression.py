@@ -318,8 +318,9 @@ def current(p: Progress, fam: Family) -> Level:
 def in_use(exercise: Exercise, p: Progress, families: Iterable[Family],
            catalogue: Mapping[str, Exercise], now: float) -> Exercise:
     """What a break shows for a picked `exercise`: its family's level in use (that level's
-    exercise with its reps, hold and tempo), or `exercise` itself when it is in no family or
-    the level's exercise is not on offer (not in `catalogue`, or out of rotation)."""
+    exercise with its reps, hold and tempo, named with the level), or `exercise` itself when
+    it is in no family or the level's exercise is not on offer (not in `catalogue`, or out of
+    rotation)."""
     fam = family_of(families).get(exercise.id)
     if fam is None:
         return exercise
@@ -327,7 +328,8 @@ def in_use(exercise: Exercise, p: Progress, families: Iterable[Family],
     chosen = catalogue.get(level.exercise_id)
     if chosen is None or not in_rotation(p, chosen.id, now):
         return exercise
-    return with_level(chosen, level)
+    number = p.family(fam.id).level
+    return replace(with_level(chosen, level), name=f"{chosen.name} · level {number} of {fam.top}")
 
 
 ACCEPT, STAY = "accept", "stay"  # the detail of a `level` row

@@ -28,6 +28,10 @@ class BreakPlanner:
         self.on_notice = on_notice
         # The history's rows, oldest first, for the programme; None: no programme.
         self.programme_rows = programme_rows
+        # What the latest plan asks of the user besides the exercises (the break window shows
+        # them): exercise id -> the family ready for a harder version, and a pain check-in.
+        self.offers: dict[str, str] = {}
+        self.checkin = False
         self._loaded_for: ExerciseSettings | None = None
         self._catalogue: list[Exercise] = []
 
@@ -53,6 +57,9 @@ class BreakPlanner:
 
         catalogue = self.catalogue(state.settings.exercises)
         programme = self._programme(state)
+        self.offers, self.checkin = {}, False
+        if programme is not None or state.settings.programme.checkins:
+            self.checkin = self._checkin_due(state)
         if programme is not None:
             from tray_app.core.progression import in_rotation
 
@@ -108,11 +115,36 @@ class BreakPlanner:
         def level(r: list[Exercise]) -> list[Exercise]:
             return [in_use(e, progress, families, by_id, state.wall) for e in r]
 
+        routine, spare = level(routine), [level(r) for r in spare]
         owner = family_of(families)
-        for fam in {owner[e.id].id: owner[e.id] for e in routine if e.id in owner}.values():
-            if ready(progress, fam, state.wall):
-                self.on_notice(
-                    f"Ready for a harder version of {fam.name}? Two weeks at level "
-                    f"{progress.family(fam.id).level} went well. `sitbreak level {fam.id} "
-                    f"accept` moves you up; `sitbreak level {fam.id} stay` keeps this level.")
-        return level(routine), [level(r) for r in spare]
+        self.offers = {e.id: owner[e.id].id for r in (routine, *spare) for e in r
+                       if e.id in owner and ready(progress, owner[e.id], state.wall)}
+        return routine, spare
+
+    def _checkin_due(self, state: State) -> bool:
+        """Whether this break asks for back pain: check-ins on, and it is the first break of
+        the day or the last before the day's hours end (as the settings say)."""
+        from tray_app.core import schedule
+
+        prog, wall, offset = state.settings.programme, state.wall, state.utc_offset_s
+        if not prog.checkins:
+            return False
+        first = state.today.taken == 0 and "first" in prog.checkin_times
+        ends = [schedule.seconds_to_day_end(wall, offset, state.settings.schedule.day_starts)]
+        change = schedule.seconds_to_next_change(state.settings.schedule, wall, offset)
+        if change is not None and schedule.in_hours(state.settings.schedule, wall, offset):
+            ends.append(change)
+        last = min(ends) < state.settings.sitting.break_after and "last" in prog.checkin_times
+        return first or last
+
+
+def programme_lines(offers: dict[str, str], checkin: bool) -> list[str]:
+    """What a running break asks besides the exercises, for the console prompt (the window
+    has buttons for them)."""
+    out = ["  After each exercise: sitbreak rate easy|fine|too-hard|hurt"]
+    for fam in sorted(set(offers.values())):
+        out.append(f"  Ready for a harder version of {fam}? sitbreak level {fam} accept "
+                   f"(or: stay)")
+    if checkin:
+        out.append("  How is your back now, 0 (no pain) to 10? sitbreak checkin N")
+    return out

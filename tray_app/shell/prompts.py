@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 def intent_event(event: dict[str, Any]) -> Event:
     """The core event for a window's intent line (core.commands); raises BadCommand."""
-    params = {k: event[k] for k in ("exercise_id", "step", "seconds", "rating") if k in event}
+    params = {k: event[k] for k in ("exercise_id", "step", "seconds", "rating", "family",
+                                    "answer", "pain") if k in event}
     return command_event(str(event.get("intent")), params)
 
 
@@ -67,6 +68,10 @@ class ConsolePrompt:
                        f"sitbreak snooze [{human(view.snooze_options[0])}]"
                        for a in answers]
         out.append("  Answer with: " + " | ".join(answers))
+        if view.running:  # the programme (core.progression): what the window's buttons say
+            from tray_app.shell.planner import programme_lines
+
+            out += programme_lines(self.planner.offers, self.planner.checkin)
         print("\n".join(out), file=self.stream, flush=True)
 
     def present(self) -> bool:
@@ -148,7 +153,8 @@ class WindowPrompt:
                 "movement-break", "Movement break", "other", "standing",
                 (Step("Stand up, walk about, stretch as feels good.", 1),), "", "")))
         return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title="Time to move",
-                            pictures_dir=str(self.cache_dir / "pictures"))
+                            pictures_dir=str(self.cache_dir / "pictures"),
+                            offers=dict(self.planner.offers), checkin=self.planner.checkin)
 
     def _on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("event")

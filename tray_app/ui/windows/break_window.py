@@ -31,9 +31,11 @@ from tray_app.ui.windows.protocol import (
     EndScreen,
     ExerciseSpec,
     ProtocolError,
+    checkin_intent,
     end_from_line,
     event_line,
     intent,
+    level_intent,
     rate_intent,
     request_from_json,
     view_from_line,
@@ -211,6 +213,7 @@ class BreakWindow:
         self.bar = ttk.Frame(body)
         self.bar.pack(fill="x", pady=(pad, 0))
         self._build_rating(body, pad)
+        self._build_programme(body, pad)
         self.keys_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
         self.keys_label.pack(anchor="w", pady=(pad // 2, 0))
 
@@ -235,6 +238,65 @@ class BreakWindow:
             widget.pack(side="left", padx=(4, 0))
             self.rate_buttons[rating] = widget
             self.root.bind(f"<Key-{n}>", lambda _e, r=rating: self._rate(r))
+
+    def _build_programme(self, parent: ttk.Frame, pad: int) -> None:
+        """The break's other questions, when it has them: a harder version of the exercise on
+        show (accept or stay), and back pain 0-10. Optional, never in the break's way."""
+        self.offer_buttons: list[ttk.Button] = []
+        self._answered: set[str] = set()
+        if self.req.offers:
+            row = ttk.Frame(parent)
+            row.pack(fill="x", pady=(pad // 2, 0))
+            self.offer_label = ttk.Label(row, style="Small.TLabel")
+            self.offer_label.pack(side="left")
+            for text, accept in (("Harder next time", True), ("Stay at this level", False)):
+                widget = ttk.Button(row, text=text, takefocus=False,
+                                    command=lambda a=accept: self._answer(a))
+                widget.pack(side="left", padx=(4, 0))
+                self.offer_buttons.append(widget)
+        self.checkin_buttons: list[ttk.Button] = []
+        if self.req.checkin:
+            row = ttk.Frame(parent)
+            row.pack(fill="x", pady=(pad // 2, 0))
+            self.checkin_label = ttk.Label(row, style="Small.TLabel",
+                                           text="Back pain now, 0 (none) to 10:")
+            self.checkin_label.pack(side="left")
+            for pain in range(11):
+                widget = ttk.Button(row, text=str(pain), width=2, takefocus=False,
+                                    command=lambda p=pain: self._check_in(p))
+                widget.pack(side="left", padx=(2, 0))
+                self.checkin_buttons.append(widget)
+
+    def _offer_target(self) -> str | None:
+        """The family whose harder version goes with the exercise on show, if not answered."""
+        spec = self.screen.spec
+        family = self.req.offers.get(spec.id) if spec is not None else None
+        return family if family is not None and family not in self._answered else None
+
+    def _draw_offer(self) -> None:
+        if not self.offer_buttons:
+            return
+        family = self._offer_target()
+        self.offer_label.configure(
+            text="" if family is None else "Two weeks went well: ready for a harder version?")
+        for widget in self.offer_buttons:
+            widget.state(["!disabled" if family is not None else "disabled"])
+
+    def _answer(self, accept: bool) -> None:
+        family = self._offer_target()
+        if family is None or self.closed:
+            return
+        self._answered.add(family)
+        self.emit(level_intent(family, accept))
+        self._draw_offer()
+
+    def _check_in(self, pain: int) -> None:
+        if self.closed:
+            return
+        self.emit(checkin_intent(pain))
+        self.checkin_label.configure(text=f"Back pain {pain} of 10: noted, thank you.")
+        for widget in self.checkin_buttons:
+            widget.state(["disabled"])
 
     def _rating_target(self) -> ExerciseSpec | None:
         """What a rating is about: the exercise on show, or on the closing screen the last."""
@@ -437,8 +499,11 @@ class BreakWindow:
             name: [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(), w.winfo_height()]
             for name, w in widgets.items()
         }
-        rating = {f"rate_{r}": [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(),
-                                w.winfo_height()] for r, w in self.rate_buttons.items()}
+        rating = {f"rate_{r}": w for r, w in self.rate_buttons.items()}
+        rating.update({f"offer_{i}": w for i, w in enumerate(self.offer_buttons)})
+        rating.update({f"pain_{i}": w for i, w in enumerate(self.checkin_buttons)})
+        rating = {n: [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(), w.winfo_height()]
+                  for n, w in rating.items()}
         self.emit({"event": "layout", "widgets": rects, "rating": rating})
 
     # --- running ----------------------------------------------------------------------------
@@ -508,6 +573,7 @@ class BreakWindow:
         self.keys_label.configure(text=self._keys_text())
         self._draw_buttons()
         self._draw_rating()
+        self._draw_offer()
         self._last_tick = None
         if self.debug:
             v = sc.view

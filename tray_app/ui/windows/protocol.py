@@ -34,14 +34,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from tray_app.core.duration import exact
 from tray_app.core.exercise import Exercise, Step
 from tray_app.core.session import BreakView
 
-INTENTS = ("start", "next", "done", "another", "snooze", "skip", "close", "rate")
+INTENTS = ("start", "next", "done", "another", "snooze", "skip", "close", "rate", "level",
+           "checkin")
 DEBUG_ENV = "SITBREAK_WINDOW_DEBUG"
 
 
@@ -77,6 +78,10 @@ class BreakRequest:
     # Where the window draws and caches an exercise's pictures when its spec brings no frames.
     # Drawing happens in the window's process, so the app never loads Pillow's drawing code.
     pictures_dir: str = ""
+    # The programme (core.progression): exercise id -> the family ready for a harder version
+    # (offered with that exercise), and whether the break asks for back pain 0-10.
+    offers: dict[str, str] = field(default_factory=dict)
+    checkin: bool = False
 
     def by_id(self) -> dict[str, ExerciseSpec]:
         return {spec.id: spec for spec in self.exercises}
@@ -116,6 +121,17 @@ def rate_intent(rating: str, exercise_id: str) -> dict[str, Any]:
     """The user's rating of an exercise (core.progression.RATINGS), the same command as
     `sitbreak rate`; never part of the break's flow."""
     return {"event": "intent", "intent": "rate", "rating": rating, "exercise_id": exercise_id}
+
+
+def level_intent(family_id: str, accept: bool) -> dict[str, Any]:
+    """The answer to "ready for a harder version?" (the same command as `sitbreak level`)."""
+    return {"event": "intent", "intent": "level", "family": family_id,
+            "answer": "accept" if accept else "stay"}
+
+
+def checkin_intent(pain: int) -> dict[str, Any]:
+    """Back pain now, 0-10 (the same command as `sitbreak checkin`)."""
+    return {"event": "intent", "intent": "checkin", "pain": pain}
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -211,7 +227,16 @@ def request_from_dict(obj: Any) -> BreakRequest:
         title=str(obj.get("title", "") or "Time to move"),
         focus_wait_max=float(wait),
         pictures_dir=str(obj.get("pictures_dir", "") or ""),
+        offers=_offers(obj.get("offers", {})),
+        checkin=obj.get("checkin", False) is True,
     )
+
+
+def _offers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise ProtocolError(f"request.offers: expected exercise ids to family ids, got {raw!r}")
+    return dict(raw)
 
 
 def request_from_json(text: str) -> BreakRequest:
