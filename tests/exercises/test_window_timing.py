@@ -48,3 +48,17 @@ def test_a_hold_stays_on_one_frame_and_the_reps_are_counted(window: Window,
     assert len(ticks) >= 3
     assert {t["frame"] for t in ticks} == {0}, [(t["clock"], t["frame"]) for t in ticks]
     assert {t["count"] for t in ticks} == {"Step 2 of 3 · rep 1 of 3"}
+
+
+def test_the_window_shows_the_cautions_before_start(window: Window, tmp_path: Path) -> None:
+    from tests.ui.sample_views import OFFERED
+    from tray_app.exercises.format import care_lines
+
+    view = replace(OFFERED, routine=(KNEE.id,), spares=(), step_seconds=KNEE.steps[0].seconds,
+                   step_left_s=KNEE.steps[0].seconds, planned_seconds=KNEE.seconds,
+                   allowed=("close", "start"))
+    req = BreakRequest(exercises=(ExerciseSpec.from_exercise(KNEE),), title="Time to move",
+                       focus_wait_max=0.0, pictures_dir=str(tmp_path / "pictures"))
+    window.open(req, view).ready()
+    drawn = [e for _, e in window.seen if e["event"] == "view"][-1]
+    assert drawn["care"] == "\n".join(care_lines(KNEE)) and "balance" in drawn["care"]
