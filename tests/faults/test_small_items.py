@@ -31,3 +31,19 @@ def test_a_pause_beyond_today_shows_its_day() -> None:
     assert when_text(now + 12 * 3600, now, 0) == "tomorrow 08:26"
     assert when_text(now + 168 * 3600, now, 0) == "Thu 4 Jun 20:26"
     assert when_text(now + 2 * 3600, now, 7200) == "tomorrow 00:26"  # past local midnight
+
+
+def test_break_now_outside_working_hours_is_refused_saying_why() -> None:
+    """It replied "On a break" while status said off hours, and left a `started` row that
+    never ended."""
+    from tests.fakes import Sim
+    from tray_app.core.events import TakeBreakNow
+    from tray_app.core.model import Phase, ScheduleSettings, Settings
+    from tray_app.core.state import Refused
+
+    sim = Sim(settings=Settings(schedule=ScheduleSettings(days=(0, 1, 2, 3, 4),
+                                                          hours=((9 * 60, 17 * 60),))))
+    assert sim.state.phase is Phase.OFF_HOURS  # Monday 08:00
+    with pytest.raises(Refused, match="outside your working hours"):
+        sim.send(TakeBreakNow())
+    assert sim.state.phase is Phase.OFF_HOURS and sim.state.session is None

@@ -50,6 +50,9 @@ def refusal(state: State, cmd: Command) -> str | None:
     session = state.session
     running = p is Phase.ON_BREAK
     if cmd is Command.START:
+        if p is Phase.OFF_HOURS:  # the next tick would end it unrecorded, status saying off
+            return ("it is outside your working hours (schedule.days and schedule.hours); "
+                    "breaks are offered again when they start")
         return "you are already on a break" if running else None
     if cmd in (Command.NEXT, Command.DONE):
         if not running or session is None:
