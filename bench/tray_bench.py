@@ -195,11 +195,11 @@ def side_by_side(results: list[dict]) -> str:
     """A table of the runs, with memory and wake-ups against the xorg floor's."""
     base = next((r for r in results if r["program"] == "floor" and r["backend"] == "xorg"),
                 None)
-    lines = [f"{'program':<9} {'backend':<8} {'rss MiB':>8} {'pss MiB':>8} {'x xorg':>7} "
+    lines = [f"{'program':<9} {'backend':<12} {'rss MiB':>8} {'pss MiB':>8} {'x xorg':>7} "
              f"{'wakeups/min':>12} {'threads':>7} {'dock s':>7}"]
     for r in results:
         ratio = f"{r['rss_mib'] / base['rss_mib']:.2f}" if base else "-"
-        lines.append(f"{r['program']:<9} {r['backend']:<8} {r['rss_mib']:>8} {r['pss_mib']:>8} "
+        lines.append(f"{r['program']:<9} {r['backend']:<12} {r['rss_mib']:>8} {r['pss_mib']:>8} "
                      f"{ratio:>7} {r['wakeups_per_minute']:>12} {r['threads']:>7} "
                      f"{r['dock_seconds']:>7}")
     return "\n".join(lines)

@@ -82,7 +82,7 @@ def icon_box(shot: Image.Image) -> tuple[int, int, int, int] | None:
         return None
     right = found[2]
     box = mask.crop((max(0, right - ICON), 0, right, mask.height)).getbbox()
-    if box is None:
+    if box is None or box[3] - box[1] < ICON // 2:  # the clock's digits are ~9 px high
         return None
     left = WIDTH - 60 + max(0, right - ICON)
     return (left + box[0], box[1], left + box[2], box[3])

@@ -103,12 +103,18 @@ class Icon(_base.Icon):
         self._pixmaps: list[tuple[int, int, bytes]] = []
         self._status = "Passive"
         self._registered = False
+        self._shown_once = False  # registered once shown, then again for each new watcher
         self._menu_lock = threading.Lock()  # the worker and a clicked action both rebuild
 
     # --- pystray's backend interface (any thread) -------------------------------------------
 
     def _show(self) -> None:
         self._set_status("Active")
+        if not self._shown_once:
+            # Register only now, with the picture drawn: waybar dropped an item it had asked
+            # for properties before there was an IconPixmap ("No icon name or pixmap given").
+            self._shown_once = True
+            self._register()
 
     def _hide(self) -> None:
         self._set_status("Passive")
@@ -157,8 +163,7 @@ class Icon(_base.Icon):
             self._mark_ready()  # let the setup thread run (and end)
             return
         self._bus = bus
-        self._mark_ready()
-        self._register()
+        self._mark_ready()  # the setup thread shows the icon, which registers it
         try:
             self.lost = bus.serve(self._on_call, self._on_signal)
         finally:
@@ -176,7 +181,7 @@ class Icon(_base.Icon):
 
     def _register(self) -> None:
         bus = self._bus
-        if bus is None:
+        if bus is None or not self._shown_once:
             return
         self._registered = False
         msg = new_method_call(WATCHER_ADDRESS, "RegisterStatusNotifierItem", "s",
