@@ -88,7 +88,7 @@ def _which(*present: str):
 def test_players_count_only_where_their_server_answers(tmp_path: Path) -> None:
     env = {"XDG_RUNTIME_DIR": str(tmp_path), "PATH": "/usr/bin"}
     none, why = choose.usable(env, "linux", _which("pw-play", "paplay", "aplay"),
-                              alsa=lambda: False)
+                              alsa=lambda: False, routed=lambda pw, pa: pw or pa)
     assert none == []
     assert why.startswith("silent: pw-play: no PipeWire socket; paplay: no PulseAudio server;")
     assert "canberra-gtk-play not installed" in why and "install pipewire-bin" in why
@@ -99,9 +99,9 @@ def test_players_count_only_where_their_server_answers(tmp_path: Path) -> None:
                                alsa=lambda: True)
     assert [b for b, _ in found] == [PW_PLAY, PAPLAY, APLAY]
     assert why == f"pw-play through PipeWire ({tmp_path / 'pipewire-0'})"
-    found, why = choose.usable({"PULSE_SERVER": "tcp:host"}, "linux", _which("paplay"),
-                               alsa=lambda: False)
-    assert [b for b, _ in found] == [PAPLAY] and "tcp:host" in why
+    found, why = choose.usable({"PULSE_SERVER": "tcp:host"}, "linux", _which("paplay", "aplay"),
+                               alsa=lambda: False, routed=lambda pw, pa: pa)
+    assert [b for b, _ in found] == [PAPLAY, APLAY] and "tcp:host" in why  # aplay via the plugin
     assert choose.usable({}, "win32")[0] == []
 
 
@@ -166,6 +166,7 @@ def test_aplay_gets_the_shipped_wav_scaled_on_its_input() -> None:
 
 def test_volume_reaches_each_players_command_line(tmp_path: Path) -> None:
     f = tmp_path / "x.oga"
-    assert PW_PLAY.build("pw-play", f, 0.7, None).argv[2] == "--volume=0.700"
+    assert PW_PLAY.build("pw-play", f, 0.7, None).argv[1:3] == ["--media-role=sitbreak",
+                                                                 "--volume=0.700"]
     assert PAPLAY.build("paplay", f, 0.5, None).argv[1] == "--volume=32768"
     assert subprocess.list2cmdline(PW_PLAY.build("pw-play", f, 1, None).argv).endswith(str(f))

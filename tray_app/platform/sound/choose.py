@@ -21,6 +21,11 @@ from tray_app.platform.sound.players import AFPLAY, APLAY, CANBERRA, PAPLAY, PW_
 log = logging.getLogger(__name__)
 
 ALSA_PCM = Path("/proc/asound/pcm")
+# ALSA's default device handed to a sound server (pipewire-alsa, or PulseAudio's ALSA plugin):
+# then aplay plays through that server even on a machine without a sound card of its own.
+ALSA_TO_SERVER = {"pipewire": (Path("/etc/alsa/conf.d/99-pipewire-default.conf"),),
+                  "pulse": (Path("/etc/alsa/conf.d/99-pulse.conf"),
+                            Path("/usr/share/alsa/alsa.conf.d/99-pulse.conf"))}
 
 
 def alsa_playback(pcm: Path = ALSA_PCM) -> bool:
@@ -31,9 +36,17 @@ def alsa_playback(pcm: Path = ALSA_PCM) -> bool:
         return False
 
 
+def alsa_routed(pipewire: bool, pulse: bool) -> bool:
+    """Whether ALSA's default device goes to a sound server that is reachable here."""
+    return any(path.exists() for name, reachable in (("pipewire", pipewire), ("pulse", pulse))
+               if reachable for path in ALSA_TO_SERVER[name])
+
+
 def usable(env: Mapping[str, str], platform: str = sys.platform,
            which: Callable[[str], str | None] | None = None,
-           alsa: Callable[[], bool] = alsa_playback) -> tuple[list[tuple[Backend, str]], str]:
+           alsa: Callable[[], bool] = alsa_playback,
+           routed: Callable[[bool, bool], bool] = alsa_routed,
+           ) -> tuple[list[tuple[Backend, str]], str]:
     """The players that can reach a sound server here, best first, and a line saying why."""
     def find(name: str) -> str | None:
         return which(name) if which is not None else shutil.which(name, path=env.get("PATH"))
@@ -43,14 +56,15 @@ def usable(env: Mapping[str, str], platform: str = sys.platform,
         return ([(AFPLAY, program)], "afplay") if program else ([], "silent: no afplay found")
     if platform == "win32":
         return [], "silent: sounds are not played on Windows yet"
-    pipewire, pulse, card = pipewire_socket(env), pulse_server(env), alsa()
+    pipewire, pulse = pipewire_socket(env), pulse_server(env)
+    card = alsa() or routed(pipewire is not None, pulse is not None)
     display = bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
     reachable = {
         PW_PLAY.name: (pipewire is not None, "no PipeWire socket"),
         PAPLAY.name: (pulse is not None, "no PulseAudio server"),
         CANBERRA.name: ((pipewire or pulse or card) and display,
                         "no sound server or no display"),
-        APLAY.name: (card, "no ALSA playback device"),
+        APLAY.name: (card, "no ALSA playback device, nor ALSA routed to a sound server"),
     }
     found: list[tuple[Backend, str]] = []
     missing: list[str] = []

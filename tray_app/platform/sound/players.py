@@ -28,20 +28,27 @@ class Backend:
     build: Callable[[str, Path, float, bytes | None], Command]  # (program, file, volume, wav)
 
 
+# The streams' media role. The session manager (WirePlumber, PulseAudio's stream-restore) keeps
+# the last volume per role: with a shared role ("Music", pw-play's default, or "event") the cue's
+# volume became the volume of the user's music or notification sounds (measured: a 25% cue, then
+# another program's music stream at 25%). A role of sitbreak's own keeps it to sitbreak.
+ROLE = "sitbreak"
+
+
 def _pw_play(program: str, path: Path, volume: float, _wav: bytes | None) -> Command:
-    return Command([program, "--media-role=Notification", f"--volume={volume:.3f}", str(path)])
+    return Command([program, f"--media-role={ROLE}", f"--volume={volume:.3f}", str(path)])
 
 
 def _paplay(program: str, path: Path, volume: float, _wav: bytes | None) -> Command:
-    # PA_VOLUME_NORM is 65536 (100%); the property tags the stream as an event sound.
+    # PA_VOLUME_NORM is 65536 (100%).
     return Command([program, f"--volume={round(volume * 65536)}",
-                    "--property=media.role=event", str(path)])
+                    f"--property=media.role={ROLE}", str(path)])
 
 
 def _canberra(program: str, path: Path, volume: float, _wav: bytes | None) -> Command:
     db = 20 * math.log10(volume) if volume > 0 else -120.0
     return Command([program, "-f", str(path), f"--volume={db:.1f}",
-                    "-d", "sitbreak break cue"])
+                    f"--property=media.role={ROLE}", "-d", "sitbreak break cue"])
 
 
 def _aplay(program: str, path: Path, volume: float, wav: bytes | None) -> Command:
