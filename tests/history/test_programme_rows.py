@@ -86,3 +86,22 @@ def test_a_rating_through_the_control_channel_is_one_core_command() -> None:
         assert not bad["ok"] and "easy, fine, too-hard, hurt" in bad["error"]
     finally:
         rt.stop()
+
+
+def test_pruning_old_history_keeps_the_programmes_rows(tmp_path: Path) -> None:
+    """history.keep_days prunes events, not the ratings, answers, check-ins and re-tests the
+    levels and the months of re-tests are worked out from; `history clear` still clears all."""
+    from tray_app.history import History
+
+    old = NOW - 400 * DAY
+    rows = [Row(Kind.STARTED, old), Row(Kind.EXERCISE, old, 60.0, "dead-bug", "core"),
+            pg.rating_row(old, "dead-bug", pg.FINE), pg.answer_row(old, "floor-core", True),
+            pg.checkin_row(old, 2), retest_row(old, "sit-to-stand-30s", 11)]
+    h = History.open(make(tmp_path / "h.sqlite3", rows))
+    try:
+        assert h.prune(365, NOW) == 2
+        assert [r.kind for r in h.events()] == [Kind.RATING, Kind.LEVEL, Kind.CHECKIN,
+                                                Kind.RETEST]
+        assert h.clear() == 4
+    finally:
+        h.close()

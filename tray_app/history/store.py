@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 COLUMNS = "kind, wall, duration_s, exercise_id, category, detail"
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 PRUNE_BATCH = 5000
+# Rows that history.keep_days does not prune: the programme's (core.progression, core.retest).
+KEPT_KINDS = frozenset({Kind.RATING, Kind.LEVEL, Kind.CHECKIN, Kind.RETEST})
 SETTLE_CHUNK_DAYS = 31
 # id, time_utc, time_local (ISO 8601 with the offset in force then), wall, kind, duration_s,
 # exercise_id, category, detail: formatted in SQLite, much faster than per-row Python; the
@@ -626,7 +628,9 @@ class History:
               between: Callable[[], None] = lambda: None) -> int:
         """Delete events older than `keep_days` days (whole days), after folding them into the
         daily totals; in batches, calling `between()` after each; then give the space back.
-        Returns how many events went."""
+        Returns how many events went. The programme's rows (ratings, level answers, check-ins,
+        re-tests: a few a day) stay: the levels and the months of re-tests are worked out
+        from them."""
         if days is None:
             from tray_app.support.localtime import CachedOffset
 
@@ -634,18 +638,21 @@ class History:
         cutoff = days.start(days.of(now_wall - keep_days * 86400.0))
         self.settle(min(cutoff, days.start(days.of(now_wall))), days, between=between)
         cutoff = min(cutoff, self.folded_until() or cutoff)
-        deleted = self._delete_before(cutoff, between)
+        deleted = self._delete_before(cutoff, between, keep=KEPT_KINDS)
         if deleted:
             self.give_back_space()
         return deleted
 
-    def _delete_before(self, cutoff: float, between: Callable[[], None]) -> int:
-        """Delete events before `cutoff` in batches (small transactions, a small WAL)."""
+    def _delete_before(self, cutoff: float, between: Callable[[], None],
+                       keep: frozenset[str] = frozenset()) -> int:
+        """Delete events before `cutoff` in batches (small transactions, a small WAL), but
+        none of the kinds in `keep`."""
         deleted = 0
+        spared = "".join(f" AND kind != '{k}'" for k in sorted(keep))  # our own constants
         while True:
             n = int(self._write(lambda c: c.execute(  # type: ignore[call-overload]
                 "DELETE FROM events WHERE id IN "
-                "(SELECT id FROM events WHERE wall < ? ORDER BY wall LIMIT ?)",
+                f"(SELECT id FROM events WHERE wall < ?{spared} ORDER BY wall LIMIT ?)",
                 (cutoff, PRUNE_BATCH),
             ).rowcount))
             deleted += n

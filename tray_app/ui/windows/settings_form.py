@@ -20,7 +20,7 @@ from tray_app.core.model import WEEKDAYS
 from tray_app.core.problems import Problem
 from tray_app.settings.edit import apply_changes
 from tray_app.settings.full import check_all
-from tray_app.settings.schema import SCHEMA, Key, weekday
+from tray_app.settings.schema import CHECKIN_TIMES, SCHEMA, Key, weekday
 from tray_app.settings.validate import syntax_problem
 
 # The file's sections as the window groups them, with their headings.
@@ -28,8 +28,11 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("sitting", "Sitting"), ("breaks", "Breaks"), ("posture", "Posture"), ("snooze", "Snooze"),
     ("schedule", "Schedule"), ("smart_pause", "Smart pause"), ("exercises", "Exercises"),
     ("history", "History"), ("notifications", "Notifications"), ("sound", "Sound"),
-    ("meetings", "Meetings"),
+    ("meetings", "Meetings"), ("programme", "Programme"),
 )
+# Kinds shown as a row of check boxes, with their choices.
+CHOICE_KINDS: dict[str, tuple[str, ...]] = {
+    "days": WEEKDAYS, "places": PLACES, "moments": CHECKIN_TIMES}
 TEXT_KINDS = ("duration", "int", "clock", "path", "glob", "hours", "durations")
 LIST_KINDS = ("hours", "durations")
 
@@ -64,6 +67,8 @@ def from_toml(spec: Key, value: Any) -> Any:
         return tuple(d for d in WEEKDAYS if d in days)
     if spec.kind == "places":
         return tuple(p for p in PLACES if p in items)
+    if spec.kind == "moments":
+        return tuple(m for m in CHECKIN_TIMES if m in items)
     return tuple(str(v) for v in items)  # names
 
 

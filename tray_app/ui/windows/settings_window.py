@@ -22,12 +22,11 @@ from pathlib import Path
 from tkinter import messagebox, ttk
 from typing import Any, TextIO
 
-from tray_app.core.exercise import PLACES, Exercise
-from tray_app.core.model import WEEKDAYS
+from tray_app.core.exercise import Exercise
 from tray_app.core.problems import ProblemsError
 from tray_app.settings import ChangedOnDisk, read_settings_text, write_settings
 from tray_app.settings.docs import default_text, default_values, explanations
-from tray_app.ui.windows.settings_form import GROUPS, TEXT_KINDS, Field, Form
+from tray_app.ui.windows.settings_form import CHOICE_KINDS, GROUPS, TEXT_KINDS, Field, Form
 
 SOCKET_NAME = "settings-window.sock"
 POLL_MS = 200
@@ -229,8 +228,8 @@ class SettingsWindow:
             var = tk.BooleanVar(value=bool(initial))
             widget = ttk.Checkbutton(group, variable=var, command=self.check, name=name,
                                      text="on")
-        elif kind in ("days", "places"):
-            choices = WEEKDAYS if kind == "days" else PLACES
+        elif kind in CHOICE_KINDS:
+            choices = CHOICE_KINDS[kind]
             widget = ttk.Frame(group, name=name)
             var = {}
             for n in choices:
@@ -243,7 +242,7 @@ class SettingsWindow:
             var = widget.listbox  # type: ignore[attr-defined]
         self.vars[f.key] = var
         widget.grid(row=row, column=1, sticky="nw", pady=(4, 0))
-        target = widget.winfo_children()[0] if kind in ("days", "places") else widget
+        target = widget.winfo_children()[0] if kind in CHOICE_KINDS else widget
         if kind == "names":
             target = var
         label.bind("<Button-1>", lambda _e, w=target: w.focus_set())  # the label goes with it
