@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -149,6 +148,8 @@ class LinuxAutostart:
         line = next((CONFIG_LINE[n] for n in names if n in CONFIG_LINE), None)
         if line is not None:
             argv = command or ["sitbreak", "run"]
+            import shlex  # only when a line is printed: the idle tray does without it
+
             cmd = shlex.join(argv)
             line = line.format(cmd=cmd, q=shlex.quote(cmd),
                                args=" ".join(json.dumps(a) for a in argv))
