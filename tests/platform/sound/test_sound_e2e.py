@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop import dbus_session, dunst, dunst_config, xvfb
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.platform.sound.server import SoundServer, sound_server
 from tray_app.exercises.loader import read_builtin
@@ -97,12 +98,13 @@ def test_volume_scales_the_level_and_off_is_silent(server: SoundServer, tmp_path
          off_rms=off_rec.rms(started, off_at + 1.5))
 
 
-def whole_break(server: SoundServer, root: Path, **meetings: object
-                ) -> tuple[Sandbox, object, float, dict, float, dict]:
+def whole_break(server: SoundServer, root: Path, env: dict[str, str] | None = None,
+                **meetings: object) -> tuple[Sandbox, object, float, dict, float, dict]:
     """`break-now` on the fast clock (a 1-minute break in ~8 s) until it ends by itself.
     Returns the sandbox, the recording, when it was asked (real time: the history's times run
     on the fast clock), the status then, when it was over and the status after."""
-    box = Sandbox(root, extra_env={"SITBREAK_CLOCK_SPEED": "8", **server.client_env})
+    box = Sandbox(root, extra_env={"SITBREAK_CLOCK_SPEED": "8", **server.client_env,
+                                   **(env or {})})
     cfg = quick_settings(root / "s.toml", break_after="30m", meetings=meetings,
                          breaks={"heads_up": "0", "length": "1m"}, sound={"volume": 100})
     with server.recording(root / "rec.raw") as rec:
@@ -188,5 +190,18 @@ def test_a_break_taken_during_a_call_makes_no_sound(server: SoundServer, tmp_pat
         holder.wait()
     assert held["state"] == "on_break" and held["held_by"] == "camera in use", held
     assert rows(box, "completed")  # it ran to its end
+    assert rec.rms(asked, over + 1.0) < SILENCE
+    assert st["sound"]["last"] is None
+
+
+def test_a_break_taken_during_do_not_disturb_makes_no_sound(server: SoundServer,
+                                                            tmp_path: Path) -> None:
+    with xvfb() as display, dbus_session() as bus, \
+            dunst(display, bus, dunst_config(tmp_path)):
+        subprocess.run(["dunstctl", "set-paused", "true"], check=True, timeout=10,
+                       env=display.env(DBUS_SESSION_BUS_ADDRESS=bus.address))
+        _, rec, asked, held, over, st = whole_break(
+            server, tmp_path, env={"DBUS_SESSION_BUS_ADDRESS": bus.address})
+    assert held["held_by"] == "do not disturb", held
     assert rec.rms(asked, over + 1.0) < SILENCE
     assert st["sound"]["last"] is None
