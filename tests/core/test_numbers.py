@@ -234,3 +234,17 @@ def test_the_end_of_a_break_says_what_was_done_today_the_next_break_and_the_stre
     end = [e for e in sim.effects if isinstance(e, BreakEnded)][-1]
     assert end.title == "Break over" and end.lines[0] == "You did March (20 s)."
     assert end.lines[1] == "Today: 1 min 20 s core, 1 min hip-extensors."
+
+
+def test_status_says_todays_breaks_minutes_and_streak() -> None:
+    from tests.fakes import exercise
+    from tray_app.core.events import Recalled, TakeBreakNow
+
+    sim = Sim(settings=short(), plan=((exercise("march", 30, 30),), ()))
+    sim.send(Recalled((), streak_before=1))
+    sim.run(5 * MIN + 5)
+    sim.send(TakeBreakNow())
+    sim.run(1 * MIN + 5)
+    st = status_dict(sim.state, "fake")
+    assert (st["today_breaks_offered"], st["today_breaks_taken"]) == (1, 1)
+    assert st["today_exercise_minutes"] == {"core": 1.0} and st["streak_days"] == 2

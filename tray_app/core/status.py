@@ -101,6 +101,12 @@ def status_dict(state: State, idle_source: str, extra: dict[str, Any] | None = N
         "today_sitting_seconds": round(state.today_sitting_s, 1),
         "break": break_dict(state),
         "today_longest_stretch_seconds": round(state.today_longest_s, 1),
+        # Today's breaks and minutes, and the run of days with every break taken (core.today):
+        # from the history at start, so they survive a restart like the seconds above.
+        "today_breaks_offered": state.today.offered,
+        "today_breaks_taken": state.today.taken,
+        "today_exercise_minutes": {k: round(m, 1) for k, m in state.today.minutes_by_category},
+        "streak_days": state.today.streak,
         "idle_seconds": round(state.idle_s, 1),
         "waiting_for": state.hold_reason if state.waiting_since_mono is not None else None,
         "held_by": state.hold_reason,
