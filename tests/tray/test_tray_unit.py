@@ -565,3 +565,16 @@ def test_run_tray_stops_when_the_runtime_stops(patched_icon: None,
     icon = rt.adapters.tray.icon
     assert icon.calls[-1] == "stop"
     assert rt.adapters.details["tray_docked"] is False  # the dummy backend shows nothing
+
+
+def test_todays_summary_has_the_breaks_and_the_streak(patched_icon: None) -> None:
+    """Issue 25: the left-click summary said only the seconds, and those restarted at zero."""
+    from tray_app.core.today import Today
+
+    st = sitting(10 * 60, today_sitting_s=3600, today=Today(offered=3, taken=2, streak_before=4))
+    c, rt = controller(st)
+    c.open_stats = None
+    c.handle("stats")
+    (_, _title, body), = rt.adapters.notifier.sent
+    assert "Breaks taken today: 2 of 3 offered." in body
+    assert "4 days in a row with every break taken." in body

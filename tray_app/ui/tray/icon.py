@@ -404,7 +404,14 @@ class TrayController:
         st = self.runtime.status()
         sitting = human(st.get("today_sitting_seconds") or 0)
         longest = human(st.get("today_longest_stretch_seconds") or 0)
-        return f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
+        text = f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
+        offered, taken = st.get("today_breaks_offered") or 0, st.get("today_breaks_taken") or 0
+        if offered or taken:
+            text += f"\nBreaks taken today: {taken} of {offered} offered."
+        streak = st.get("streak_days") or 0
+        if streak:
+            text += f"\n{streak} day{'s' if streak != 1 else ''} in a row with every break taken."
+        return text
 
 
 def _name_gtk_program() -> None:
