@@ -170,6 +170,13 @@ class Gnome:
         self.clients.append(proc)
         return proc
 
+    def shell_log(self, pattern: str = "") -> str:
+        """gnome-shell's output (extensions log there), only the lines matching `pattern`."""
+        text = (self.work / "shell.log").read_text(errors="replace")
+        if not pattern:
+            return text
+        return "\n".join(line for line in text.splitlines() if re.search(pattern, line))
+
     def idle_ms(self) -> int:
         """Mutter's own idle time (IdleMonitor), in milliseconds."""
         return self.bus.call("org.gnome.Mutter.IdleMonitor",
