@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from tests.desktop import wait_for
@@ -54,3 +56,12 @@ def test_without_a_compositor_protocol_status_says_it_cannot_tell() -> None:
     assert probe is None
     text = fullscreen.explain(probe, env)
     assert "cannot tell on Hyprland" in text and "only its notification" in text
+
+
+def test_a_compositor_that_goes_away_is_said_in_status(sway: Sway) -> None:
+    probe = fullscreen.detect(sway.env, platform="linux")
+    assert isinstance(probe, WlrFullscreenProbe)
+    subprocess.run(["swaymsg", "exit"], env=sway.env, capture_output=True, check=False)
+    wait_for(lambda: probe.lost_why, timeout=10, what="the lost compositor")
+    assert "stopped" in fullscreen.explain(probe, sway.env)
+    assert not probe.is_fullscreen_focused()

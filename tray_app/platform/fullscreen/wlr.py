@@ -36,7 +36,12 @@ class WlrFullscreenProbe:
         self._states: dict[int, set[int]] = {}  # as of each handle's last `done`
         self._app_ids: dict[int, str] = {}
         self.lost_why: str | None = None
-        self.why = "wlr-foreign-toplevel-management (the focused window's fullscreen state)"
+
+    @property
+    def why(self) -> str:
+        """For `status`: how fullscreen is seen, or that it stopped being seen."""
+        text = "wlr-foreign-toplevel-management (the focused window's fullscreen state)"
+        return f"{text}: stopped ({self.lost_why})" if self.lost_why else text
 
     def is_fullscreen_focused(self) -> bool:
         with self._lock:
