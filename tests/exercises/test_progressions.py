@@ -164,7 +164,8 @@ def test_progression_off_leaves_the_break_as_picked() -> None:
     plan, _ = planner(rows)
     s = state()
     off = replace(s, settings=replace(s.settings, programme=ProgrammeSettings(progression=False)))
-    assert plan._programme(off) is None and plan._programme(s) is not None
+    assert plan._programme(off, plan._rows()) is None
+    assert plan._programme(s, plan._rows()) is not None
 
 
 def test_exercises_show_names_the_family_and_the_level_in_use(tmp_path: Path) -> None:
@@ -183,3 +184,25 @@ def test_exercises_show_names_the_family_and_the_level_in_use(tmp_path: Path) ->
     # bird-dog was level 2; "this hurt" took the family back to 1 and rests it two weeks.
     assert "Family: Floor core (floor-core), level 2-3 of 3; level in use: 1" in text
     assert "Resting after 'this hurt': back in your breaks in 14 days" in text
+
+
+def test_the_retest_is_offered_at_the_first_break_once_it_is_due() -> None:
+    from dataclasses import replace
+
+    from tray_app.core.retest import retest_row
+    from tray_app.core.today import Today
+    from tray_app.shell.planner import programme_lines
+
+    plan, _ = planner([])
+    plan.plan(state(("chair", "standing")))
+    assert plan.retest == ("sit-to-stand-30s", "seated-knee-hold", "desk-plank-hold",
+                           "hip-hinge-reps-30s")  # never done: due, for these places
+    assert any("re-test is due" in line for line in programme_lines({}, False, plan.retest))
+    plan.plan(replace(state(), today=Today(taken=1)))
+    assert plan.retest == ()  # only at the day's first break
+    recent, _ = planner([retest_row(WALL - 29 * 86400, "sit-to-stand-30s", 12)])
+    recent.plan(state())
+    assert recent.retest == ()  # 29 days ago, every 30 days
+    old, _ = planner([retest_row(WALL - 31 * 86400, "sit-to-stand-30s", 12)])
+    old.plan(state(("floor",)))
+    assert old.retest == ("side-plank-hold", "single-leg-bridge-reps")

@@ -81,3 +81,37 @@ def test_a_plain_break_asks_neither() -> None:
     asked = replace(make_request(), offers={"march": "knee-lift"}, checkin=True)
     back = request_from_json(request_to_json(asked))
     assert back.offers == {"march": "knee-lift"} and back.checkin is True
+
+
+def test_the_retest_form_sends_each_result_and_skips_empty_fields(
+        window: Window) -> None:  # noqa: F811
+    req = replace(make_request(), retest=("sit-to-stand-30s", "seated-knee-hold"))
+    window.open(req, RUNNING).ready()
+    layout = [e for _, e in window.seen if e["event"] == "layout"][-1]["rating"]
+    x, y, w, h = layout["retest"]
+    window.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1")
+    form = window.next("retest")["widgets"]
+
+    def type_into(name: str, text: str) -> None:
+        x, y, w, h = form[name]
+        window.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2),
+                           "click", "1")
+        if text:
+            window.display.run("xdotool", "type", "--delay", "30", text)
+
+    type_into("seated-knee-hold_left", "70x")  # not a number: said, nothing sent
+    x, y, w, h = form["save"]
+    window.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1")
+    window.no_intent(0.5)
+    type_into("seated-knee-hold_left", "")
+    window.key("End", "BackSpace")
+    type_into("sit-to-stand-30s", "12")
+    x, y, w, h = form["save"]
+    window.display.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1")
+    got = [window.intent(), window.intent()]
+    assert got == [{"intent": "retest", "item": "sit-to-stand-30s", "value": 12.0},
+                   {"intent": "retest", "item": "seated-knee-hold", "value": 70.0,
+                    "side": "left"}]
+    assert intent_event({"event": "intent", **got[1]}) == command_event(
+        "retest", {"item": "seated-knee-hold", "value": 70.0, "side": "left"})
+    window.no_intent(0.4)  # right side left empty: skipped

@@ -32,6 +32,7 @@ class BreakPlanner:
         # them): exercise id -> the family ready for a harder version, and a pain check-in.
         self.offers: dict[str, str] = {}
         self.checkin = False
+        self.retest: tuple[str, ...] = ()  # the re-test's items when one is due
         self._loaded_for: ExerciseSettings | None = None
         self._catalogue: list[Exercise] = []
 
@@ -56,10 +57,10 @@ class BreakPlanner:
         from tray_app.core.picker import RECENT, pick, spares
 
         catalogue = self.catalogue(state.settings.exercises)
-        programme = self._programme(state)
-        self.offers, self.checkin = {}, False
-        if programme is not None or state.settings.programme.checkins:
-            self.checkin = self._checkin_due(state)
+        rows = self._rows()
+        programme = self._programme(state, rows)
+        self.offers, self.checkin = {}, self._checkin_due(state)
+        self.retest = self._retest_due(state, rows)
         if programme is not None:
             from tray_app.core.progression import in_rotation
 
@@ -80,10 +81,21 @@ class BreakPlanner:
             routine, spare = self._levels(state, programme, catalogue, routine, spare)
         return BreakPlanned(tuple(routine), tuple(tuple(r) for r in spare))
 
-    def _programme(self, state: State) -> tuple[Progress, tuple[Family, ...]] | None:
-        """The user's progress and the families, or None (no programme, or it can't be read:
-        the break goes on without it)."""
-        if self.programme_rows is None or not state.settings.programme.progression:
+    def _rows(self) -> Sequence[Row] | None:
+        """The programme's rows from the history, or None (no programme, or they can't be
+        read: the break goes on without them)."""
+        if self.programme_rows is None:
+            return None
+        try:
+            return self.programme_rows()
+        except Exception:
+            log.exception("could not read the programme's history")
+            return None
+
+    def _programme(self, state: State, rows: Sequence[Row] | None,
+                   ) -> tuple[Progress, tuple[Family, ...]] | None:
+        """The user's progress and the families, or None (progression off, or no rows)."""
+        if rows is None or not state.settings.programme.progression:
             return None
         from tray_app.core import schedule
         from tray_app.core.progression import facts_from_rows, fold
@@ -91,9 +103,8 @@ class BreakPlanner:
 
         try:
             families = builtin_families()
-            rows = self.programme_rows()
         except Exception:
-            log.exception("could not read the programme's history")
+            log.exception("could not read the exercise families")
             return None
         sched = state.settings.schedule
 
@@ -121,6 +132,17 @@ class BreakPlanner:
                        if e.id in owner and ready(progress, owner[e.id], state.wall)}
         return routine, spare
 
+    def _retest_due(self, state: State, rows: Sequence[Row] | None) -> tuple[str, ...]:
+        """The re-test's items for the places allowed, at the day's first break once
+        retest_days have passed since the last (or none was done); else ()."""
+        from tray_app.core.retest import due, items_for, last_retest
+
+        if rows is None or state.today.taken:
+            return ()
+        if not due(last_retest(rows), state.wall, state.settings.programme.retest_days):
+            return ()
+        return tuple(i.id for i in items_for(state.settings.exercises.places))
+
     def _checkin_due(self, state: State) -> bool:
         """Whether this break asks for back pain: check-ins on, and it is the first break of
         the day or the last before the day's hours end (as the settings say)."""
@@ -138,10 +160,14 @@ class BreakPlanner:
         return first or last
 
 
-def programme_lines(offers: dict[str, str], checkin: bool) -> list[str]:
+def programme_lines(offers: dict[str, str], checkin: bool, retest: tuple[str, ...] = (),
+                    ) -> list[str]:
     """What a running break asks besides the exercises, for the console prompt (the window
     has buttons for them)."""
     out = ["  After each exercise: sitbreak rate easy|fine|too-hard|hurt"]
+    if retest:
+        out.append("  Your re-test is due (a few minutes, any time; skip it if you like): "
+                   "`sitbreak retest` lists it")
     for fam in sorted(set(offers.values())):
         out.append(f"  Ready for a harder version of {fam}? sitbreak level {fam} accept "
                    f"(or: stay)")

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def intent_event(event: dict[str, Any]) -> Event:
     """The core event for a window's intent line (core.commands); raises BadCommand."""
     params = {k: event[k] for k in ("exercise_id", "step", "seconds", "rating", "family",
-                                    "answer", "pain") if k in event}
+                                    "answer", "pain", "item", "value", "side") if k in event}
     return command_event(str(event.get("intent")), params)
 
 
@@ -71,7 +71,8 @@ class ConsolePrompt:
         if view.running:  # the programme (core.progression): what the window's buttons say
             from tray_app.shell.planner import programme_lines
 
-            out += programme_lines(self.planner.offers, self.planner.checkin)
+            planner = self.planner
+            out += programme_lines(planner.offers, planner.checkin, planner.retest)
         print("\n".join(out), file=self.stream, flush=True)
 
     def present(self) -> bool:
@@ -154,7 +155,8 @@ class WindowPrompt:
                 (Step("Stand up, walk about, stretch as feels good.", 1),), "", "")))
         return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title="Time to move",
                             pictures_dir=str(self.cache_dir / "pictures"),
-                            offers=dict(self.planner.offers), checkin=self.planner.checkin)
+                            offers=dict(self.planner.offers), checkin=self.planner.checkin,
+                            retest=self.planner.retest)
 
     def _on_event(self, event: dict[str, Any]) -> None:
         kind = event.get("event")

@@ -38,6 +38,7 @@ from tray_app.ui.windows.protocol import (
     level_intent,
     rate_intent,
     request_from_json,
+    retest_intent,
     view_from_line,
 )
 
@@ -254,6 +255,17 @@ class BreakWindow:
                                     command=lambda a=accept: self._answer(a))
                 widget.pack(side="left", padx=(4, 0))
                 self.offer_buttons.append(widget)
+        self.retest_button: ttk.Button | None = None
+        if self.req.retest:
+            row = ttk.Frame(parent)
+            row.pack(fill="x", pady=(pad // 2, 0))
+            self.retest_label = ttk.Label(
+                row, style="Small.TLabel",
+                text="Your re-test is due: a few minutes, now or later; skip it if you like.")
+            self.retest_label.pack(side="left")
+            self.retest_button = ttk.Button(row, text="Re-test…", takefocus=False,
+                                            command=self._open_retest)
+            self.retest_button.pack(side="left", padx=(4, 0))
         self.checkin_buttons: list[ttk.Button] = []
         if self.req.checkin:
             row = ttk.Frame(parent)
@@ -289,6 +301,74 @@ class BreakWindow:
         self._answered.add(family)
         self.emit(level_intent(family, accept))
         self._draw_offer()
+
+    def _open_retest(self) -> None:
+        """A small form: each item of the re-test (core.retest) with what to do and a field
+        for the result; empty fields are skipped. Save sends each result as `retest`."""
+        from tray_app.core.retest import BY_ID, SIDES, check_result
+
+        top = tk.Toplevel(self.root, name="retest")
+        top.title("Re-test")
+        top.transient(self.root)
+        wrap = self.root.winfo_fpixels("4.2i")
+        frame = ttk.Frame(top, padding=10)
+        frame.pack(fill="both", expand=True)
+        entries: dict[tuple[str, str | None], tk.StringVar] = {}
+        for item_id in self.req.retest:
+            item = BY_ID.get(item_id)
+            if item is None:
+                continue
+            ttk.Label(frame, text=f"{item.name} ({item.unit})", style="Position.TLabel").pack(
+                anchor="w", pady=(6, 0))
+            ttk.Label(frame, text=item.how, wraplength=wrap, justify="left").pack(anchor="w")
+            row = ttk.Frame(frame)
+            row.pack(anchor="w")
+            for side in (SIDES if item.per_side else (None,)):
+                if side is not None:
+                    ttk.Label(row, text=side).pack(side="left", padx=(0, 2))
+                var = tk.StringVar()
+                name = f"{item_id}_{side}" if side else item_id
+                ttk.Entry(row, textvariable=var, width=6, name=name).pack(side="left",
+                                                                          padx=(0, 8))
+                entries[(item_id, side)] = var
+        error = ttk.Label(frame, style="Care.TLabel", wraplength=wrap)
+        error.pack(anchor="w")
+
+        def save() -> None:
+            results, problems = [], []
+            for (item_id, side), var in entries.items():
+                text = var.get().strip()
+                if not text:
+                    continue  # skipped
+                try:
+                    value = float(text)
+                except ValueError:
+                    problems.append(f"{item_id}: {text!r} is not a number")
+                    continue
+                problem = check_result(item_id, value, side)
+                if problem:
+                    problems.append(problem)
+                else:
+                    results.append((item_id, value, side))
+            if problems:
+                error.configure(text="\n".join(problems))
+                return
+            for item_id, value, side in results:
+                self.emit(retest_intent(item_id, value, side))
+            self.retest_label.configure(text=f"Re-test: {len(results)} results saved.")
+            top.destroy()
+
+        bar = ttk.Frame(frame)
+        bar.pack(fill="x", pady=(8, 0))
+        ttk.Button(bar, text="Save", command=save, name="save").pack(side="left")
+        ttk.Button(bar, text="Not now", command=top.destroy, name="skip").pack(
+            side="left", padx=(4, 0))
+        if self.debug:  # where each field and button is, for tests that type into them
+            top.update_idletasks()
+            top.after(200, lambda: self.emit({"event": "retest", "widgets": {
+                w.winfo_name(): [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(),
+                                 w.winfo_height()]
+                for w in _descendants(top) if isinstance(w, ttk.Entry | ttk.Button)}}))
 
     def _check_in(self, pain: int) -> None:
         if self.closed:
@@ -502,6 +582,8 @@ class BreakWindow:
         rating = {f"rate_{r}": w for r, w in self.rate_buttons.items()}
         rating.update({f"offer_{i}": w for i, w in enumerate(self.offer_buttons)})
         rating.update({f"pain_{i}": w for i, w in enumerate(self.checkin_buttons)})
+        if self.retest_button is not None:
+            rating["retest"] = self.retest_button
         rating = {n: [w.winfo_rootx(), w.winfo_rooty(), w.winfo_width(), w.winfo_height()]
                   for n, w in rating.items()}
         self.emit({"event": "layout", "widgets": rects, "rating": rating})
@@ -683,6 +765,13 @@ class BreakWindow:
         if self.x11 is not None:
             self.x11.close()
         self.root.destroy()
+
+
+def _descendants(widget: tk.Misc) -> list[tk.Misc]:
+    out = []
+    for child in widget.winfo_children():
+        out += [child, *_descendants(child)]
+    return out
 
 
 def centred(

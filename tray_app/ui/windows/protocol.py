@@ -42,7 +42,7 @@ from tray_app.core.exercise import Exercise, Step
 from tray_app.core.session import BreakView
 
 INTENTS = ("start", "next", "done", "another", "snooze", "skip", "close", "rate", "level",
-           "checkin")
+           "checkin", "retest")
 DEBUG_ENV = "SITBREAK_WINDOW_DEBUG"
 
 
@@ -82,6 +82,7 @@ class BreakRequest:
     # (offered with that exercise), and whether the break asks for back pain 0-10.
     offers: dict[str, str] = field(default_factory=dict)
     checkin: bool = False
+    retest: tuple[str, ...] = ()  # the re-test's items (core.retest) when one is due
 
     def by_id(self) -> dict[str, ExerciseSpec]:
         return {spec.id: spec for spec in self.exercises}
@@ -127,6 +128,15 @@ def level_intent(family_id: str, accept: bool) -> dict[str, Any]:
     """The answer to "ready for a harder version?" (the same command as `sitbreak level`)."""
     return {"event": "intent", "intent": "level", "family": family_id,
             "answer": "accept" if accept else "stay"}
+
+
+def retest_intent(item_id: str, value: float, side: str | None) -> dict[str, Any]:
+    """One re-test result (the same command as `sitbreak retest ITEM VALUE`)."""
+    event: dict[str, Any] = {"event": "intent", "intent": "retest", "item": item_id,
+                             "value": value}
+    if side is not None:
+        event["side"] = side
+    return event
 
 
 def checkin_intent(pain: int) -> dict[str, Any]:
@@ -229,6 +239,7 @@ def request_from_dict(obj: Any) -> BreakRequest:
         pictures_dir=str(obj.get("pictures_dir", "") or ""),
         offers=_offers(obj.get("offers", {})),
         checkin=obj.get("checkin", False) is True,
+        retest=_strings(obj, "retest", "request"),
     )
 
 
