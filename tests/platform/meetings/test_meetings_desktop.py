@@ -21,7 +21,7 @@ from tray_app.core.model import MeetingSettings
 from tray_app.platform.meetings import choose
 from tray_app.platform.meetings.probe import MeetingProbe
 
-pytestmark = [pytest.mark.desktop, pytest.mark.slow]
+pytestmark = pytest.mark.desktop
 METER = Path(__file__).with_name("peak_meter.py")
 
 
@@ -137,6 +137,7 @@ def test_a_screen_cast_being_watched_is_screen_sharing(server: SoundServer) -> N
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_the_app_holds_a_break_for_a_call_says_why_and_a_setting_turns_it_off(
         server: SoundServer, tmp_path: Path) -> None:
     box = Sandbox(tmp_path, extra_env=server.client_env)
