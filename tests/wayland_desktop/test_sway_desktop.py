@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.desktop import wait_for
@@ -24,3 +26,8 @@ def test_desktop_has_a_tray_watcher_a_notifier_a_pointer_and_xwayland(sway: Sway
     sway.click(200, 200)
     focused = wait_for(sway.focused_window, what="a focused window")
     assert focused["pid"] in {c.pid for c in sway.clients}
+
+
+def test_screenshot(sway: Sway, tmp_path: Path) -> None:
+    shot = sway.screenshot(tmp_path / "shot.png")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
