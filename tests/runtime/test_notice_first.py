@@ -19,9 +19,10 @@ class FakeState:
 class Window:
     """Stands in for the Tk window prompt (the thing under test is the wrapper)."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         self.shown: list[Any] = []
         self.closed = 0
+        self.console = console
 
     def plan(self, state: Any) -> str:
         return "plan"
@@ -65,3 +66,10 @@ def test_holds_are_blind_only_on_wayland_without_a_window_probe() -> None:
     assert holds.blind and "only its notification" in holds.sees()
     assert not fullscreen.detect_holds({}, platform="linux").blind  # no session: nothing pops
     assert not fullscreen.detect_holds(wayland, platform="darwin").blind
+
+
+def test_the_console_still_prints_a_withheld_break() -> None:
+    console = Window()
+    prompt = NotificationFirstPrompt(Window(console=console))
+    prompt.show("due", FakeState(Phase.BREAK_DUE))
+    assert console.shown == ["due"] and prompt.window.shown == []

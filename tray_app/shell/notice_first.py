@@ -31,6 +31,9 @@ class NotificationFirstPrompt:
             self.window.show(view, state)
         else:
             self._withheld = (view, state)
+            console = getattr(self.window, "console", None)
+            if console is not None:  # --console: the terminal still shows it (no window)
+                console.show(view, state)
 
     def present(self) -> bool:
         """sitbreak launched again while a break is due: that is the user asking for it."""
