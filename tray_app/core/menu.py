@@ -17,15 +17,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from tray_app.core import schedule
-from tray_app.core.duration import exact, human
+from tray_app.core.duration import exact
 from tray_app.core.guards import allowed, snoozes_left
 from tray_app.core.state import Command, State
 from tray_app.core.status import clock_text, status_line
+from tray_app.core.text import Seconds, Text
 
 # Minutes offered under "Break every".
 BREAK_EVERY_MIN: tuple[int, ...] = (30, 40, 50, 60, 90)
 # Seconds offered under "Pause", besides "until tomorrow".
 PAUSE_FOR_S: tuple[int, ...] = (30 * 60, 60 * 60, 2 * 60 * 60)
+# A duration alone: not a literal, so it is not offered to translators (the edge formats it).
+_DURATION = "{duration}"
 
 
 @dataclass(frozen=True)
@@ -55,22 +58,24 @@ def _snooze_menu(state: State) -> MenuItem:
     left = snoozes_left(state)
     enabled = can_snooze(state) and bool(s.options)
     items = tuple(
-        MenuItem(human(secs), f"snooze-{round(secs)}", enabled=enabled)
+        MenuItem(Text(_DURATION, duration=Seconds(secs)), f"snooze-{round(secs)}",
+                 enabled=enabled)
         for secs in s.options
     )
-    text = "Snooze" if left else "Snooze (none left)"
+    text = Text("Snooze") if left else Text("Snooze (none left)")
     return MenuItem(text, None, enabled=enabled, submenu=items)
 
 
 def _pause_menu(state: State) -> MenuItem:
-    items = [MenuItem(f"For {human(secs)}", f"pause-{secs}") for secs in PAUSE_FOR_S]
-    tomorrow = "Until tomorrow"
+    items = [MenuItem(Text("For {duration}", duration=Seconds(secs)), f"pause-{secs}")
+             for secs in PAUSE_FOR_S]
+    tomorrow = Text("Until tomorrow")
     if state.ticked:
         at = schedule.next_day_start(state.wall, state.utc_offset_s,
                                      state.settings.schedule.day_starts)
-        tomorrow = f"Until tomorrow ({clock_text(at, state.utc_offset_s)})"
+        tomorrow = Text("Until tomorrow ({time})", time=clock_text(at, state.utc_offset_s))
     items.append(MenuItem(tomorrow, "pause-tomorrow"))
-    return MenuItem("Pause", None, submenu=tuple(items))
+    return MenuItem(Text("Pause"), None, submenu=tuple(items))
 
 
 def _break_every_menu(state: State) -> MenuItem:
@@ -82,7 +87,7 @@ def _break_every_menu(state: State) -> MenuItem:
         MenuItem(exact(secs), f"break-every-{secs}", checked=secs == current, radio=True)
         for secs in sorted(choices)
     )
-    return MenuItem("Break every", None, submenu=items)
+    return MenuItem(Text("Break every"), None, submenu=items)
 
 
 def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> list[MenuItem]:
@@ -95,30 +100,31 @@ def build_menu(state: State, status: dict[str, Any], autostart: bool | None) -> 
     items: list[MenuItem] = [
         MenuItem(line, "status", enabled=False, default=True),
         SEPARATOR,
-        MenuItem("Take a break now", "break-now", enabled=Command.START in ok),
+        MenuItem(Text("Take a break now"), "break-now", enabled=Command.START in ok),
         _snooze_menu(state),
     ]
     if Command.SKIP in ok:
-        items.append(MenuItem("Skip this break", "skip"))
+        items.append(MenuItem(Text("Skip this break"), "skip"))
     items.append(_pause_menu(state))
     if Command.RESUME in ok:
-        items.append(MenuItem("Resume", "resume"))
+        items.append(MenuItem(Text("Resume"), "resume"))
     items += [
         SEPARATOR,
         _break_every_menu(state),
-        MenuItem("Posture nudges", "toggle-posture", checked=state.settings.posture.every > 0),
+        MenuItem(Text("Posture nudges"), "toggle-posture",
+                 checked=state.settings.posture.every > 0),
     ]
     if autostart is not None:
-        items.append(MenuItem("Start at login", "autostart-off" if autostart else "autostart-on",
-                              checked=autostart))
+        items.append(MenuItem(Text("Start at login"),
+                              "autostart-off" if autostart else "autostart-on", checked=autostart))
     items += [
         SEPARATOR,
-        MenuItem("Settings…", "settings"),
-        MenuItem("Open settings file", "open-settings"),
-        MenuItem("Statistics", "stats"),
-        MenuItem("About", "about"),
+        MenuItem(Text("Settings…"), "settings"),
+        MenuItem(Text("Open settings file"), "open-settings"),
+        MenuItem(Text("Statistics"), "stats"),
+        MenuItem(Text("About"), "about"),
         SEPARATOR,
-        MenuItem("Quit", "quit"),
+        MenuItem(Text("Quit"), "quit"),
     ]
     return items
 

@@ -12,9 +12,14 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tray_app.support.i18n import N_, catalogues
+
 APP_ID = "sitbreak"
 MANAGED_KEY = "X-Sitbreak-Managed"  # marks files sitbreak wrote, so it removes only those
-COMMENT = "Notices long sitting and offers short hip, core and posture exercise breaks"
+COMMENT = N_("Notices long sitting and offers short hip, core and posture exercise breaks")
+GENERIC_NAME = N_("Sitting break reminder")
+# Translators: search words for the application menu; keep the semicolons, one after each word.
+KEYWORDS = N_("break;sitting;exercise;posture;stretch;hip;")
 ICON_SIZES = range(16, 513)
 
 # Characters that force an Exec argument into double quotes (Desktop Entry spec, "Exec key").
@@ -105,19 +110,29 @@ def _icon_sources(icons_dir: Path) -> dict[int, Path]:
     return dict(sorted(found.items()))
 
 
+def localized(key: str, message: str) -> dict[str, str]:
+    """`key` and its `key[lang]` for every shipped catalogue that translates `message`."""
+    fields = {key: escape_value(message)}
+    for lang, catalogue in catalogues():
+        text = catalogue.gettext(message)
+        if text != message:
+            fields[f"{key}[{lang}]"] = escape_value(text)
+    return fields
+
+
 def launcher_fields(command: Iterable[str], icon: str) -> dict[str, str]:
-    """The launcher's keys (values escaped)."""
+    """The launcher's keys (values escaped), with the translations of its texts."""
     return {
         "Type": "Application",
         "Version": "1.4",  # the newest desktop-file-validate 0.26 knows
         "Name": APP_ID,
-        "GenericName": "Sitting break reminder",
-        "Comment": COMMENT,
+        **localized("GenericName", GENERIC_NAME),
+        **localized("Comment", COMMENT),
         "Exec": exec_value(command),
         "Icon": escape_value(icon),
         "Terminal": "false",
         "Categories": "Utility;",
-        "Keywords": "break;sitting;exercise;posture;stretch;hip;",
+        **localized("Keywords", KEYWORDS),
         "StartupNotify": "false",
         MANAGED_KEY: "true",
     }

@@ -12,6 +12,7 @@ from tray_app.platform.autostart.desktop_entry import (
     escape_value,
     exec_value,
     is_managed,
+    localized,
     read_main_group,
     render,
     write_atomic,
@@ -45,7 +46,7 @@ class XdgAutostart:
         return render({
             "Type": "Application",
             "Name": APP_ID,
-            "Comment": COMMENT,
+            **localized("Comment", COMMENT),
             "Exec": exec_value(command),
             "Icon": escape_value(self.icon),
             "Terminal": "false",

@@ -29,6 +29,7 @@ from tray_app.core.state import State
 from tray_app.core.status import status_line
 from tray_app.core.views import ring_step
 from tray_app.ports import TrayPort, XConnection
+from tray_app.support.i18n import tr
 from tray_app.ui.tray.images import XORG_BACKGROUND, state_image
 from tray_app.ui.tray.xorg_calls import route_xorg_calls
 from tray_app.ui.tray.xorg_dock import XorgDock
@@ -449,7 +450,7 @@ def to_pystray(items: list[MenuItem] | tuple[MenuItem, ...], on_action: Callable
         else:
             action = None
         checked = None if item.checked is None else _const(item.checked)
-        out.append(pystray.MenuItem(item.text, action, checked=checked, radio=item.radio,
+        out.append(pystray.MenuItem(tr(item.text), action, checked=checked, radio=item.radio,
                                     default=item.default, enabled=item.enabled))
     return out
 

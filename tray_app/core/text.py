@@ -1,0 +1,43 @@
+"""Texts the core shows, kept translatable without the core doing any I/O.
+
+`Text("For {duration}", duration=Seconds(1800))` is the English string "For 30 min" (so every
+comparison and log line sees plain English) that remembers its message id and arguments; the
+edge showing it passes it through support.i18n.tr, which translates the id and formats the
+arguments for the locale. scripts/update_translations extracts the ids (xgettext -kText).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tray_app.core.duration import human
+
+
+class Seconds(float):
+    """A duration argument of a Text: English "30 min" here, the locale's form at the edge."""
+
+    is_seconds = True
+
+    def __format__(self, spec: str) -> str:
+        return human(self) if not spec else float.__format__(self, spec)
+
+
+class Text(str):
+    """An English text with its message id and the arguments that fill it."""
+
+    msgid: str
+    args: dict[str, Any]
+
+    def __new__(cls, msgid: str, **args: Any) -> Text:
+        self = super().__new__(cls, msgid.format(**args) if args else msgid)
+        self.msgid = msgid
+        self.args = args
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled and copied as itself (str's own reduce would drop the id).
+        return (_rebuild, (self.msgid, self.args))
+
+
+def _rebuild(msgid: str, args: dict[str, Any]) -> Text:
+    return Text(msgid, **args)
