@@ -151,8 +151,7 @@ def test_another_exercise_offers_a_routine_of_the_same_length(name: str) -> None
             if any(e.category == "stretch" for e in routine):
                 assert any(e.category in STRENGTH for e in routine)
     within = sum(g <= SAME_LENGTH for g in first_gaps)
-    # 0.9: a spare must also get the user up when the routine did, which leaves fewer to choose
-    assert within >= 0.9 * len(first_gaps)
+    assert within >= 0.95 * len(first_gaps)
 
 
 def test_alternatives_never_repeat_what_was_offered() -> None:

@@ -607,6 +607,7 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert torso_lean(poses[0]) == 0, "sitting tall, not curling down"
 
 
+@check("standing-side-reach")
 @check("seated-side-reach")
 def _(poses: tuple[Pose, ...]) -> None:
     for pose, hand in zip(poses, ("hand", "hand_far"), strict=True):

@@ -21,7 +21,7 @@ Pure and deterministic: the same catalogue, history and seed always give the sam
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from tray_app.core.duration import exact as duration
 from tray_app.core.exercise import (
@@ -111,9 +111,11 @@ def another(
     used = sum(e.seconds for e in kept)
     up = not plan.stand or gets_up(kept)
     best: list[Exercise] = []
-    # Without a standing exercise kept, the lead gets the user up, as the routine it replaces did.
-    for lead in plan.leads(stretch=_has_strength(kept), up=not up):
-        if lead.id in offered or lead.category in taken or not _compatible(lead, kept):
+    # Without a standing exercise kept, the lead gets the user up, as the routine it replaces did;
+    # what may follow the kept exercises is chosen before the no-repeat rule.
+    for lead in plan.leads(stretch=_has_strength(kept), up=not up,
+                           may=lambda e: e.category not in taken and _compatible(e, kept)):
+        if lead.id in offered:
             continue
         # A lead longer than the routine on show can only stand alone.
         budget = used + max(seconds + SAME_LENGTH, lead.seconds)
@@ -200,13 +202,14 @@ class _Plan:
         # The one done longest ago (or never), then the seed's choice.
         return max(members, key=lambda e: (self.age.get(e.id, self.never), -self.jitter[e.id]))
 
-    def leads(self, *, stretch: bool = False, up: bool = False) -> list[Exercise]:
+    def leads(self, *, stretch: bool = False, up: bool = False,
+              may: Callable[[Exercise], bool] = lambda _e: True) -> list[Exercise]:
         """Everything that may start a routine (no stretch unless `stretch`: it needs strength
-        first; with `up` only what gets the user up), best first: the category furthest
-        behind, then the exercise done longest ago."""
+        first; with `up` only what gets the user up; only what `may` allows), best first: the
+        category furthest behind, then the exercise done longest ago."""
         return sorted(
             _fresh([e for e in self.pool if (stretch or e.category != STRETCH)
-                    and (not up or e.where in UP_PLACES)], self.age),
+                    and (not up or e.where in UP_PLACES) and may(e)], self.age),
             key=lambda e: (-self.behind(e.category, self.done), self.tie[e.category],
                            -self.age.get(e.id, self.never), self.jitter[e.id]),
         )  # fmt: skip

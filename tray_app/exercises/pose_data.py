@@ -355,6 +355,10 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
         with_(SIT, arm=(350, 345), active=("arm", "torso")),
         with_(SIT, arm_far=(350, 345), active=("arm_far", "torso")),
     ),
+    "standing-side-reach": (
+        with_(STAND, arm=(350, 345), active=("arm", "torso")),
+        with_(STAND, arm_far=(350, 345), active=("arm_far", "torso")),
+    ),
     "split-stance-lunge": (
         reach(with_(_lunge(with_(STAND, props=("desk",), desk_x=-0.3), 0.2, 35),
                     active=("leg", "hip")), on_desk(-0.08), "_far"),
