@@ -103,3 +103,15 @@ def test_version_2_asks_for_input_only_idle() -> None:
     assert wire.Reader(args[4:]).uint() == idle_wayland.STEP_S * 1000
     conn.close()
     theirs.close()
+
+
+def test_a_compositor_started_from_a_text_console_is_a_wayland_session() -> None:
+    """sway started from a TTY keeps logind's XDG_SESSION_TYPE=tty (and sets DISPLAY for
+    XWayland): that is still Wayland, whose XWayland has no idle extension to ask."""
+    from tray_app.platform.session.kind import is_wayland, x11_display
+
+    sway_from_tty = {"XDG_SESSION_TYPE": "tty", "WAYLAND_DISPLAY": "wayland-1", "DISPLAY": ":0"}
+    assert is_wayland(sway_from_tty) and x11_display(sway_from_tty) is None
+    assert not is_wayland({"XDG_SESSION_TYPE": "tty"})
+    startx_from_tty = {"XDG_SESSION_TYPE": "tty", "DISPLAY": ":0"}
+    assert x11_display(startx_from_tty) == ":0"

@@ -13,6 +13,7 @@ import pytest
 
 from tests.desktop import wait_for
 from tests.wayland import Sway
+from tray_app.platform.fullscreen import choose as fullscreen
 from tray_app.platform.idle import choose as idle
 from tray_app.platform.idle import wayland as idle_wayland
 
@@ -47,6 +48,14 @@ def test_detect_on_sway_picks_the_compositor_protocol(sway: Sway) -> None:
     source, why = idle.detect(sway.env, platform="linux")
     assert source.name == "wayland-kde-idle", why
     assert source.sees_input
+
+
+def test_sway_started_from_a_text_console_is_still_wayland(sway: Sway) -> None:
+    # logind's type for a console login stays; XWayland's DISPLAY is set too.
+    env = dict(sway.env_with_x(), XDG_SESSION_TYPE="tty")
+    source, why = idle.detect(env, platform="linux")
+    assert source.name == "wayland-kde-idle", why
+    assert fullscreen.detect(env, platform="linux") is not None
 
 
 @pytest.mark.slow

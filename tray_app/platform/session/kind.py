@@ -10,9 +10,12 @@ SYSTEM_PULSE = (Path("/run/pulse/native"), Path("/var/run/pulse/native"))
 
 
 def is_wayland(env: Mapping[str, str]) -> bool:
-    """True for a Wayland session, where X11 queries only see XWayland clients."""
+    """True for a Wayland session, where X11 queries only see XWayland clients.
+
+    XDG_SESSION_TYPE decides when it says wayland or x11; otherwise (unset, or "tty": sway or
+    Hyprland started from a text console keep the console's type) WAYLAND_DISPLAY does."""
     session_type = env.get("XDG_SESSION_TYPE", "").strip().lower()
-    if session_type:
+    if session_type in ("wayland", "x11"):
         return session_type == "wayland"
     return bool(env.get("WAYLAND_DISPLAY", "").strip())
 
