@@ -105,3 +105,36 @@ def test_pruning_old_history_keeps_the_programmes_rows(tmp_path: Path) -> None:
         assert h.clear() == 4
     finally:
         h.close()
+
+
+def test_stats_text_and_the_statistics_window_show_the_programme(tmp_path: Path) -> None:
+    from tray_app.ui.windows.stats_job import stats_window_request
+
+    path = make(tmp_path / "h.sqlite3", ROWS)
+    out = io.StringIO()
+    assert run_stats(path, Settings(), 7, "text", out=out, err=io.StringIO(), now=NOW,
+                     programme=summary) == 0
+    text = out.getvalue()
+    assert "\nProgramme\n  Levels: Floor core 1/3\n" in text
+    assert "  Ratings: easy 1 · fine 2 · too hard 1 · this hurt 1\n" in text
+    assert "  This hurt: seated-march on " in text
+    assert "  Back pain, last 1 check-ins: 3\n" in text
+    assert "  Re-test, Seated high knee hold, left: 24 s (" in text
+    assert "  Re-test, Sit-to-stand in 30 s: 13 reps (" in text
+    req = stats_window_request(path, Settings(), tmp_path / "weekly.png", now=NOW)
+    lines = req["programme"]
+    assert isinstance(lines, list) and lines[0] == "Levels: Floor core 1/3"
+    assert any(line.startswith("Re-test, Sit-to-stand in 30 s: 13 reps") for line in lines)
+
+
+def test_the_check_in_trend_and_the_months_of_retests_read_in_order() -> None:
+    from tray_app.history.programme import programme_lines
+
+    data = {"levels": {}, "ratings": {},
+            "checkins": [{"wall": NOW + i, "pain": p} for i, p in enumerate([6, 6, 5, 3, 2, 2])],
+            "retests": [{"wall": NOW + m * 30 * DAY, "item": "sit-to-stand-30s", "side": None,
+                         "value": v} for m, v in enumerate([10, 11, 13])]}
+    lines = programme_lines(data)
+    assert "Back pain, last 6 check-ins: 6 6 5 3 2 2 (falling)" in lines
+    retest = next(x for x in lines if x.startswith("Re-test, Sit-to-stand"))
+    assert retest.count("→") == 2 and retest.index("10 reps") < retest.index("13 reps")

@@ -79,19 +79,24 @@ def run_stats(
     finally:
         if history is not None:
             history.close()
-    if fmt == "json" and programme is not None:
+    extra: Mapping[str, object] | None = None
+    if fmt != "csv" and programme is not None:
         try:
             extra = programme(history_path, settings, now)
         except HistoryUnavailable as e:
             print(f"{e}; try again in a moment", file=err)
             return EXIT_FAIL
+    if fmt == "json":
         out.write(stats_json(shown, summary, extra) + "\n")
-    elif fmt == "json":
-        out.write(stats_json(shown, summary) + "\n")
     elif fmt == "csv":
         out.write(stats_csv(shown))
     else:
         out.write(stats_text(shown, summary))
+        if extra is not None:
+            from tray_app.history.programme import programme_lines
+
+            out.write("\nProgramme\n" + "".join(f"  {line}\n"
+                                                for line in programme_lines(dict(extra))))
     if chart_path is not None:
         from tray_app.ui.windows.chart import (
             save_weekly_chart,  # Pillow only when a chart is wanted

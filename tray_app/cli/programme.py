@@ -15,27 +15,14 @@ from tray_app.core.model import Settings
 from tray_app.core.progression import Family, Progress
 
 
-def _day_of(settings: Settings, now: float):
-    from tray_app.core import schedule
-
-    offset = time.localtime(now).tm_gmtoff
-
-    def day_of(wall: float) -> int:
-        return schedule.day_key(wall, offset, settings.schedule.day_starts)
-
-    return day_of
-
-
 def progress_of(history_path: Path, settings: Settings, now: float,
-                ) -> tuple[Progress, tuple[Family, ...], list[Any]]:
-    """The user's progress from the history file, the families, and the rows read."""
-    from tray_app.core.progression import facts_from_rows, fold
+                ) -> tuple[Progress, tuple[Family, ...]]:
+    """The user's progress from the history file, and the families."""
     from tray_app.exercises.progressions import builtin_families
-    from tray_app.history.programme import programme_rows
+    from tray_app.history import programme
 
     families = builtin_families()
-    rows = programme_rows(history_path)
-    return fold(facts_from_rows(rows), families, _day_of(settings, now)), families, rows
+    return programme.progress_of(history_path, families, settings, now)[0], families
 
 
 def level_lines(exercise: Exercise, progress: Progress, families: tuple[Family, ...],
@@ -69,7 +56,7 @@ def show_exercise(exercise: Exercise, history_path: Path, settings: Settings,
 
     now = time.time() if now is None else now
     try:
-        progress, families, _rows = progress_of(history_path, settings, now)
+        progress, families = progress_of(history_path, settings, now)
     except Exception as exc:  # the history is busy or damaged: show the exercise as it is
         return f"{fmt.show_text(exercise)}\n\n(levels unknown: {exc})"
     shown = in_use(exercise, progress, families, {exercise.id: exercise}, now)
@@ -79,13 +66,10 @@ def show_exercise(exercise: Exercise, history_path: Path, settings: Settings,
 
 def summary(history_path: Path, settings: Settings, now: float) -> dict[str, Any]:
     """The programme's part of `stats --json`."""
-    from tray_app.core import progression as pg
-    from tray_app.core.retest import due, last_retest
+    from tray_app.exercises.progressions import builtin_families
+    from tray_app.history import programme
 
-    progress, families, rows = progress_of(history_path, settings, now)
-    out = pg.summary(progress, families, rows, now)
-    out["retest_due"] = due(last_retest(rows), now, settings.programme.retest_days)
-    return out
+    return programme.summary(history_path, builtin_families(), settings, now)
 
 
 # --- commands -------------------------------------------------------------------------------

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from tray_app.core.model import Row
-from tray_app.core.progression import PROGRAMME_KINDS
+from tray_app.core.model import Row, Settings
+from tray_app.core.progression import PROGRAMME_KINDS, Family, Progress
 from tray_app.history.store import History
 
 
@@ -19,3 +22,83 @@ def programme_rows(path: Path) -> list[Row]:
         return [r for r in store.events() if r.kind in PROGRAMME_KINDS]
     finally:
         store.close()
+
+
+def day_rule(settings: Settings, now: float) -> Callable[[float], int]:
+    """Which day a wall time falls on, by the local offset at `now` and schedule.day_starts."""
+    from tray_app.core import schedule
+
+    offset = time.localtime(now).tm_gmtoff
+
+    def day_of(wall: float) -> int:
+        return schedule.day_key(wall, offset, settings.schedule.day_starts)
+
+    return day_of
+
+
+def progress_of(path: Path, families: Sequence[Family], settings: Settings, now: float,
+                ) -> tuple[Progress, list[Row]]:
+    """The user's progress from the history file, and the rows read."""
+    from tray_app.core.progression import facts_from_rows, fold
+
+    rows = programme_rows(path)
+    return fold(facts_from_rows(rows), families, day_rule(settings, now)), rows
+
+
+def summary(path: Path, families: Sequence[Family], settings: Settings, now: float,
+            ) -> dict[str, Any]:
+    """The programme's part of `stats --json` and the statistics window (core.progression
+    .summary), and whether a re-test is due."""
+    from tray_app.core import progression as pg
+    from tray_app.core.retest import due, last_retest
+
+    progress, rows = progress_of(path, families, settings, now)
+    out = pg.summary(progress, families, rows, now)
+    out["retest_due"] = due(last_retest(rows), now, settings.programme.retest_days)
+    return out
+
+
+def programme_lines(data: dict[str, Any], families_used_only: bool = True) -> list[str]:
+    """The programme in words, for `sitbreak stats` and the statistics window: levels,
+    ratings, "this hurt", the check-in trend and the re-tests over the months."""
+    from datetime import datetime
+
+    from tray_app.core.progression import RATING_LABELS
+    from tray_app.core.retest import BY_ID
+
+    def day(wall: float) -> str:
+        return datetime.fromtimestamp(wall).strftime("%d %b")
+
+    levels = data.get("levels", {})
+    shown = [f"{v['name']} {v['level']}/{v['top']}" for v in levels.values()
+             if not families_used_only or v["level"] > 1 or v["changes"]]
+    out = ["Levels: " + (" · ".join(shown) if shown else "every family at level 1")]
+    ratings = data.get("ratings", {})
+    if any(ratings.values()):
+        out.append("Ratings: " + " · ".join(f"{RATING_LABELS[k].lower()} {n}"
+                                            for k, n in ratings.items()))
+    for hurt in data.get("hurt", [])[-3:]:
+        out.append(f"This hurt: {hurt['exercise_id']} on {day(hurt['wall'])} "
+                   f"(rested until {day(hurt['rested_until'])})")
+    pains = [c["pain"] for c in data.get("checkins", [])][-14:]
+    if pains:
+        half = len(pains) // 2
+        trend = ""
+        if len(pains) >= 4:  # the later half against the earlier, by half a point
+            change = sum(pains[half:]) / (len(pains) - half) - sum(pains[:half]) / half
+            trend = " (falling)" if change < -0.5 else " (rising)" if change > 0.5 else (
+                " (steady)")
+        out.append(f"Back pain, last {len(pains)} check-ins: {' '.join(map(str, pains))}{trend}")
+    series: dict[str, list[str]] = {}
+    for r in data.get("retests", []):
+        item = BY_ID.get(r["item"])
+        name = (item.name if item else r["item"]) + (f", {r['side']}" if r["side"] else "")
+        unit = f" {item.unit}" if item else ""
+        series.setdefault(name, []).append(f"{r['value']:g}{unit} ({day(r['wall'])})")
+    for name, values in series.items():
+        out.append(f"Re-test, {name}: " + " → ".join(values[-6:]))
+    if data.get("retest_due"):
+        out.append("A re-test is due: a few minutes, in a break or with `sitbreak retest`.")
+    if data.get("clinician_advice"):
+        out.append(str(data["clinician_advice"]))
+    return out

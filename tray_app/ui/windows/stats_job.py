@@ -46,6 +46,14 @@ def stats_window_request(
     }
     if notices:
         request["problem"] = " ".join(notices)
+    try:  # the programme (issue 24): levels, ratings, check-ins, re-tests over the months
+        from tray_app.exercises.progressions import builtin_families
+        from tray_app.history.programme import programme_lines, summary
+
+        request["programme"] = programme_lines(summary(path, builtin_families(), settings,
+                                                       now))
+    except Exception as exc:  # the numbers above still stand
+        request["programme"] = [f"The programme could not be read: {exc}"]
     return request
 
 

@@ -2,7 +2,8 @@
 
 Run as `python -m tray_app.ui.windows.stats_window`. It reads one JSON request on stdin:
   {"title": "...", "today": {<one day of stats_json's "days">}, "chart_png": "/path.png"}
-(plus "problem": "..." when the history could not be read). The tray starts it through
+(plus "problem": "..." when the history could not be read, and "programme": [lines] for
+the programme's levels, ratings, check-ins and re-tests). The tray starts it through
 `python -m tray_app.ui.windows.stats_job`, which builds that request in the child process.
 and writes JSON lines on stdout: {"event": "shown"} once mapped, {"event": "closed"} last.
 Esc, Enter, the Close button and the window manager's close all end it with exit status 0.
@@ -117,9 +118,14 @@ class StatsWindow:
         else:
             tk.Label(frame, text="The weekly chart is not available.").grid(row=1, column=1)
 
+        programme = request.get("programme") or []
+        if programme:
+            tk.Label(frame, text="Programme\n" + "\n".join(str(x) for x in programme),
+                     justify="left", anchor="w", wraplength=560).grid(
+                row=2, column=0, columnspan=2, sticky="w", pady=(8, 0))
         self.close_button = tk.Button(frame, text="Close", width=10, command=self.close,
                                       default="active")
-        self.close_button.grid(row=2, column=1, sticky="e", pady=(10, 0))
+        self.close_button.grid(row=3, column=1, sticky="e", pady=(10, 0))
         self.close_button.focus_set()
 
     def _on_map(self, _event: tk.Event) -> None:
