@@ -26,6 +26,7 @@ from tray_app.core.exercise import Exercise
 from tray_app.core.problems import ProblemsError
 from tray_app.settings import ChangedOnDisk, read_settings_text, write_settings
 from tray_app.settings.docs import default_text, default_values, explanations
+from tray_app.support.i18n import _
 from tray_app.ui.windows.settings_form import CHOICE_KINDS, GROUPS, TEXT_KINDS, Field, Form
 
 SOCKET_NAME = "settings-window.sock"
@@ -100,7 +101,7 @@ class SettingsWindow:
         self.defaults_text = default_text()
         self._load()  # a missing or unreadable file is said before any window is made
         self.root = tk.Tk(className="sitbreak-settings")
-        self.root.title(f"sitbreak settings, {path}")
+        self.root.title(_("sitbreak settings, {path}").format(path=path))
         self.root.protocol("WM_DELETE_WINDOW", self.cancel)
         style = ttk.Style(self.root)
         if "clam" in style.theme_names():
@@ -191,22 +192,22 @@ class SettingsWindow:
                     widget = self._field(group, row, f)
                     first = first or widget
                     row += 2
-            ttk.Button(group, text=f"Restore defaults: {title}",
+            ttk.Button(group, text=_("Restore defaults: {group}").format(group=title),
                        command=lambda s=section: self.restore(s)).grid(
                 row=row, column=1, sticky="w", pady=(4, 0))
         if self.autostart_initial is not None:
-            group = ttk.LabelFrame(self.inner, text="Start at login", padding=6)
+            group = ttk.LabelFrame(self.inner, text=_("Start at login"), padding=6)
             group.pack(fill="x", padx=4, pady=4)
             self.autostart_var = tk.BooleanVar(value=self.autostart_initial)
-            box = ttk.Checkbutton(group, text="Start sitbreak when I log in",
+            box = ttk.Checkbutton(group, text=_("Start sitbreak when I log in"),
                                   variable=self.autostart_var, command=self.check)
             box.grid(row=0, column=0, sticky="w")
             self._follow_focus(box)
         buttons = ttk.Frame(outer, padding=(0, 8, 0, 0))
         buttons.pack(fill="x")
-        self.save_button = ttk.Button(buttons, text="Save", command=self.save, default="active")
+        self.save_button = ttk.Button(buttons, text=_("Save"), command=self.save, default="active")
         self.save_button.pack(side="right")
-        ttk.Button(buttons, text="Cancel", command=self.cancel).pack(side="right", padx=6)
+        ttk.Button(buttons, text=_("Cancel"), command=self.cancel).pack(side="right", padx=6)
         if self.form.broken is not None:
             self.banner.configure(text=str(self.form.broken) + "\nFix the file in an editor.")
         self.check()
@@ -334,7 +335,8 @@ class SettingsWindow:
         except Exception:
             changes = {}
         coverage = self._coverage() if ok else []
-        self.coverage_label.configure(text="\n".join(f"Cannot offer: {c}" for c in coverage))
+        self.coverage_label.configure(
+            text="\n".join(_("Cannot offer: {what}").format(what=c) for c in coverage))
         self.emit({"event": "checked", "problems": per_key, "other": other,
                    "save_enabled": not self.save_button.instate(["disabled"]),
                    "changes": changes, "coverage": coverage})
@@ -366,14 +368,15 @@ class SettingsWindow:
                            expected_text=self.form.text)
         except ChangedOnDisk:
             if messagebox.askyesno(
-                "The settings file changed",
-                f"{self.path} was changed by something else while this window was open.\n\n"
-                "Reload it? The changes made in this window will be lost. "
-                "(No keeps the window open and the file as it is.)", parent=self.root):
+                _("The settings file changed"),
+                _("{path} was changed by something else while this window was open.\n\n"
+                  "Reload it? The changes made in this window will be lost. "
+                  "(No keeps the window open and the file as it is.)").format(path=self.path),
+                parent=self.root):
                 self.reload()
             return
         except (ProblemsError, OSError) as exc:
-            self.banner.configure(text=f"Not saved: {exc}")
+            self.banner.configure(text=_("Not saved: {problem}").format(problem=exc))
             return
         self.emit({"event": "saved", "autostart": autostart})
         self.close()

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from tray_app.core.duration import human
 from tray_app.core.stats import WORDS
+from tray_app.support.i18n import _
 
 # (label, key, how to show the value) for the numbers block, in reading order.
 ROWS: tuple[tuple[str, str, str], ...] = (
@@ -64,7 +65,7 @@ class StatsWindow:
     def __init__(self, request: dict[str, Any], out: TextIO) -> None:
         self.out = out
         self.root = tk.Tk(className="sitbreak-stats")
-        self.root.title(str(request.get("title") or "sitbreak statistics"))
+        self.root.title(str(request.get("title") or _("sitbreak statistics")))
         self._closed = False
         self._build(request)
         self.root.protocol("WM_DELETE_WINDOW", self.close)
