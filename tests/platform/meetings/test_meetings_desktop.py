@@ -125,7 +125,8 @@ def test_a_screen_cast_being_watched_is_screen_sharing(server: SoundServer) -> N
         try:
             wait_for(lambda: in_use(probe, "screen sharing"), timeout=10,
                      what="the watched cast to count")
-            assert probe.status()["screen_sharing"] == "test-screencast is being shared"
+            assert probe.status()["screen_sharing"] == \
+                "the screen is being shared (test-screencast)"
         finally:
             stop(watcher)
         wait_for(lambda: not in_use(probe, "screen sharing"), timeout=10,

@@ -105,7 +105,7 @@ GRAPH = [
 
 def test_the_pipewire_graph_tells_calls_from_meters_and_recordings() -> None:
     assert pipewire.microphone_users(GRAPH) == ["Zoom (pid 77) records from a microphone"]
-    assert pipewire.screen_casts(GRAPH) == ["xdpw-stream is being shared"]
+    assert pipewire.screen_casts(GRAPH) == ["the screen is being shared (xdpw-stream)"]
     assert pipewire.camera_streams(GRAPH) == ["Integrated Camera is in use"]
     quiet = [o for o in GRAPH if o["id"] not in (50, 60, 61, 1050)]
     assert pipewire.microphone_users(quiet) == []

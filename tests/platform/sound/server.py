@@ -131,9 +131,11 @@ def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 
 @contextlib.contextmanager
-def sound_server(root: Path) -> Iterator[SoundServer]:
-    """PipeWire + WirePlumber + pipewire-pulse in `root` (their runtime folder)."""
-    runtime = root / "runtime"
+def sound_server(root: Path, runtime: Path | None = None) -> Iterator[SoundServer]:
+    """PipeWire + WirePlumber + pipewire-pulse with their sockets in `runtime` (default
+    `root/runtime`; a desktop's own runtime folder, so its compositor finds PipeWire)."""
+    runtime = runtime or root / "runtime"
+    root.mkdir(parents=True, exist_ok=True)
     runtime.mkdir(parents=True, exist_ok=True)
     runtime.chmod(0o700)
     procs: list[subprocess.Popen[bytes]] = []

@@ -91,8 +91,8 @@ def _running_video(graph: list[dict[str, Any]], device: bool) -> list[Mapping[st
 
 
 def screen_casts(graph: list[dict[str, Any]]) -> list[str]:
-    """Named by the stream (the portal's), not the program that draws it (the compositor)."""
-    return [f"{p.get('node.name') or 'a screen cast'} is being shared"
+    """Named by the stream: GNOME's is "gnome-shell", a portal's its own (xdpw-stream...)."""
+    return [f"the screen is being shared ({p.get('node.name') or 'a screen cast'})"
             for p in _running_video(graph, device=False)]
 
 
