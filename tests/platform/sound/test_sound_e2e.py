@@ -205,4 +205,3 @@ def test_a_break_taken_during_do_not_disturb_makes_no_sound(server: SoundServer,
     assert held["held_by"] == "do not disturb", held
     assert rec.rms(asked, over + 1.0) < SILENCE
     assert st["sound"]["last"] is None
-
