@@ -169,6 +169,8 @@ class BreakWindow:
         style.configure("Small.TLabel", font=("TkDefaultFont", 9))
         style.configure("Position.TLabel", font=("TkDefaultFont", 11, "bold"))
         style.configure("Care.TLabel", foreground="#8a3b12")
+        # The programme's small buttons: beside the clock, so the window grows no taller.
+        style.configure("Rate.TButton", padding=(3, 0), font=("TkDefaultFont", 9))
         style.configure("TButton", focusthickness=2, focuscolor="#1c5fb8")
 
         wrap = root.winfo_fpixels("4.6i")  # inches, so the layout follows the screen's DPI
@@ -203,6 +205,7 @@ class BreakWindow:
         self.clock_label.pack(side="left")
         self.count_label = ttk.Label(row, style="Small.TLabel")
         self.count_label.pack(side="right")
+        self._build_rating(row, pad)
         self.progress = ttk.Progressbar(body, mode="determinate", maximum=1000)
         self.progress.pack(fill="x", pady=(2, pad // 2))
         self.cue_label = ttk.Label(body, wraplength=wrap, font=("TkDefaultFont", 10, "italic"))
@@ -213,7 +216,6 @@ class BreakWindow:
         self.safety_label.pack(anchor="w", pady=(pad // 2, 0))
         self.bar = ttk.Frame(body)
         self.bar.pack(fill="x", pady=(pad, 0))
-        self._build_rating(body, pad)
         self._build_programme(body, pad)
         self.keys_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
         self.keys_label.pack(anchor="w", pady=(pad // 2, 0))
@@ -225,18 +227,19 @@ class BreakWindow:
         for seq in ("<Key-s>", "<Key-S>"):
             root.bind(seq, lambda _e: self._press(self.screen.s_key()))
 
-    def _build_rating(self, parent: ttk.Frame, pad: int) -> None:
+    def _build_rating(self, parent: ttk.Frame, pad: int, side: str = "left") -> None:
         """One optional tap for the exercise on show: easy, fine, too hard, this hurt (keys
         1-4). The buttons never take the focus and never move the break on."""
         row = ttk.Frame(parent)
-        row.pack(fill="x", pady=(pad // 2, 0))
-        self.rate_label = ttk.Label(row, style="Small.TLabel")
+        row.pack(side=side, anchor="w", padx=(pad if side == "left" else 0, 0),
+                 pady=(pad // 2, 0))
+        self.rate_label = ttk.Label(row, style="Small.TLabel", width=12)
         self.rate_label.pack(side="left")
         self.rate_buttons: dict[str, ttk.Button] = {}
         for n, rating in enumerate(RATINGS, 1):
             widget = ttk.Button(row, text=f"{n} {RATING_LABELS[rating]}", takefocus=False,
-                                command=lambda r=rating: self._rate(r))
-            widget.pack(side="left", padx=(4, 0))
+                                style="Rate.TButton", command=lambda r=rating: self._rate(r))
+            widget.pack(side="left", padx=(2, 0))
             self.rate_buttons[rating] = widget
             self.root.bind(f"<Key-{n}>", lambda _e, r=rating: self._rate(r))
 
@@ -251,7 +254,7 @@ class BreakWindow:
             self.offer_label = ttk.Label(row, style="Small.TLabel")
             self.offer_label.pack(side="left")
             for text, accept in (("Harder next time", True), ("Stay at this level", False)):
-                widget = ttk.Button(row, text=text, takefocus=False,
+                widget = ttk.Button(row, text=text, takefocus=False, style="Rate.TButton",
                                     command=lambda a=accept: self._answer(a))
                 widget.pack(side="left", padx=(4, 0))
                 self.offer_buttons.append(widget)
@@ -264,7 +267,7 @@ class BreakWindow:
                 text="Your re-test is due: a few minutes, now or later; skip it if you like.")
             self.retest_label.pack(side="left")
             self.retest_button = ttk.Button(row, text="Re-test…", takefocus=False,
-                                            command=self._open_retest)
+                                            style="Rate.TButton", command=self._open_retest)
             self.retest_button.pack(side="left", padx=(4, 0))
         self.checkin_buttons: list[ttk.Button] = []
         if self.req.checkin:
@@ -275,6 +278,7 @@ class BreakWindow:
             self.checkin_label.pack(side="left")
             for pain in range(11):
                 widget = ttk.Button(row, text=str(pain), width=2, takefocus=False,
+                                    style="Rate.TButton",
                                     command=lambda p=pain: self._check_in(p))
                 widget.pack(side="left", padx=(2, 0))
                 self.checkin_buttons.append(widget)
@@ -385,12 +389,12 @@ class BreakWindow:
     def _draw_rating(self) -> None:
         target = self._rating_target()
         if target is None:
-            text, state = "Once it runs, rate each exercise: keys 1-4", "disabled"
+            text, state = "Rate it: 1-4", "disabled"
         elif target.id in self._rated:
-            text = f"Rated {RATING_LABELS[self._rated[target.id]].lower()}; change: 1-4"
+            text = f"Rated: {RATING_LABELS[self._rated[target.id]].lower()}"
             state = "!disabled"
         else:
-            text, state = "How was it?", "!disabled"
+            text, state = "How is it?", "!disabled"
         self.rate_label.configure(text=text)
         for widget in self.rate_buttons.values():
             widget.state([state])
@@ -723,7 +727,7 @@ class BreakWindow:
         bar = ttk.Frame(cover)
         bar.pack(side="bottom", fill="x")
         if self.screen.spec is not None:  # the last exercise can still be rated here
-            self._build_rating(cover, pad)
+            self._build_rating(cover, pad, side="top")
             self._end_at = self.clock() + end.seconds
             self._draw_rating()
         self._end_note = ttk.Label(bar, style="Small.TLabel")
