@@ -170,11 +170,11 @@ def desk(sway: Sway, tmp_path: Path) -> Desk:
 
 
 def start_app(sway: Sway, tmp: Path, **env: str) -> tuple[Sandbox, subprocess.Popen[str]]:
-    """The real sitbreak on this desktop's bus and Wayland socket, with DISPLAY unset."""
+    """The real sitbreak on this desktop's bus and Wayland socket, DISPLAY unset unless given."""
     keep = ("WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS", "XDG_SESSION_TYPE",
             "XDG_CURRENT_DESKTOP", "SWAYSOCK")
     box = Sandbox(tmp / "box", extra_env={**{k: sway.env[k] for k in keep}, **env})
-    assert "DISPLAY" not in box.env
+    assert ("DISPLAY" in box.env) == ("DISPLAY" in env)
     settings = quick_settings(tmp / "settings.toml", break_after="20m")
     proc = box.start("--config", str(settings))
     box.wait_running(proc)
@@ -305,3 +305,18 @@ def test_the_session_bus_going_away_ends_sitbreak_cleanly(
     out = box.output()
     assert out.count("the session D-Bus went away") == 1, out
     assert "stretch so far is recorded" in out and "Traceback" not in out
+
+
+def test_with_xwayland_it_still_docks_in_waybar_not_nowhere(sway: Sway, tmp_path: Path) -> None:
+    """The issue as found: with DISPLAY set (XWayland) a plain install chose the XEmbed icon,
+    which no Wayland panel hosts. The watcher on the bus decides now, DISPLAY or not."""
+    box, proc = start_app(sway, tmp_path, DISPLAY=sway.xdisplay)
+    try:
+        assert box.status()["tray"].startswith("StatusNotifierItem")
+        owner = item_owner(sway.env, proc.pid)
+        wait_for(lambda: any(i.startswith(owner) for i in registered(sway.env)), timeout=10,
+                 what="waybar to register the icon")
+        wait_for(lambda: box.status()["tray_docked"] is True, timeout=10, what="docked")
+    finally:
+        assert stop(proc) == 0
+    assert "Failed to dock" not in box.output()
