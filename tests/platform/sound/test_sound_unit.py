@@ -42,7 +42,7 @@ def test_the_theme_spec_lookup_inherits_prefers_stereo_and_strips_names(tmp_path
     # Not in "mine": its parent has "message", found by stripping "-new-instant".
     found = theme.find(["message-new-instant"], "mine", env)
     assert found is not None and found.path == system / "sounds/base/stereo/message.ogg"
-    assert found.name == "message"
+    assert (found.name, found.theme) == ("message", "base")
     # The theme turned this sound off: silence, not a fallback to another theme.
     disabled = theme.find(["complete"], "mine", env)
     assert disabled is not None and disabled.path is None
@@ -170,3 +170,35 @@ def test_volume_reaches_each_players_command_line(tmp_path: Path) -> None:
                                                                  "--volume=0.700"]
     assert PAPLAY.build("paplay", f, 0.5, None).argv[1] == "--volume=32768"
     assert subprocess.list2cmdline(PW_PLAY.build("pw-play", f, 1, None).argv).endswith(str(f))
+
+
+def test_the_desktops_theme_is_asked_for_at_the_first_sound(tmp_path: Path) -> None:
+    """GNOME keeps the theme in gsettings (Ubuntu: "Yaru"); read with the keyfile backend."""
+    settings = tmp_path / "config" / "glib-2.0" / "settings"
+    settings.mkdir(parents=True)
+    (settings / "keyfile").write_text("[org/gnome/desktop/sound]\ntheme-name='mine'\n")
+    env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "GSETTINGS_SCHEMA_DIR": "/usr/share/glib-2.0/schemas",
+           "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_DATA_DIRS": str(tmp_path / "none")}
+    assert theme.desktop_theme(env) == "mine"
+    assert theme.desktop_theme({"PATH": str(tmp_path)}) == "freedesktop"  # no gsettings
+    _theme(tmp_path / "data", "mine", "[Sound Theme]\nDirectories=stereo\n",
+           {"stereo/complete.oga": ""})
+    ran: list[list[str]] = []
+
+    class Proc:
+        def __init__(self, argv: list[str], **kw: object) -> None:
+            ran.append(argv)
+            self.stdin = self.stderr = None
+
+        def poll(self) -> int:
+            return 0
+
+    player = SoundPlayer([(PW_PLAY, "/usr/bin/pw-play")], "pw-play", packaged(SOUNDS), env,
+                         spawn=Proc)
+    player.play("end", 1.0)
+    assert ran[0][-1] == str(tmp_path / "data/sounds/mine/stereo/complete.oga")
+    assert "(mine sound theme)" in (player.last or "")
+    player.play("step", 1.0)  # not in "mine" nor in a freedesktop theme here: shipped
+    assert ran[1][-1].endswith("sitbreak-step.wav")

@@ -33,12 +33,12 @@ class SoundPlayer:
     """Plays the cue sounds through the first backend that works; never raises."""
 
     def __init__(self, backends: list[tuple[Backend, str]], why: str, shipped: Path | None,
-                 env: Mapping[str, str] = os.environ, theme_name: str = "freedesktop",
+                 env: Mapping[str, str] = os.environ, theme_name: str | None = None,
                  spawn: Callable[..., Any] = subprocess.Popen,
                  clock: Callable[[], float] | None = None) -> None:
         """`backends`: (backend, program path) in order of preference; `shipped`: the folder
         with sitbreak-<cue>.wav, used where the theme lacks a sound or the player plays WAV
-        only."""
+        only; `theme_name`: None asks the desktop at the first sound."""
         import time
 
         self._backends = list(backends)
@@ -112,9 +112,11 @@ class SoundPlayer:
         from tray_app.platform.sound import theme  # at the first sound, not in the idle app
 
         if ogg_ok:
+            if self._theme is None:
+                self._theme = theme.desktop_theme(self._env)
             found = theme.find(THEME_NAMES.get(cue, ()), self._theme, self._env)
             if found is not None and found.path is not None:
-                return found.path, f"{self._theme} sound theme"
+                return found.path, f"{found.theme} sound theme"
         if self._shipped is not None:
             path = self._shipped / f"sitbreak-{cue}.wav"
             if path.is_file():

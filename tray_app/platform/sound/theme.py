@@ -25,6 +25,7 @@ DEPTH = 8  # themes inheriting each other further than this are a loop or a mist
 class Found:
     path: Path | None  # None: the theme disables this sound
     name: str  # the name that matched (after any stripping)
+    theme: str = FALLBACK_THEME  # the theme it came from (the asked one or one it inherits)
 
 
 def sound_dirs(env: Mapping[str, str] = os.environ) -> list[Path]:
@@ -78,6 +79,25 @@ def variants(name: str) -> list[str]:
     return ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
+def desktop_theme(env: Mapping[str, str] = os.environ) -> str:
+    """The sound theme the desktop is set to (GNOME and its relatives keep it in gsettings,
+    e.g. Ubuntu's "Yaru"), else freedesktop."""
+    import shutil
+    import subprocess
+
+    gsettings = shutil.which("gsettings", path=env.get("PATH"))
+    if gsettings is None:
+        return FALLBACK_THEME
+    try:
+        out = subprocess.run([gsettings, "get", "org.gnome.desktop.sound", "theme-name"],
+                             env=dict(env), capture_output=True, text=True, timeout=2,
+                             check=False)
+    except (OSError, subprocess.SubprocessError):
+        return FALLBACK_THEME
+    name = out.stdout.strip().strip("'\"") if out.returncode == 0 else ""
+    return name if name and "/" not in name else FALLBACK_THEME
+
+
 def find(names: Sequence[str], theme: str = FALLBACK_THEME,
          env: Mapping[str, str] = os.environ) -> Found | None:
     """The first of `names` the theme (or those it inherits) has; None when none is there."""
@@ -92,5 +112,6 @@ def find(names: Sequence[str], theme: str = FALLBACK_THEME,
                         for ext in EXTENSIONS:
                             path = folder / f"{name}{ext}"
                             if path.is_file():
-                                return Found(None if ext == ".disabled" else path, name)
+                                return Found(None if ext == ".disabled" else path, name,
+                                             theme_name)
     return None
