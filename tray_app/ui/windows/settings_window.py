@@ -209,7 +209,8 @@ class SettingsWindow:
         self.save_button.pack(side="right")
         ttk.Button(buttons, text=_("Cancel"), command=self.cancel).pack(side="right", padx=6)
         if self.form.broken is not None:
-            self.banner.configure(text=str(self.form.broken) + "\nFix the file in an editor.")
+            fix = _("Fix the file in an editor.")
+            self.banner.configure(text=f"{self.form.broken}\n{fix}")
         self.check()
         self.first = first
 
@@ -228,7 +229,7 @@ class SettingsWindow:
         elif kind == "bool":
             var = tk.BooleanVar(value=bool(initial))
             widget = ttk.Checkbutton(group, variable=var, command=self.check, name=name,
-                                     text="on")
+                                     text=_("on"))
         elif kind in CHOICE_KINDS:
             choices = CHOICE_KINDS[kind]
             widget = ttk.Frame(group, name=name)

@@ -1,0 +1,86 @@
+"""Issue 27: which language sitbreak speaks, and texts the core built, shown translated."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tray_app.core.menu import MenuItem
+from tray_app.core.text import Seconds, Text
+from tray_app.support import i18n
+
+SHIPPED = {"de", "fr", "es", "it", "pt_BR", "nl", "pl"}
+
+
+@pytest.fixture
+def speak(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """speak("de") makes the process German (as SITBREAK_LANGUAGE would), for one test."""
+    def set_language(lang: str) -> None:
+        monkeypatch.setenv(i18n.LANGUAGE_ENV, lang)
+        i18n.reset()
+
+    yield set_language
+    i18n.reset()
+    monkeypatch.undo()
+    i18n.reset()
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"LANG": "de_DE.UTF-8"}, "de"),
+    ({"LANG": "pt_BR.UTF-8"}, "pt_BR"),
+    ({"LANG": "pt_PT.UTF-8"}, "en"),  # no European Portuguese catalogue: English, not Brazilian
+    ({"LANG": "fr_CA.UTF-8@x"}, "fr"),
+    ({"LANGUAGE": "sv:nl", "LANG": "de_DE.UTF-8"}, "nl"),  # LANGUAGE's list, in order
+    ({"LANGUAGE": "en_GB:de", "LANG": "de_DE.UTF-8"}, "en"),  # English asked for first
+    ({"LC_ALL": "C", "LANG": "de_DE.UTF-8"}, "en"),
+    ({"LC_MESSAGES": "pl_PL.UTF-8", "LANG": "it_IT.UTF-8"}, "pl"),
+    ({"SITBREAK_LANGUAGE": "es", "LANGUAGE": "de", "LANG": "de_DE.UTF-8"}, "es"),  # the override
+    ({}, "en"),
+])
+def test_the_language_follows_the_locale_as_gettext_reads_it(env: dict, expected: str) -> None:
+    assert i18n.choose(i18n.requested(env), SHIPPED) == expected
+
+
+def test_texts_the_core_built_are_shown_in_the_users_language(speak) -> None:
+    pause = Text("For {duration}", duration=Seconds(5400))
+    assert pause == "For 1 h 30 min"  # plain English to the core, its tests and the log
+    speak("de")
+    assert i18n.tr(pause) == "Für 1 Std. 30 Min."
+    assert i18n.tr(Text("Take a break now")) == "Jetzt eine Pause machen"
+    assert i18n.tr("no such text") == "no such text"
+    assert i18n.tr("") == ""  # never the catalogue's header
+    speak("pl")
+    assert i18n.tr(Text("Until tomorrow ({time})", time="08:00")) == "Do jutra (08:00)"
+
+
+def test_a_text_keeps_its_id_when_copied_or_pickled() -> None:
+    import copy
+    import pickle
+
+    item = MenuItem(Text("For {duration}", duration=Seconds(60)), "pause-60")
+    for clone in (copy.deepcopy(item), pickle.loads(pickle.dumps(item))):
+        assert clone.text == "For 1 min" and clone.text.msgid == "For {duration}"
+
+
+def test_numbers_and_durations_follow_the_language(speak) -> None:
+    speak("en")
+    assert (i18n.number(1234.5, 1), i18n.duration(3900)) == ("1,234.5", "1 h 5 min")
+    speak("de")
+    assert (i18n.number(1234.5, 1), i18n.duration(3900)) == ("1.234,5", "1 Std. 5 Min.")
+    speak("fr")
+    assert i18n.number(1234.5, 1) == "1\u202f234,5"
+    speak("nl")
+    assert i18n.duration(45) == "45 s"
+
+
+def test_english_loads_no_catalogue_nor_gettext() -> None:
+    """The idle app stays as lean as before translations: English never imports gettext."""
+    code = ("import sys; from tray_app.support import i18n; from tray_app.core.text import Text;"
+            "assert i18n.tr(Text('Quit')) == 'Quit' and i18n._('Save') == 'Save';"
+            "print('gettext' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"LANG": "en_US.UTF-8", "PATH": "/usr/bin:/bin"})
+    assert run.stdout.strip() == "False"
