@@ -194,6 +194,7 @@ class BreakWindow:
         area.pack_propagate(False)
         self.picture = ttk.Label(area, anchor="center")
         self.picture.pack(expand=True)
+        self._build_programme(body, area if has_pictures else None)
         self.step_label = ttk.Label(body, wraplength=wrap, justify="left")
         self.step_label.pack(anchor="w", fill="x")
         # The exercise's own cautions and tags, before Start and on its first step.
@@ -216,7 +217,6 @@ class BreakWindow:
         self.safety_label.pack(anchor="w", pady=(pad // 2, 0))
         self.bar = ttk.Frame(body)
         self.bar.pack(fill="x", pady=(pad, 0))
-        self._build_programme(body, pad)
         self.keys_label = ttk.Label(body, style="Small.TLabel", wraplength=wrap)
         self.keys_label.pack(anchor="w", pady=(pad // 2, 0))
 
@@ -243,44 +243,52 @@ class BreakWindow:
             self.rate_buttons[rating] = widget
             self.root.bind(f"<Key-{n}>", lambda _e, r=rating: self._rate(r))
 
-    def _build_programme(self, parent: ttk.Frame, pad: int) -> None:
+    def _build_programme(self, body: ttk.Frame, area: ttk.Frame | None) -> None:
         """The break's other questions, when it has them: a harder version of the exercise on
-        show (accept or stay), and back pain 0-10. Optional, never in the break's way."""
+        show (accept or stay), the re-test, back pain 0-10. Optional, never in the break's
+        way: a column beside the picture, so the window grows no taller (below the buttons
+        when there is no picture area)."""
         self.offer_buttons: list[ttk.Button] = []
         self._answered: set[str] = set()
-        if self.req.offers:
-            row = ttk.Frame(parent)
-            row.pack(fill="x", pady=(pad // 2, 0))
-            self.offer_label = ttk.Label(row, style="Small.TLabel")
-            self.offer_label.pack(side="left")
-            for text, accept in (("Harder next time", True), ("Stay at this level", False)):
-                widget = ttk.Button(row, text=text, takefocus=False, style="Rate.TButton",
-                                    command=lambda a=accept: self._answer(a))
-                widget.pack(side="left", padx=(4, 0))
-                self.offer_buttons.append(widget)
         self.retest_button: ttk.Button | None = None
-        if self.req.retest:
-            row = ttk.Frame(parent)
-            row.pack(fill="x", pady=(pad // 2, 0))
-            self.retest_label = ttk.Label(
-                row, style="Small.TLabel",
-                text="Your re-test is due: a few minutes, now or later; skip it if you like.")
-            self.retest_label.pack(side="left")
-            self.retest_button = ttk.Button(row, text="Re-test…", takefocus=False,
-                                            style="Rate.TButton", command=self._open_retest)
-            self.retest_button.pack(side="left", padx=(4, 0))
         self.checkin_buttons: list[ttk.Button] = []
-        if self.req.checkin:
-            row = ttk.Frame(parent)
-            row.pack(fill="x", pady=(pad // 2, 0))
-            self.checkin_label = ttk.Label(row, style="Small.TLabel",
-                                           text="Back pain now, 0 (none) to 10:")
-            self.checkin_label.pack(side="left")
+        req = self.req
+        if not (req.offers or req.retest or req.checkin):
+            return
+        column = ttk.Frame(area if area is not None else body)
+        if area is not None:
+            column.place(relx=1.0, rely=0.0, anchor="ne")
+        else:
+            column.pack(fill="x")
+        wrap = self.root.winfo_fpixels("1.8i")
+
+        def label(text: str = "") -> ttk.Label:
+            widget = ttk.Label(column, style="Small.TLabel", text=text, wraplength=wrap)
+            widget.pack(anchor="w", pady=(4, 0))
+            return widget
+
+        def button(parent: ttk.Frame, text: str, command: Callable[[], None],
+                   **kw: Any) -> ttk.Button:
+            return ttk.Button(parent, text=text, takefocus=False, style="Rate.TButton",
+                              command=command, **kw)
+
+        if req.offers:
+            self.offer_label = label()
+            for text, accept in (("Harder next time", True), ("Stay at this level", False)):
+                widget = button(column, text, lambda a=accept: self._answer(a))
+                widget.pack(anchor="w", fill="x")
+                self.offer_buttons.append(widget)
+        if req.retest:
+            self.retest_label = label("Re-test due (skippable):")
+            self.retest_button = button(column, "Re-test…", self._open_retest)
+            self.retest_button.pack(anchor="w", fill="x")
+        if req.checkin:
+            self.checkin_label = label("Back pain now, 0-10:")
+            grid = ttk.Frame(column)
+            grid.pack(anchor="w")
             for pain in range(11):
-                widget = ttk.Button(row, text=str(pain), width=2, takefocus=False,
-                                    style="Rate.TButton",
-                                    command=lambda p=pain: self._check_in(p))
-                widget.pack(side="left", padx=(2, 0))
+                widget = button(grid, str(pain), lambda p=pain: self._check_in(p), width=2)
+                widget.grid(row=pain // 6, column=pain % 6)
                 self.checkin_buttons.append(widget)
 
     def _offer_target(self) -> str | None:
@@ -294,7 +302,7 @@ class BreakWindow:
             return
         family = self._offer_target()
         self.offer_label.configure(
-            text="" if family is None else "Two weeks went well: ready for a harder version?")
+            text="" if family is None else "Ready for a harder version?")
         for widget in self.offer_buttons:
             widget.state(["!disabled" if family is not None else "disabled"])
 
