@@ -320,3 +320,18 @@ def test_with_xwayland_it_still_docks_in_waybar_not_nowhere(sway: Sway, tmp_path
     finally:
         assert stop(proc) == 0
     assert "Failed to dock" not in box.output()
+
+
+def test_the_sni_tray_idles_without_gtk_or_xlib(sway: Sway, tmp_path: Path) -> None:
+    """The lean route: the SNI tray in waybar, DISPLAY unset, loads no GTK (PyGObject is
+    installed here), no python-xlib and none of the modules the idle app defers."""
+    from tests.runtime.test_idle_imports import DRAWING, PARSER, RARE, WINDOW, idle_state
+
+    keep = ("WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS", "XDG_SESSION_TYPE",
+            "XDG_CURRENT_DESKTOP", "SWAYSOCK")
+    state = idle_state(Sandbox(tmp_path, {k: sway.env[k] for k in keep}))
+    loaded = set(state["modules"])
+    assert "tray_app.ui.tray.sni.item" in loaded  # the SNI icon ran
+    assert not {m for m in loaded if m == "gi" or m.startswith(("gi.", "Xlib", "pystray._x"))}
+    assert not (DRAWING | WINDOW | RARE | PARSER) & loaded
+    assert not [lib for lib in state["libraries"] if lib.startswith(("libgtk", "libX11"))]
