@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import require, wait_for
-from tests.gnome import BANNER, BANNER_TEXT, Gnome, changed
+from tests.gnome import BANNER, BANNER_TEXT, HEIGHT, WIDTH, Gnome, changed
 from tray_app.platform.dnd.probe import DndProbe
 from tray_app.platform.fullscreen import choose as fullscreen
 from tray_app.platform.notify.freedesktop import FreedesktopNotifier
@@ -22,6 +22,7 @@ from tray_app.ports import Action
 
 pytestmark = [pytest.mark.desktop, pytest.mark.slow]
 
+SNOOZE_BUTTON = (760, 138)  # the expanded banner's second button (of two), 1280x800
 START = Action("start", "Start break")
 SNOOZE = Action("snooze-300", "Snooze 5 min")
 
@@ -93,5 +94,17 @@ def test_heads_up_shows_a_banner_and_a_click_on_the_break_is_one_answer(
         wait_for(lambda: clicked, timeout=10, what="the click's answer")
         time.sleep(1.5)  # the duplicate copies arrive within milliseconds; give them time
         assert clicked == ["start"]
+
+        # A button: the pointer on the banner expands it; its second button is the snooze.
+        gnome.input.move_to(WIDTH - 1, HEIGHT - 1)
+        notifier.notify("break_due", "Time for a break", "Stand up and stretch", [START, SNOOZE])
+        assert notifier.flush()
+        time.sleep(1.0)
+        gnome.input.move_to(*BANNER_TEXT)
+        time.sleep(1.0)  # it expands and shows its buttons
+        gnome.input.click(*SNOOZE_BUTTON)
+        wait_for(lambda: len(clicked) > 1, timeout=10, what="the button's answer")
+        time.sleep(1.5)
+        assert clicked == ["start", "snooze-300"]
     finally:
         notifier.stop()
