@@ -138,3 +138,28 @@ def test_the_check_in_trend_and_the_months_of_retests_read_in_order() -> None:
     assert "Back pain, last 6 check-ins: 6 6 5 3 2 2 (falling)" in lines
     retest = next(x for x in lines if x.startswith("Re-test, Sit-to-stand"))
     assert retest.count("→") == 2 and retest.index("10 reps") < retest.index("13 reps")
+
+
+def test_the_programme_chart_draws_pain_next_to_strength_and_the_retests(
+        tmp_path: Path) -> None:
+    from PIL import Image
+
+    from tray_app.history.programme import pain_and_strength
+    from tray_app.ui.windows.programme_chart import PAIN, SERIES, STRENGTH
+    from tray_app.ui.windows.stats_job import stats_window_request
+
+    rows = [*ROWS, Row(Kind.EXERCISE, NOW - 4 * DAY, 90.0, "glute-bridge", "hip-extensors"),
+            Row(Kind.EXERCISE, NOW - 4 * DAY, 60.0, "chin-tucks", "posture"),
+            pg.checkin_row(NOW - 4 * DAY + 60, 5),
+            retest_row(NOW - 40 * DAY, "sit-to-stand-30s", 10)]
+    (tmp_path / "keep").mkdir()
+    days = pain_and_strength(rows, Settings(), NOW)
+    assert len(days) == 28
+    day4 = days[-5]
+    assert day4[1] == 4.0 and day4[2] == 1.5  # mean of 3 and 5; posture is not strength
+    path = make(tmp_path / "h.sqlite3", rows)
+    req = stats_window_request(path, Settings(), tmp_path / "weekly.png", now=NOW)
+    img = Image.open(str(req["programme_png"])).convert("RGB")
+    colours = {c for _n, c in img.getcolors(1 << 20)}
+    assert STRENGTH in colours and PAIN in colours
+    assert SERIES[0] in colours and SERIES[1] in colours  # two re-test series

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tray_app.core.model import Row, Settings
+from tray_app.core.model import Kind, Row, Settings
 from tray_app.core.progression import PROGRAMME_KINDS, Family, Progress
 from tray_app.history.store import History
 
@@ -37,22 +37,23 @@ def day_rule(settings: Settings, now: float) -> Callable[[float], int]:
 
 
 def progress_of(path: Path, families: Sequence[Family], settings: Settings, now: float,
-                ) -> tuple[Progress, list[Row]]:
-    """The user's progress from the history file, and the rows read."""
+                rows: Sequence[Row] | None = None) -> tuple[Progress, list[Row]]:
+    """The user's progress from the history file (or the `rows` already read from it), and
+    the rows."""
     from tray_app.core.progression import facts_from_rows, fold
 
-    rows = programme_rows(path)
+    rows = list(programme_rows(path) if rows is None else rows)
     return fold(facts_from_rows(rows), families, day_rule(settings, now)), rows
 
 
 def summary(path: Path, families: Sequence[Family], settings: Settings, now: float,
-            ) -> dict[str, Any]:
+            rows: Sequence[Row] | None = None) -> dict[str, Any]:
     """The programme's part of `stats --json` and the statistics window (core.progression
     .summary), and whether a re-test is due."""
     from tray_app.core import progression as pg
     from tray_app.core.retest import due, last_retest
 
-    progress, rows = progress_of(path, families, settings, now)
+    progress, rows = progress_of(path, families, settings, now, rows)
     out = pg.summary(progress, families, rows, now)
     out["retest_due"] = due(last_retest(rows), now, settings.programme.retest_days)
     return out
@@ -102,3 +103,30 @@ def programme_lines(data: dict[str, Any], families_used_only: bool = True) -> li
     if data.get("clinician_advice"):
         out.append(str(data["clinician_advice"]))
     return out
+
+
+STRENGTH = ("psoas-strength", "hip-extensors", "core")  # the categories of strength work
+
+
+def pain_and_strength(rows: Sequence[Row], settings: Settings, now: float, days: int = 28,
+                      ) -> list[tuple[Any, float | None, float]]:
+    """For each of the last `days` days (oldest first): the day, the mean back pain of its
+    check-ins (None without one) and the minutes of strength work done."""
+    from datetime import date, timedelta
+
+    day_of = day_rule(settings, now)
+    today = day_of(now)
+    pains: dict[int, list[int]] = {}
+    minutes: dict[int, float] = {}
+    for r in rows:
+        key = day_of(r.wall)
+        if today - key >= days:
+            continue
+        if r.kind == Kind.CHECKIN and r.detail and r.detail.isdigit():
+            pains.setdefault(key, []).append(int(r.detail))
+        elif r.kind == Kind.EXERCISE and r.category in STRENGTH:
+            minutes[key] = minutes.get(key, 0.0) + r.duration_s / 60
+    epoch = date(1970, 1, 1)
+    return [(epoch + timedelta(days=k),
+             sum(pains[k]) / len(pains[k]) if k in pains else None, minutes.get(k, 0.0))
+            for k in range(today - days + 1, today + 1)]

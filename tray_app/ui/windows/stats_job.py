@@ -48,10 +48,20 @@ def stats_window_request(
         request["problem"] = " ".join(notices)
     try:  # the programme (issue 24): levels, ratings, check-ins, re-tests over the months
         from tray_app.exercises.progressions import builtin_families
-        from tray_app.history.programme import programme_lines, summary
+        from tray_app.history.programme import (
+            pain_and_strength,
+            programme_lines,
+            programme_rows,
+            summary,
+        )
+        from tray_app.ui.windows.programme_chart import save_programme_chart
 
-        request["programme"] = programme_lines(summary(path, builtin_families(), settings,
-                                                       now))
+        rows = programme_rows(path)
+        data = summary(path, builtin_families(), settings, now, rows)
+        request["programme"] = programme_lines(data)
+        chart = chart_png.with_name("programme.png")
+        save_programme_chart(pain_and_strength(rows, settings, now), data["retests"], chart)
+        request["programme_png"] = str(chart)
     except Exception as exc:  # the numbers above still stand
         request["programme"] = [f"The programme could not be read: {exc}"]
     return request

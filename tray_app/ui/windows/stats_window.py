@@ -2,8 +2,9 @@
 
 Run as `python -m tray_app.ui.windows.stats_window`. It reads one JSON request on stdin:
   {"title": "...", "today": {<one day of stats_json's "days">}, "chart_png": "/path.png"}
-(plus "problem": "..." when the history could not be read, and "programme": [lines] for
-the programme's levels, ratings, check-ins and re-tests). The tray starts it through
+(plus "problem": "..." when the history could not be read, and "programme": [lines] and
+"programme_png" for the programme's levels, ratings, check-ins and re-tests, shown in a second
+tab). The tray starts it through
 `python -m tray_app.ui.windows.stats_job`, which builds that request in the child process.
 and writes JSON lines on stdout: {"event": "shown"} once mapped, {"event": "closed"} last.
 Esc, Enter, the Close button and the window manager's close all end it with exit status 0.
@@ -76,8 +77,19 @@ class StatsWindow:
 
     def _build(self, request: dict[str, Any]) -> None:
         today = request.get("today") or {}
-        frame = tk.Frame(self.root, padx=16, pady=12)
-        frame.pack(fill="both", expand=True)
+        programme = [str(x) for x in request.get("programme") or []]
+        self.tabs = None
+        if programme:  # two tabs: the week, and the programme (issue 24)
+            from tkinter import ttk
+
+            self.tabs = ttk.Notebook(self.root)
+            self.tabs.pack(fill="both", expand=True)
+        frame = tk.Frame(self.tabs or self.root, padx=16, pady=12)
+        if self.tabs is not None:
+            self.tabs.add(frame, text="Today and this week")
+            self._programme_tab(programme, request.get("programme_png"))
+        else:
+            frame.pack(fill="both", expand=True)
         heading = "Today" + (f" ({today['date']})" if today.get("date") else "")
         problem = request.get("problem")
         if problem:  # the history could not be read: say so rather than show zeros as facts
@@ -119,15 +131,27 @@ class StatsWindow:
         else:
             tk.Label(frame, text="The weekly chart is not available.").grid(row=1, column=1)
 
-        programme = request.get("programme") or []
-        if programme:
-            tk.Label(frame, text="Programme\n" + "\n".join(str(x) for x in programme),
-                     justify="left", anchor="w", wraplength=560).grid(
-                row=2, column=0, columnspan=2, sticky="w", pady=(8, 0))
         self.close_button = tk.Button(frame, text="Close", width=10, command=self.close,
                                       default="active")
-        self.close_button.grid(row=3, column=1, sticky="e", pady=(10, 0))
+        self.close_button.grid(row=2, column=1, sticky="e", pady=(10, 0))
         self.close_button.focus_set()
+
+    def _programme_tab(self, lines: list[str], chart_png: object) -> None:
+        """Levels, ratings, check-ins and re-tests in words, and their chart."""
+        assert self.tabs is not None
+        tab = tk.Frame(self.tabs, padx=16, pady=12)
+        self.tabs.add(tab, text="Programme")
+        tk.Label(tab, text="\n".join(lines), justify="left", anchor="w",
+                 wraplength=880).pack(anchor="w")
+        self.programme_chart: tk.PhotoImage | None = None
+        try:
+            if chart_png and Path(str(chart_png)).exists():
+                self.programme_chart = tk.PhotoImage(file=str(chart_png))
+        except tk.TclError:
+            self.programme_chart = None
+        if self.programme_chart is not None:
+            tk.Label(tab, image=self.programme_chart, borderwidth=1, relief="solid").pack(
+                anchor="w", pady=(8, 0))
 
     def _on_map(self, _event: tk.Event) -> None:
         if not self._shown:
