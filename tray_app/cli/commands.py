@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tray_app.core.problems import ProblemsError
 from tray_app.support import paths
 from tray_app.support.exit_codes import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
+from tray_app.support.i18n import _
 from tray_app.support.resources import default_settings_file
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def status(args: argparse.Namespace) -> int:
     else:
         line = st["line"]
         if not st.get("idle_sees_input", True):
-            line += " (input not visible: counting wall time)"
+            line += " " + _("(input not visible: counting wall time)")
         print(line)
     return EXIT_OK
 

@@ -21,14 +21,12 @@ from tray_app.core.duration import exact
 from tray_app.core.guards import allowed, snoozes_left
 from tray_app.core.state import Command, State
 from tray_app.core.status import clock_text, status_line
-from tray_app.core.text import Seconds, Text
+from tray_app.core.text import Seconds, Text, duration_text
 
 # Minutes offered under "Break every".
 BREAK_EVERY_MIN: tuple[int, ...] = (30, 40, 50, 60, 90)
 # Seconds offered under "Pause", besides "until tomorrow".
 PAUSE_FOR_S: tuple[int, ...] = (30 * 60, 60 * 60, 2 * 60 * 60)
-# A duration alone: not a literal, so it is not offered to translators (the edge formats it).
-_DURATION = "{duration}"
 
 
 @dataclass(frozen=True)
@@ -58,8 +56,7 @@ def _snooze_menu(state: State) -> MenuItem:
     left = snoozes_left(state)
     enabled = can_snooze(state) and bool(s.options)
     items = tuple(
-        MenuItem(Text(_DURATION, duration=Seconds(secs)), f"snooze-{round(secs)}",
-                 enabled=enabled)
+        MenuItem(duration_text(secs), f"snooze-{round(secs)}", enabled=enabled)
         for secs in s.options
     )
     text = Text("Snooze") if left else Text("Snooze (none left)")

@@ -6,10 +6,10 @@ import math
 from typing import Any
 
 from tray_app.core import schedule
-from tray_app.core.duration import human
 from tray_app.core.guards import snoozes_left
 from tray_app.core.model import Phase
 from tray_app.core.state import State
+from tray_app.core.text import Text, duration_text
 
 STATUS_FIELDS = (
     "state",
@@ -23,13 +23,13 @@ STATUS_FIELDS = (
 )
 
 
-def minutes_text(seconds: float, round_up: bool = False) -> str:
+def minutes_text(seconds: float, round_up: bool = False) -> Text:
     """A duration in whole minutes ("under 1 min", "12 min", "1 h 5 min"): the tray shows
     this, so its text does not go stale between updates the way seconds would."""
     minutes = math.ceil(seconds / 60 - 1e-9) if round_up else int(seconds // 60)
     if minutes < 1:
-        return "under 1 min"
-    return human(minutes * 60)
+        return Text("under 1 min")
+    return duration_text(minutes * 60)
 
 
 def break_dict(state: State) -> dict[str, Any] | None:
@@ -56,6 +56,13 @@ def clock_text(wall: float, utc_offset_s: int) -> str:
     return f"{local // 3600:02d}:{local % 3600 // 60:02d}"
 
 
+# Day and month names as `%a` and `%b` give them in the C locale, marked for translation.
+_WEEKDAYS = (Text("Mon"), Text("Tue"), Text("Wed"), Text("Thu"), Text("Fri"), Text("Sat"),
+             Text("Sun"))
+_MONTHS = (Text("Jan"), Text("Feb"), Text("Mar"), Text("Apr"), Text("May"), Text("Jun"),
+           Text("Jul"), Text("Aug"), Text("Sep"), Text("Oct"), Text("Nov"), Text("Dec"))
+
+
 def when_text(wall: float, now_wall: float, utc_offset_s: int) -> str:
     """HH:MM for a time later today, "tomorrow HH:MM", else "Sun 13 Dec HH:MM": a pause of a
     week or until an hour that has passed today showed a bare time, read as today's."""
@@ -64,11 +71,13 @@ def when_text(wall: float, now_wall: float, utc_offset_s: int) -> str:
     if days <= 0:
         return hhmm
     if days == 1:
-        return f"tomorrow {hhmm}"
+        return Text("tomorrow {time}", time=hhmm)
     import datetime as dt
 
     local = dt.datetime.fromtimestamp(wall, dt.timezone(dt.timedelta(seconds=utc_offset_s)))
-    return f"{local:%a} {local.day} {local:%b} {hhmm}"
+    # Translators: a day within the next week, e.g. "Sun 13 Dec 20:26" (abbreviated names).
+    return Text("{weekday} {day} {month} {time}", weekday=_WEEKDAYS[local.weekday()],
+                day=local.day, month=_MONTHS[local.month - 1], time=hhmm)
 
 
 def iso_local(wall: float, utc_offset_s: int) -> str:
@@ -129,28 +138,31 @@ def status_line(state: State) -> str:
     nb = next_break_in(state)
     if p is Phase.SITTING:
         if state.waiting_since_mono is not None:
-            return f"Sitting {sitting} · break waiting ({state.hold_reason})"
-        return f"Sitting {sitting} · break in {minutes_text(nb or 0, round_up=True)}"
+            return Text("Sitting {sitting} · break waiting ({reason})", sitting=sitting,
+                        reason=Text(str(state.hold_reason)))
+        return Text("Sitting {sitting} · break in {left}", sitting=sitting,
+                    left=minutes_text(nb or 0, round_up=True))
     if p is Phase.SNOOZED:
-        return f"Snoozed · break in {minutes_text(nb or 0, round_up=True)}"
+        return Text("Snoozed · break in {left}", left=minutes_text(nb or 0, round_up=True))
     if p is Phase.BREAK_DUE:
-        return f"Break due · sitting {sitting}"
+        return Text("Break due · sitting {sitting}", sitting=sitting)
     if p is Phase.ON_BREAK:
         s = state.session
         if s is not None:
             left = minutes_text(s.time_left(state.mono), round_up=True)
-            return f"On a break · {left} to go"
-        return "On a break"
+            return Text("On a break · {left} to go", left=left)
+        return Text("On a break")
     if p is Phase.PAUSED:
         if state.paused_until_wall is None:
-            return "Paused until you resume"
-        return f"Paused until {when_text(state.paused_until_wall, state.wall, state.utc_offset_s)}"
+            return Text("Paused until you resume")
+        return Text("Paused until {when}",
+                    when=when_text(state.paused_until_wall, state.wall, state.utc_offset_s))
     if p is Phase.OFF_HOURS:
         change = schedule.seconds_to_next_change(
             state.settings.schedule, state.wall, state.utc_offset_s
         )
         if change is None:
-            return "Off hours"
+            return Text("Off hours")
         back = when_text(state.wall + change, state.wall, state.utc_offset_s)
-        return f"Off hours · back at {back}"
-    return "Away · stretch reset"
+        return Text("Off hours · back at {when}", when=back)
+    return Text("Away · stretch reset")

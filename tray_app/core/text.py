@@ -39,5 +39,14 @@ class Text(str):
         return (_rebuild, (self.msgid, self.args))
 
 
+# A duration alone: not a literal, so it is not offered to translators (the edge formats it).
+_DURATION = "{duration}"
+
+
+def duration_text(seconds: float) -> Text:
+    """core.duration.human's "1 h 5 min" in English, the locale's form at the edge."""
+    return Text(_DURATION, duration=Seconds(seconds))
+
+
 def _rebuild(msgid: str, args: dict[str, Any]) -> Text:
     return Text(msgid, **args)

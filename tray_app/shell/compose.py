@@ -19,6 +19,7 @@ from tray_app.shell.control import Reply, handle_request
 from tray_app.shell.runtime import WATCHED_HEARTBEAT_S, Adapters, Runtime
 from tray_app.shell.signals import handle_stop_signals
 from tray_app.support import paths
+from tray_app.support.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def build_runtime(
     fullscreen_work = fullscreen.detect_holds(os.environ, x11=idle_source.connection)
     holds.update(fullscreen_work.probes)
     dnd = DndProbe(os.environ)
-    holds["do not disturb"] = dnd.is_on
+    holds[N_("do not disturb")] = dnd.is_on
     meeting = meetings.detect(lambda: box["runtime"].state.settings.meetings, os.environ)
     if meeting is not None:
         holds.update(meeting.probes())  # camera, microphone, screen sharing

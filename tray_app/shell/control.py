@@ -14,6 +14,7 @@ from tray_app.core.problems import ProblemsError
 from tray_app.core.state import Refused
 from tray_app.shell.runtime import Runtime
 from tray_app.support.exit_codes import EXIT_REFUSED, EXIT_USAGE
+from tray_app.support.i18n import _
 
 # How long `status` waits for a fresh tick before answering from the newest state.
 STATUS_FRESH_WAIT_S = 0.03
@@ -40,7 +41,7 @@ def _quit(runtime: Runtime, _params: dict[str, Any], _unsaved: Unsaved) -> Reply
     # run_app stops everything once its wait returns, and the control server sends this reply
     # before it lets the process end.
     runtime.request_stop()
-    return {"ok": True, "status": {**runtime.status(), "line": "sitbreak is quitting"}}
+    return {"ok": True, "status": {**runtime.status(), "line": _("sitbreak is quitting")}}
 
 
 def _present(runtime: Runtime, _params: dict[str, Any], _unsaved: Unsaved) -> Reply | None:

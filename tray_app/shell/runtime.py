@@ -60,6 +60,7 @@ from tray_app.ports import (
 )
 from tray_app.shell.clock import Clock, default_clock
 from tray_app.shell.owner import SchedulerTimer, Timer
+from tray_app.support.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -505,4 +506,6 @@ class Runtime:
             self._late = {f for f in self._late if not f.done()}
             if self._late:
                 extra["commands_not_done_yet"] = len(self._late)
-        return status_dict(self.state, self.adapters.idle.name, extra)
+        status = status_dict(self.state, self.adapters.idle.name, extra)
+        status["line"] = tr(status["line"])  # a human line: in the user's language
+        return status

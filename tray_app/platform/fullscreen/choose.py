@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tray_app.platform.session.kind import is_wayland, x11_display
+from tray_app.support.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,8 @@ def explain(found: FullscreenProbe | None, env: Mapping[str, str] = os.environ) 
 
 
 # Hold reasons, as `status` shows them in `held_by`.
-FULLSCREEN = "fullscreen window"
-INHIBITED = "video or presentation (idle inhibited)"
+FULLSCREEN = N_("fullscreen window")
+INHIBITED = N_("video or presentation (idle inhibited)")
 
 
 @dataclass

@@ -17,14 +17,15 @@ from typing import Any
 
 from tray_app.core.model import MeetingSettings
 from tray_app.platform.meetings import camera, pipewire, pulse
+from tray_app.support.i18n import N_
 
 log = logging.getLogger(__name__)
 
 CACHE_S = 3.0
 KINDS = ("camera", "microphone", "screen_sharing")
 # The hold reasons `status` shows (held_by), by kind.
-REASONS = {"camera": "camera in use", "microphone": "microphone in use",
-           "screen_sharing": "screen sharing"}
+REASONS = {"camera": N_("camera in use"), "microphone": N_("microphone in use"),
+           "screen_sharing": N_("screen sharing")}
 
 
 class MeetingProbe:
