@@ -206,3 +206,20 @@ def test_the_retest_is_offered_at_the_first_break_once_it_is_due() -> None:
     old, _ = planner([retest_row(WALL - 31 * 86400, "sit-to-stand-30s", 12)])
     old.plan(state(("floor",)))
     assert old.retest == ("side-plank-hold", "single-leg-bridge-reps")
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["rate", "fine", "bird-dgo"], "no exercise with id 'bird-dgo'; did you mean 'bird-dog'?"),
+    (["level", "marhc", "accept"], "no family with id 'marhc'; did you mean 'march'?"),
+    (["rate", "superb"], "invalid choice"),
+    (["checkin", "lots"], "invalid int value"),
+])
+def test_a_mistyped_name_is_refused_before_anything_is_sent(argv, words, capsys) -> None:
+    from tray_app.cli import main
+    from tray_app.support.exit_codes import EXIT_USAGE
+
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own refusal
+        code = exc.code
+    assert code == EXIT_USAGE and words in capsys.readouterr().err

@@ -110,13 +110,16 @@ def programme(args: argparse.Namespace) -> int:
     """`rate`, `level`, `checkin`, `retest` (cli.programme): sent to the running sitbreak."""
     from tray_app.cli import programme as prog
 
-    if args.command == "retest" and args.item is None:
-        try:
+    try:
+        if args.command == "retest" and args.item is None:
             print(prog.retest_text(load_user_settings(args)))
-        except ProblemsError as exc:
-            print(exc, file=sys.stderr)
+            return EXIT_OK
+        if problem := prog.unknown_name(args, lambda: load_user_settings(args)):
+            _err(problem)
             return EXIT_USAGE
-        return EXIT_OK
+    except ProblemsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     return _report(*_send(prog.request(args)))
 
 

@@ -97,6 +97,33 @@ def request(args: argparse.Namespace) -> dict[str, Any]:
     return req
 
 
+def unknown_name(args: argparse.Namespace, settings: Callable[[], Settings]) -> str | None:
+    """Why the exercise `rate` names or the family `level` names is not one sitbreak knows
+    (a typo would otherwise be recorded as it is), or None."""
+    import difflib
+
+    if args.command == "rate" and args.exercise_id:
+        from tray_app.core.exercise import PLACES
+        from tray_app.core.model import ExerciseSettings
+        from tray_app.exercises.loader import load_catalogue
+
+        extra = settings().exercises.extra
+        known = [e.id for e in load_catalogue(ExerciseSettings(places=PLACES, extra=extra))]
+        name, what, listing = args.exercise_id, "exercise", "`sitbreak exercises --all`"
+    elif args.command == "level":
+        from tray_app.exercises.progressions import builtin_families
+
+        known = [f.id for f in builtin_families()]
+        name, what, listing = args.family, "family", "`sitbreak stats --json` (levels)"
+    else:
+        return None
+    if name in known:
+        return None
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"no {what} with id {name!r}; {hint}{listing} lists them"
+
+
 def retest_text(settings: Settings) -> str:
     """`sitbreak retest` with no item: what the re-test asks for the places allowed."""
     from tray_app.core.retest import items_for
