@@ -1,0 +1,63 @@
+"""Issue 27: sitbreak run under another locale speaks its language (LANGUAGE=de LANG=de_DE).
+
+The command line's help (argparse's own words too), the running app's status line as
+`sitbreak status` prints it, and the settings window's title read by xdotool on Xvfb.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import Display, background, require, wait_for
+from tests.e2e.sitbreak_proc import MAIN, ROOT, Sandbox, quick_settings, stop
+
+GERMAN = {"LANGUAGE": "de", "LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+@pytest.mark.e2e
+def test_the_help_follows_the_locale_and_the_override(tmp_path: Path) -> None:
+    help_de = Sandbox(tmp_path, GERMAN).cli("--help")
+    assert help_de.returncode == 0, help_de.stderr
+    assert help_de.stdout.startswith("Aufruf: sitbreak")
+    assert "jetzt eine Pause beginnen" in help_de.stdout
+    assert "Optionen:" in help_de.stdout
+    help_pl = Sandbox(tmp_path, {**GERMAN, "SITBREAK_LANGUAGE": "pl"}).cli("pause", "--help")
+    assert help_pl.stdout.startswith("użycie: sitbreak pause"), help_pl.stdout
+    assert "Przestań liczyć na jakiś czas." in help_pl.stdout  # the command's description
+    english = Sandbox(tmp_path, {"LANG": "C.UTF-8", "LANGUAGE": ""}).cli("--help")
+    assert english.stdout.startswith("usage: sitbreak")
+
+
+@pytest.mark.e2e
+def test_status_says_the_line_in_the_apps_language(tmp_path: Path) -> None:
+    sandbox = Sandbox(tmp_path, GERMAN)
+    config = quick_settings(tmp_path / "s.toml", break_after="50m")
+    proc = sandbox.start("--console", "--no-window", "--config", str(config))
+    try:
+        sandbox.wait_running(proc)
+        line = sandbox.cli("status").stdout
+        assert line.startswith("Sitzzeit "), line
+        assert " · Pause in " in line, line
+        status = sandbox.status()
+        assert status["state"] == "sitting"  # the machine's fields stay as they are
+        assert status["line"].startswith("Sitzzeit ")
+    finally:
+        stop(proc)
+
+
+@pytest.mark.e2e
+@pytest.mark.desktop
+def test_the_settings_window_title_is_german(tmp_path: Path, display: Display) -> None:
+    require("xdotool")
+    sandbox = Sandbox(tmp_path, {**GERMAN, "DISPLAY": display.name, "NO_AT_BRIDGE": "1"})
+    config = quick_settings(tmp_path / "s.toml")
+    with background([sys.executable, MAIN, "settings", "--config", str(config)], sandbox.env,
+                    cwd=ROOT):
+        found = wait_for(lambda: display.run("xdotool", "search", "--name",
+                                             "^sitbreak-Einstellungen, ", check=False).split(),
+                         timeout=30, what="the settings window")
+        title = display.run("xdotool", "getwindowname", found[0]).strip()
+    assert title == f"sitbreak-Einstellungen, {config}"
