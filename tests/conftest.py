@@ -73,7 +73,7 @@ DESKTOP_HOSTS = {"Xvfb", "dbus-daemon", "dbus-run-session", "dunst", "trayer", "
                  "pipewire", "wireplumber", "pipewire-pulse", "pulseaudio",
                  "unshare", "waybar", "mako", "foot", "xterm", "Xwayland", "kwin_wayland",
                  "swayidle", "gnome-shell", "gnome-session", "gnome-session-inhibit", "gjs",
-                 "wtype", "swaync"}
+                 "wtype", "swaync", "xfce4-panel", "xfconfd"}
 
 
 def _runs_sitbreak(argv: list[str]) -> bool:
