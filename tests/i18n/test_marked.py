@@ -19,13 +19,13 @@ PKG = Path(__file__).resolve().parents[2] / "tray_app"
 CONVERTED = (
     "core/menu.py",  # the tray menu's labels (translated by ui/tray/icon.py's to_pystray)
     "core/status.py",  # the status line (translated by the runtime's status)
+    "core/machine.py",  # notification titles, bodies and buttons (the runtime translates)
     "cli/__init__.py",  # every command's help and description
     "ui/windows/settings_window.py",  # the window's own words (group and key labels: NOT_YET)
     "platform/autostart/desktop_entry.py",  # the launcher's keys, in every language
 )
 # Still English only, each a job of its own (the report of issue 27 lists them).
 NOT_YET = (
-    "core/machine.py",  # notification titles and bodies
     "settings/schema.py",  # key labels and range messages
     "ui/windows/settings_form.py", "ui/windows/stats_window.py", "ui/windows/break_window.py",
     "ui/windows/break_screen.py", "ui/windows/questions_window.py",
@@ -34,7 +34,7 @@ NOT_YET = (
 )
 MARKERS = {"_", "N_", "ngettext", "Text"}
 # Keyword arguments whose value the user reads.
-SHOWN_KEYWORDS = {"help", "description", "text", "title", "label", "message", "detail"}
+SHOWN_KEYWORDS = {"help", "description", "text", "title", "label", "message"}
 # Calls whose positional arguments the user reads: the call's name -> how many.
 SHOWN_POSITIONAL = {"title": 1, "MenuItem": 1, "askyesno": 2, "askokcancel": 2,
                     "showerror": 2, "showinfo": 2, "showwarning": 2}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tray_app.core import schedule
-from tray_app.core.duration import exact, human
+from tray_app.core.duration import exact
 from tray_app.core.effects import (
     BreakEnded,
     Effect,
@@ -67,6 +67,7 @@ from tray_app.core.retest import retest_row
 from tray_app.core.session import Session
 from tray_app.core.state import COUNTING, Command, Refused, State
 from tray_app.core.stats import fold
+from tray_app.core.text import Seconds, Text
 from tray_app.core.timing import next_wake
 from tray_app.core.views import follow_views, tray_view
 
@@ -129,9 +130,10 @@ def step(state: State, event: Event) -> tuple[State, list[Effect]]:
         case SettingsChanged(settings=settings):
             state = _settings_changed(state, settings)
         case HistoryNotSaved(problem=problem):
-            fx.append(Notify(NoticeKind.INFO, "sitbreak: history not saved yet", problem))
+            fx.append(Notify(NoticeKind.INFO, Text("sitbreak: history not saved yet"), problem))
         case SettingsRejected(problems=problems, file_name=name):
-            fx.append(Notify(NoticeKind.INFO, f"sitbreak: {name} has a problem", problems))
+            fx.append(Notify(NoticeKind.INFO, Text("sitbreak: {name} has a problem", name=name),
+                             problems))
         case Recalled():
             state = _recalled(state, event, fx)
         case Hold(reason=reason):
@@ -350,8 +352,9 @@ def _posture(state: State, fx: list[Effect]) -> State:
     fx.append(
         Notify(
             NoticeKind.POSTURE,
-            "Posture check",
-            "Sit tall: feet flat, hips back in the seat, ribs stacked over the pelvis, chin in.",
+            Text("Posture check"),
+            Text("Sit tall: feet flat, hips back in the seat, ribs stacked over the pelvis, "
+                 "chin in."),
         )
     )
     fx.append(_record(Kind.POSTURE_NUDGE, state.wall))
@@ -368,8 +371,9 @@ def _heads_up(state: State, fx: list[Effect]) -> State:
         return state
     left = round(state.next_break_at - state.stretch_s)
     state = _announce(replace(state, heads_up_sent=True), NoticeKind.HEADS_UP,
-                      "Break coming up",
-                      f"A movement break is due in {human(left)}. Find a place to stop.", fx)
+                      Text("Break coming up"),
+                      Text("A movement break is due in {duration}. Find a place to stop.",
+                           duration=Seconds(left)), fx)
     fx.append(_record(Kind.HEADS_UP, state.wall))
     return state
 
@@ -396,9 +400,9 @@ def _offer(state: State, fx: list[Effect]) -> State:
     kind = Kind.BREAK_REOFFERED if state.offered else Kind.BREAK_OFFERED
     fx.append(_record(kind, state.wall, state.stretch_s))
     state = replace(state, session=_new_session(state, fx), window_dismissed=False, offered=True)
-    return _announce(state, NoticeKind.BREAK_DUE, "Time to move",
-                     f"You have been sitting for {human(state.stretch_s)}. "
-                     "Stand up for a short exercise break.", fx)
+    return _announce(state, NoticeKind.BREAK_DUE, Text("Time to move"),
+                     Text("You have been sitting for {duration}. Stand up for a short exercise "
+                          "break.", duration=Seconds(state.stretch_s)), fx)
 
 
 def _new_session(state: State, fx: list[Effect]) -> Session:
@@ -410,12 +414,13 @@ def _announce(state: State, kind: NoticeKind, title: str, body: str, fx: list[Ef
     """A break notification whose buttons are exactly what is allowed now (no Skip in a
     heads-up); follow_views withdraws it once one of them no longer applies."""
     ok = allowed(state)
-    actions = [(Command.START.value, "Start break")] if Command.START in ok else []
+    actions = [(Command.START.value, Text("Start break"))] if Command.START in ok else []
     left = snooze_options(state)
     if left and Command.SNOOZE in ok:
-        actions.append((f"snooze-{round(left[0])}", f"Snooze {exact(left[0])}"))
+        actions.append((f"snooze-{round(left[0])}", Text("Snooze {duration}",
+                                                          duration=exact(left[0]))))
     if kind is not NoticeKind.HEADS_UP and Command.SKIP in ok:
-        actions.append((Command.SKIP.value, "Skip"))
+        actions.append((Command.SKIP.value, Text("Skip")))
     fx.append(Notify(kind, title, body, tuple(actions)))
     return replace(state, notice=kind, notice_actions=tuple(a for a, _label in actions))
 
@@ -643,9 +648,10 @@ def _programme(state: State, event: Rate | AnswerLevel | CheckInPain | RetestRes
             fx.append(Record(rating_row(wall, ident, rating)))
             if rating == HURT:
                 advice = advice_for((*state.hurt_walls, wall), wall)
-                fx.append(Notify(NoticeKind.INFO, "sitbreak: noted, that move hurt", advice or (
-                    f"{ident} is out of your breaks for two weeks, and its family goes one "
-                    "level down: an easier version comes next time.")))
+                fx.append(Notify(NoticeKind.INFO, Text("sitbreak: noted, that move hurt"),
+                                 advice or Text("{exercise} is out of your breaks for two weeks, "
+                                                "and its family goes one level down: an easier "
+                                                "version comes next time.", exercise=ident)))
         case AnswerLevel(family_id=family, accept=accept):
             fx.append(Record(answer_row(wall, family, accept)))
         case CheckInPain(pain=pain):

@@ -378,7 +378,9 @@ class Runtime:
                 a.history.record(row)
             case Notify(kind=kind, title=title, body=body, actions=actions):
                 log.info("notify %s: %s", kind, title)
-                a.notifier.notify(kind, title, body, [Action(i, label) for i, label in actions])
+                # The core's texts, in the user's language (support.i18n.tr).
+                a.notifier.notify(kind, tr(title), tr(body),
+                                  [Action(i, tr(label)) for i, label in actions])
             case ShowBreak(view=view):
                 a.prompt.show(view, self.state)
             case BreakEnded(title=title, lines=lines):
