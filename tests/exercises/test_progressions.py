@@ -24,12 +24,19 @@ def test_the_shipped_families_load_and_every_level_is_a_catalogue_exercise() -> 
     for fam in families:
         assert pg.MIN_LEVELS <= fam.top <= pg.MAX_LEVELS
         assert all(lv.exercise_id in CATALOGUE for lv in fam.levels)
-    # A level's counted steps are longer or held longer than the level before (same exercise).
+    # A level asks more of the same exercise than the level before, and adds little time, so
+    # a break keeps about its length; no work hold is longer than 10 s.
     for fam in families:
         for a, b in zip(fam.levels, fam.levels[1:], strict=False):
             if a.exercise_id == b.exercise_id:
                 ex = CATALOGUE[a.exercise_id]
-                assert pg.with_level(ex, b).seconds >= pg.with_level(ex, a).seconds
+                before, after = pg.with_level(ex, a).seconds, pg.with_level(ex, b).seconds
+                assert before < after <= before + 16, (fam.id, before, after)
+        for lv in fam.levels:
+            assert pg.with_level(CATALOGUE[lv.exercise_id], lv).seconds <= (
+                CATALOGUE[lv.exercise_id].seconds + 24), (fam.id, lv)
+            assert all(s.hold is None or s.hold <= 10
+                       for s in pg.with_level(CATALOGUE[lv.exercise_id], lv).steps)
 
 
 def parse(body: str) -> list[str]:
@@ -52,6 +59,10 @@ def parse(body: str) -> list[str]:
      '{ exercise = "bird-dog" }, { exercise = "dead-bug", reps = 20 }]', "goes back to dead-bug"),
     ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "dead-bug", reps = 2.5 }, '
      '{ exercise = "bird-dog" }]', "reps: must be a number above 0"),
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "desk-plank" }, '
+     '{ exercise = "desk-plank", hold = 15 }]', "hold: is longer than a work hold should be"),
+    ('[[family]]\nid = "x"\nname = "X"\nlevels = [{ exercise = "glute-bridge" }, '
+     '{ exercise = "glute-bridge", reps = 5, hold = 4 }]', "asks no more than the level"),
 ])
 def test_the_loader_names_each_problem(body: str, words: str) -> None:
     problems = parse(body)
@@ -104,7 +115,7 @@ def test_a_hurt_exercise_rests_and_the_family_shows_its_level_in_use() -> None:
                 texts.append(ex.steps[1].text)
     assert "seated-glute-squeeze" not in seen  # out of rotation for two weeks
     assert "seated-knee-lift-hold" not in seen  # the family shows its level in use instead
-    assert texts and all("This level: 5 times, hold 5 s, 6 s per move." in t for t in texts)
+    assert texts and all("This level: 4 times, hold 5 s, 5 s per move." in t for t in texts)
 
 
 def test_a_family_ready_for_more_is_offered_when_the_break_works_it() -> None:
@@ -223,3 +234,20 @@ def test_a_mistyped_name_is_refused_before_anything_is_sent(argv, words, capsys)
     except SystemExit as exc:  # argparse's own refusal
         code = exc.code
     assert code == EXIT_USAGE and words in capsys.readouterr().err
+
+
+def test_two_picks_of_one_family_never_show_the_same_exercise_twice() -> None:
+    day = 86400.0
+    rows = [Row("exercise", WALL - 30 * day, 40.0, "seated-knee-lift-hold", "psoas-strength")]
+    rows += [pg.rating_row(WALL - (29 - i) * day, "seated-knee-lift-hold", "fine")
+             for i in range(3)]
+    rows += [pg.answer_row(WALL - 15 * day, "seated-knee-lift", True)]  # level 2: high knee
+    plan, _ = planner(rows)
+    s = state(("chair",))
+    programme = plan._programme(s, plan._rows())
+    assert programme is not None
+    picked = [CATALOGUE["seated-knee-lift-hold"], CATALOGUE["seated-high-knee-hold"]]
+    routine, spare = plan._levels(s, programme, list(CATALOGUE.values()), picked, [picked[:1]])
+    assert [e.id for e in routine] == ["seated-knee-lift-hold", "seated-high-knee-hold"]
+    assert routine[1].name.endswith("· level 2 of 3")
+    assert [e.id for e in spare[0]] == ["seated-high-knee-hold"]  # alone, it shows its level

@@ -11,6 +11,7 @@ from typing import Any
 from tray_app.core.exercise import Exercise
 from tray_app.core.problems import Problem, ProblemsError
 from tray_app.core.progression import MAX_LEVELS, MIN_LEVELS, Family, Level
+from tray_app.core.tempo import WORK_HOLD_MAX_S
 from tray_app.support.resources import DataFileError, packaged
 
 PROGRESSIONS = ("exercises", "progressions.toml")
@@ -85,10 +86,16 @@ def _family(raw: Any, key: str, file: str, catalogue: Mapping[str, Exercise],
                 return [Problem(file, f"{where} {k}", "must be a number above 0, at most 120",
                                 value=repr(v))]
         level = Level(ex_id, numbers["reps"], numbers["hold"], numbers["tempo"])
+        hold = numbers["hold"]
+        if hold is not None and catalogue[ex_id].category != "stretch" and \
+                hold > WORK_HOLD_MAX_S:
+            return [Problem(file, f"{where} hold", "is longer than a work hold should be",
+                            value=repr(hold), allowed=f"at most {WORK_HOLD_MAX_S:g} s "
+                            "(short holds, more of them)")]
         if out and out[-1].exercise_id == ex_id and not _asks_more(
                 out[-1], level, catalogue[ex_id]):
             return [Problem(file, where, "asks no more than the level before it",
-                            allowed="more reps, a longer hold or a slower tempo, never less")]
+                            allowed="a hold and a tempo never shorter, and more work in all")]
         if any(o.exercise_id == ex_id for o in out[:-1]) and out[-1].exercise_id != ex_id:
             return [Problem(file, where, f"goes back to {ex_id}", allowed="levels get harder")]
         out.append(level)
@@ -105,8 +112,10 @@ def _effective(level: Level, ex: Exercise) -> tuple[float, float, float]:
 
 
 def _asks_more(before: Level, after: Level, ex: Exercise) -> bool:
-    a, b = _effective(before, ex), _effective(after, ex)
-    return all(y >= x for x, y in zip(a, b, strict=True)) and b != a
+    """A hold and a tempo never shorter, and more work in all (fewer repetitions may be
+    harder when each is slower or held longer)."""
+    (r0, h0, t0), (r1, h1, t1) = _effective(before, ex), _effective(after, ex)
+    return h1 >= h0 and t1 >= t0 and r1 * (h1 + t1) > r0 * (h0 + t0)
 
 
 @cache

@@ -124,7 +124,13 @@ class BreakPlanner:
         by_id = {e.id: e for e in catalogue}
 
         def level(r: list[Exercise]) -> list[Exercise]:
-            return [in_use(e, progress, families, by_id, state.wall) for e in r]
+            # Two picks of one family would show its level twice: the second stays as picked.
+            out: list[Exercise] = []
+            for e in r:
+                shown = in_use(e, progress, families, by_id, state.wall)
+                taken = {x.id for x in out} | {x.id for x in r if x is not e}
+                out.append(shown if shown.id == e.id or shown.id not in taken else e)
+            return out
 
         routine, spare = level(routine), [level(r) for r in spare]
         owner = family_of(families)
