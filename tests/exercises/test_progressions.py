@@ -251,3 +251,26 @@ def test_two_picks_of_one_family_never_show_the_same_exercise_twice() -> None:
     assert [e.id for e in routine] == ["seated-knee-lift-hold", "seated-high-knee-hold"]
     assert routine[1].name.endswith("· level 2 of 3")
     assert [e.id for e in spare[0]] == ["seated-high-knee-hold"]  # alone, it shows its level
+
+
+def test_three_months_of_fine_take_every_shipped_family_to_its_top() -> None:
+    """A user who does each family's exercise every working day, rates it fine and accepts
+    every offer reaches every top level, one level each two weeks (a fake clock)."""
+    families = builtin_families()
+    p = pg.Progress()
+    reached: dict[str, float] = {}
+    for day in range(91):
+        if day % 7 >= 5:
+            continue
+        now = WALL + day * 86400.0
+        for fam_id in pg.offers(p, families, now):
+            p = pg.fold([pg.Answered(now, fam_id, True)], families, lambda w: int(w // 86400), p)
+        for fam in families:
+            ex = pg.current(p, fam).exercise_id
+            p = pg.fold([pg.Did(now, ex), pg.Rated(now + 60, ex, pg.FINE)], families,
+                        lambda w: int(w // 86400), p)
+            if p.family(fam.id).level == fam.top:
+                reached.setdefault(fam.id, day)
+    assert {f.id for f in families} == set(reached)
+    for fam in families:  # two weeks a level, a weekend at most adding two days each
+        assert 14 * (fam.top - 1) <= reached[fam.id] <= 16 * (fam.top - 1), (fam.id, reached)
