@@ -44,6 +44,23 @@ def test_the_language_follows_the_locale_as_gettext_reads_it(env: dict, expected
     assert i18n.choose(i18n.requested(env), SHIPPED) == expected
 
 
+def test_the_setting_names_the_language_unless_the_variable_does() -> None:
+    desktop = {"LANG": "de_DE.UTF-8"}
+    assert i18n.requested(desktop, setting="fr") == ["fr"]
+    assert i18n.requested(desktop, setting="") == ["de_DE.UTF-8"]
+    assert i18n.requested({**desktop, "SITBREAK_LANGUAGE": "pl"}, setting="fr") == ["pl"]
+
+
+def test_a_language_setting_is_checked_against_the_catalogues() -> None:
+    from tray_app.core.duration import BadValue
+    from tray_app.settings.schema import SCHEMA
+
+    key = SCHEMA["general"]["language"]
+    assert [key.parse(v) for v in ("", "en", "pt_BR")] == ["", "en", "pt_BR"]
+    with pytest.raises(BadValue, match=r'use "" .* or one of "de", "en", "es", "fr"'):
+        key.parse("german")
+
+
 def test_texts_the_core_built_are_shown_in_the_users_language(speak) -> None:
     pause = Text("For {duration}", duration=Seconds(5400))
     assert pause == "For 1 h 30 min"  # plain English to the core, its tests and the log

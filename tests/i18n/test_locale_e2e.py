@@ -49,6 +49,21 @@ def test_status_says_the_line_in_the_apps_language(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
+def test_the_language_setting_wins_over_the_desktop_and_applies_on_reload(tmp_path: Path) -> None:
+    sandbox = Sandbox(tmp_path, GERMAN)
+    config = quick_settings(tmp_path / "s.toml", break_after="50m", general={"language": "fr"})
+    proc = sandbox.start("--console", "--no-window", "--config", str(config))
+    try:
+        sandbox.wait_running(proc)
+        assert sandbox.status()["line"].startswith("Assis depuis "), sandbox.output()
+        config.write_text(config.read_text().replace('"fr"', '""'))
+        assert sandbox.cli("reload").returncode == 0
+        assert sandbox.status()["line"].startswith("Sitzzeit ")  # the desktop's German again
+    finally:
+        stop(proc)
+
+
+@pytest.mark.e2e
 @pytest.mark.desktop
 def test_the_settings_window_title_is_german(tmp_path: Path, display: Display) -> None:
     require("xdotool")

@@ -80,6 +80,11 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True)
+class GeneralSettings:
+    language: str = ""  # "" follows the desktop's locale; else a catalogue's name, or "en"
+
+
+@dataclass(frozen=True)
 class SoundSettings:
     enabled: bool = True
     volume: int = 70  # percent of the player's full volume
@@ -121,6 +126,7 @@ class Settings:
     sound: SoundSettings = field(default_factory=SoundSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     programme: ProgrammeSettings = field(default_factory=ProgrammeSettings)
+    general: GeneralSettings = field(default_factory=GeneralSettings)
 
 
 class Kind(StrEnum):

@@ -17,6 +17,7 @@ from tray_app.core.model import (
     WEEKDAYS,
     BreakSettings,
     ExerciseSettings,
+    GeneralSettings,
     HistorySettings,
     MeetingSettings,
     NotificationSettings,
@@ -28,6 +29,7 @@ from tray_app.core.model import (
     SnoozeSettings,
     SoundSettings,
 )
+from tray_app.support import i18n
 
 H = 3600.0
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -58,6 +60,7 @@ class Key:
             "path": 'a file path, or "" for none',
             "glob": 'a file pattern such as "/dev/video*", or "" for none',
             "moments": 'breaks of the day: "first", "last"',
+            "language": '"" follows the desktop; or ' + ", ".join(languages()),
         }.get(self.kind, "")
 
     def parse(self, value: Any) -> Any:
@@ -209,10 +212,23 @@ def _glob(_key: Key, value: Any) -> str:
     return text
 
 
+def languages() -> list[str]:
+    """The languages a setting may name: English and every shipped catalogue."""
+    return sorted({"en", *i18n.available()})
+
+
+def _language(_key: Key, value: Any) -> str:
+    text = _text(value)
+    if text and text not in languages():
+        raise BadValue('use "" (the desktop\'s language) or one of ' + ", ".join(
+            f'"{lang}"' for lang in languages()))
+    return text
+
+
 _CHECKS: dict[str, Callable[[Key, Any], Any]] = {
     "duration": _duration, "durations": _durations, "bool": _bool, "int": _int, "days": _days,
     "hours": _hours, "clock": _clock, "places": _places, "names": _names, "path": _path,
-    "glob": _glob, "moments": _moments,
+    "glob": _glob, "moments": _moments, "language": _language,
 }
 
 
@@ -271,6 +287,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "checkin_times": Key("moments", "Check in at"),
         "retest_days": Key("int", "Re-test every (days)", 7, 365),
     },
+    "general": {"language": Key("language", "Language")},
 }
 
 SECTIONS: dict[str, type] = {
@@ -286,6 +303,7 @@ SECTIONS: dict[str, type] = {
     "sound": SoundSettings,
     "meetings": MeetingSettings,
     "programme": ProgrammeSettings,
+    "general": GeneralSettings,
 }
 
 def build_section(name: str, values: dict[str, Any]) -> Any:

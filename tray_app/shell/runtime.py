@@ -60,6 +60,7 @@ from tray_app.ports import (
 )
 from tray_app.shell.clock import Clock, default_clock
 from tray_app.shell.owner import SchedulerTimer, Timer
+from tray_app.support import i18n
 from tray_app.support.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class Runtime:
         # Written only by the owner, right after each step and before its effects run, so a
         # reader on any thread sees the newest state without waiting behind slow effects.
         self.state: State = initial_state(settings)
+        i18n.follow_setting(settings.general.language)
         self._settings_sig = self._signature()
         self._bad_settings_sig: tuple[int, ...] | None = None
         self._gone_sig: tuple[int, ...] | None = None  # the file missing once: maybe a save
@@ -454,6 +456,7 @@ class Runtime:
         self._bad_settings_sig = None
         if new != self.state.settings:
             log.info("settings reloaded from %s", path)
+            i18n.follow_setting(new.general.language)
             self._apply(SettingsChanged(new))
             self.adapters.on_notice(f"settings reloaded from {path}")
 

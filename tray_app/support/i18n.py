@@ -1,9 +1,10 @@
 """Translations: `_()` and `ngettext` through the standard library's gettext.
 
 The language follows the desktop's locale the way gettext reads it (the first of LANGUAGE,
-LC_ALL, LC_MESSAGES, LANG that is set; LANGUAGE may list several, "de:fr"), unless
-SITBREAK_LANGUAGE names one ("de", "pt_BR"; "en" for English). The first language that has a
-catalogue wins; English, "C" and "POSIX" end the search, as sitbreak's texts are English.
+LC_ALL, LC_MESSAGES, LANG that is set; LANGUAGE may list several, "de:fr"), unless the settings
+file's `[general] language` names one ("de", "pt_BR"; "en" for English: `follow_setting`, called
+where a process adopts its settings), and SITBREAK_LANGUAGE overrides both. The first language
+that has a catalogue wins; English, "C" and "POSIX" end the search, as sitbreak's texts are English.
 Catalogues are `tray_app/locale/<lang>/LC_MESSAGES/sitbreak.mo` (built from po/ by
 scripts/update_translations), one class-based translation per process, loaded at the first `_()`.
 In English nothing is loaded at all: not even the gettext module (the idle app stays lean).
@@ -39,15 +40,26 @@ _NUMBERS: dict[str, tuple[str, str]] = {
 }
 
 _loaded: tuple[str, GNUTranslations | None] | None = None
+_setting = ""  # the settings file's [general] language
 
 
-def requested(env: Mapping[str, str] | None = None) -> list[str]:
-    """The languages asked for, in order: the override, else the locale variables."""
+def requested(env: Mapping[str, str] | None = None, setting: str = "") -> list[str]:
+    """The languages asked for, in order: SITBREAK_LANGUAGE, else the setting, else the
+    locale variables."""
     env = os.environ if env is None else env
+    if not env.get(LANGUAGE_ENV) and setting:
+        return [setting]
     for var in (LANGUAGE_ENV, *_LOCALE_VARS):
         if env.get(var):
             return [lang for lang in env[var].split(":") if lang]
     return []
+
+
+def follow_setting(language: str) -> None:
+    """Adopt the settings' `[general] language` ("" follows the desktop) from the next text on."""
+    global _setting, _loaded
+    if language != _setting:
+        _setting, _loaded = language, None
 
 
 def _expand(lang: str) -> list[str]:
@@ -75,7 +87,7 @@ def available() -> set[str]:
 def _catalogue() -> tuple[str, GNUTranslations | None]:
     global _loaded
     if _loaded is None:
-        langs = requested()
+        langs = requested(setting=_setting)
         # A cheap look first: English (the usual case) must not import gettext.
         lang = "en" if not langs else choose(langs, available())
         _loaded = (lang, None if lang == "en" else load(lang))

@@ -28,12 +28,12 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("sitting", "Sitting"), ("breaks", "Breaks"), ("posture", "Posture"), ("snooze", "Snooze"),
     ("schedule", "Schedule"), ("smart_pause", "Smart pause"), ("exercises", "Exercises"),
     ("history", "History"), ("notifications", "Notifications"), ("sound", "Sound"),
-    ("meetings", "Meetings"), ("programme", "Programme"),
+    ("meetings", "Meetings"), ("programme", "Programme"), ("general", "General"),
 )
 # Kinds shown as a row of check boxes, with their choices.
 CHOICE_KINDS: dict[str, tuple[str, ...]] = {
     "days": WEEKDAYS, "places": PLACES, "moments": CHECKIN_TIMES}
-TEXT_KINDS = ("duration", "int", "clock", "path", "glob", "hours", "durations")
+TEXT_KINDS = ("duration", "int", "clock", "path", "glob", "hours", "durations", "language")
 LIST_KINDS = ("hours", "durations")
 
 

@@ -26,6 +26,7 @@ from tray_app.core.exercise import Exercise
 from tray_app.core.problems import ProblemsError
 from tray_app.settings import ChangedOnDisk, read_settings_text, write_settings
 from tray_app.settings.docs import default_text, default_values, explanations
+from tray_app.support import i18n
 from tray_app.support.i18n import _
 from tray_app.ui.windows.settings_form import CHOICE_KINDS, GROUPS, TEXT_KINDS, Field, Form
 
@@ -125,6 +126,7 @@ class SettingsWindow:
         self.form = Form(text, str(self.path), default_values(self.defaults_text),
                          explanations(self.defaults_text))
         self.exercises = _catalogue(self.form)
+        i18n.follow_setting(str(self.form.initial.get("general.language") or ""))
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
