@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from tray_app.core.model import MeetingSettings
-from tray_app.platform.meetings import camera, pipewire, pulse
 from tray_app.support.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ class MeetingProbe:
 
     def __init__(self, settings: Callable[[], MeetingSettings], env: Mapping[str, str],
                  pw_dump: str | None, pactl: str | None, how: str, cache_s: float = CACHE_S,
-                 clock: Callable[[], float] = time.monotonic, proc: Path = camera.PROC) -> None:
+                 clock: Callable[[], float] = time.monotonic, proc: Path | None = None) -> None:
         """`pw_dump`, `pactl`: the programs to ask (None: not usable here); `how` says so."""
         self._settings = settings
         self._env = dict(env)
@@ -65,6 +64,9 @@ class MeetingProbe:
             return self._found
 
     def _scan(self, s: MeetingSettings) -> tuple[dict[str, list[str]], str | None]:
+        # Loaded at the first look, near a break: the idle tray process does without them.
+        from tray_app.platform.meetings import camera, pipewire, pulse
+
         found: dict[str, list[str]] = {k: [] for k in KINDS}
         problems: list[str] = []
         graph: list[dict[str, Any]] | None = None
@@ -74,7 +76,7 @@ class MeetingProbe:
             except OSError as exc:
                 problems.append(str(exc))
         if s.camera:
-            found["camera"] = camera.users(s.camera_devices, self._proc)
+            found["camera"] = camera.users(s.camera_devices, self._proc or camera.PROC)
             if graph is not None:
                 found["camera"] += pipewire.camera_streams(graph)
         if s.microphone:
