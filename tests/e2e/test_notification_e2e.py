@@ -62,3 +62,32 @@ def test_snooze_from_the_notification(tmp_path: Path, display: Display) -> None:
                    'string "Snooze 1 min"', 'string "skip"'):
         assert action in captured
     assert "sitbreak-256.png" in captured  # the app icon
+
+
+def test_status_says_when_the_daemon_dies(tmp_path: Path, display: Display) -> None:
+    """Issue 26: after the notification daemon died, `status` still said it was running."""
+    with dbus_session() as bus:
+        box = Sandbox(tmp_path, extra_env={"DBUS_SESSION_BUS_ADDRESS": bus.address})
+        with dunst(display, bus, dunst_config(tmp_path)) as daemon:
+            proc = box.start("--no-window", "--config", str(quick_settings(tmp_path / "s.toml")))
+            try:
+                box.wait_running(proc)
+                assert box.status()["notifications"].endswith("(running)")
+                daemon.kill()
+                daemon.wait(5)
+                wait_for(lambda: "(running)" not in box.status()["notifications"],
+                         what="status to say the daemon went")
+                status = box.status()
+                assert "notification daemon" in status["notifications"]
+                assert status["notifier"]["ok"] is False
+            except BaseException:
+                stop(proc)
+                raise
+        try:
+            # dunst is D-Bus activatable on this bus: the next notification may bring it back;
+            # a daemon that takes the name makes status true again.
+            with dunst(display, bus, dunst_config(tmp_path)):
+                wait_for(lambda: box.status()["notifier"]["ok"], what="status to see it back")
+                assert box.status()["notifications"].endswith("(running)")
+        finally:
+            assert stop(proc) == 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -12,7 +14,7 @@ import pytest
 
 from tests.desktop import Bus, Display, dbus_session, dunst, dunst_config, require, wait_for
 from tests.gnome import BUS_CONFIG
-from tray_app.platform.notify.choose import detect
+from tray_app.platform.notify.choose import detect, status_of
 from tray_app.platform.notify.common import NullNotifier
 from tray_app.platform.notify.freedesktop import FreedesktopNotifier
 from tray_app.ports import Action
@@ -225,3 +227,58 @@ def test_no_service_falls_back_and_never_raises(bare_bus: Bus) -> None:
         assert direct.current_id == 0
     finally:
         direct.stop()
+
+
+# ---- issue 26, item 13: status stays true when the daemon or the session bus dies
+
+
+def _shown_on(display: Display, bus: Bus) -> int:
+    out = subprocess.run(["dunstctl", "count", "displayed"], capture_output=True, text=True,
+                         env=display.env(DBUS_SESSION_BUS_ADDRESS=bus.address), timeout=10)
+    return int(out.stdout.strip() or -1)
+
+
+def test_status_follows_the_daemon_and_the_bus(
+    display: Display, bare_bus: Bus, tmp_path: Path
+) -> None:
+    why = "freedesktop notifications over D-Bus (running)"
+    config = dunst_config(tmp_path)
+    with dunst(display, bare_bus, config) as daemon:
+        notifier = FreedesktopNotifier("", bus_address=bare_bus.address, call_timeout=2)
+        status = status_of(notifier, why)
+        try:
+            notifier.notify("break_due", "Break due", "Time to move", [START])
+            assert notifier.flush()
+            assert notifier.current_id > 0
+            assert notifier.status() == {"ok": True, "problem": None}
+            assert status() == why
+
+            daemon.kill()  # the daemon dies with our break prompt on screen
+            daemon.wait(5)
+            wait_for(lambda: not notifier.status()["ok"], what="the notifier to see it go")
+            problem = notifier.status()["problem"]
+            assert "notification daemon" in problem and "org.freedesktop.Notifications" in problem
+            assert "(running)" not in status() and problem in status()
+
+            # Shown while no daemon is there: not shown, said in the log, status stays false.
+            notifier.notify("posture", "Sit tall", "Shoulders back")
+            assert notifier.flush()
+            assert not notifier.status()["ok"]
+        except BaseException:
+            notifier.stop()
+            raise
+    # A daemon comes back: status is true again and the unanswered prompt is shown again.
+    try:
+        with dunst(display, bare_bus, config):
+            wait_for(lambda: notifier.status()["ok"], what="the notifier to see the new daemon")
+            assert status() == why
+            wait_for(lambda: _shown_on(display, bare_bus) == 1, what="the prompt shown again")
+
+            os.kill(bare_bus.pid, signal.SIGKILL)  # the session bus itself dies
+            wait_for(lambda: not notifier.status()["ok"], what="the notifier to see the bus end")
+            assert "session bus" in notifier.status()["problem"]
+            notifier.notify("posture", "Sit tall", "Shoulders back")  # never raises
+            assert notifier.flush(10)
+            assert not notifier.status()["ok"]
+    finally:
+        notifier.stop()

@@ -155,6 +155,10 @@ def build_runtime(
     adapters.status_parts["sound"] = player.status
     if meeting is not None:
         adapters.status_parts["meetings"] = meeting.status
+    # Live: a daemon or a bus that dies shows here, not the reason it was chosen at start.
+    adapters.status_parts["notifications"] = notify.status_of(desktop, notify_why)
+    if hasattr(desktop, "status"):
+        adapters.status_parts["notifier"] = desktop.status
     runtime = box["runtime"] = Runtime(settings, settings_path, adapters)
     watch = FileWatch(settings_path, runtime.post_tick)
     if watch.start():  # edits arrive as they happen: no need to look every few seconds

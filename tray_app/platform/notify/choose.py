@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tray_app.platform.dbus.address import session_bus_address
@@ -40,6 +40,21 @@ def probe_service(address: str, timeout: float = 2.0) -> str:
         if reply.body and SERVICE in reply.body[0]:
             return "activatable"
     raise LookupError(f"no {SERVICE} service on the session bus")
+
+
+def status_of(notifier: Notifier, why: str) -> Callable[[], str]:
+    """`status`'s "notifications" line: `why` the notifier was chosen while it works, else
+    what went wrong since (a notifier with a `status()` saying {ok, problem})."""
+    live = getattr(notifier, "status", None)
+    if live is None:
+        return lambda: why
+    how = why.split(" (")[0]
+
+    def line() -> str:
+        now = live()
+        return why if now["ok"] else f"{how}: {now['problem']}"
+
+    return line
 
 
 def _plyer_usable(env: Mapping[str, str], platform: str) -> str | None:

@@ -11,6 +11,12 @@ to the app; some daemons send the default action and a named one for the same cl
 `NotificationClosed` before `ActionInvoked`. So only signals from the connection that answered
 our `Notify` count, and the first answer to a notification is the only one acted on.
 
+Status is true (`status()`): the notifier watches who owns org.freedesktop.Notifications
+(NameOwnerChanged) and the end of its bus connection, so a daemon or a session bus that dies
+shows in `status` at once, not at the next notification. While none is there a notification is
+said in the log; each one still tries (a D-Bus activatable daemon comes back on `Notify`),
+and when a daemon takes the name again the prompt that was on screen unanswered is shown again.
+
 Threads: calls from the app only queue work (`SerialWorker`), so a slow or hung notification
 daemon never blocks the caller. jeepney's router thread reads the socket; our dispatcher
 thread turns signals into handler calls, so a handler may call `notify()` again safely.
@@ -21,6 +27,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +46,10 @@ from tray_app.ports import Action
 log = logging.getLogger(__name__)
 
 PATH = "/org/freedesktop/Notifications"
+BUS_PATH = "/org/freedesktop/DBus"
+BUS_NAME = "org.freedesktop.DBus"
+_BUS_ENDED = object()  # queued by the router's receiver thread when the connection ends
+_FALLBACK = "notifications go to the log until one is back (each notification tries again)"
 CLOSE_REASONS = {1: "expired", 2: "dismissed", 3: "closed", 4: "undefined"}
 _KEEP_IDS = 8  # remember actions of this many recent notifications (clicks on stale ones)
 
@@ -125,12 +136,16 @@ class FreedesktopNotifier:
         self._conn = None
         self._router = None
         self._failing = False
+        self._problem: str | None = None  # why notifications cannot be shown now, for status
+        self._last: tuple | None = None  # the last Notify's arguments
+        self._unshown: tuple | None = None  # what was on screen when the daemon went
         self._signals: queue.Queue = queue.Queue()
         self._worker = SerialWorker("sitbreak-notify")
         self._dispatcher = threading.Thread(
             target=self._dispatch_signals, name="sitbreak-notify-signals", daemon=True
         )
         self._dispatcher.start()
+        self._worker.submit(self._watch)  # connect now: status must see a daemon go
 
     # -- the Notifier protocol -------------------------------------------------------------
 
@@ -160,6 +175,12 @@ class FreedesktopNotifier:
         closed, undefined), e.g. to treat a dismissed break prompt as "not now"."""
         self._close_handler = handler
 
+    def status(self) -> dict[str, object]:
+        """{ok, problem}: ok while a daemon owns the name (or none was asked yet) and the
+        bus connection lives; problem says what went and since when."""
+        with self._lock:
+            return {"ok": self._problem is None, "problem": self._problem}
+
     @property
     def current_id(self) -> int:
         """The server's id of the notification on screen, or 0."""
@@ -187,20 +208,63 @@ class FreedesktopNotifier:
         from jeepney.bus_messages import message_bus
         from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
 
+        signals = self._signals
+
+        class Router(DBusRouter):
+            def _receiver(self) -> None:  # jeepney's reader: say when the connection ends
+                try:
+                    super()._receiver()
+                except OSError as exc:  # the bus went away: said through status, not a trace
+                    log.debug("D-Bus connection ended: %s", exc)
+                finally:
+                    signals.put((_BUS_ENDED, self))
+
         conn = open_dbus_connection(self.bus_address)
-        router = DBusRouter(conn)
+        router = Router(conn)
         # No sender in the rule: jeepney filters locally on the header as sent, where the
         # sender is the daemon's unique name, so 'org.freedesktop.Notifications' never matches.
         rule = MatchRule(type="signal", interface=SERVICE, path=PATH)
+        owner = MatchRule(type="signal", sender=BUS_NAME, interface=BUS_NAME,
+                          member="NameOwnerChanged", path=BUS_PATH)
+        owner.add_arg_condition(0, SERVICE)
         try:
-            router.filter(rule, queue=self._signals)
-            Proxy(message_bus, router, timeout=self.call_timeout).AddMatch(rule)
+            bus = Proxy(message_bus, router, timeout=self.call_timeout)
+            for each in (rule, owner):
+                router.filter(each, queue=self._signals)
+                bus.AddMatch(each)
         except Exception:
             router.close()
             conn.close()
             raise
         self._conn, self._router = conn, router
         return router
+
+    def _watch(self) -> None:
+        """Connect and learn whether a daemon owns the name now (worker thread)."""
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.low_level import MessageType
+
+        try:
+            router = self._connect()
+            bus = DBusAddress(BUS_PATH, bus_name=BUS_NAME, interface=BUS_NAME)
+            reply = router.send_and_get_reply(new_method_call(bus, "NameHasOwner", "s",
+                                                              (SERVICE,)),
+                                              timeout=self.call_timeout)
+        except Exception as exc:
+            self._report("watch", exc)
+            return
+        if reply.header.message_type == MessageType.method_return and not reply.body[0]:
+            log.info("no %s owner yet: the first notification starts one if it is "
+                     "activatable", SERVICE)
+
+    def _lost(self, problem: str) -> None:
+        log.warning("notifications: %s", problem)
+        with self._lock:
+            self._problem = problem
+            self._daemon = None
+            if self._current_id:
+                self._unshown = self._last
+            self._current_id = 0  # the next daemon knows none of the old ids
 
     def _disconnect(self) -> None:
         router, conn = self._router, self._conn
@@ -242,6 +306,10 @@ class FreedesktopNotifier:
         raise AssertionError("unreachable")
 
     def _report(self, what: str, exc: BaseException) -> None:
+        with self._lock:
+            self._problem = self._problem or (
+                f"{what} on {SERVICE} failed at {time.strftime('%H:%M:%S')} "
+                f"({type(exc).__name__}: {exc}); {_FALLBACK}")
         # Warn once per outage, then stay quiet until it works again.
         if not self._failing:
             log.warning("notification %s failed: %s: %s", what, type(exc).__name__, exc)
@@ -266,15 +334,21 @@ class FreedesktopNotifier:
             hints["transient"] = ("b", True)
         with self._lock:
             replaces = self._current_id
+            self._last = (kind, title, body, actions)
         args = (APP_NAME, replaces, self.icon_path, title, body, wire, hints,
                 expire_ms(kind, bool(actions)))
         try:
             (nid,), daemon = self._call_from("Notify", "susssasa{sv}i", args)
         except Exception as exc:
             self._report("Notify", exc)
+            log.info("notification not shown: %s: %s", title, body)  # not lost silently
+            if actions:  # a prompt waits for an answer: shown when a daemon is back
+                with self._lock:
+                    self._unshown = (kind, title, body, actions)
             return
         self._failing = False
         with self._lock:
+            self._problem = self._unshown = None
             self._daemon = daemon or self._daemon
             self._current_id = nid
             self._answers.shown(nid, [a.id for a in actions], default)
@@ -282,6 +356,7 @@ class FreedesktopNotifier:
     def _send_close(self) -> None:
         with self._lock:
             nid, self._current_id = self._current_id, 0
+            self._last = self._unshown = None
         if not nid or self._router is None:
             return
         try:
@@ -296,6 +371,11 @@ class FreedesktopNotifier:
             msg = self._signals.get()
             if msg is None:
                 return
+            if isinstance(msg, tuple):  # (_BUS_ENDED, router)
+                if msg[1] is self._router:  # not our own close
+                    self._lost(f"the connection to the session bus ended at "
+                               f"{time.strftime('%H:%M:%S')}; {_FALLBACK}")
+                continue
             try:
                 self._on_signal(msg)
             except Exception:
@@ -306,6 +386,9 @@ class FreedesktopNotifier:
 
         fields = msg.header.fields
         member = fields.get(HeaderFields.member)
+        if member == "NameOwnerChanged" and fields.get(HeaderFields.sender) == BUS_NAME:
+            self._owner_changed(msg.body[2])
+            return
         with self._lock:
             daemon = self._daemon
         if daemon is not None and fields.get(HeaderFields.sender) != daemon:
@@ -338,3 +421,22 @@ class FreedesktopNotifier:
                 news = self._answers.closed(nid, final=handler is not None)
             if handler is not None and news:
                 handler(CLOSE_REASONS.get(reason, "undefined"))
+
+    def _owner_changed(self, new_owner: str) -> None:
+        """org.freedesktop.Notifications changed hands (dispatcher thread)."""
+        if not new_owner:
+            self._lost(f"the notification daemon ({SERVICE}) left the session bus at "
+                       f"{time.strftime('%H:%M:%S')}; {_FALLBACK}")
+            return
+        with self._lock:
+            self._problem = None
+        log.info("notifications: %s is back (%s)", SERVICE, new_owner)
+        self._worker.submit(self._show_again)
+
+    def _show_again(self) -> None:
+        """Show the prompt that was on screen unanswered when the daemon went, unless a
+        notification was shown or withdrawn since (worker thread)."""
+        with self._lock:
+            again, self._unshown = self._unshown, None
+        if again is not None:
+            self._send_notify(*again)
