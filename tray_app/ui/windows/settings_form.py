@@ -22,13 +22,15 @@ from tray_app.settings.edit import apply_changes
 from tray_app.settings.full import check_all
 from tray_app.settings.schema import CHECKIN_TIMES, SCHEMA, Key, weekday
 from tray_app.settings.validate import syntax_problem
+from tray_app.support.i18n import N_
 
 # The file's sections as the window groups them, with their headings.
-GROUPS: tuple[tuple[str, str], ...] = (
-    ("sitting", "Sitting"), ("breaks", "Breaks"), ("posture", "Posture"), ("snooze", "Snooze"),
-    ("schedule", "Schedule"), ("smart_pause", "Smart pause"), ("exercises", "Exercises"),
-    ("history", "History"), ("notifications", "Notifications"), ("sound", "Sound"),
-    ("meetings", "Meetings"), ("programme", "Programme"), ("general", "General"),
+GROUPS: tuple[tuple[str, str], ...] = (  # titles marked: the window translates them
+    ("sitting", N_("Sitting")), ("breaks", N_("Breaks")), ("posture", N_("Posture")),
+    ("snooze", N_("Snooze")), ("schedule", N_("Schedule")), ("smart_pause", N_("Smart pause")),
+    ("exercises", N_("Exercises")), ("history", N_("History")),
+    ("notifications", N_("Notifications")), ("sound", N_("Sound")),
+    ("meetings", N_("Meetings")), ("programme", N_("Programme")), ("general", N_("General")),
 )
 # Kinds shown as a row of check boxes, with their choices.
 CHOICE_KINDS: dict[str, tuple[str, ...]] = {

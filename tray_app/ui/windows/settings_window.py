@@ -183,7 +183,8 @@ class SettingsWindow:
         for seq, step in (("<Button-4>", -3), ("<Button-5>", 3)):
             root.bind_all(seq, lambda _e, s=step: self.canvas.yview_scroll(s, "units"))
         first: tk.Widget | None = None
-        for section, title in GROUPS:
+        for section, english in GROUPS:
+            title = _(english)
             group = ttk.LabelFrame(self.inner, text=title, padding=6)
             group.pack(fill="x", padx=4, pady=4)
             group.columnconfigure(0, minsize=150)
@@ -218,7 +219,7 @@ class SettingsWindow:
 
     def _field(self, group: ttk.LabelFrame, row: int, f: Field) -> tk.Widget:
         initial = self.form.initial[f.key]
-        label = ttk.Label(group, text=f.spec.label)
+        label = ttk.Label(group, text=_(f.spec.label))  # marked in settings/schema.py
         label.grid(row=row, column=0, sticky="nw", padx=(0, 8), pady=(4, 0))
         kind = f.spec.kind
         name = f.key.replace(".", "_")
