@@ -93,6 +93,16 @@ def test_numbers_and_durations_follow_the_language(speak) -> None:
     assert i18n.duration(45) == "45 s"
 
 
+def test_the_statistics_window_shows_numbers_and_words_in_the_language(speak) -> None:
+    from tray_app.ui.windows.stats_window import definitions, format_value, label_text
+
+    speak("de")
+    assert format_value(3900, "duration") == "1 Std. 5 Min."
+    assert format_value(12345, "count") == "12.345"
+    assert label_text("  offered again") == "  erneut angeboten"
+    assert "Begonnene Pausen: Sie haben die Übungen einer Pause begonnen." in definitions()
+
+
 def test_english_loads_no_catalogue_nor_gettext() -> None:
     """The idle app stays as lean as before translations: English never imports gettext."""
     code = ("import sys; from tray_app.support import i18n; from tray_app.core.text import Text;"

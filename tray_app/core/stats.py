@@ -30,6 +30,7 @@ from tray_app.core import schedule
 from tray_app.core.exercise import UP_PLACES
 from tray_app.core.model import Kind, Row
 from tray_app.core.session import COMPLETE_SHARE
+from tray_app.core.text import Text
 
 # Rows without a category (or with an unknown one) are still counted, under this name.
 UNCATEGORISED = "other"
@@ -56,16 +57,18 @@ _EPOCH = date(1970, 1, 1).toordinal()
 
 # What each word means, for the statistics window (the README says the same).
 WORDS: dict[str, str] = {
-    "breaks_offered": "a movement break fell due and was offered (once per break)",
-    "reoffers": "the same break offered again after a snooze or a pause",
-    "breaks_started": "you began a break's exercises",
-    "breaks_taken": "you ended a break with Done (completed or ended early)",
-    "breaks_standing": "breaks in which you stood up (or got down on the floor) to exercise",
-    "completed": f"Done after at least {COMPLETE_SHARE:.0%} of the break's planned time",
-    "ended_early": "Done sooner than that; the seconds you did still count",
-    "snoozed": "each snooze; a started break that is snoozed is not taken",
-    "skipped": "breaks let go, by you or held back too long by a fullscreen window",
-    "natural_breaks": "you left the desk long enough on your own",
+    "breaks_offered": Text("a movement break fell due and was offered (once per break)"),
+    "reoffers": Text("the same break offered again after a snooze or a pause"),
+    "breaks_started": Text("you began a break's exercises"),
+    "breaks_taken": Text("you ended a break with Done (completed or ended early)"),
+    "breaks_standing": Text("breaks in which you stood up (or got down on the floor) to "
+                            "exercise"),
+    "completed": Text("Done after at least {share} of the break's planned time",
+                      share=f"{COMPLETE_SHARE:.0%}"),
+    "ended_early": Text("Done sooner than that; the seconds you did still count"),
+    "snoozed": Text("each snooze; a started break that is snoozed is not taken"),
+    "skipped": Text("breaks let go, by you or held back too long by a fullscreen window"),
+    "natural_breaks": Text("you left the desk long enough on your own"),
 }
 
 # The UTC offset (seconds east of UTC) in force at a wall time; a plain int means a fixed offset.

@@ -18,40 +18,48 @@ import tkinter as tk
 from pathlib import Path
 from typing import Any, TextIO
 
-from tray_app.core.duration import human
 from tray_app.core.stats import WORDS
-from tray_app.support.i18n import _
+from tray_app.support.i18n import N_, _, duration, number, tr
 
-# (label, key, how to show the value) for the numbers block, in reading order.
+SUB = "  "  # a row that details the one above it is indented
+# (label, key, how to show the value) for the numbers block, in reading order; the labels are
+# marked here and translated where shown.
 ROWS: tuple[tuple[str, str, str], ...] = (
-    ("Time sitting", "sitting_seconds", "duration"),
-    ("Sitting stretches", "stretches", "count"),
-    ("Longest stretch", "longest_stretch_seconds", "duration"),
-    ("Breaks offered", "breaks_offered", "count"),
-    ("  offered again", "reoffers", "count"),
-    ("Breaks started", "breaks_started", "count"),
-    ("Breaks taken", "breaks_taken", "count"),
-    ("  with you standing", "breaks_standing", "count"),
-    ("  completed", "completed", "count"),
-    ("  ended early", "ended_early", "count"),
-    ("Snoozed", "snoozed", "count"),
-    ("Skipped", "skipped", "count"),
-    ("Got up on your own", "natural_breaks", "count"),
-    ("Posture reminders", "posture_nudges", "count"),
+    (N_("Time sitting"), "sitting_seconds", "duration"),
+    (N_("Sitting stretches"), "stretches", "count"),
+    (N_("Longest stretch"), "longest_stretch_seconds", "duration"),
+    (N_("Breaks offered"), "breaks_offered", "count"),
+    (SUB + N_("offered again"), "reoffers", "count"),
+    (N_("Breaks started"), "breaks_started", "count"),
+    (N_("Breaks taken"), "breaks_taken", "count"),
+    (SUB + N_("with you standing"), "breaks_standing", "count"),
+    (SUB + N_("completed"), "completed", "count"),
+    (SUB + N_("ended early"), "ended_early", "count"),
+    (N_("Snoozed"), "snoozed", "count"),
+    (N_("Skipped"), "skipped", "count"),
+    (N_("Got up on your own"), "natural_breaks", "count"),
+    (N_("Posture reminders"), "posture_nudges", "count"),
 )
 
 
+def label_text(label: str) -> str:
+    """A row's label in the user's language, indented as in ROWS."""
+    name = label.lstrip()
+    return label[:len(label) - len(name)] + _(name)
+
+
 def format_value(value: Any, how: str) -> str:
-    """A number as the window shows it."""
+    """A number as the window shows it, in the language's form."""
     if not isinstance(value, int | float):
         return "–"
-    return human(round(float(value) / 60) * 60) if how == "duration" else str(int(value))
+    return duration(round(float(value) / 60) * 60) if how == "duration" else number(int(value))
 
 
 def definitions() -> str:
     """What the words mean, as the window lists them under the numbers."""
-    labels = {key: label.strip() for label, key, _how in ROWS}
-    return "\n".join(f"{labels.get(key, key).capitalize()}: {text}."
+    labels = {key: _(label.strip()) for label, key, _how in ROWS}
+    # Only the first letter raised: str.capitalize() would lower German nouns ("Pausen").
+    return "\n".join(f"{(w := labels.get(key, key))[:1].upper()}{w[1:]}: {tr(text)}."
                      for key, text in WORDS.items())
 
 
@@ -86,14 +94,14 @@ class StatsWindow:
             self.tabs.pack(fill="both", expand=True)
         frame = tk.Frame(self.tabs or self.root, padx=16, pady=12)
         if self.tabs is not None:
-            self.tabs.add(frame, text="Today and this week")
+            self.tabs.add(frame, text=_("Today and this week"))
             self._programme_tab(programme, request.get("programme_png"))
         else:
             frame.pack(fill="both", expand=True)
-        heading = "Today" + (f" ({today['date']})" if today.get("date") else "")
+        heading = _("Today") + (f" ({today['date']})" if today.get("date") else "")
         problem = request.get("problem")
         if problem:  # the history could not be read: say so rather than show zeros as facts
-            heading = f"The history could not be read: {problem}"
+            heading = _("The history could not be read: {problem}").format(problem=problem)
         tk.Label(frame, text=heading, font=("DejaVu Sans", 14 if not problem else 10, "bold"),
                  wraplength=560, justify="left").grid(
             row=0, column=0, columnspan=2, sticky="w", pady=(0, 6)
@@ -101,15 +109,16 @@ class StatsWindow:
         numbers = tk.Frame(frame)
         numbers.grid(row=1, column=0, sticky="nw", padx=(0, 20))
         for i, (label, key, how) in enumerate(ROWS):
-            tk.Label(numbers, text=label, anchor="w").grid(row=i, column=0, sticky="w")
+            tk.Label(numbers, text=label_text(label), anchor="w").grid(row=i, column=0,
+                                                                       sticky="w")
             tk.Label(numbers, text=format_value(today.get(key), how), anchor="e",
                      font=("DejaVu Sans", 10, "bold")).grid(row=i, column=1, sticky="e",
                                                            padx=(12, 0))
         by_cat = today.get("exercise_minutes_by_category") or {}
         if by_cat:
-            text = "\n".join(f"{cat}: {m:.0f} min" for cat, m in by_cat.items())
+            text = "\n".join(f"{cat}: {duration(m * 60)}" for cat, m in by_cat.items())
         else:
-            text = "No exercises finished yet today."
+            text = _("No exercises finished yet today.")
         tk.Label(numbers, text=text, justify="left", anchor="w", pady=8).grid(
             row=len(ROWS), column=0, columnspan=2, sticky="w"
         )
@@ -129,9 +138,9 @@ class StatsWindow:
                 row=1, column=1, sticky="n"
             )
         else:
-            tk.Label(frame, text="The weekly chart is not available.").grid(row=1, column=1)
+            tk.Label(frame, text=_("The weekly chart is not available.")).grid(row=1, column=1)
 
-        self.close_button = tk.Button(frame, text="Close", width=10, command=self.close,
+        self.close_button = tk.Button(frame, text=_("Close"), width=10, command=self.close,
                                       default="active")
         self.close_button.grid(row=2, column=1, sticky="e", pady=(10, 0))
         self.close_button.focus_set()
@@ -140,7 +149,7 @@ class StatsWindow:
         """Levels, ratings, check-ins and re-tests in words, and their chart."""
         assert self.tabs is not None
         tab = tk.Frame(self.tabs, padx=16, pady=12)
-        self.tabs.add(tab, text="Programme")
+        self.tabs.add(tab, text=_("Programme"))
         tk.Label(tab, text="\n".join(lines), justify="left", anchor="w",
                  wraplength=880).pack(anchor="w")
         self.programme_chart: tk.PhotoImage | None = None
