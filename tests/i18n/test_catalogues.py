@@ -61,3 +61,14 @@ def test_the_launcher_names_itself_in_every_language() -> None:
 def test_the_metainfo_says_its_summary_in_every_language() -> None:
     text = (REPO / "tray_app/data/io.github.sitbreak.sitbreak.metainfo.xml").read_text()
     assert set(re.findall(r'<summary xml:lang="([^"]+)">', text)) == LANGUAGES
+
+
+@pytest.mark.parametrize(("lang", "forms"), [
+    ("de", [1, 0, 1, 1, 1]), ("nl", [1, 0, 1, 1, 1]), ("es", [1, 0, 1, 1, 1]),
+    ("it", [1, 0, 1, 1, 1]),
+    ("fr", [0, 0, 1, 1, 1]), ("pt_BR", [0, 0, 1, 1, 1]),  # zero takes the singular
+    ("pl", [2, 0, 1, 2, 1]),  # 1 plik, 2-4 pliki, 5-21 plików, 22 pliki
+])
+def test_each_catalogue_chooses_its_plural_forms(lang: str, forms: list[int]) -> None:
+    """The Plural-Forms header that ngettext follows: the form used for 0, 1, 2, 5 and 22."""
+    assert [i18n.load(lang).plural(n) for n in (0, 1, 2, 5, 22)] == forms  # type: ignore[attr-defined]
