@@ -1,17 +1,20 @@
 """Issue 27: sitbreak run under another locale speaks its language (LANGUAGE=de LANG=de_DE).
 
 The command line's help (argparse's own words too), the running app's status line as
-`sitbreak status` prints it, and the settings window's title read by xdotool on Xvfb.
+`sitbreak status` prints it, its break notification as a real dunst receives it, and the
+settings window's title read by xdotool on Xvfb.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.desktop import Display, background, require, wait_for
+from tests.desktop import Display, background, dbus_session, dunst, dunst_config, require, wait_for
 from tests.e2e.sitbreak_proc import MAIN, ROOT, Sandbox, quick_settings, stop
 
 GERMAN = {"LANGUAGE": "de", "LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
@@ -76,3 +79,30 @@ def test_the_settings_window_title_is_german(tmp_path: Path, display: Display) -
                          timeout=30, what="the settings window")
         title = display.run("xdotool", "getwindowname", found[0]).strip()
     assert title == f"sitbreak-Einstellungen, {config}"
+
+
+@pytest.mark.e2e
+@pytest.mark.desktop
+def test_the_break_notification_is_german(tmp_path: Path, display: Display) -> None:
+    require("dunst")
+    require("dbus-monitor")
+    with dbus_session() as bus, dunst(display, bus, dunst_config(tmp_path)):
+        monitor = subprocess.Popen(
+            ["dbus-monitor", "--address", bus.address,
+             "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
+        )
+        box = Sandbox(tmp_path, {**GERMAN, "DBUS_SESSION_BUS_ADDRESS": bus.address})
+        cfg = quick_settings(tmp_path / "s.toml", snooze={"options": ["1m"]})
+        proc = box.start("--no-window", "--console", "--config", str(cfg))
+        try:
+            box.wait_running(proc)
+            box.wait_state("break_due", timeout=20)
+        finally:
+            assert stop(proc) == 0
+            monitor.terminate()
+        captured = monitor.communicate(timeout=10)[0]
+    assert 'string "Zeit für Bewegung"' in captured  # the summary
+    assert re.search(r"Sie sitzen seit \d+ s\. Stehen Sie auf", captured), captured  # the body
+    for button in ('string "Pause starten"', 'string "1 min verschieben"', 'string "Überspringen"'):
+        assert button in captured, captured
