@@ -11,7 +11,10 @@ import socket
 import time
 from pathlib import Path
 
+from tests.fakes import exercise
 from tests.runtime.test_runtime import faked, fast
+from tray_app.core.events import BreakPlanned
+from tray_app.core.model import Phase
 from tray_app.shell.control import handle_request
 from tray_app.shell.control_channel import ControlServer, control_address
 from tray_app.shell.runtime import Runtime
@@ -42,3 +45,19 @@ def test_quit_reply_is_sent_before_the_control_server_stops(tmp_path: Path) -> N
         rt.stop()
         assert json.loads(data)["ok"] is True
 
+
+
+def test_a_stop_mid_break_records_every_second_done_not_those_until_the_last_tick() -> None:
+    """Issue 26: X died mid-break and the app stopped: the exercise row held only the seconds
+    up to the core's last tick (a ring step or a status request), not those until the stop."""
+    rt, ad, timer = faked(fast(100.0), heartbeat=3600.0)
+    routine = (exercise("squat", 60, category="hip-extensors"),)
+    ad.prompt.plan = lambda state: BreakPlanned(routine)  # type: ignore[attr-defined]
+    timer.advance(100.0)
+    ad.notifier.handler("start")  # type: ignore[attr-defined, misc]
+    timer.run_pending()
+    assert rt.state.phase is Phase.ON_BREAK
+    timer.now += 25.0  # the owner sleeps: no wake falls due before the stop
+    rt.stop()
+    done = [r.duration_s for r in ad.history.rows if r.kind == "exercise"]  # type: ignore
+    assert sum(done) == 25.0, ad.history.rows  # type: ignore[attr-defined]

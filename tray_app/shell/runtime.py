@@ -195,6 +195,16 @@ class Runtime:
     def _last_job(self) -> None:
         """The owner's last job: close the stretch; later ticks and commands do nothing."""
         try:
+            # Time first: the core acts at its last tick, which may be a ring step or more ago
+            # (X gone mid-break, a quit): the seconds since then are the user's too. No probe
+            # is asked (X or the bus may be what went); idle stays what it was last seen as.
+            wall = self.clock.wall()
+            self._apply(Tick(self.clock.mono(), wall, self.state.idle_s,
+                             self.clock.utc_offset(wall),
+                             self.state.locked_since_mono is not None))
+        except Exception:
+            log.exception("could not bring the core up to now before stopping")
+        try:
             self._apply(Shutdown())
         finally:
             with self._waiting_lock:
@@ -386,6 +396,7 @@ class Runtime:
             case ShowBreak(view=view):
                 a.prompt.show(view, self.state)
             case BreakEnded(title=title, lines=lines):
+                title, lines = tr(title), tuple(tr(line) for line in lines)
                 # The window's closing screen, else the same lines as a notification.
                 if not a.prompt.end(title, lines) and self.state.settings.notifications.enabled:
                     a.notifier.notify(NoticeKind.INFO, title, "\n".join(lines))
