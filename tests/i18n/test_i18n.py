@@ -73,6 +73,20 @@ def test_texts_the_core_built_are_shown_in_the_users_language(speak) -> None:
     assert i18n.tr(Text("Until tomorrow ({time})", time="08:00")) == "Do jutra (08:00)"
 
 
+def test_counted_texts_take_the_languages_plural_form(speak) -> None:
+    from tray_app.core.ending import streak_line
+
+    assert [streak_line(n) for n in (1, 3)] == [
+        "1 day in a row with every break taken.", "3 days in a row with every break taken."]
+    speak("pl")
+    assert [i18n.tr(streak_line(n)).split(" z ")[0] for n in (1, 3, 5, 22)] == [
+        "1 dzień", "3 dni", "5 dni", "22 dni"]
+    speak("fr")
+    assert i18n.tr(streak_line(1)) == "1 jour d’affilée avec toutes les pauses faites."
+    speak("de")
+    assert i18n.tr(streak_line(2)) == "2 Tage in Folge mit jeder Pause gemacht."
+
+
 def test_a_text_keeps_its_id_when_copied_or_pickled() -> None:
     import copy
     import pickle
@@ -80,6 +94,10 @@ def test_a_text_keeps_its_id_when_copied_or_pickled() -> None:
     item = MenuItem(Text("For {duration}", duration=Seconds(60)), "pause-60")
     for clone in (copy.deepcopy(item), pickle.loads(pickle.dumps(item))):
         assert clone.text == "For 1 min" and clone.text.msgid == "For {duration}"
+    from tray_app.core.ending import streak_line
+
+    counted = pickle.loads(pickle.dumps(streak_line(4)))
+    assert (counted, counted.n, counted.plural) == (streak_line(4), 4, streak_line(4).plural)
 
 
 def test_numbers_and_durations_follow_the_language(speak) -> None:

@@ -25,6 +25,8 @@ CONVERTED = (
     "ui/windows/settings_form.py",  # the group titles (N_)
     "ui/windows/stats_window.py",  # the statistics window (its numbers in the locale's form)
     "core/stats.py",  # the statistics' definitions (WORDS)
+    "core/ending.py",  # the closing screen or notification of a break (plural forms)
+    "ui/tray/icon.py",  # About and the summary on a left click
     "platform/autostart/desktop_entry.py",  # the launcher's keys, in every language
 )
 # Still English only, each a job of its own (the report of issue 27 lists them).
@@ -35,7 +37,7 @@ NOT_YET = (
     "cli/commands.py", "cli/programme.py", "cli/history_commands.py", "exercises/",
     "core/safety.py",
 )
-MARKERS = {"_", "N_", "ngettext", "Text"}
+MARKERS = {"_", "N_", "ngettext", "Text", "Plural"}
 # Keyword arguments whose value the user reads.
 SHOWN_KEYWORDS = {"help", "description", "text", "title", "label", "message"}
 # Calls whose positional arguments the user reads: the call's name -> how many.

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from tray_app.core.duration import exact, human
+from tray_app.core.duration import exact
 from tray_app.core.session import ExerciseDone, Session
 from tray_app.core.state import State
 from tray_app.core.status import clock_text
+from tray_app.core.text import Plural, Seconds, Text
 from tray_app.core.today import Today
 
 # How long the closing screen stays before it closes itself.
@@ -17,7 +18,13 @@ END_SCREEN_S = 12
 
 
 def end_title(completed: bool) -> str:
-    return "Break done, well done" if completed else "Break over"
+    return Text("Break done, well done") if completed else Text("Break over")
+
+
+def streak_line(days: int) -> Text:
+    """The run of days with every break taken (the closing screen, the tray's summary)."""
+    return Plural("{n} day in a row with every break taken.",
+                  "{n} days in a row with every break taken.", days)
 
 
 def end_lines(state: State, session: Session, done: Sequence[ExerciseDone],
@@ -27,18 +34,19 @@ def end_lines(state: State, session: Session, done: Sequence[ExerciseDone],
     seconds = sum(d.seconds for d in done)
     did = ", ".join(dict.fromkeys(
         names.get(d.exercise_id, d.exercise_id.replace("-", " ")) for d in done))
-    lines = [f"You did {did} ({exact(round(seconds))})." if did
-             else f"You moved for {exact(round(max(seconds, session.seconds_done(state.mono))))}."]
+    moved = exact(round(max(seconds, session.seconds_done(state.mono))))
+    lines = [Text("You did {exercises} ({duration}).", exercises=did,
+                  duration=exact(round(seconds))) if did
+             else Text("You moved for {duration}.", duration=moved)]
     minutes = [f"{exact(round(m * 60))} {cat}" for cat, m in today.minutes_by_category
                if round(m * 60) > 0]
     if minutes:
-        lines.append("Today: " + ", ".join(minutes) + ".")
+        lines.append(Text("Today: {minutes}.", minutes=", ".join(minutes)))
     after = state.settings.sitting.break_after
-    lines.append(f"Next break in {human(after)}, at about "
-                 f"{clock_text(state.wall + after, state.utc_offset_s)}.")
-    streak = today.streak
-    if streak:
-        lines.append(f"{streak} day{'s' if streak != 1 else ''} in a row with every break taken.")
+    lines.append(Text("Next break in {duration}, at about {time}.", duration=Seconds(after),
+                      time=clock_text(state.wall + after, state.utc_offset_s)))
+    if today.streak:
+        lines.append(streak_line(today.streak))
     return tuple(lines)
 
 

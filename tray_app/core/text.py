@@ -39,6 +39,27 @@ class Text(str):
         return (_rebuild, (self.msgid, self.args))
 
 
+class Plural(Text):
+    """A Text whose wording follows a count `n`: singular and plural English forms; the edge
+    picks the language's form with ngettext (Polish has three). xgettext -kPlural:1,2."""
+
+    plural: str
+    n: int
+
+    def __new__(cls, singular: str, plural: str, n: int, **args: Any) -> Plural:
+        self = str.__new__(cls, (singular if n == 1 else plural).format(n=n, **args))
+        self.msgid, self.plural, self.n, self.args = singular, plural, n, {"n": n, **args}
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = {k: v for k, v in self.args.items() if k != "n"}
+        return (_rebuild_plural, (self.msgid, self.plural, self.n, args))
+
+
+def _rebuild_plural(singular: str, plural: str, n: int, args: dict[str, Any]) -> Plural:
+    return Plural(singular, plural, n, **args)
+
+
 # A duration alone: not a literal, so it is not offered to translators (the edge formats it).
 _DURATION = "{duration}"
 

@@ -166,6 +166,9 @@ def tr(text: str) -> str:
     if msgid is None:
         return _(text) if text else text
     args: dict[str, Any] = {k: _arg(v) for k, v in text.args.items()}  # type: ignore[attr-defined]
+    plural: str | None = getattr(text, "plural", None)
+    if plural is not None:
+        return ngettext(msgid, plural, text.n).format(**args)  # type: ignore[attr-defined]
     return _(msgid).format(**args) if args else _(msgid)
 
 

@@ -21,7 +21,7 @@ from PIL import Image
 
 from tray_app import __version__
 from tray_app.core.commands import event_for
-from tray_app.core.duration import human
+from tray_app.core.ending import streak_line
 from tray_app.core.menu import SEPARATOR, MenuItem, build_menu
 from tray_app.core.problems import ProblemsError
 from tray_app.core.safety import SAFETY_LINE
@@ -29,7 +29,7 @@ from tray_app.core.state import State
 from tray_app.core.status import status_line
 from tray_app.core.views import ring_step
 from tray_app.ports import TrayPort, XConnection
-from tray_app.support.i18n import tr
+from tray_app.support.i18n import _, duration, number, tr
 from tray_app.ui.tray.images import XORG_BACKGROUND, state_image
 from tray_app.ui.tray.xorg_calls import route_xorg_calls
 from tray_app.ui.tray.xorg_dock import XorgDock
@@ -267,8 +267,8 @@ class TrayController:
                 self._statistics()
             elif action == "about":
                 self._notify(f"sitbreak {__version__}", (
-                    "Notices how long you have really been sitting and suggests short moves "
-                    "for the hips, core and posture. " + SAFETY_LINE))
+                    _("Notices how long you have really been sitting and suggests short moves "
+                      "for the hips, core and posture.") + " " + SAFETY_LINE))
             elif action == "status":
                 self._notify("sitbreak", self._summary())
             elif action == "quit":
@@ -403,15 +403,18 @@ class TrayController:
 
     def _summary(self) -> str:
         st = self.runtime.status()
-        sitting = human(st.get("today_sitting_seconds") or 0)
-        longest = human(st.get("today_longest_stretch_seconds") or 0)
-        text = f"{st.get('line', '')}\nSitting today: {sitting}; longest stretch: {longest}."
+        sitting = duration(st.get("today_sitting_seconds") or 0)
+        longest = duration(st.get("today_longest_stretch_seconds") or 0)
+        text = st.get("line", "") + "\n" + _(
+            "Sitting today: {sitting}; longest stretch: {longest}.").format(
+            sitting=sitting, longest=longest)
         offered, taken = st.get("today_breaks_offered") or 0, st.get("today_breaks_taken") or 0
         if offered or taken:
-            text += f"\nBreaks taken today: {taken} of {offered} offered."
+            text += "\n" + _("Breaks taken today: {taken} of {offered} offered.").format(
+                taken=number(taken), offered=number(offered))
         streak = st.get("streak_days") or 0
         if streak:
-            text += f"\n{streak} day{'s' if streak != 1 else ''} in a row with every break taken."
+            text += "\n" + tr(streak_line(streak))
         return text
 
 
