@@ -65,7 +65,7 @@ def _send(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     try:
         reply = send_command(paths.runtime_dir(), request)
     except NotRunning:
-        print("sitbreak is not running", file=sys.stderr)
+        print(_("sitbreak is not running"), file=sys.stderr)
         return EXIT_NOT_RUNNING, {}
     except TimeoutError as exc:  # busy past the timeout, or no answer: says if it may apply
         _err(str(exc))
@@ -185,13 +185,14 @@ def check_settings(args: argparse.Namespace) -> int:
     try:
         if first_run:  # sitbreak writes the defaults at first start: check those instead
             load_checked(default_settings_file())
-            print(f"{path}: not made yet; the default settings it will start with are OK")
+            print(_("{path}: not made yet; the default settings it will start with are OK")
+                  .format(path=path))
             return EXIT_OK
         load_checked(path)  # the user's exercises file and exclusions too
     except ProblemsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    print(f"{path}: OK")
+    print(_("{path}: OK").format(path=path))
     return EXIT_OK
 
 
@@ -222,7 +223,7 @@ def settings(args: argparse.Namespace) -> int:
         with contextlib.suppress(NotRunning, OSError, ValueError):
             send_command(paths.runtime_dir(), {"cmd": "reload"})
         if not args.json:
-            print(f"saved {path}")
+            print(_("saved {path}").format(path=path))
 
     def relay(msg: dict) -> None:
         print(json.dumps(msg), flush=True)
@@ -360,8 +361,9 @@ def autostart(args: argparse.Namespace) -> int:
     elif args.action == "disable":
         print(entry.disable())
     else:
-        state = "enabled" if entry.is_enabled() else "disabled"
-        print(f"autostart is {state} ({entry.location})")
+        on = _("autostart is enabled ({where})") if entry.is_enabled() else _(
+            "autostart is disabled ({where})")
+        print(on.format(where=entry.location))
         if hasattr(entry, "unit"):  # Linux: which way, and what the session still needs
             print(entry.status())
     return EXIT_OK
@@ -378,7 +380,7 @@ def install_desktop(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_FAIL
     for path in install(command, icons_dir()):
-        print(f"wrote {path}")
+        print(_("wrote {path}").format(path=path))
     return EXIT_OK
 
 
@@ -387,7 +389,7 @@ def uninstall_desktop(args: argparse.Namespace) -> int:
 
     removed = uninstall()
     for path in removed:
-        print(f"removed {path}")
+        print(_("removed {path}").format(path=path))
     if not removed:
-        print("nothing to remove: install-desktop has not added sitbreak to your menu")
+        print(_("nothing to remove: install-desktop has not added sitbreak to your menu"))
     return EXIT_OK
