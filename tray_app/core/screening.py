@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from tray_app.core.text import Text
+
 
 @dataclass(frozen=True)
 class Question:
@@ -76,5 +78,5 @@ def summary(answers: Mapping[str, bool]) -> str:
     """One line: what the answers leave out, in plain tags."""
     tags = [t for q in QUESTIONS if q.id in answers for t in excluded_by(q, answers[q.id])]
     if not tags:
-        return "Nothing is left out: every exercise may be offered."
-    return "Left out: exercises tagged " + ", ".join(dict.fromkeys(tags)) + "."
+        return Text("Nothing is left out: every exercise may be offered.")
+    return Text("Left out: exercises tagged {tags}.", tags=", ".join(dict.fromkeys(tags)))

@@ -23,6 +23,7 @@ from tray_app.core.problems import ProblemsError
 from tray_app.core.safety import SAFETY_LINE
 from tray_app.core.screening import QUESTIONS, summary
 from tray_app.settings.answers import current_answers, save_answers
+from tray_app.support.i18n import _, tr
 
 
 def _emit(event: dict[str, Any]) -> None:
@@ -33,14 +34,14 @@ def _emit(event: dict[str, Any]) -> None:
 class QuestionsWindow:
     def __init__(self, root: tk.Tk, path: Path) -> None:
         self.root, self.path = root, path
-        root.title("sitbreak: a few questions before you start")
+        root.title(_("sitbreak: a few questions before you start"))
         root.resizable(False, False)
         wrap = root.winfo_fpixels("5i")
         pad = int(root.winfo_fpixels("0.12i"))
         body = ttk.Frame(root, padding=pad)
         body.pack(fill="both", expand=True)
-        ttk.Label(body, text="So that sitbreak leaves out moves that may not suit you, tick "
-                  "what applies. Nothing leaves this computer.", wraplength=wrap,
+        ttk.Label(body, text=_("So that sitbreak leaves out moves that may not suit you, tick "
+                               "what applies. Nothing leaves this computer."), wraplength=wrap,
                   justify="left").pack(anchor="w")
         ttk.Label(body, text=SAFETY_LINE, wraplength=wrap, justify="left",
                   foreground="#8a3b12").pack(anchor="w", pady=(pad // 2, pad // 2))
@@ -48,19 +49,19 @@ class QuestionsWindow:
         self.vars: dict[str, tk.BooleanVar] = {}
         for q in QUESTIONS:
             var = tk.BooleanVar(value=now[q.id])
-            ttk.Checkbutton(body, text=q.text, variable=var,
+            ttk.Checkbutton(body, text=_(q.text), variable=var,  # xgettext -kQuestion:2
                             command=self._show_summary).pack(anchor="w")
             self.vars[q.id] = var
         self.summary = ttk.Label(body, wraplength=wrap, justify="left")
         self.summary.pack(anchor="w", pady=(pad // 2, 0))
-        ttk.Label(body, text="Change these later in Settings (Never offer), or with "
-                  "`sitbreak exercises questions`.", wraplength=wrap,
+        ttk.Label(body, text=_("Change these later in Settings (Never offer), or with "
+                               "`sitbreak exercises questions`."), wraplength=wrap,
                   justify="left").pack(anchor="w")
         bar = ttk.Frame(body)
         bar.pack(fill="x", pady=(pad, 0))
-        save = ttk.Button(bar, text="Save", command=self.save)
+        save = ttk.Button(bar, text=_("Save"), command=self.save)
         save.pack(side="left")
-        ttk.Button(bar, text="Skip for now", command=self.skip).pack(side="left", padx=4)
+        ttk.Button(bar, text=_("Skip for now"), command=self.skip).pack(side="left", padx=4)
         self.error = ttk.Label(body, wraplength=wrap, foreground="#b00020")
         self.error.pack(anchor="w")
         root.protocol("WM_DELETE_WINDOW", self.close)
@@ -74,7 +75,7 @@ class QuestionsWindow:
         return {k: v.get() for k, v in self.vars.items()}
 
     def _show_summary(self) -> None:
-        self.summary.configure(text=summary(self.answers()))
+        self.summary.configure(text=tr(summary(self.answers())))
 
     def _on_map(self, event: tk.Event) -> None:
         if event.widget is self.root and not self._shown:
@@ -91,7 +92,7 @@ class QuestionsWindow:
         try:
             exclude = save_answers(self.path, answers)
         except (ProblemsError, OSError) as exc:
-            self.error.configure(text=f"Could not save: {exc}")
+            self.error.configure(text=_("Could not save: {problem}").format(problem=exc))
             return
         _emit({"event": "saved", "exclude": list(exclude)} if answers is not None
               else {"event": "skipped"})
