@@ -20,6 +20,7 @@ def speak(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """speak("de") makes the process German (as SITBREAK_LANGUAGE would), for one test."""
     def set_language(lang: str) -> None:
         monkeypatch.setenv(i18n.LANGUAGE_ENV, lang)
+        monkeypatch.delenv(i18n.SETTING_ENV, raising=False)
         i18n.reset()
 
     yield set_language
@@ -85,6 +86,16 @@ def test_counted_texts_take_the_languages_plural_form(speak) -> None:
     assert i18n.tr(streak_line(1)) == "1 jour d’affilée avec toutes les pauses faites."
     speak("de")
     assert i18n.tr(streak_line(2)) == "2 Tage in Folge mit jeder Pause gemacht."
+
+
+def test_the_break_windows_counts_and_buttons(speak) -> None:
+    from tray_app.ui.windows.protocol import snooze_label
+
+    speak("pl")
+    steps = [i18n.ngettext("{n} step", "{n} steps", n).format(n=n) for n in (1, 3, 5, 22)]
+    assert steps == ["1 krok", "3 kroki", "5 kroków", "22 kroki"]
+    speak("de")
+    assert snooze_label(300) == "5 min verschieben"  # as the notification's button says
 
 
 def test_a_text_keeps_its_id_when_copied_or_pickled() -> None:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 DOMAIN = "sitbreak"
 LANGUAGE_ENV = "SITBREAK_LANGUAGE"
+# The setting as the app last read it, for the windows it starts (their own processes).
+SETTING_ENV = "SITBREAK_LANGUAGE_SETTING"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 _LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _SOURCE = ("en", "C", "POSIX")  # the texts in the code are these already
@@ -47,6 +49,7 @@ def requested(env: Mapping[str, str] | None = None, setting: str = "") -> list[s
     """The languages asked for, in order: SITBREAK_LANGUAGE, else the setting, else the
     locale variables."""
     env = os.environ if env is None else env
+    setting = setting or env.get(SETTING_ENV, "")
     if not env.get(LANGUAGE_ENV) and setting:
         return [setting]
     for var in (LANGUAGE_ENV, *_LOCALE_VARS):
@@ -58,6 +61,7 @@ def requested(env: Mapping[str, str] | None = None, setting: str = "") -> list[s
 def follow_setting(language: str) -> None:
     """Adopt the settings' `[general] language` ("" follows the desktop) from the next text on."""
     global _setting, _loaded
+    os.environ[SETTING_ENV] = language  # the windows started from here follow it too
     if language != _setting:
         _setting, _loaded = language, None
 

@@ -13,6 +13,7 @@ from tray_app.core.duration import countdown as format_clock  # noqa: F401 - the
 from tray_app.core.session import BreakView
 from tray_app.core.tempo import MIN_TEMPO_S, frame_at, moment
 from tray_app.exercises.format import care_lines
+from tray_app.support.i18n import _, ngettext
 from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec, snooze_label
 
 
@@ -44,14 +45,14 @@ class Screen:
     def position(self) -> str:
         """"1 of 2" while a routine of several exercises is on show."""
         n = len(self.view.routine)
-        return f"{self.view.index + 1} of {n}" if n > 1 else ""
+        return _("{n} of {total}").format(n=self.view.index + 1, total=n) if n > 1 else ""
 
     def step_text(self) -> str:
         spec = self.spec
         if spec is None:
-            return "Stand up, walk about, stretch as feels good."
+            return _("Stand up, walk about, stretch as feels good.")
         text = spec.exercise.steps[self.view.step].text
-        return text if self.view.running else f"First: {text}"
+        return text if self.view.running else _("First: {step}").format(step=text)
 
     def care_text(self) -> str:
         """The exercise's cautions and tags (exercises.format.care_lines): before Start and
@@ -113,14 +114,16 @@ class Screen:
     def count_text(self, now: float | None = None) -> str:
         v, spec = self.view, self.spec
         if spec is None:
-            return "" if v.running else "press Enter to begin"
+            return "" if v.running else _("press Enter to begin")
         steps = len(spec.exercise.steps)
         if v.running:
             rep = self.rep_text(self.received if now is None else now)
-            return f"Step {v.step + 1} of {steps}" + (f" · {rep}" if rep else "")
+            step = _("Step {n} of {total}").format(n=v.step + 1, total=steps)
+            return step + (f" · {rep}" if rep else "")
         total = sum(len(self.specs[i].exercise.steps) for i in v.routine)
-        many = f"{len(v.routine)} exercises · " if len(v.routine) > 1 else ""
-        return f"{many}{total} steps"
+        n = len(v.routine)
+        many = ngettext("{n} exercise", "{n} exercises", n).format(n=n) + " · " if n > 1 else ""
+        return many + ngettext("{n} step", "{n} steps", total).format(n=total)
 
     def is_last_step(self) -> bool:
         v, spec = self.view, self.spec
@@ -133,19 +136,19 @@ class Screen:
         v, ok = self.view, set(self.view.allowed)
         out: list[Button] = []
         if not v.running and "start" in ok:
-            out.append(Button("start", "Start", "start"))
+            out.append(Button("start", _("Start"), "start"))
         elif v.running and "next" in ok and not self.is_last_step():
             # No "Finish" on the last step: beside Done it was a second way to end the break,
             # and the Enter meant for Next landed on it as the step moved on.
-            out.append(Button("start", "Next", "next"))
+            out.append(Button("start", _("Next"), "next"))
         if v.running and "done" in ok:
-            out.append(Button("done", "Done", "done"))
+            out.append(Button("done", _("Done"), "done"))
         if "snooze" in ok:
             out += [Button(f"snooze_{s}", snooze_label(s), "snooze", s) for s in v.snooze_options]
         if "skip" in ok:
-            out.append(Button("skip", "Skip", "skip"))
+            out.append(Button("skip", _("Skip"), "skip"))
         if "another" in ok:
-            out.append(Button("another", "Another exercise", "another"))
+            out.append(Button("another", _("Another exercise"), "another"))
         return out
 
     def first_focus(self) -> str | None:
@@ -188,14 +191,15 @@ class Screen:
     def keys_text(self) -> str:
         """The keys, as the window shows them."""
         if self.first_focus() is not None:
-            parts = ["Enter or Space: press the highlighted button", "Tab: next button"]
+            parts = [_("Enter or Space: press the highlighted button"), _("Tab: next button")]
         elif self.buttons():  # nothing is highlighted until Tab picks a button
-            parts = ["Tab: pick a button, then Enter or Space"]
+            parts = [_("Tab: pick a button, then Enter or Space")]
         else:
             parts = []
         if self.view.running and self.view.strict:
-            parts.insert(0, "The steps move on by themselves")
+            parts.insert(0, _("The steps move on by themselves"))
         esc = self.escape()
         if esc is not None:
-            parts.append(f"Esc{'' if self.view.running else ' or S'}: {esc.label}")
+            keys = _("Esc") if self.view.running else _("Esc or S")
+            parts.append(f"{keys}: {esc.label}")
         return " · ".join(parts)
