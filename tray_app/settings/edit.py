@@ -9,7 +9,11 @@ from typing import Any
 
 from tray_app.core.duration import BadValue, short
 from tray_app.core.problems import ProblemsError
-from tray_app.settings.files import atomic_write, read_settings_text
+from tray_app.settings.files import (
+    ChangedOnDisk,
+    read_settings_text,
+    replace_if_unchanged,
+)
 from tray_app.settings.schema import SCHEMA, Key
 from tray_app.settings.validate import check_text
 
@@ -81,7 +85,9 @@ def write_settings(path: Path, changes: Mapping[str, Any], expected_text: str | 
     new_text = apply_changes(text, changes)
     check(new_text, path)
     if new_text != text:
-        atomic_write(path, new_text)
+        # The check that the file is still `text` is one step with the write: an edit made
+        # by hand meanwhile is never overwritten unseen.
+        replace_if_unchanged(path, text, new_text)
     return new_text
 
 
@@ -94,10 +100,6 @@ def check(text: str, path: Path) -> None:
     problems = check_text(text, str(path)).problems
     if problems:
         raise ProblemsError(problems)
-
-
-class ChangedOnDisk(Exception):
-    """The file changed since it was read; the caller should offer to reload it."""
 
 
 class MenuEdits:
