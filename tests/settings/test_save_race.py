@@ -19,11 +19,8 @@ import re
 import time
 from pathlib import Path
 
-import pytest
-
 from tray_app.core.problems import ProblemsError
 from tray_app.settings import ChangedOnDisk, read_settings_text, write_settings
-
 
 EDITS = 600
 START = '[sitting]\nbreak_after = "20m"\n'
