@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from tray_app.core.exercise import Exercise, Step
 from tray_app.core.model import Kind, Row
 from tray_app.core.safety import SAFETY_LINE
+from tray_app.core.text import Text
 
 DAY_S = 86400.0
 UP_AFTER_S = 14 * DAY_S
@@ -42,7 +43,8 @@ EASY, FINE, TOO_HARD, HURT = "easy", "fine", "too-hard", "hurt"
 RATINGS = (EASY, FINE, TOO_HARD, HURT)
 GOOD = frozenset({EASY, FINE})
 # What each rating is called on a button and in the statistics.
-RATING_LABELS = {EASY: "Easy", FINE: "Fine", TOO_HARD: "Too hard", HURT: "This hurt"}
+RATING_LABELS = {EASY: Text("Easy"), FINE: Text("Fine"), TOO_HARD: Text("Too hard"),
+                 HURT: Text("This hurt")}
 
 # Why a family's level changed (the statistics name these).
 ACCEPTED, TWENTY_FOUR_HOUR = "accepted", "24-hour rule"

@@ -152,8 +152,8 @@ class WindowPrompt:
             from tray_app.core.exercise import Step
 
             specs.append(ExerciseSpec.from_exercise(Exercise(
-                "movement-break", "Movement break", "other", "standing",
-                (Step("Stand up, walk about, stretch as feels good.", 1),), "", "")))
+                "movement-break", _("Movement break"), "other", "standing",
+                (Step(_("Stand up, walk about, stretch as feels good."), 1),), "", "")))
         return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title=_("Time to move"),
                             pictures_dir=str(self.cache_dir / "pictures"),
                             offers=dict(self.planner.offers), checkin=self.planner.checkin,

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 from tray_app.core.progression import RATING_LABELS, RATINGS
 from tray_app.core.session import BreakView
+from tray_app.support.i18n import N_, _, ngettext, tr
 from tray_app.ui.windows.break_screen import Button, Screen, format_clock
 from tray_app.ui.windows.protocol import (
     DEBUG_ENV,
@@ -55,7 +56,7 @@ RAISE = threading.Event()
 # for how to reach the window, until a click on it.
 NO_KEYBOARD = threading.Event()
 # Also sent where the desktop cannot say (GNOME, KDE on Wayland): true either way.
-NO_KEYBOARD_LINE = "The keys work here once this window has the keyboard: click it first."
+NO_KEYBOARD_LINE = N_("The keys work here once this window has the keyboard: click it first.")
 
 
 def focus_due(idle_ms: int | None, waited_s: float, wait_max_s: float) -> bool:
@@ -237,7 +238,7 @@ class BreakWindow:
         self.rate_label.pack(side="left")
         self.rate_buttons: dict[str, ttk.Button] = {}
         for n, rating in enumerate(RATINGS, 1):
-            widget = ttk.Button(row, text=f"{n} {RATING_LABELS[rating]}", takefocus=False,
+            widget = ttk.Button(row, text=f"{n} {tr(RATING_LABELS[rating])}", takefocus=False,
                                 style="Rate.TButton", command=lambda r=rating: self._rate(r))
             widget.pack(side="left", padx=(2, 0))
             self.rate_buttons[rating] = widget
@@ -274,16 +275,16 @@ class BreakWindow:
 
         if req.offers:
             self.offer_label = label()
-            for text, accept in (("Harder next time", True), ("Stay at this level", False)):
+            for text, accept in ((_("Harder next time"), True), (_("Stay at this level"), False)):
                 widget = button(column, text, lambda a=accept: self._answer(a))
                 widget.pack(anchor="w", fill="x")
                 self.offer_buttons.append(widget)
         if req.retest:
-            self.retest_label = label("Re-test due (skippable):")
-            self.retest_button = button(column, "Re-test…", self._open_retest)
+            self.retest_label = label(_("Re-test due (skippable):"))
+            self.retest_button = button(column, _("Re-test…"), self._open_retest)
             self.retest_button.pack(anchor="w", fill="x")
         if req.checkin:
-            self.checkin_label = label("Back pain now, 0-10:")
+            self.checkin_label = label(_("Back pain now, 0-10:"))
             grid = ttk.Frame(column)
             grid.pack(anchor="w")
             for pain in range(11):
@@ -302,7 +303,7 @@ class BreakWindow:
             return
         family = self._offer_target()
         self.offer_label.configure(
-            text="" if family is None else "Ready for a harder version?")
+            text="" if family is None else _("Ready for a harder version?"))
         for widget in self.offer_buttons:
             widget.state(["!disabled" if family is not None else "disabled"])
 
@@ -320,7 +321,7 @@ class BreakWindow:
         from tray_app.core.retest import BY_ID, SIDES, check_result
 
         top = tk.Toplevel(self.root, name="retest")
-        top.title("Re-test")
+        top.title(_("Re-test"))
         top.transient(self.root)
         wrap = self.root.winfo_fpixels("4.2i")
         frame = ttk.Frame(top, padding=10)
@@ -367,13 +368,15 @@ class BreakWindow:
                 return
             for item_id, value, side in results:
                 self.emit(retest_intent(item_id, value, side))
-            self.retest_label.configure(text=f"Re-test: {len(results)} results saved.")
+            self.retest_label.configure(text=ngettext(
+                "Re-test: {n} result saved.", "Re-test: {n} results saved.", len(results)
+            ).format(n=len(results)))
             top.destroy()
 
         bar = ttk.Frame(frame)
         bar.pack(fill="x", pady=(8, 0))
-        ttk.Button(bar, text="Save", command=save, name="save").pack(side="left")
-        ttk.Button(bar, text="Not now", command=top.destroy, name="skip").pack(
+        ttk.Button(bar, text=_("Save"), command=save, name="save").pack(side="left")
+        ttk.Button(bar, text=_("Not now"), command=top.destroy, name="skip").pack(
             side="left", padx=(4, 0))
         if self.debug:  # where each field and button is, for tests that type into them
             top.update_idletasks()
@@ -386,7 +389,8 @@ class BreakWindow:
         if self.closed:
             return
         self.emit(checkin_intent(pain))
-        self.checkin_label.configure(text=f"Back pain {pain} of 10: noted, thank you.")
+        self.checkin_label.configure(
+            text=_("Back pain {pain} of 10: noted, thank you.").format(pain=pain))
         for widget in self.checkin_buttons:
             widget.state(["disabled"])
 
@@ -397,12 +401,12 @@ class BreakWindow:
     def _draw_rating(self) -> None:
         target = self._rating_target()
         if target is None:
-            text, state = "Rate it: 1-4", "disabled"
+            text, state = _("Rate it: 1-4"), "disabled"
         elif target.id in self._rated:
-            text = f"Rated: {RATING_LABELS[self._rated[target.id]].lower()}"
-            state = "!disabled"
+            rated = tr(RATING_LABELS[self._rated[target.id]]).lower()
+            text, state = _("Rated: {rating}").format(rating=rated), "!disabled"
         else:
-            text, state = "How is it?", "!disabled"
+            text, state = _("How is it?"), "!disabled"
         self.rate_label.configure(text=text)
         for widget in self.rate_buttons.values():
             widget.state([state])
@@ -453,7 +457,7 @@ class BreakWindow:
         spec = self.screen.spec
         self._on_show = spec.id if spec is not None else ""
         ex = spec.exercise if spec is not None else None
-        self.name_label.configure(text=ex.name if ex is not None else "Movement break")
+        self.name_label.configure(text=ex.name if ex is not None else _("Movement break"))
         where = " · ".join(p for p in (ex.where, ex.category) if p) if ex is not None else ""
         self.where_label.configure(text=where)
         self.cue_label.configure(text=ex.cue if ex is not None else "")
@@ -644,7 +648,7 @@ class BreakWindow:
         self.root.after(TICK_MS, self._tick)
 
     def _keys_text(self) -> str:
-        return NO_KEYBOARD_LINE if NO_KEYBOARD.is_set() else self.screen.keys_text()
+        return _(NO_KEYBOARD_LINE) if NO_KEYBOARD.is_set() else self.screen.keys_text()
 
     def _draw_frame(self, now: float) -> None:
         """The picture frame the step's tempo and holds call for (Screen.frame)."""
@@ -740,7 +744,7 @@ class BreakWindow:
             self._draw_rating()
         self._end_note = ttk.Label(bar, style="Small.TLabel")
         self._end_note.pack(side="left")
-        close = ttk.Button(bar, text="Close", command=self._end_close)
+        close = ttk.Button(bar, text=_("Close"), command=self._end_close)
         close.pack(side="right")
         if self._focused:
             close.focus_set()
@@ -756,7 +760,8 @@ class BreakWindow:
         if left <= 0:
             self._end_close()
             return
-        self._end_note.configure(text=f"Closes by itself in {math.ceil(left)} s")
+        self._end_note.configure(
+            text=_("Closes by itself in {seconds} s").format(seconds=math.ceil(left)))
         self.root.after(TICK_MS, self._tick)
 
     def _end_close(self) -> None:
