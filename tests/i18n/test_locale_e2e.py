@@ -1,8 +1,8 @@
 """Issue 27: sitbreak run under another locale speaks its language (LANGUAGE=de LANG=de_DE).
 
 The command line's help (argparse's own words too), the running app's status line as
-`sitbreak status` prints it, its break notification as a real dunst receives it, and the
-settings window's title read by xdotool on Xvfb.
+`sitbreak status` prints it, its break notification as a real dunst receives it, its tray menu
+as a panel reads it over D-Bus, and the settings window's title read by xdotool on Xvfb.
 """
 
 from __future__ import annotations
@@ -106,3 +106,34 @@ def test_the_break_notification_is_german(tmp_path: Path, display: Display) -> N
     assert re.search(r"Sie sitzen seit \d+ s\. Stehen Sie auf", captured), captured  # the body
     for button in ('string "Pause starten"', 'string "1 min verschieben"', 'string "Überspringen"'):
         assert button in captured, captured
+
+
+@pytest.mark.e2e
+@pytest.mark.desktop
+def test_the_tray_menu_is_german_as_a_host_reads_it(tmp_path: Path) -> None:
+    """The real app's StatusNotifierItem menu over D-Bus (the dbusmenu a panel shows)."""
+    from tests.tray.test_sni_bus import watcher
+    from tests.tray.test_sni_waybar import item_owner, menu_labels
+
+    with dbus_session() as bus, watcher(bus):
+        env = {**GERMAN, "DBUS_SESSION_BUS_ADDRESS": bus.address, "SITBREAK_TRAY_BACKEND": "sni"}
+        box = Sandbox(tmp_path, env)
+        proc = box.start("--config", str(quick_settings(tmp_path / "s.toml", break_after="50m")))
+        try:
+            box.wait_running(proc)
+            item = wait_for(lambda: _owner(item_owner, box.env, proc.pid), timeout=20,
+                            what="the tray item on the bus")
+            labels = [label for _id, label in menu_labels(box.env, item)]
+        finally:
+            stop(proc)
+    assert labels[0].startswith("Sitzzeit "), labels  # the status line
+    for label in ("Jetzt eine Pause machen", "Unterbrechen", "Einstellungen …", "Statistik",
+                  "Beenden"):
+        assert label in labels, labels
+
+
+def _owner(item_owner, env: dict[str, str], pid: int) -> str | None:
+    try:
+        return item_owner(env, pid)
+    except Exception:  # not on the bus yet
+        return None
