@@ -81,6 +81,7 @@ def test_the_settings_window_title_is_german(tmp_path: Path, display: Display) -
     assert title == f"sitbreak-Einstellungen, {config}"
 
 
+@pytest.mark.slow
 @pytest.mark.e2e
 @pytest.mark.desktop
 def test_the_break_notification_is_german(tmp_path: Path, display: Display) -> None:
