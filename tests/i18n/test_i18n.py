@@ -95,7 +95,7 @@ def test_the_break_windows_counts_and_buttons(speak) -> None:
     steps = [i18n.ngettext("{n} step", "{n} steps", n).format(n=n) for n in (1, 3, 5, 22)]
     assert steps == ["1 krok", "3 kroki", "5 kroków", "22 kroki"]
     speak("de")
-    assert snooze_label(300) == "5 min verschieben"  # as the notification's button says
+    assert snooze_label(300) == "5 Min. verschieben"  # as the notification's button says
 
 
 def test_a_text_keeps_its_id_when_copied_or_pickled() -> None:

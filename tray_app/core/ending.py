@@ -10,7 +10,7 @@ from tray_app.core.duration import exact
 from tray_app.core.session import ExerciseDone, Session
 from tray_app.core.state import State
 from tray_app.core.status import clock_text
-from tray_app.core.text import Plural, Seconds, Text
+from tray_app.core.text import ExactSeconds, Plural, Seconds, Text
 from tray_app.core.today import Today
 
 # How long the closing screen stays before it closes itself.
@@ -34,9 +34,9 @@ def end_lines(state: State, session: Session, done: Sequence[ExerciseDone],
     seconds = sum(d.seconds for d in done)
     did = ", ".join(dict.fromkeys(
         names.get(d.exercise_id, d.exercise_id.replace("-", " ")) for d in done))
-    moved = exact(round(max(seconds, session.seconds_done(state.mono))))
+    moved = ExactSeconds(round(max(seconds, session.seconds_done(state.mono))))
     lines = [Text("You did {exercises} ({duration}).", exercises=did,
-                  duration=exact(round(seconds))) if did
+                  duration=ExactSeconds(round(seconds))) if did
              else Text("You moved for {duration}.", duration=moved)]
     minutes = [f"{exact(round(m * 60))} {cat}" for cat, m in today.minutes_by_category
                if round(m * 60) > 0]

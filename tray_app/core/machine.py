@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tray_app.core import schedule
-from tray_app.core.duration import exact
 from tray_app.core.effects import (
     BreakEnded,
     Effect,
@@ -67,7 +66,7 @@ from tray_app.core.retest import retest_row
 from tray_app.core.session import Session
 from tray_app.core.state import COUNTING, Command, Refused, State
 from tray_app.core.stats import fold
-from tray_app.core.text import Seconds, Text
+from tray_app.core.text import ExactSeconds, Seconds, Text
 from tray_app.core.timing import next_wake
 from tray_app.core.views import follow_views, tray_view
 
@@ -418,7 +417,7 @@ def _announce(state: State, kind: NoticeKind, title: str, body: str, fx: list[Ef
     left = snooze_options(state)
     if left and Command.SNOOZE in ok:
         actions.append((f"snooze-{round(left[0])}", Text("Snooze {duration}",
-                                                          duration=exact(left[0]))))
+                                                          duration=ExactSeconds(left[0]))))
     if kind is not NoticeKind.HEADS_UP and Command.SKIP in ok:
         actions.append((Command.SKIP.value, Text("Skip")))
     fx.append(Notify(kind, title, body, tuple(actions)))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from tray_app.core import schedule
-from tray_app.core.duration import exact
 from tray_app.core.guards import allowed, snoozes_left
 from tray_app.core.state import Command, State
 from tray_app.core.status import clock_text, status_line
@@ -81,7 +80,8 @@ def _break_every_menu(state: State) -> MenuItem:
     # A value set in the file that the list lacks is shown too, so one item is always checked.
     choices.add(current)
     items = tuple(
-        MenuItem(exact(secs), f"break-every-{secs}", checked=secs == current, radio=True)
+        MenuItem(duration_text(secs, exact=True), f"break-every-{secs}",
+                 checked=secs == current, radio=True)
         for secs in sorted(choices)
     )
     return MenuItem(Text("Break every"), None, submenu=items)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tray_app.core.duration import human
+from tray_app.core.duration import exact, human
 
 
 class Seconds(float):
@@ -20,6 +20,15 @@ class Seconds(float):
 
     def __format__(self, spec: str) -> str:
         return human(self) if not spec else float.__format__(self, spec)
+
+
+class ExactSeconds(Seconds):
+    """A duration never rounded past the second: English "1 min 30 s" (core.duration.exact)."""
+
+    is_exact = True
+
+    def __format__(self, spec: str) -> str:
+        return exact(self) if not spec else float.__format__(self, spec)
 
 
 class Text(str):
@@ -64,9 +73,10 @@ def _rebuild_plural(singular: str, plural: str, n: int, args: dict[str, Any]) ->
 _DURATION = "{duration}"
 
 
-def duration_text(seconds: float) -> Text:
-    """core.duration.human's "1 h 5 min" in English, the locale's form at the edge."""
-    return Text(_DURATION, duration=Seconds(seconds))
+def duration_text(seconds: float, exact: bool = False) -> Text:
+    """core.duration.human's "1 h 5 min" (`exact`: core.duration.exact's "1 min 30 s") in
+    English, the locale's form at the edge."""
+    return Text(_DURATION, duration=(ExactSeconds if exact else Seconds)(seconds))
 
 
 def _rebuild(msgid: str, args: dict[str, Any]) -> Text:

@@ -151,9 +151,16 @@ def number(value: float, digits: int = 0) -> str:
     return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
 
 
-def duration(seconds: float) -> str:
-    """Rounded for reading like core.duration.human ("45 s", "12 min", "1 h 5 min"), translated."""
+def duration(seconds: float, exact: bool = False) -> str:
+    """Rounded for reading like core.duration.human ("45 s", "12 min", "1 h 5 min"), translated;
+    `exact`: never rounded past the second, like core.duration.exact ("1 min 30 s")."""
     whole = round(seconds)
+    if exact:
+        h, rest = divmod(whole, 3600)
+        m, s = divmod(rest, 60)
+        parts = ([_("{h} h").format(h=h)] * bool(h) + [_("{m} min").format(m=m)] * bool(m)
+                 + [_("{s} s").format(s=s)] * bool(s))
+        return " ".join(parts) or _("{s} s").format(s=0)
     if whole < 60:
         return _("{s} s").format(s=whole)
     minutes = round(whole / 60)
@@ -178,7 +185,7 @@ def tr(text: str) -> str:
 
 def _arg(value: Any) -> Any:
     if getattr(value, "is_seconds", False):
-        return duration(value)
+        return duration(value, exact=getattr(value, "is_exact", False))
     if hasattr(value, "msgid"):
         return tr(value)
     return value

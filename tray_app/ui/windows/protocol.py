@@ -37,10 +37,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from tray_app.core.duration import exact
 from tray_app.core.exercise import Exercise, Step
 from tray_app.core.session import BreakView
-from tray_app.support.i18n import _
+from tray_app.support.i18n import _, duration
 
 INTENTS = ("start", "next", "done", "another", "snooze", "skip", "close", "rate", "level",
            "checkin", "retest")
@@ -342,4 +341,4 @@ def parse_event(line: str) -> dict[str, Any]:
 def snooze_label(seconds: int) -> str:
     """Button text for a snooze length, never rounded, e.g. "Snooze 5 min", "Snooze 1 min 30 s":
     the same words as the notification's action for it."""
-    return _("Snooze {duration}").format(duration=exact(seconds))
+    return _("Snooze {duration}").format(duration=duration(seconds, exact=True))
