@@ -21,6 +21,7 @@ CONVERTED = (
     "core/status.py",  # the status line (translated by the runtime's status)
     "core/machine.py",  # notification titles, bodies and buttons (the runtime translates)
     "cli/__init__.py",  # every command's help and description
+    "cli/programme.py",  # rate, level, checkin, retest: their help
     "ui/windows/settings_window.py",  # the window's words, group titles and key labels
     "ui/windows/settings_form.py",  # the group titles (N_)
     "ui/windows/stats_window.py",  # the statistics window (its numbers in the locale's form)
@@ -39,7 +40,7 @@ NOT_YET = (
     "core/progression.py",  # the programme's lines (levels, ratings): statistics, CLI
     "core/retest.py",  # the re-test's items and fields, shown by the break window
     "cli/commands.py",  # its commonest outputs are marked, not yet all (print is not scanned)
-    "cli/programme.py", "cli/history_commands.py", "cli/questions.py",  # answers stay y/n
+    "cli/history_commands.py", "cli/questions.py",  # the questions' answers stay y/n
     "exercises/",
     "core/safety.py",
 )

@@ -13,6 +13,7 @@ from typing import Any
 from tray_app.core.exercise import Exercise
 from tray_app.core.model import Settings
 from tray_app.core.progression import Family, Progress
+from tray_app.support.i18n import _
 
 
 def progress_of(history_path: Path, settings: Settings, now: float,
@@ -143,24 +144,24 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser,
     from tray_app.core.retest import SIDES
 
     ra = sub.add_parser("rate", parents=[common],
-                        help="rate an exercise: easy, fine, too-hard or hurt")
+                        help=_("rate an exercise: easy, fine, too-hard or hurt"))
     ra.add_argument("rating", choices=RATINGS,
-                    help="hurt rests the exercise two weeks; too-hard and hurt go a level down")
+                    help=_("hurt rests the exercise two weeks; too-hard and hurt go a level down"))
     ra.add_argument("exercise_id", nargs="?",
-                    help="the exercise (default: the last one done)")
+                    help=_("the exercise (default: the last one done)"))
     ra.set_defaults(func=func)
     lv = sub.add_parser("level", parents=[common],
-                        help="answer 'ready for a harder version?' for a family")
-    lv.add_argument("family", help="the family's id, as `sitbreak stats --json` lists it")
+                        help=_("answer 'ready for a harder version?' for a family"))
+    lv.add_argument("family", help=_("the family's id, as `sitbreak stats --json` lists it"))
     lv.add_argument("answer", choices=("accept", "stay"),
-                    help="accept moves up a level; stay asks again in two weeks")
+                    help=_("accept moves up a level; stay asks again in two weeks"))
     lv.set_defaults(func=func)
-    ci = sub.add_parser("checkin", parents=[common], help="record back pain now, 0-10")
-    ci.add_argument("pain", type=int, help="0 (none) to 10 (the worst imaginable)")
+    ci = sub.add_parser("checkin", parents=[common], help=_("record back pain now, 0-10"))
+    ci.add_argument("pain", type=int, help=_("0 (none) to 10 (the worst imaginable)"))
     ci.set_defaults(func=func)
     rt = sub.add_parser("retest", parents=[common],
-                        help="the monthly re-test: list it, or record one result")
-    rt.add_argument("item", nargs="?", help="the item's id (leave out to list them)")
-    rt.add_argument("value", nargs="?", type=float, help="repetitions or seconds")
-    rt.add_argument("--side", choices=SIDES, help="for an item measured per side")
+                        help=_("the monthly re-test: list it, or record one result"))
+    rt.add_argument("item", nargs="?", help=_("the item's id (leave out to list them)"))
+    rt.add_argument("value", nargs="?", type=float, help=_("repetitions or seconds"))
+    rt.add_argument("--side", choices=SIDES, help=_("for an item measured per side"))
     rt.set_defaults(func=func)
