@@ -20,6 +20,36 @@ from pathlib import Path
 
 import pytest
 
+
+def _each_x_connection_its_own_tables() -> None:
+    """python-xlib keeps the extension opcode, event and error tables on its Display class, so
+    every connection in a process shares them. The app talks to one X server; the test process
+    talks to Xvfb, then GNOME's or sway's XWayland, whose extensions take other event codes, and
+    a later connection then failed in its XFIXES set-up ("'type' object does not support item
+    assignment"). Each connection gets fresh tables."""
+    try:
+        from Xlib import error as xerror
+        from Xlib.protocol import display as xdisplay
+        from Xlib.protocol import event as xevent
+    except ImportError:  # no python-xlib here: nothing to share
+        return
+    if getattr(xdisplay.Display.__init__, "own_tables", False):
+        return
+    original = xdisplay.Display.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.extension_major_opcodes = {}
+        self.error_classes = xerror.xerror_class.copy()
+        self.event_classes = xevent.event_class.copy()
+        original(self, *args, **kwargs)
+
+    init.own_tables = True  # type: ignore[attr-defined]
+    xdisplay.Display.__init__ = init
+
+
+_each_x_connection_its_own_tables()
+
+
 PACKAGES = {
     "Xvfb": "xvfb",
     "xdotool": "xdotool",
