@@ -73,7 +73,8 @@ def run_tray_until_quit(runtime: Runtime, backend: str, settings_path: Path,
         on_hup=lambda: runtime.post_tick(),
         spare_term=health.is_bus_exit,  # GDBus sends SIGTERM when the session bus closes
     )
-    run_tray(runtime, backend, settings_path, health, **tray_wiring(runtime, settings_path))
+    run_tray(runtime, backend, settings_path, health,
+             **tray_wiring(runtime, settings_path, menu=backend != "xorg"))
 
 
 def control_handler(runtime: Runtime) -> Callable[[dict[str, Any]], Reply]:
@@ -254,9 +255,16 @@ def _recall(path: Path, settings: Settings, now: float) -> Any:
     return Recalled(tuple(rows), streak_of(past))
 
 
-def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
+def tray_wiring(runtime: Runtime, settings_path: Path | None,
+                menu: bool = True) -> dict[str, Any]:
     """What the tray menu needs from the rest of the app: start at login, statistics, and the
-    settings changes its menu makes."""
+    settings changes its menu makes. `menu` False (pystray's xorg icon has none): none of it,
+    so the idle app keeps neither the start-at-login code nor its file watch's thread."""
+    # One X connection fewer (~0.35 MiB): the xorg icon's changes go through the idle
+    # probe's connection, which already serialises its calls.
+    x11 = runtime.adapters.idle.connection
+    if not menu:
+        return {"x11": x11}
     from tray_app.platform.autostart import choose as autostart
     from tray_app.settings.edit import MenuEdits
 
@@ -292,9 +300,7 @@ def tray_wiring(runtime: Runtime, settings_path: Path | None) -> dict[str, Any]:
         "launch_command": autostart.default_command,
         "open_stats": open_stats,
         "edits": MenuEdits(settings_path) if settings_path is not None else None,
-        # One X connection fewer (~0.35 MiB): the xorg icon's changes go through the idle
-        # probe's connection, which already serialises its calls.
-        "x11": runtime.adapters.idle.connection,
+        "x11": x11,
     }
 
 
