@@ -257,7 +257,8 @@ class SettingsWindow:
         error = ttk.Label(group, style="Error.TLabel", wraplength=240, justify="left")
         error.grid(row=row, column=2, sticky="nw", padx=(8, 0), pady=(4, 0))
         self.errors[f.key] = error
-        note = " · ".join(t for t in (f.spec.unit, f.explanation) if t)
+        # The explanation is settings.toml's comment (scripts/update_translations extracts it).
+        note = " · ".join(t for t in (f.spec.unit, _(f.explanation) if f.explanation else "") if t)
         ttk.Label(group, text=note, style="Note.TLabel", wraplength=WRAP, justify="left").grid(
             row=row + 1, column=1, columnspan=2, sticky="w")
         self.widgets[f.key] = target
