@@ -1,23 +1,43 @@
-"""Where sitbreak keeps its files, per the OS's conventions (platformdirs)."""
+"""Where sitbreak keeps its files, per the OS's conventions: the XDG base directories on Linux
+and other Unix systems, platformdirs' choice on macOS and Windows."""
 
 from __future__ import annotations
 
 import logging
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-import platformdirs
 
 from tray_app import APP_NAME
 
 log = logging.getLogger(__name__)
 
+# XDG base directories: the variable, and the folder in the home when it is unset.
+XDG = {"config": ("XDG_CONFIG_HOME", "~/.config"), "data": ("XDG_DATA_HOME", "~/.local/share"),
+       "cache": ("XDG_CACHE_HOME", "~/.cache"), "state": ("XDG_STATE_HOME", "~/.local/state")}
+
+
+def _user_dir(kind: str) -> Path:
+    """sitbreak's folder of `kind` ("config", "data", "cache", "state").
+
+    On XDG systems read here as platformdirs (3 and later) reads it: the variable when it is an
+    absolute path (the XDG spec ignores a relative one), else the home's default. platformdirs
+    itself costs the idle tray process ~0.35 MiB of code, so it is loaded only where its
+    answer is not that (macOS, Windows, Android)."""
+    if not _xdg_system():
+        import platformdirs
+
+        return getattr(platformdirs, f"user_{kind}_path")(APP_NAME, appauthor=False)
+    variable, default = XDG[kind]
+    base = os.environ.get(variable, "")
+    return Path(base if os.path.isabs(base) else os.path.expanduser(default)) / APP_NAME
+
 
 def config_dir() -> Path:
-    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+    return _user_dir("config")
 
 
 def settings_file() -> Path:
@@ -25,7 +45,7 @@ def settings_file() -> Path:
 
 
 def data_dir() -> Path:
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+    return _user_dir("data")
 
 
 def history_file() -> Path:
@@ -33,15 +53,23 @@ def history_file() -> Path:
 
 
 def cache_dir() -> Path:
-    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+    return _user_dir("cache")
+
+
+def _xdg_system() -> bool:
+    return sys.platform not in ("darwin", "win32") and not hasattr(sys, "getandroidapilevel")
 
 
 def log_dir() -> Path:
-    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+    if not _xdg_system():
+        import platformdirs
+
+        return platformdirs.user_log_path(APP_NAME, appauthor=False)
+    return state_dir() / "log"  # platformdirs' user_log_path on XDG systems (3 and later)
 
 
 def state_dir() -> Path:
-    return platformdirs.user_state_path(APP_NAME, appauthor=False)
+    return _user_dir("state")
 
 
 def private_dir(path: Path) -> Path:

@@ -64,18 +64,21 @@ class MeetingProbe:
             return self._found
 
     def _scan(self, s: MeetingSettings) -> tuple[dict[str, list[str]], str | None]:
-        # Loaded at the first look, near a break: the idle tray process does without them.
-        from tray_app.platform.meetings import camera, pipewire, pulse
-
+        # Each reader loads at its first look, near a break, and only where it is used (no
+        # PulseAudio reader beside PipeWire): the idle tray process does without them.
         found: dict[str, list[str]] = {k: [] for k in KINDS}
         problems: list[str] = []
         graph: list[dict[str, Any]] | None = None
         if self._pw_dump and (s.microphone or s.screen_sharing or s.camera):
+            from tray_app.platform.meetings import pipewire
+
             try:
                 graph = pipewire.dump(self._pw_dump, self._env)
             except OSError as exc:
                 problems.append(str(exc))
         if s.camera:
+            from tray_app.platform.meetings import camera
+
             found["camera"] = camera.users(s.camera_devices, self._proc or camera.PROC)
             if graph is not None:
                 found["camera"] += pipewire.camera_streams(graph)
@@ -83,6 +86,8 @@ class MeetingProbe:
             if graph is not None:
                 found["microphone"] = pipewire.microphone_users(graph)
             elif self._pactl:
+                from tray_app.platform.meetings import pulse
+
                 try:
                     found["microphone"] = pulse.microphone_users(self._pactl, self._env)
                 except OSError as exc:
