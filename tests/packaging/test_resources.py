@@ -46,7 +46,7 @@ def test_package_data_lists_every_resource() -> None:
     assert "data/default_settings.toml" in data["tray_app"]
     assert "data/icons/sitbreak-*.png" in data["tray_app"]
     assert "data/tray/tray-*.rgba.z" in data["tray_app"]
-    assert data["tray_app.exercises"] == ["catalogue.toml"]
+    assert data["tray_app.exercises"] == ["catalogue.toml", "progressions.toml"]
     resources.check_install()
 
 
