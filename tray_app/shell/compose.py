@@ -87,7 +87,6 @@ def build_runtime(
 ) -> tuple[Runtime, list, list]:
     """Pick every adapter for this machine; returns the runtime, start and stop callables."""
     from tray_app.core.views import open_stretch
-    from tray_app.history.programme import programme_rows
     from tray_app.history.statistics import days_for
     from tray_app.platform.dnd.probe import DndProbe
     from tray_app.platform.file_watch import FileWatch
@@ -127,7 +126,7 @@ def build_runtime(
         open_stretch=lambda: open_stretch(box["runtime"].state),
         on_quit_loss=lambda text: _tell_at_quit(box["runtime"], text),
     )
-    planner = BreakPlanner(history, say, lambda: programme_rows(history.path))
+    planner = BreakPlanner(history, say, lambda: _programme_rows(history.path))
     console_prompt = ConsolePrompt(planner) if console else None
     holds: dict[str, Any] = {}
     # One X connection for both owner-thread probes (each python-xlib one costs ~0.4 MiB).
@@ -330,6 +329,14 @@ class _NoPrompt:
 
     def close(self) -> None:
         pass
+
+
+def _programme_rows(path: Path) -> list:
+    """The rows the programme's levels and re-tests are worked out from, read when a break is
+    planned (history.programme loads then, not in the idle app)."""
+    from tray_app.history.programme import programme_rows
+
+    return programme_rows(path)
 
 
 def _shipped_sounds() -> Path | None:
