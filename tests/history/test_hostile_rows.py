@@ -120,19 +120,20 @@ def test_unknown_exercises_are_kept_and_said(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_import_of_100k_rows_with_one_timestamp_is_linear(tmp_path: Path) -> None:
-    """790 s before (quadratic); 1.2-2.5 s on a development machine; 10 s allowed for a
-    loaded test machine (quadratic would take minutes)."""
+    """790 s before (quadratic); 1.2-2.5 s on a development machine. Timed in this process's
+    CPU seconds (the import runs in it), so a loaded machine's waits for a core do not count;
+    quadratic work would take minutes of CPU."""
     lines = "".join(f"1700000000,exercise,0,move-{i},core,\n" for i in range(100_000))
-    start = time.perf_counter()
+    start = time.process_time()
     code, out, err = cli_import(tmp_path / "h.sqlite3", HEADER + lines, tmp_path)
-    took = time.perf_counter() - start
+    took = time.process_time() - start
     assert code == 0, err
     assert "imported 100000 events" in out
-    print(f"100k rows, one timestamp: {took:.2f} s")
-    assert took < 10.0
-    start = time.perf_counter()
+    print(f"100k rows, one timestamp: {took:.2f} CPU s")
+    assert took < 6.0
+    start = time.process_time()
     code, out, _ = cli_import(tmp_path / "h.sqlite3", HEADER + lines, tmp_path)
-    assert code == 0 and "skipped 100000" in out and time.perf_counter() - start < 10.0
+    assert code == 0 and "skipped 100000" in out and time.process_time() - start < 6.0
 
 
 def test_import_into_a_new_history_folds_every_finished_day(tmp_path: Path) -> None:
