@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tray_app.core.duration import Seconds
 from tray_app.core.menu import MenuItem
-from tray_app.core.text import Seconds, Text
+from tray_app.core.text import Text
 from tray_app.support import i18n
 
 SHIPPED = {"de", "fr", "es", "it", "pt_BR", "nl", "pl"}

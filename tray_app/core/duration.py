@@ -11,6 +11,8 @@ import math
 import re
 from typing import Any
 
+from tray_app.core.text import Text
+
 HELP = 'use a duration such as "50m", "90s" or "1h30m" (a bare number means minutes)'
 
 _UNITS: dict[str, int] = {
@@ -69,10 +71,43 @@ def short(seconds: float) -> str:
     return (f"{h}h" if h else "") + (f"{m}m" if m else "")
 
 
+class Seconds(float):
+    """A duration argument of a Text: English "30 min" here, the locale's form at the edge."""
+
+    is_seconds = True
+
+    def __format__(self, spec: str) -> str:
+        return human(self) if not spec else float.__format__(self, spec)
+
+
+class ExactSeconds(Seconds):
+    """A duration never rounded past the second: English "1 min 30 s" (exact)."""
+
+    is_exact = True
+
+    def __format__(self, spec: str) -> str:
+        return exact(self) if not spec else float.__format__(self, spec)
+
+
+# A duration alone: not a literal, so it is not offered to translators (the edge formats it).
+_DURATION = "{duration}"
+
+
+def duration_text(seconds: float, to_the_second: bool = False) -> Text:
+    """human's "1 h 5 min" (`to_the_second`: exact's "1 min 30 s") in English, the locale's
+    form at the edge."""
+    return Text(_DURATION, duration=(ExactSeconds if to_the_second else Seconds)(seconds))
+
+
+def range_span(low: float, high: float, zero_ok: bool = False) -> Text:
+    """'0 (off) or a duration from 1s to 24h': what the settings window says beside a field."""
+    span = Text("a duration from {low} to {high}", low=short(low), high=short(high))
+    return Text("0 (off) or {span}", span=span) if zero_ok else span
+
+
 def range_text(low: float, high: float, zero_ok: bool = False) -> str:
     """What a duration key allows, e.g. 'use 0 (off) or a duration from 1s to 24h'."""
-    span = f"a duration from {short(low)} to {short(high)}"
-    return f"use 0 (off) or {span}" if zero_ok else f"use {span}"
+    return f"use {range_span(low, high, zero_ok)}"
 
 
 def parse_duration_within(value: Any, low: float, high: float, zero_ok: bool = False) -> float:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from tray_app.core.duration import exact
+from tray_app.core.duration import ExactSeconds, Seconds, exact
 from tray_app.core.session import ExerciseDone, Session
 from tray_app.core.state import State
 from tray_app.core.status import clock_text
-from tray_app.core.text import ExactSeconds, Plural, Seconds, Text
+from tray_app.core.text import Plural, Text
 from tray_app.core.today import Today
 
 # How long the closing screen stays before it closes itself.

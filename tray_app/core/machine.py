@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tray_app.core import schedule
+from tray_app.core.duration import ExactSeconds, Seconds
 from tray_app.core.effects import (
     BreakEnded,
     Effect,
@@ -66,7 +67,7 @@ from tray_app.core.retest import retest_row
 from tray_app.core.session import Session
 from tray_app.core.state import COUNTING, Command, Refused, State
 from tray_app.core.stats import fold
-from tray_app.core.text import ExactSeconds, Seconds, Text
+from tray_app.core.text import Text
 from tray_app.core.timing import next_wake
 from tray_app.core.views import follow_views, tray_view
 

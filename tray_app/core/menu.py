@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tray_app.core import schedule
+from tray_app.core.duration import Seconds, duration_text
 from tray_app.core.guards import allowed, snoozes_left
 from tray_app.core.state import Command, State
 from tray_app.core.status import clock_text, status_line
-from tray_app.core.text import Seconds, Text, duration_text
+from tray_app.core.text import Text
 
 # Minutes offered under "Break every".
 BREAK_EVERY_MIN: tuple[int, ...] = (30, 40, 50, 60, 90)
@@ -80,7 +81,7 @@ def _break_every_menu(state: State) -> MenuItem:
     # A value set in the file that the list lacks is shown too, so one item is always checked.
     choices.add(current)
     items = tuple(
-        MenuItem(duration_text(secs, exact=True), f"break-every-{secs}",
+        MenuItem(duration_text(secs, to_the_second=True), f"break-every-{secs}",
                  checked=secs == current, radio=True)
         for secs in sorted(choices)
     )

@@ -6,10 +6,11 @@ import math
 from typing import Any
 
 from tray_app.core import schedule
+from tray_app.core.duration import duration_text
 from tray_app.core.guards import snoozes_left
 from tray_app.core.model import Phase
 from tray_app.core.state import State
-from tray_app.core.text import Text, duration_text
+from tray_app.core.text import Text
 
 STATUS_FIELDS = (
     "state",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tray_app.core.duration import BadValue, parse_duration_within, range_text
+from tray_app.core.duration import BadValue, parse_duration_within, range_span
 from tray_app.core.exercise import PLACES
 from tray_app.core.limits import SNOOZE_S
 from tray_app.core.model import (
@@ -29,6 +29,7 @@ from tray_app.core.model import (
     SnoozeSettings,
     SoundSettings,
 )
+from tray_app.core.text import Text
 from tray_app.support import i18n
 
 H = 3600.0
@@ -51,16 +52,17 @@ class Key:
     def unit(self) -> str:
         """What the settings window prints beside the field."""
         if self.kind in ("duration", "durations"):
-            return range_text(self.low or 0, self.high or 0, self.zero_ok).removeprefix("use ")
+            return range_span(self.low or 0, self.high or 0, self.zero_ok)
         if self.kind == "int":
-            return f"a whole number from {self.low:g} to {self.high:g}"
-        return {
-            "clock": 'a time of day, "HH:MM"',
-            "hours": 'ranges such as "09:00-17:30"',
-            "path": 'a file path, or "" for none',
-            "glob": 'a file pattern such as "/dev/video*", or "" for none',
-            "moments": 'breaks of the day: "first", "last"',
-            "language": '"" follows the desktop; or ' + ", ".join(languages()),
+            return Text("a whole number from {low} to {high}", low=f"{self.low:g}",
+                        high=f"{self.high:g}")
+        return {  # Text: the settings window shows these in the user's language
+            "clock": Text('a time of day, "HH:MM"'),
+            "hours": Text('ranges such as "09:00-17:30"'),
+            "path": Text('a file path, or "" for none'),
+            "glob": Text('a file pattern such as "/dev/video*", or "" for none'),
+            "moments": Text('breaks of the day: "first", "last"'),
+            "language": Text('"" follows the desktop; or {names}', names=", ".join(languages())),
         }.get(self.kind, "")
 
     def parse(self, value: Any) -> Any:

@@ -27,7 +27,7 @@ from tray_app.core.problems import ProblemsError
 from tray_app.settings import ChangedOnDisk, read_settings_text, write_settings
 from tray_app.settings.docs import default_text, default_values, explanations
 from tray_app.support import i18n
-from tray_app.support.i18n import _
+from tray_app.support.i18n import _, tr
 from tray_app.ui.windows.settings_form import CHOICE_KINDS, GROUPS, TEXT_KINDS, Field, Form
 
 SOCKET_NAME = "settings-window.sock"
@@ -258,7 +258,8 @@ class SettingsWindow:
         error.grid(row=row, column=2, sticky="nw", padx=(8, 0), pady=(4, 0))
         self.errors[f.key] = error
         # The explanation is settings.toml's comment (scripts/update_translations extracts it).
-        note = " · ".join(t for t in (f.spec.unit, _(f.explanation) if f.explanation else "") if t)
+        note = " · ".join(t for t in (tr(f.spec.unit), _(f.explanation) if f.explanation else "")
+                          if t)
         ttk.Label(group, text=note, style="Note.TLabel", wraplength=WRAP, justify="left").grid(
             row=row + 1, column=1, columnspan=2, sticky="w")
         self.widgets[f.key] = target
