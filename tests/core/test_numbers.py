@@ -78,7 +78,7 @@ def test_snooze_while_snoozed_means_remind_me_in() -> None:
     st = status_dict(sim.state, "fake")
     assert st["next_break_in_seconds"] == 60
     assert sim.state.snoozes_used == 1  # sooner is free
-    assert len(sim.rows(Kind.SNOOZED)) == 1
+    assert len(sim.rows(Kind.SNOOZED)) == 2  # each answer the user gave is in the history
     sim.send(Snooze(10 * MIN))  # later than it was: that is a snooze
     assert status_dict(sim.state, "fake")["next_break_in_seconds"] == 10 * MIN
     assert sim.state.snoozes_used == 2

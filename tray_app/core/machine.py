@@ -488,13 +488,12 @@ def _snooze(state: State, seconds: float | None, fx: list[Effect]) -> State:
         next_at, heads_up = state.stretch_s + length, True
     elif state.phase is Phase.SNOOZED:
         # Snoozed already: "remind me in N" from now, not N more. Only a later reminder uses
-        # a snooze; bringing the break sooner is free.
+        # a snooze; bringing the break sooner is free (still a snooze the user gave: a row).
         next_at, heads_up = state.stretch_s + length, True
         used = 1 if next_at > state.next_break_at else 0
     else:  # put off a break that is not due yet: move it later, with its heads-up again
         next_at, heads_up = max(state.next_break_at, state.stretch_s) + length, False
-    if used:
-        fx.append(_record(Kind.SNOOZED, state.wall, length))
+    fx.append(_record(Kind.SNOOZED, state.wall, length))
     state = _drop_break(state, fx)
     return replace(
         state,
