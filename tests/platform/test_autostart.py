@@ -230,8 +230,9 @@ def test_detect_picks_a_backend_per_system(tmp_path: Path) -> None:
         autostart.detect("win32", env)  # winreg exists only on Windows
 
 
-def test_default_command_and_icon() -> None:
+def test_default_command_and_icon(tmp_path: Path) -> None:
     command = autostart.default_command("linux")
     assert command and Path(command[0]).is_absolute() and Path(command[0]).is_file()
     assert command[-1] == "run"  # plain `sitbreak` only prints its help
-    assert Path(autostart.default_icon()).is_file()  # more in tests/packaging
+    no_theme = {"XDG_DATA_HOME": str(tmp_path), "XDG_DATA_DIRS": str(tmp_path)}
+    assert Path(autostart.default_icon(no_theme)).is_file()  # more in tests/packaging

@@ -5,10 +5,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from tests.desktop import require
+from tray_app.platform.autostart.choose import default_icon
 from tray_app.platform.autostart.desktop_entry import (
+    SystemLauncher,
     install_desktop,
     launcher_path,
     read_main_group,
@@ -27,7 +30,8 @@ def _icons(folder: Path, sizes: list[int]) -> Path:
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path / "home")}
+    return {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path / "home"),
+            "XDG_DATA_DIRS": str(tmp_path / "system")}  # no distribution package here
 
 
 def test_install_writes_a_valid_launcher_and_icons(tmp_path: Path) -> None:
@@ -88,3 +92,27 @@ def test_default_data_home_is_under_home(tmp_path: Path) -> None:
     assert launcher_path({"HOME": str(tmp_path)}) == (
         tmp_path / ".local" / "share" / "applications" / "sitbreak.desktop"
     )
+
+
+def test_install_refuses_where_the_system_package_has_a_launcher(tmp_path: Path) -> None:
+    """Under the .deb a user copy would hide the system entry and outlive the package."""
+    env = _env(tmp_path)
+    system = tmp_path / "system" / "applications" / "sitbreak.desktop"
+    system.parent.mkdir(parents=True)
+    system.write_text("[Desktop Entry]\nType=Application\nName=sitbreak\nExec=sitbreak run\n")
+    with pytest.raises(SystemLauncher, match="already in the application menu"):
+        install_desktop(COMMAND, _icons(tmp_path / "icons", [48]), env=env)
+    assert not (tmp_path / "data").exists()
+
+
+def test_autostart_names_the_themed_icon_once_a_theme_has_it(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    packaged = Path(default_icon(env))
+    assert packaged.is_absolute() and packaged.is_file()  # no theme has it yet
+    install_desktop(COMMAND, _icons(tmp_path / "icons", [48]), env=env)
+    assert default_icon(env) == "sitbreak"  # survives the install moving
+    system_only = {**env, "XDG_DATA_HOME": str(tmp_path / "other")}
+    hicolor = tmp_path / "system" / "icons" / "hicolor" / "48x48" / "apps"
+    hicolor.mkdir(parents=True)
+    (hicolor / "sitbreak.png").write_bytes(b"png")
+    assert default_icon(system_only) == "sitbreak"

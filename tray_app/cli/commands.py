@@ -371,15 +371,17 @@ def autostart(args: argparse.Namespace) -> int:
 
 def install_desktop(args: argparse.Namespace) -> int:
     from tray_app.platform.autostart.choose import NoLaunchCommand, default_command
+    from tray_app.platform.autostart.desktop_entry import SystemLauncher
     from tray_app.platform.autostart.desktop_entry import install_desktop as install
     from tray_app.support.resources import icons_dir
 
     try:
         command = default_command()
-    except NoLaunchCommand as exc:
+        written = install(command, icons_dir())
+    except (NoLaunchCommand, SystemLauncher) as exc:
         _err(str(exc))
         return EXIT_FAIL
-    for path in install(command, icons_dir()):
+    for path in written:
         print(_("wrote {path}").format(path=path))
     return EXIT_OK
 

@@ -56,8 +56,14 @@ class Autostart(Protocol):
         ...
 
 
-def default_icon() -> str:
-    """The packaged 256 px app icon as an absolute path (checked to exist)."""
+def default_icon(env: Mapping[str, str] | None = None) -> str:
+    """The icon theme's name `sitbreak` where a theme has it (the .deb's hicolor icons, or
+    `install-desktop`'s), which survives the install moving; else the packaged 256 px icon as
+    an absolute path (checked to exist)."""
+    from tray_app.platform.autostart.desktop_entry import APP_ID, themed_icon
+
+    if themed_icon(env):
+        return APP_ID
     return str(resources.app_icon(256))
 
 
@@ -122,4 +128,4 @@ def detect(
         return MacAutostart(Path(env.get("HOME") or Path.home()))
     from tray_app.platform.autostart.desktops import LinuxAutostart
 
-    return LinuxAutostart(env=env, icon=icon if icon is not None else default_icon())
+    return LinuxAutostart(env=env, icon=icon if icon is not None else default_icon(env))

@@ -138,13 +138,46 @@ def launcher_fields(command: Iterable[str], icon: str) -> dict[str, str]:
     }
 
 
+class SystemLauncher(Exception):
+    """A distribution package already put sitbreak in the menu: a user copy would hide it."""
+
+
+def _data_dirs(env: Mapping[str, str] | None) -> list[Path]:
+    env = os.environ if env is None else env
+    dirs = env.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+    return [Path(d) for d in dirs.split(":") if d]
+
+
+def system_launcher(env: Mapping[str, str] | None = None) -> Path | None:
+    """The system's own sitbreak.desktop (the .deb's), if one is installed."""
+    for folder in _data_dirs(env):
+        path = folder / "applications" / f"{APP_ID}.desktop"
+        if path.is_file() and not is_managed(path):
+            return path
+    return None
+
+
+def themed_icon(env: Mapping[str, str] | None = None) -> bool:
+    """Whether an icon theme (the user's or the system's hicolor) has sitbreak's icon."""
+    folders = [xdg_dir(env, "XDG_DATA_HOME", ".local/share"), *_data_dirs(env)]
+    return any(any((f / "icons" / "hicolor").glob(f"*/apps/{APP_ID}.*")) for f in folders)
+
+
 def install_desktop(
     command: list[str], icons_dir: Path, env: Mapping[str, str] | None = None
 ) -> list[Path]:
     """Add the launcher and copy `sitbreak-<size>.png` icons into the hicolor theme.
 
     Sizes missing from `icons_dir` are skipped. Returns the files written, icons first.
+    Raises SystemLauncher where the system's package already has a menu entry: a copy in the
+    user's folder would hide it, and be left broken when the package is removed.
     """
+    found = system_launcher(env)
+    if found is not None:
+        raise SystemLauncher(
+            f"{found} is already in the application menu (installed with the system's package); "
+            "a copy of your own would hide it and break when the package is removed. Nothing "
+            "was written.")
     data_home = xdg_dir(env, "XDG_DATA_HOME", ".local/share")
     written: list[Path] = []
     for size, src in _icon_sources(Path(icons_dir)).items():
