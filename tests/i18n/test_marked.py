@@ -38,7 +38,7 @@ CONVERTED = (
 NOT_YET = (
     "settings/schema.py",  # range messages (its labels are extracted by xgettext's Key:2)
     "core/progression.py",  # the programme's lines (levels, ratings): statistics, CLI
-    "core/retest.py",  # the re-test's items and fields, shown by the break window
+    "core/retest.py",  # the result checks' messages (the items' names and steps are Text)
     "cli/commands.py",  # its commonest outputs are marked, not yet all (print is not scanned)
     "cli/history_commands.py", "cli/questions.py",  # the questions' answers stay y/n
     "exercises/",

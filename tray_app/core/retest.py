@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tray_app.core.model import Kind, Row
 from tray_app.core.progression import DAY_S
+from tray_app.core.text import Text
 
 REPS, SECONDS = "reps", "s"
 SIDES = ("left", "right")
@@ -31,30 +32,30 @@ class RetestItem:
 
 
 SIT_TO_STAND = RetestItem(
-    "sit-to-stand-30s", "Sit-to-stand in 30 s",
-    "From a steady chair without wheels, arms crossed, stand up fully and sit down as many "
-    "times as you can in 30 seconds.", REPS, frozenset({"chair", "standing"}))
+    "sit-to-stand-30s", Text("Sit-to-stand in 30 s"),
+    Text("From a steady chair without wheels, arms crossed, stand up fully and sit down as many "
+         "times as you can in 30 seconds."), REPS, frozenset({"chair", "standing"}))
 KNEE_HOLD = RetestItem(
-    "seated-knee-hold", "Seated high knee hold",
-    "Sit tall, lift one knee above hip height without leaning back, and hold it as long as "
-    "you can keep it there (up to 60 s).", SECONDS, frozenset({"chair"}), per_side=True)
+    "seated-knee-hold", Text("Seated high knee hold"),
+    Text("Sit tall, lift one knee above hip height without leaning back, and hold it as long as "
+         "you can keep it there (up to 60 s)."), SECONDS, frozenset({"chair"}), per_side=True)
 DESK_PLANK = RetestItem(
-    "desk-plank-hold", "Desk plank hold",
-    "Hands on a steady desk, body in one straight line from heels to head; hold as long as "
-    "the line holds (up to 120 s).", SECONDS, frozenset({"standing"}))
+    "desk-plank-hold", Text("Desk plank hold"),
+    Text("Hands on a steady desk, body in one straight line from heels to head; hold as long as "
+         "the line holds (up to 120 s)."), SECONDS, frozenset({"standing"}))
 SIDE_PLANK = RetestItem(
-    "side-plank-hold", "Side plank hold (knees bent)",
-    "On one forearm with the knees bent, lift the hips into a straight line and hold as long "
-    "as they stay up (up to 90 s).", SECONDS, frozenset({"floor"}), per_side=True)
+    "side-plank-hold", Text("Side plank hold (knees bent)"),
+    Text("On one forearm with the knees bent, lift the hips into a straight line and hold as long "
+         "as they stay up (up to 90 s)."), SECONDS, frozenset({"floor"}), per_side=True)
 BRIDGE = RetestItem(
-    "single-leg-bridge-reps", "Single-leg bridge repetitions",
-    "Lying on the back, one foot on the floor and the other knee drawn up, lift and lower the "
-    "hips as many times as you can with good form (up to 30).", REPS, frozenset({"floor"}),
-    per_side=True)
+    "single-leg-bridge-reps", Text("Single-leg bridge repetitions"),
+    Text("Lying on the back, one foot on the floor and the other knee drawn up, lift and lower "
+         "the hips as many times as you can with good form (up to 30)."), REPS,
+    frozenset({"floor"}), per_side=True)
 HIP_HINGE = RetestItem(
-    "hip-hinge-reps-30s", "Hip hinges in 30 s",
-    "Standing, hands on the hips, hinge forward with a flat back and stand tall again, as many "
-    "times as you can in 30 seconds.", REPS, frozenset({"standing"}))
+    "hip-hinge-reps-30s", Text("Hip hinges in 30 s"),
+    Text("Standing, hands on the hips, hinge forward with a flat back and stand tall again, as "
+         "many times as you can in 30 seconds."), REPS, frozenset({"standing"}))
 
 ITEMS = (SIT_TO_STAND, KNEE_HOLD, DESK_PLANK, SIDE_PLANK, BRIDGE, HIP_HINGE)
 BY_ID = {i.id: i for i in ITEMS}

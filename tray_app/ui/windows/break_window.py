@@ -318,7 +318,7 @@ class BreakWindow:
     def _open_retest(self) -> None:
         """A small form: each item of the re-test (core.retest) with what to do and a field
         for the result; empty fields are skipped. Save sends each result as `retest`."""
-        from tray_app.core.retest import BY_ID, SIDES, check_result
+        from tray_app.core.retest import BY_ID, REPS, SIDES, check_result
 
         top = tk.Toplevel(self.root, name="retest")
         top.title(_("Re-test"))
@@ -331,14 +331,16 @@ class BreakWindow:
             item = BY_ID.get(item_id)
             if item is None:
                 continue
-            ttk.Label(frame, text=f"{item.name} ({item.unit})", style="Position.TLabel").pack(
+            unit = _("reps") if item.unit == REPS else _("s")
+            ttk.Label(frame, text=f"{tr(item.name)} ({unit})", style="Position.TLabel").pack(
                 anchor="w", pady=(6, 0))
-            ttk.Label(frame, text=item.how, wraplength=wrap, justify="left").pack(anchor="w")
+            ttk.Label(frame, text=tr(item.how), wraplength=wrap, justify="left").pack(anchor="w")
             row = ttk.Frame(frame)
             row.pack(anchor="w")
             for side in (SIDES if item.per_side else (None,)):
                 if side is not None:
-                    ttk.Label(row, text=side).pack(side="left", padx=(0, 2))
+                    side_name = _("left") if side == "left" else _("right")
+                    ttk.Label(row, text=side_name).pack(side="left", padx=(0, 2))
                 var = tk.StringVar()
                 name = f"{item_id}_{side}" if side else item_id
                 ttk.Entry(row, textvariable=var, width=6, name=name).pack(side="left",
