@@ -79,6 +79,7 @@ def test_notify_send_gets_app_icon_and_a_real_timeout(
     assert "boolean:transient:true" not in first
     assert second[second.index("boolean:transient:true") - 1] == "-h"
     assert caplog.text.count("cannot show buttons") == 1  # said once, not per call
+    assert n.status() == {"ok": True, "problem": None}
 
 
 def test_notify_send_failure_is_logged_not_raised(
@@ -91,6 +92,9 @@ def test_notify_send_failure_is_logged_not_raised(
         n.close()
         assert n.flush()
     assert "notify-send exited 1" in caplog.text
+    # status tells it (issue 26: it said the notifier was fine after the daemon died)
+    assert n.status()["ok"] is False
+    assert "notify-send exited 1" in str(n.status()["problem"])
 
 
 def test_plyer_gets_seconds_and_an_ico_on_windows(

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -68,6 +69,7 @@ class PlyerNotifier:
         self._said_no_actions = False
         self._last_id = ""  # notify-send's id of our previous notification, for --replace-id
         self._replace_ok: bool | None = None
+        self._problem: str | None = None  # the last notification's failure, for status
         self._worker = SerialWorker("sitbreak-plyer")
 
     def notify(self, kind: str, title: str, body: str, actions: Sequence[Action] = ()) -> None:
@@ -86,6 +88,12 @@ class PlyerNotifier:
 
     def set_action_handler(self, handler: Callable[[str], None]) -> None:
         """Accepted for the protocol; plyer notifications have no buttons to click."""
+
+    def status(self) -> dict[str, object]:
+        """{ok, problem}: whether the last notification was handed over (status tells the
+        truth when notify-send or the daemon behind it went away)."""
+        problem = self._problem
+        return {"ok": problem is None, "problem": problem}
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until queued notifications were handed over (tests, shutdown)."""
@@ -111,6 +119,11 @@ class PlyerNotifier:
                 log.warning("no notification backend here (plyer has none for this system)")
         except Exception as exc:
             log.warning("notification failed: %s: %s", type(exc).__name__, exc)
+            log.info("notification not shown: %s: %s", title, body)  # not lost silently
+            self._problem = (f"the last notification failed at {time.strftime('%H:%M:%S')} "
+                             f"({exc}); each one tries again")
+            return
+        self._problem = None
 
     def _run(self, args: list[str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
