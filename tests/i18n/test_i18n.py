@@ -99,6 +99,18 @@ def test_the_break_windows_counts_and_buttons(speak) -> None:
     assert snooze_label(300) == "5 Min. verschieben"  # as the notification's button says
 
 
+def test_a_listing_joins_its_translated_items(speak) -> None:
+    from tray_app.core.text import listing
+
+    kinds = listing([Text("Sounds"), Text("Notifications"), Text("Days")])
+    assert kinds == "Sounds, Notifications, or Days"
+    speak("de")
+    assert i18n.tr(kinds) == "Töne, Benachrichtigungen oder Tage"
+    speak("pl")
+    assert i18n.tr(kinds) == "Dźwięki, Powiadomienia lub Dni"
+    assert listing([Text("Quit")]) == "Quit"
+
+
 def test_a_text_keeps_its_id_when_copied_or_pickled() -> None:
     import copy
     import pickle

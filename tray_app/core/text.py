@@ -9,6 +9,7 @@ id and formats the arguments for the locale. scripts/update_translations extract
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -48,6 +49,15 @@ class Plural(Text):
 
 def _rebuild_plural(singular: str, plural: str, n: int, args: dict[str, Any]) -> Plural:
     return Plural(singular, plural, n, **args)
+
+
+def listing(items: Sequence[str]) -> Text:
+    """'a, b, or c': each item (a Text) and the joining words translated at the edge."""
+    items = tuple(items)
+    if len(items) == 1:
+        return Text(items[0]) if not isinstance(items[0], Text) else items[0]
+    # `items` is not in the English form: support.i18n.tr joins the translated items.
+    return Text("{most}, or {last}", most=", ".join(items[:-1]), last=items[-1], items=items)
 
 
 def _rebuild(msgid: str, args: dict[str, Any]) -> Text:

@@ -18,7 +18,7 @@ from tray_app.core.exercise import Exercise
 from tray_app.core.session import BreakView
 from tray_app.core.state import State
 from tray_app.shell.planner import BreakPlanner
-from tray_app.support.i18n import _
+from tray_app.support.i18n import _, tr
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class WindowPrompt:
             specs.append(ExerciseSpec.from_exercise(Exercise(
                 "movement-break", _("Movement break"), "other", "standing",
                 (Step(_("Stand up, walk about, stretch as feels good."), 1),), "", "")))
-        return BreakRequest(exercises=tuple(specs), safety=SAFETY_LINE, title=_("Time to move"),
+        return BreakRequest(exercises=tuple(specs), safety=tr(SAFETY_LINE), title=_("Time to move"),
                             pictures_dir=str(self.cache_dir / "pictures"),
                             offers=dict(self.planner.offers), checkin=self.planner.checkin,
                             retest=self.planner.retest)

@@ -177,6 +177,9 @@ def tr(text: str) -> str:
     if msgid is None:
         return _(text) if text else text
     args: dict[str, Any] = {k: _arg(v) for k, v in text.args.items()}  # type: ignore[attr-defined]
+    items = args.pop("items", None)  # core.text.listing: join the items in the language
+    if items:
+        args.update(most=", ".join(tr(i) for i in items[:-1]), last=tr(items[-1]))
     plural: str | None = getattr(text, "plural", None)
     if plural is not None:
         return ngettext(msgid, plural, text.n).format(**args)  # type: ignore[attr-defined]

@@ -268,7 +268,7 @@ class TrayController:
             elif action == "about":
                 self._notify(f"sitbreak {__version__}", (
                     _("Notices how long you have really been sitting and suggests short moves "
-                      "for the hips, core and posture.") + " " + SAFETY_LINE))
+                      "for the hips, core and posture.") + " " + tr(SAFETY_LINE)))
             elif action == "status":
                 self._notify("sitbreak", self._summary())
             elif action == "quit":

@@ -43,7 +43,7 @@ class QuestionsWindow:
         ttk.Label(body, text=_("So that sitbreak leaves out moves that may not suit you, tick "
                                "what applies. Nothing leaves this computer."), wraplength=wrap,
                   justify="left").pack(anchor="w")
-        ttk.Label(body, text=SAFETY_LINE, wraplength=wrap, justify="left",
+        ttk.Label(body, text=tr(SAFETY_LINE), wraplength=wrap, justify="left",
                   foreground="#8a3b12").pack(anchor="w", pady=(pad // 2, pad // 2))
         now = current_answers(path)
         self.vars: dict[str, tk.BooleanVar] = {}
