@@ -29,7 +29,9 @@ NOTIFY = {"plyer"} if importlib.util.find_spec("dbus") is None else set()
 # Rare paths: rows kept in a side file, a damaged history file, opening settings.toml.
 RARE = {"tray_app.history.csv_io", "tray_app.history.salvage", "shlex",
         "tray_app.ui.tray.open_settings"}
-# `run` starts afresh once parsed (tray_app.cli.relaunch): the parser never stays.
+# `run` starts afresh once parsed (tray_app.cli.relaunch): the parser never stays. gettext too,
+# in English: a translated app loads it with its catalogue (about 0.3 MiB, docs/translations.md),
+# so these runs speak English whatever the machine's locale.
 PARSER = {"argparse", "gettext", "tray_app.cli.commands"}
 # The break window's client and protocol load at the first break.
 WINDOW = {"tray_app.ui.launch.break_window", "tray_app.ui.windows.protocol"}
@@ -49,7 +51,8 @@ def idle_state(sandbox: Sandbox, *args: str, after_break: bool = False) -> dict:
     out = sandbox.root / "modules.json"
     run = subprocess.run(
         [sys.executable, str(RUNNER), "run", *args],
-        env={**sandbox.env, "IDLE_OUT": str(out), "IDLE_AFTER_BREAK": "1" if after_break else "0"},
+        env={**sandbox.env, "IDLE_OUT": str(out), "IDLE_AFTER_BREAK": "1" if after_break else "0",
+             "SITBREAK_LANGUAGE": "en"},
         capture_output=True, text=True, timeout=90, check=False, cwd=sandbox.root,
     )
     assert run.returncode == 0 and out.exists(), run.stderr
