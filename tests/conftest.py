@@ -26,6 +26,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 # The apps the tests start run on fresh settings: no first-run health questions window
 # (tests/exercises/test_questions.py turns it on where it tests it).
 os.environ["SITBREAK_QUESTIONS"] = "0"
+# The tests read sitbreak's English texts, whatever the machine's locale; tests/i18n sets the
+# language it tests (an empty SITBREAK_LANGUAGE lets the locale variables decide again).
+os.environ["SITBREAK_LANGUAGE"] = "en"
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ import pytest
 from tests.desktop import Display, background, dbus_session, dunst, dunst_config, require, wait_for
 from tests.e2e.sitbreak_proc import MAIN, ROOT, Sandbox, quick_settings, stop
 
-GERMAN = {"LANGUAGE": "de", "LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+# As a German desktop sets it (tests/conftest.py's SITBREAK_LANGUAGE=en emptied).
+GERMAN = {"LANGUAGE": "de", "LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": "",
+          "SITBREAK_LANGUAGE": ""}
 
 
 @pytest.mark.e2e
@@ -30,7 +32,8 @@ def test_the_help_follows_the_locale_and_the_override(tmp_path: Path) -> None:
     help_pl = Sandbox(tmp_path, {**GERMAN, "SITBREAK_LANGUAGE": "pl"}).cli("pause", "--help")
     assert help_pl.stdout.startswith("użycie: sitbreak pause"), help_pl.stdout
     assert "Przestań liczyć na jakiś czas." in help_pl.stdout  # the command's description
-    english = Sandbox(tmp_path, {"LANG": "C.UTF-8", "LANGUAGE": ""}).cli("--help")
+    english = Sandbox(tmp_path, {"LANG": "C.UTF-8", "LANGUAGE": "", "SITBREAK_LANGUAGE": ""}
+                      ).cli("--help")
     assert english.stdout.startswith("usage: sitbreak")
 
 
