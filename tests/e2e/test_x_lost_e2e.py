@@ -27,6 +27,12 @@ def _rows(box: Sandbox) -> list[tuple[str, float]]:
                          ids=["xorg-tray", "gtk-tray", "console"])
 def test_break_seconds_are_recorded_when_x_dies(tmp_path: Path, mode: tuple[str, ...],
                                                  tray: str) -> None:
+    if tray == "gtk":  # the GTK tray takes over GDK's exit on a lost X connection
+        gi = pytest.importorskip("gi")
+        try:
+            gi.require_version("Gtk", "3.0")
+        except ValueError:
+            pytest.skip("no Gtk 3 typelib here")
     with xvfb() as display:
         env = {"DISPLAY": display.name}
         if tray:
