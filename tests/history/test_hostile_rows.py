@@ -114,7 +114,7 @@ def test_unknown_exercises_are_kept_and_said(tmp_path: Path) -> None:
     h = tmp_path / "h.sqlite3"
     code, out, _err = cli_import(h, HEADER + "1700000000,exercise,60,retired-move,core,\n",
                                  tmp_path)
-    assert code == 0 and "imported 1 events" in out and "retired-move" in out
+    assert code == 0 and "imported 1 event from" in out and "retired-move" in out
     stats_and_export_work(h, tmp_path)
 
 
@@ -285,4 +285,4 @@ def test_check_takes_out_rows_an_older_import_let_in(tmp_path: Path) -> None:
     assert (tmp_path / "h.sqlite3.set-aside.csv").read_text().count("\n") == 2
     out = io.StringIO()
     assert run_history_check(path, out, err=io.StringIO()) == 0
-    assert "OK (1 events)" in out.getvalue()
+    assert "OK (1 event)" in out.getvalue()  # singular since issue 27

@@ -99,7 +99,7 @@ def test_an_older_export_without_category_or_detail_reads(tmp_path: Path) -> Non
     old.write_text("id,time_utc,wall,kind,duration_s,exercise_id\n"
                    "1,2023-11-14T22:13:20+00:00,1700000000.0,completed,90.0,bridge\n")
     code, out, _ = imported(history, old)
-    assert code == 0 and "imported 1 events" in out
+    assert code == 0 and "imported 1 event from" in out
     assert events(history) == [Row("completed", T0, 90.0, "bridge")]
 
 

@@ -17,6 +17,7 @@ from tray_app.history.report import FORMATS, stats_csv, stats_json, stats_text
 from tray_app.history.statistics import collect, days_for, span_days
 from tray_app.history.totals import Days
 from tray_app.support.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tray_app.support.i18n import _, ngettext
 from tray_app.support.userfile import output_problem
 
 
@@ -107,7 +108,7 @@ def run_stats(
         except OSError as e:
             print(f"can't write the chart to {chart_path}: {e}", file=err)
             return EXIT_FAIL
-        print(f"chart written to {chart_path}", file=err)
+        print(_("chart written to {path}").format(path=chart_path), file=err)
     return EXIT_OK
 
 
@@ -149,7 +150,8 @@ def run_history_export(
     except (HistoryUnavailable, OSError) as e:
         print(f"export failed: {e}", file=err)
         return EXIT_FAIL
-    print(f"wrote {n} events to {target}", file=out)
+    print(ngettext("wrote {n} event to {path}", "wrote {n} events to {path}", n).format(
+        n=n, path=target), file=out)
     return EXIT_OK
 
 
@@ -204,7 +206,9 @@ def run_history_import(
     except sqlite3.Error as e:  # from the transaction: it was rolled back
         print(f"import failed, nothing imported: {e}", file=err)
         return EXIT_FAIL
-    print(f"imported {added} events from {path}; skipped {skipped} already present", file=out)
+    print(ngettext("imported {n} event from {path}", "imported {n} events from {path}", added)
+          .format(n=added, path=path) + "; "
+          + _("skipped {n} already present").format(n=skipped), file=out)
     if checked.unknown_exercises:
         names = ", ".join(sorted(checked.unknown_exercises)[:10])
         n = sum(checked.unknown_exercises.values())
@@ -258,11 +262,11 @@ def run_history_clear(
         print(f"nothing deleted: {e}", file=err)
         return EXIT_USAGE
     if not Path(history_path).exists():
-        print("there is no history to clear", file=out)
+        print(_("there is no history to clear"), file=out)
         return EXIT_OK
     rule = rule or days_for(settings)
     before_wall = None if day is None else _day_start(rule, day)
-    scope = f"before {day.isoformat()}" if day else "(all of it)"
+    scope = _("before {day}").format(day=day.isoformat()) if day else _("(all of it)")
     try:
         history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
         try:
@@ -270,12 +274,15 @@ def run_history_clear(
             first_day = history.first_day()
             has_totals = first_day is not None and (day is None or first_day < day)
             if n == 0 and not has_totals:
-                print(f"no history {scope}; nothing to delete", file=out)
+                print(_("no history {scope}; nothing to delete").format(scope=scope), file=out)
                 return EXIT_OK
-            question = f"Delete {n} history events and the daily totals {scope}? " \
-                "This can't be undone."
+            # Translators: answered with y or n (the prompt adds "[y/N]"), in any language.
+            question = ngettext(
+                "Delete {n} history event and the daily totals {scope}? This can't be undone.",
+                "Delete {n} history events and the daily totals {scope}? This can't be undone.",
+                n).format(n=n, scope=scope)
             if not yes and not confirm(question):
-                print("nothing deleted", file=out)
+                print(_("nothing deleted"), file=out)
                 return EXIT_FAIL
             deleted = history.clear(before_wall, day)
         finally:
@@ -283,7 +290,9 @@ def run_history_clear(
     except HistoryUnavailable as e:
         print(f"clear failed: {e}", file=err)
         return EXIT_FAIL
-    print(f"deleted {deleted} events and the daily totals {scope}", file=out)
+    print(ngettext("deleted {n} event and the daily totals {scope}",
+                   "deleted {n} events and the daily totals {scope}", deleted).format(
+        n=deleted, scope=scope), file=out)
     return EXIT_OK
 
 
@@ -297,7 +306,7 @@ def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
                       err: TextIO = sys.stderr) -> int:
     """`sitbreak history check`: SQLite's quick_check; a damaged file is repaired (exit 1)."""
     if not Path(history_path).exists():
-        print("there is no history file yet", file=out)
+        print(_("there is no history file yet"), file=out)
         return EXIT_OK
     try:
         # What a repair kept and lost is printed below with the verdict, once.
@@ -323,5 +332,6 @@ def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
         return EXIT_FAIL
     if aside:
         return EXIT_FAIL
-    print(f"{history_path}: OK ({n} events)", file=out)
+    print(ngettext("{path}: OK ({n} event)", "{path}: OK ({n} events)", n).format(
+        path=history_path, n=n), file=out)
     return EXIT_OK
