@@ -25,7 +25,11 @@ PAIRS = [(paths.config_dir, platformdirs.user_config_path),
     {},  # the home's defaults
     {"XDG_CONFIG_HOME": "/x/c", "XDG_DATA_HOME": "/x/d", "XDG_CACHE_HOME": "/x/k",
      "XDG_STATE_HOME": "/x/s"},
-    {"XDG_CONFIG_HOME": "relative/c", "XDG_DATA_HOME": "", "XDG_STATE_HOME": " "},  # ignored
+    pytest.param({"XDG_CONFIG_HOME": "relative/c", "XDG_DATA_HOME": "", "XDG_STATE_HOME": " "},
+                 marks=pytest.mark.skipif(
+                     int(platformdirs.__version__.split(".")[0]) < 3,
+                     reason="platformdirs 2 (Debian 12) took a relative variable as it is; "
+                            "the XDG spec and platformdirs 3+ ignore it, as sitbreak does")),
 ], ids=["unset", "absolute", "relative-or-empty"])
 def test_the_folders_are_platformdirs_ones(env: dict[str, str], tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
