@@ -93,7 +93,7 @@ def build_runtime(
     from tray_app.platform.fullscreen import choose as fullscreen
     from tray_app.platform.idle import choose as idle
     from tray_app.platform.meetings import choose as meetings
-    from tray_app.platform.memory import release_free_heap
+    from tray_app.platform.memory import one_heap, release_free_heap
     from tray_app.platform.notify import choose as notify
     from tray_app.platform.sound import choose as sound
     from tray_app.settings.full import load_checked
@@ -101,6 +101,7 @@ def build_runtime(
     from tray_app.shell.prompts import ConsolePrompt, WindowPrompt
     from tray_app.support.resources import app_icon
 
+    one_heap()  # before the adapters start their threads (~0.3 MiB of heaps of their own)
     idle_source, idle_why = idle.detect(os.environ)
     log.info("idle source: %s", idle_why)
     if not idle_source.sees_input:
