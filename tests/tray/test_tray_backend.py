@@ -166,6 +166,26 @@ def test_real_xorg_probe_rejects_a_missing_server() -> None:
     assert err is not None and ":4999" in err
 
 
+def test_the_xorg_probe_connects_through_the_shells_opener() -> None:
+    """compose hands in platform.x11's keyless connection (no keyboard map read and dropped)."""
+    from tray_app.platform.x11.connection import open_display
+
+    opened: list[str] = []
+
+    class Opened:
+        def close(self) -> None:
+            opened.append("closed")
+
+    def opener(name: str) -> Opened:
+        opened.append(name)
+        return Opened()
+
+    assert tray_backend.xorg_probe(opener)(":7") is None
+    assert opened == [":7", "closed"]
+    err = tray_backend.xorg_probe(open_display)(":4999")  # the real one, with no server there
+    assert err is not None and ":4999" in err
+
+
 SCRIPT = (
     "import os, sys; from tray_app.ui.tray.backend import choose_backend; "
     "name, why = choose_backend(os.environ); import pystray; "

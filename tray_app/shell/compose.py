@@ -49,9 +49,11 @@ def pick_tray(console: bool) -> tuple[str | None, str]:
     if console:
         return None, "console mode (--console)"
     from tray_app.platform.tray.host import sni_watcher
-    from tray_app.ui.tray.backend import choose_backend
+    from tray_app.platform.x11.connection import open_display
+    from tray_app.ui.tray.backend import choose_backend, xorg_probe
 
-    backend, why = choose_backend(os.environ, probes={"watcher": sni_watcher})
+    backend, why = choose_backend(os.environ, probes={"watcher": sni_watcher,
+                                                      "xorg": xorg_probe(open_display)})
     if backend is None:
         say(f"no tray available, running in console mode: {why}")
     else:

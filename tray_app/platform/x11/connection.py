@@ -14,9 +14,23 @@ T = TypeVar("T")
 
 
 def open_display(name: str) -> Any:
-    from Xlib import display  # lazy: python-xlib is only a dependency on Linux
+    """A python-xlib connection to `name` that keeps no keyboard map.
 
-    return display.Display(name)
+    python-xlib reads the server's whole keyboard map when it connects and keeps it both ways
+    (~0.3 MiB a connection, all day); sitbreak's connections never turn keys into symbols."""
+    global _KEYLESS
+    if _KEYLESS is None:
+        from Xlib import display  # lazy: python-xlib is only a dependency on Linux
+
+        class KeylessDisplay(display.Display):  # type: ignore[misc]
+            def _update_keymap(self, first_keycode: int, count: int) -> None:
+                pass  # python-xlib's own, called at connect: its map stays empty
+
+        _KEYLESS = KeylessDisplay
+    return _KEYLESS(name)
+
+
+_KEYLESS: Any = None  # the class above, made at the first connection
 
 
 def _request_error(exc: Exception) -> bool:

@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +80,24 @@ def _probe_appindicator() -> str | None:
     return "AppIndicator typelib missing (" + "; ".join(errors) + ")"
 
 
-def _probe_xorg(display: str) -> str | None:
-    """None if python-xlib connects to `display`, else why not."""
+def _probe_xorg(display: str, opener: Callable[[str], Any] | None = None) -> str | None:
+    """None if python-xlib connects to `display` (through `opener`), else why not."""
     try:
         import Xlib.display
         import Xlib.error
     except ImportError as exc:
         return f"python-xlib is missing ({exc})"
     try:
-        Xlib.display.Display(display).close()
+        (opener or Xlib.display.Display)(display).close()
     except Exception as exc:  # DisplayNameError, DisplayConnectionError, OSError
         return f"cannot connect to X display {display!r} ({exc})"
     return None
+
+
+def xorg_probe(opener: Callable[[str], Any]) -> Callable[[str], str | None]:
+    """The "xorg" probe, connecting through `opener` (the shell's reads no keyboard map: ~0.3
+    MiB that python-xlib allocates at every connect and that the idle app kept as holes)."""
+    return lambda display: _probe_xorg(display, opener)
 
 
 def _is_gnome(env: Mapping[str, str]) -> bool:
