@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from tray_app.platform.x11.connection import X11Connection
+from tray_app.platform.x11.connection import X11Connection, open_display
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,7 @@ def probe(
     if connection is not None:
         return X11FullscreenProbe(display_name, connection=connection)
     try:
-        from Xlib import display
-
-        disp = display.Display(display_name)
+        disp = open_display(display_name)
     except Exception as exc:
         log.info("no fullscreen detection: cannot open X display %s (%s)", display_name, exc)
         return None
