@@ -111,6 +111,17 @@ def test_a_listing_joins_its_translated_items(speak) -> None:
     assert listing([Text("Quit")]) == "Quit"
 
 
+def test_the_safety_line_is_whole_in_every_language(speak) -> None:
+    """Each language says all of it: every red flag, translated, in the one sentence."""
+    from tray_app.core.safety import RED_FLAGS, SAFETY_LINE
+
+    for lang in sorted(SHIPPED):
+        speak(lang)
+        line = i18n.tr(SAFETY_LINE)
+        assert line != SAFETY_LINE and all(i18n.tr(flag) in line for flag in RED_FLAGS), lang
+        assert all(i18n.tr(flag) != flag for flag in RED_FLAGS), lang
+
+
 def test_a_text_keeps_its_id_when_copied_or_pickled() -> None:
     import copy
     import pickle

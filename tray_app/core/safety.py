@@ -7,20 +7,22 @@ infection or something other than mechanical back pain ("red flags") need urgent
 exercises.
 """
 
+from tray_app.core.text import Text, listing
+
 # The red flags, in plain words, each a reason to get urgent care instead of exercising.
+# Text: each is translated where the safety line is shown (support.i18n.tr).
 RED_FLAGS = (
-    "numbness between the legs or buttocks (saddle area)",
-    "new trouble controlling urine or bowels",
-    "a leg or foot growing weaker",
-    "back pain with fever",
-    "pain that is worse at night or at rest",
+    Text("numbness between the legs or buttocks (saddle area)"),
+    Text("new trouble controlling urine or bowels"),
+    Text("a leg or foot growing weaker"),
+    Text("back pain with fever"),
+    Text("pain that is worse at night or at rest"),
 )
 
 # Shown under every exercise (the break window, the console prompt, `sitbreak exercises show`),
 # in About and in the first-run check.
-SAFETY_LINE = (
+SAFETY_LINE = Text(
     "Not medical advice. Stop any move that hurts; with a spine, hip or knee condition, or in "
     "pregnancy, ask a clinician which moves suit you. If your back has gone into spasm, stay "
     "gently active: walk about, avoid bed rest, keep to easy moves. Get urgent care for "
-    + ", ".join(RED_FLAGS[:-1]) + ", or " + RED_FLAGS[-1] + "."
-)
+    "{red_flags}.", red_flags=listing(RED_FLAGS))
