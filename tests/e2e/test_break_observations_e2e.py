@@ -29,6 +29,7 @@ from tests.desktop import (
     xvfb,
 )
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
+from tray_app.core.ending import END_SCREEN_S
 
 pytestmark = [pytest.mark.desktop, pytest.mark.e2e]
 
@@ -247,7 +248,8 @@ def test_obs3_done_soon_after_start_ends_early(tmp_path: Path) -> None:
         on_break_for(s, 40)
         s.click("done")
         s.box.wait_state("sitting", timeout=10)
-        wait_for(lambda: not s.windows(), timeout=10, what="the window to close")
+        # Done shows the closing screen, which closes itself after END_SCREEN_S.
+        wait_for(lambda: not s.windows(), timeout=END_SCREEN_S + 10, what="the window to close")
     assert "completed" not in s.kinds()
     (early,) = s.rows("ended_early")
     assert 40 <= early[2] <= 120
