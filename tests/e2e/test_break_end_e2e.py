@@ -41,7 +41,7 @@ def test_a_finished_break_shows_a_closing_screen_that_closes_itself(tmp_path: Pa
     try:
         box.wait_running(proc)
         assert box.cli("break-now").returncode == 0
-        wait_for(lambda: visible_windows(display), timeout=20, what="the break window")
+        wait_for(lambda: visible_windows(display), timeout=40, what="the break window")
         box.wait_state("sitting", timeout=30)  # the routine ran out: completed
         ended = time.monotonic()
         assert visible_windows(display), "the closing screen"

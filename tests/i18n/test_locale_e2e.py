@@ -125,7 +125,7 @@ def test_the_tray_menu_is_german_as_a_host_reads_it(tmp_path: Path) -> None:
         proc = box.start("--config", str(quick_settings(tmp_path / "s.toml", break_after="50m")))
         try:
             box.wait_running(proc)
-            item = wait_for(lambda: _owner(item_owner, box.env, proc.pid), timeout=20,
+            item = wait_for(lambda: _owner(item_owner, box.env, proc.pid), timeout=40,
                             what="the tray item on the bus")
             labels = [label for _id, label in menu_labels(box.env, item)]
         finally:

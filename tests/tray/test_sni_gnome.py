@@ -17,7 +17,7 @@ from PIL import Image, ImageChops
 from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.gnome import WIDTH, Gnome
-from tests.tray.test_sni_waybar import item_owner, menu_labels, row_of
+from tests.tray.test_sni_waybar import menu_labels, owner_of_item, row_of
 
 pytestmark = [pytest.mark.desktop, pytest.mark.e2e, pytest.mark.slow]
 
@@ -66,7 +66,7 @@ def test_the_tray_shows_in_gnome_and_its_menu_acts(gnome: Gnome, tmp_path: Path)
     try:
         box.wait_running(proc)
         assert box.status()["tray"].startswith("StatusNotifierItem")
-        owner = item_owner(gnome.env, proc.pid).rstrip("/")
+        owner = owner_of_item(gnome.env, proc.pid).rstrip("/")
         wait_for(lambda: f"{owner}@/StatusNotifierItem" in gnome.sni_items(), timeout=15,
                  what="the extension to keep the item")
         wait_for(lambda: box.status()["tray_docked"] is True, timeout=10, what="tray_docked")

@@ -57,7 +57,22 @@ def item_owner(env: dict[str, str], pid: int) -> str:
     """The unique bus name of sitbreak's item (it registers its path; hosts list name+path)."""
     (owner,) = bus_call(env, message_bus, "GetNameOwner", "s",
                         (f"org.kde.StatusNotifierItem-{pid}-1",))
+    if not str(owner).startswith(":"):  # an error reply's text: the item is not on the bus yet
+        raise LookupError(owner)
     return f"{owner}/"
+
+
+def owner_of_item(env: dict[str, str], pid: int, timeout: float = 30) -> str:
+    """item_owner once sitbreak's item is on the bus (it claims its name after start-up,
+    later on a loaded machine)."""
+
+    def look() -> str | None:
+        try:
+            return item_owner(env, pid)
+        except LookupError:
+            return None
+
+    return wait_for(look, timeout=timeout, what="sitbreak's item on the bus")
 
 
 def menu_labels(env: dict[str, str], item: str, parent: int = 0) -> list[tuple[int, str]]:
@@ -193,9 +208,9 @@ def test_the_tray_docks_in_waybar_and_its_menu_acts(
     box, proc = app
     status = box.status()
     assert status["tray"].startswith("StatusNotifierItem"), status["tray"]
-    ours = wait_for(lambda: next((i for i in registered(sway.env)
-                                  if i.startswith(item_owner(sway.env, proc.pid))), None),
-                    timeout=10, what="waybar to register the icon")
+    owner = owner_of_item(sway.env, proc.pid)
+    ours = wait_for(lambda: next((i for i in registered(sway.env) if i.startswith(owner)), None),
+                    timeout=20, what="waybar to register the icon")
     wait_for(lambda: box.status()["tray_docked"] is True, timeout=10, what="tray_docked")
     icon = desk.wait_icon()
     assert icon[2] - icon[0] >= 12 and icon[3] - icon[1] >= 12, icon  # a picture, not a dot
@@ -241,8 +256,8 @@ def test_the_tray_docks_in_waybar_and_its_menu_acts(
 def test_a_restarted_waybar_gets_the_icon_back(
         sway: Sway, desk: Desk, app: tuple[Sandbox, subprocess.Popen[str]]) -> None:
     box, proc = app
-    prefix = item_owner(sway.env, proc.pid)
-    wait_for(lambda: any(i.startswith(prefix) for i in registered(sway.env)), timeout=10,
+    prefix = owner_of_item(sway.env, proc.pid)
+    wait_for(lambda: any(i.startswith(prefix) for i in registered(sway.env)), timeout=30,
              what="the icon registered")
     desk.wait_icon()
     (waybar_pid,) = bus_call(sway.env, message_bus, "GetConnectionUnixProcessID", "s",
@@ -255,7 +270,7 @@ def test_a_restarted_waybar_gets_the_icon_back(
     work = sway.workdir
     sway.start([require("waybar"), "-c", str(work / "waybar.json"), "-s",
                 str(work / "waybar.css")], env=sway.env)
-    wait_for(lambda: any(i.startswith(prefix) for i in registered(sway.env)), timeout=20,
+    wait_for(lambda: any(i.startswith(prefix) for i in registered(sway.env)), timeout=40,
              what="the icon registered with the new waybar")
     wait_for(lambda: box.status()["tray_docked"] is True, timeout=10, what="docked again")
     desk.wait_icon()
@@ -313,8 +328,8 @@ def test_with_xwayland_it_still_docks_in_waybar_not_nowhere(sway: Sway, tmp_path
     box, proc = start_app(sway, tmp_path, DISPLAY=sway.xdisplay)
     try:
         assert box.status()["tray"].startswith("StatusNotifierItem")
-        owner = item_owner(sway.env, proc.pid)
-        wait_for(lambda: any(i.startswith(owner) for i in registered(sway.env)), timeout=10,
+        owner = owner_of_item(sway.env, proc.pid)
+        wait_for(lambda: any(i.startswith(owner) for i in registered(sway.env)), timeout=20,
                  what="waybar to register the icon")
         wait_for(lambda: box.status()["tray_docked"] is True, timeout=10, what="docked")
     finally:
