@@ -81,8 +81,15 @@ def require(tool: str) -> str:
     return path
 
 
+# How much longer every wait may take: scripts/test runs two desktop streams side by side on
+# two cores, where a window or a bus name can come several times later than on its own.
+PATIENCE = float(os.environ.get("SITBREAK_TEST_PATIENCE", "1"))
+
+
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
-    """Poll until `predicate()` is truthy; return its value or fail after `timeout` seconds."""
+    """Poll until `predicate()` is truthy; return its value or fail after `timeout` seconds
+    (times PATIENCE). A wait that succeeds returns at once, so patience costs nothing then."""
+    timeout *= PATIENCE
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
