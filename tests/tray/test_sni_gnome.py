@@ -17,7 +17,7 @@ from PIL import Image, ImageChops
 from tests.desktop import wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
 from tests.gnome import WIDTH, Gnome
-from tests.tray.test_sni_waybar import menu_labels, owner_of_item, row_of
+from tests.tray.test_sni_waybar import menu_labels, owner_of_item, row_of, run_middles
 
 pytestmark = [pytest.mark.desktop, pytest.mark.e2e, pytest.mark.slow]
 
@@ -44,15 +44,7 @@ def bright_rows(shot: Image.Image, box: tuple[int, int, int, int]) -> list[int]:
     inner = shot.convert("L").crop((x0 + 16, y0 + 4, x1 - 40, y1 - 4))
     px = inner.load()
     marked = [any(px[x, y] > 140 for x in range(inner.width)) for y in range(inner.height)]
-    rows, start = [], None
-    for y, mark in enumerate([*marked, False]):
-        if mark and start is None:
-            start = y
-        elif not mark and start is not None:
-            if y - start >= 5:
-                rows.append((start + y) // 2 + y0 + 4)
-            start = None
-    return rows
+    return [mid + y0 + 4 for mid in run_middles(marked)]
 
 
 def test_the_tray_shows_in_gnome_and_its_menu_acts(gnome: Gnome, tmp_path: Path) -> None:

@@ -121,13 +121,18 @@ def text_rows(shot: Image.Image, box: tuple[int, int, int, int]) -> list[int]:
     inner = shot.convert("L").crop((x0 + 8, y0 + 3, x1 - 8, y1 - 3))
     px = inner.load()
     marked = [any(px[x, y] < 200 for x in range(inner.width)) for y in range(inner.height)]
+    return [mid + y0 + 3 for mid in run_middles(marked)]
+
+
+def run_middles(marked: list[bool], least: int = 5) -> list[int]:
+    """The middle index of each run of at least `least` marked rows (a line of text)."""
     rows, start = [], None
     for y, mark in enumerate([*marked, False]):
         if mark and start is None:
             start = y
         elif not mark and start is not None:
-            if y - start >= 5:
-                rows.append((start + y) // 2 + y0 + 3)
+            if y - start >= least:
+                rows.append((start + y) // 2)
             start = None
     return rows
 
