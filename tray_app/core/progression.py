@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from tray_app.core.exercise import Exercise, Step
 from tray_app.core.model import Kind, Row
 from tray_app.core.safety import SAFETY_LINE
-from tray_app.core.text import Text
+from tray_app.core.text import Joined, Plural, Text
 
 DAY_S = 86400.0
 UP_AFTER_S = 14 * DAY_S
@@ -298,19 +298,20 @@ def with_level(exercise: Exercise, level: Level) -> Exercise:
                       tempo=level.tempo if level.tempo is not None and s.tempo else s.tempo)
         slack = max(0.0, s.seconds - s.work)
         seconds = max(1, round(new.work + slack + 0.499))
-        steps.append(replace(new, seconds=seconds, text=f"{s.text} {_level_words(new)}"))
+        steps.append(replace(new, seconds=seconds, text=Text("{step} {level}", step=Text(s.text),
+                                                             level=_level_words(new))))
     return replace(exercise, steps=tuple(steps))
 
 
-def _level_words(s: Step) -> str:
-    parts = []
+def _level_words(s: Step) -> Text:
+    parts: list[str] = []
     if s.reps:
-        parts.append(f"{s.reps} times")
+        parts.append(Plural("{n} time", "{n} times", s.reps))
     if s.hold:
-        parts.append(f"hold {s.hold:g} s")
+        parts.append(Text("hold {seconds} s", seconds=f"{s.hold:g}"))
     if s.tempo:
-        parts.append(f"{s.tempo:g} s per move")
-    return "This level: " + ", ".join(parts) + "."
+        parts.append(Text("{seconds} s per move", seconds=f"{s.tempo:g}"))
+    return Text("This level: {what}.", what=Joined(parts))
 
 
 def current(p: Progress, fam: Family) -> Level:
@@ -331,7 +332,9 @@ def in_use(exercise: Exercise, p: Progress, families: Iterable[Family],
     if chosen is None or not in_rotation(p, chosen.id, now):
         return exercise
     number = p.family(fam.id).level
-    return replace(with_level(chosen, level), name=f"{chosen.name} · level {number} of {fam.top}")
+    return replace(with_level(chosen, level), name=Text("{name} · level {number} of {top}",
+                                                        name=Text(chosen.name), number=number,
+                                                        top=fam.top))
 
 
 ACCEPT, STAY = "accept", "stay"  # the detail of a `level` row

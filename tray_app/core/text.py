@@ -60,5 +60,20 @@ def listing(items: Sequence[str]) -> Text:
     return Text("{most}, or {last}", most=", ".join(items[:-1]), last=items[-1], items=items)
 
 
+class Joined(str):
+    """Texts joined by `sep` ("a, b"): each part (a Text or a name) translated at the edge."""
+
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, parts: Sequence[str], sep: str = ", ") -> Joined:
+        self = super().__new__(cls, sep.join(parts))
+        self.parts, self.sep = tuple(parts), sep
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.parts, self.sep))
+
+
 def _rebuild(msgid: str, args: dict[str, Any]) -> Text:
     return Text(msgid, **args)

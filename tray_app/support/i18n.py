@@ -173,6 +173,9 @@ def duration(seconds: float, exact: bool = False) -> str:
 def tr(text: str) -> str:
     """A text the core built, in the user's language: a `core.text.Text` is translated by its
     message id with its arguments formatted for the locale; a plain string is looked up as is."""
+    parts: tuple[str, ...] | None = getattr(text, "parts", None)  # core.text.Joined
+    if parts is not None:
+        return text.sep.join(tr(p) for p in parts)  # type: ignore[attr-defined]
     msgid: str | None = getattr(text, "msgid", None)
     if msgid is None:
         return _(text) if text else text
@@ -189,6 +192,6 @@ def tr(text: str) -> str:
 def _arg(value: Any) -> Any:
     if getattr(value, "is_seconds", False):
         return duration(value, exact=getattr(value, "is_exact", False))
-    if hasattr(value, "msgid"):
+    if hasattr(value, "msgid") or hasattr(value, "parts"):
         return tr(value)
     return value
