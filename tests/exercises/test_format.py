@@ -7,14 +7,15 @@ import json
 from tray_app.core.exercise import PLACES
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.safety import SAFETY_LINE
-from tray_app.exercises.format import duration, list_json, list_text, show_text
+from tray_app.exercises.format import list_json, list_text, show_text
 from tray_app.exercises.loader import load_catalogue
+from tray_app.support.i18n import duration
 
 BUILTIN = load_catalogue(ExerciseSettings(places=PLACES))
 
 
 def test_duration() -> None:
-    assert [duration(s) for s in (45, 60, 85)] == ["45 s", "1 min", "1 min 25 s"]
+    assert [duration(s, exact=True) for s in (45, 60, 85)] == ["45 s", "1 min", "1 min 25 s"]
 
 
 def test_list_text_is_a_table_of_every_exercise() -> None:

@@ -9,10 +9,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from tray_app.core.duration import exact as duration  # "1 min 25 s": exercise times
 from tray_app.core.exercise import Exercise, Step
 from tray_app.core.model import Settings
 from tray_app.core.safety import SAFETY_LINE
+from tray_app.exercises.shown import shown
+from tray_app.support.i18n import _, number, tr
+from tray_app.support.i18n import duration as localised  # "1 min 25 s": exercise times
 
 
 def _only(exercises: Sequence[Exercise], category: str | None) -> list[Exercise]:
@@ -20,10 +22,12 @@ def _only(exercises: Sequence[Exercise], category: str | None) -> list[Exercise]
 
 
 def list_text(exercises: Sequence[Exercise], category: str | None = None) -> str:
-    """A table of id, category, where, duration and name, one exercise a line."""
-    header = ("ID", "CATEGORY", "WHERE", "TIME", "NAME")
+    """A table of id, category, where, duration and name, one exercise a line (the name in the
+    user's language; ids, categories and places are the settings' words)."""
+    header = (_("ID"), _("CATEGORY"), _("WHERE"), _("TIME"), _("NAME"))
     rows = [header] + [
-        (e.id, e.category, e.where, duration(e.seconds), e.name) for e in _only(exercises, category)
+        (e.id, e.category, e.where, localised(e.seconds, exact=True), shown(e).name)
+        for e in _only(exercises, category)
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = [
@@ -61,10 +65,19 @@ def list_json(exercises: Sequence[Exercise], category: str | None = None) -> str
 
 def _timing(step: Step) -> str:
     """'40 s', or with counted work '40 s: 5 × 3 s + 5 s hold'."""
+    seconds = _("{s} s").format(s=step.seconds)
     if not step.work:
-        return f"{step.seconds} s"
-    parts = [f"{v:g} s{name}" for name, v in (("", step.tempo), (" hold", step.hold)) if v]
-    return f"{step.seconds} s: {step.reps or 1} × {' + '.join(parts)}"
+        return seconds
+    parts = []
+    if step.tempo:
+        parts.append(_("{s} s").format(s=number(step.tempo, _digits(step.tempo))))
+    if step.hold:
+        parts.append(_("{s} s hold").format(s=number(step.hold, _digits(step.hold))))
+    return f"{seconds}: {step.reps or 1} × {' + '.join(parts)}"
+
+
+def _digits(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
 
 
 def coverage_lines(exercises: Sequence[Exercise], settings: Settings) -> list[str]:
@@ -82,39 +95,44 @@ def check_text(exercises: Sequence[Exercise], settings: Settings) -> str:
     """`sitbreak exercises --check`: what the settings cannot offer, or that they offer all."""
     lines = coverage_lines(exercises, settings)
     if not lines:
-        return (f"Every category can be offered at breaks of {duration(settings.breaks.length)}"
-                f" with {', '.join(settings.exercises.places)}, and every break gets you up"
-                if "standing" in settings.exercises.places else
-                f"Every category can be offered at breaks of {duration(settings.breaks.length)}"
-                f" with {', '.join(settings.exercises.places)}") + "."
-    return "\n".join(["What these settings cannot offer:", *(f"  - {line}" for line in lines)])
+        words = {"duration": localised(settings.breaks.length, exact=True),
+                 "places": ", ".join(settings.exercises.places)}
+        if "standing" in settings.exercises.places:
+            return _("Every category can be offered at breaks of {duration} with {places}, and "
+                     "every break gets you up.").format(**words)
+        return _("Every category can be offered at breaks of {duration} with {places}."
+                 ).format(**words)
+    return "\n".join([_("What these settings cannot offer:"),
+                      *(f"  - {tr(line)}" for line in lines)])
 
 
 def care_lines(exercise: Exercise) -> list[str]:
     """The exercise's own cautions and what it involves (its tags), one line each: shown by
     `exercises show`, by the break window before Start and on the exercise's first step, and
     by the console prompt. Empty when it has neither."""
-    lines = [f"Take care: {caution}" for caution in exercise.cautions]
-    if exercise.tags:
-        lines.append(f"Involves: {', '.join(exercise.tags)}")
+    lines = [_("Take care: {caution}").format(caution=tr(c)) for c in exercise.cautions]
+    if exercise.tags:  # the tags are the settings' words ([exercises] exclude): kept as they are
+        lines.append(_("Involves: {tags}").format(tags=", ".join(exercise.tags)))
     return lines
 
 
 def show_text(exercise: Exercise, width: int = 78) -> str:
     """Everything about one exercise, ending with the safety line."""
+    exercise = shown(exercise)
     wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
     lines = [
         exercise.name,
         "=" * len(exercise.name),
-        f"Category: {exercise.category}   Where: {exercise.where}   "
-        f"Takes: {duration(exercise.seconds)}",
+        _("Category: {category}   Where: {where}   Takes: {duration}").format(
+            category=exercise.category, where=exercise.where,
+            duration=localised(exercise.seconds, exact=True)),
         "",
     ]
-    for number, step in enumerate(exercise.steps, start=1):
-        lines += wrap.wrap(f"{number:>2}. {step.text} ({_timing(step)})")
-    lines += ["", *textwrap.wrap(f"Cue: {exercise.cue}", width)]
-    lines += textwrap.wrap(f"Why: {exercise.why}", width)
+    for n, step in enumerate(exercise.steps, start=1):
+        lines += wrap.wrap(f"{n:>2}. {step.text} ({_timing(step)})")
+    lines += ["", *textwrap.wrap(_("Cue: {cue}").format(cue=exercise.cue), width)]
+    lines += textwrap.wrap(_("Why: {why}").format(why=exercise.why), width)
     for line in care_lines(exercise):
         lines += textwrap.wrap(line, width, subsequent_indent="    ")
-    lines += ["", *textwrap.wrap(SAFETY_LINE, width)]
+    lines += ["", *textwrap.wrap(tr(SAFETY_LINE), width)]
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from tray_app.core.problems import ProblemsError
 from tray_app.core.progression import Family, Progress
 from tray_app.core.state import State
 from tray_app.ports import HistoryStore
+from tray_app.support.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -170,13 +171,15 @@ def programme_lines(offers: dict[str, str], checkin: bool, retest: tuple[str, ..
                     ) -> list[str]:
     """What a running break asks besides the exercises, for the console prompt (the window
     has buttons for them)."""
-    out = ["  After each exercise: sitbreak rate easy|fine|too-hard|hurt"]
+    out = ["  " + _("After each exercise: {command}").format(
+        command="sitbreak rate easy|fine|too-hard|hurt")]
     if retest:
-        out.append("  Your re-test is due (a few minutes, any time; skip it if you like): "
-                   "`sitbreak retest` lists it")
+        out.append("  " + _("Your re-test is due (a few minutes, any time; skip it if you "
+                            "like): {command} lists it").format(command="`sitbreak retest`"))
     for fam in sorted(set(offers.values())):
-        out.append(f"  Ready for a harder version of {fam}? sitbreak level {fam} accept "
-                   f"(or: stay)")
+        out.append("  " + _("Ready for a harder version of {family}? {accept} (or: {stay})").format(
+            family=fam, accept=f"sitbreak level {fam} accept", stay="stay"))
     if checkin:
-        out.append("  How is your back now, 0 (no pain) to 10? sitbreak checkin N")
+        out.append("  " + _("How is your back now, 0 (no pain) to 10? {command}").format(
+            command="sitbreak checkin N"))
     return out

@@ -18,7 +18,7 @@ from tray_app.core.exercise import Exercise
 from tray_app.core.session import BreakView
 from tray_app.core.state import State
 from tray_app.shell.planner import BreakPlanner
-from tray_app.support.i18n import _, tr
+from tray_app.support.i18n import _, duration, tr
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +49,28 @@ class ConsolePrompt:
         session = state.session
         exercises = session.routine if session is not None else ()
         out = [f"[sitbreak {time.strftime('%H:%M')}] "
-               + ("Break started." if view.running else
-                  f"Time to move: you have sat for {human(state.stretch_s)}.")]
+               + (_("Break started.") if view.running else
+                  _("Time to move: you have sat for {duration}.").format(
+                      duration=duration(state.stretch_s)))]
         from tray_app.exercises.format import care_lines
+        from tray_app.exercises.shown import shown
 
-        for ex in exercises:
-            out.append(f"  {ex.name} ({ex.category}, {ex.where}, {human(ex.seconds)})")
+        for ex in map(shown, exercises):
+            out.append(f"  {ex.name} ({ex.category}, {ex.where}, {duration(ex.seconds)})")
             out += [f"    {line}" for line in care_lines(ex)]  # what the window shows too
             for n, stp in enumerate(ex.steps, 1):
-                out.append(f"    {n}. {stp.text} ({stp.seconds} s)")
-            out.append(f"    Tip: {ex.cue}")
+                out.append(f"    {n}. {stp.text} ({duration(stp.seconds, exact=True)})")
+            out.append("    " + _("Tip: {cue}").format(cue=ex.cue))
         if not view.running:
             from tray_app.core.safety import SAFETY_LINE
 
-            out.append(f"  {SAFETY_LINE}")
+            out.append(f"  {tr(SAFETY_LINE)}")
         answers = [f"sitbreak {ANSWERS[a]}" for a in view.allowed if a in ANSWERS]
         if view.snooze_options and "snooze" in view.allowed:
             answers = [a if a != "sitbreak snooze" else
                        f"sitbreak snooze [{human(view.snooze_options[0])}]"
                        for a in answers]
-        out.append("  Answer with: " + " | ".join(answers))
+        out.append("  " + _("Answer with: {commands}").format(commands=" | ".join(answers)))
         if view.running:  # the programme (core.progression): what the window's buttons say
             from tray_app.shell.planner import programme_lines
 
@@ -147,7 +149,9 @@ class WindowPrompt:
         if session is not None:  # every exercise the break may show, once
             spare = (ex for r in session.spares for ex in r)
             exercises = tuple(dict.fromkeys((*session.routine, *spare)))
-        specs = [ExerciseSpec.from_exercise(ex) for ex in exercises]
+        from tray_app.exercises.shown import shown
+
+        specs = [ExerciseSpec.from_exercise(shown(ex)) for ex in exercises]  # in the language
         if not specs:  # nothing planned: the window shows a plain timed break
             from tray_app.core.exercise import Step
 
