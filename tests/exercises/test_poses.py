@@ -21,9 +21,14 @@ from tray_app.exercises.poses import (
     ANKLE_H,
     DESK_H,
     DESK_W,
+    FOREARM,
+    HEAD_R,
     RADIUS,
     SEAT_H,
     SEAT_HALF,
+    SHIN,
+    THIGH,
+    UPPER_ARM,
     Point,
     Pose,
     along_torso,
@@ -109,8 +114,9 @@ def test_place_and_props_follow_the_words(exercise: Exercise) -> None:
             assert pose.anchor == "seat" and "chair" in pose.props
             assert abs(gap(j, "hip") - (SEAT_H - RADIUS["hip"] + 0.03)) < 0.05, "hip on the seat"
             back = pose.chair_x - SEAT_HALF
-            assert j["shoulder"][0] - back >= 0.015, "never over or through the backrest"
-            if re.search(r"(away from|clear of) the backrest", text):
+            # (Seen from the front, x runs sideways: the backrest is behind the figure.)
+            assert pose.front or j["shoulder"][0] - back >= 0.015, "never through the backrest"
+            if re.search(r"(away from|clear of) the backrest", text) and not pose.front:
                 assert j["shoulder"][0] - back >= 0.05, "clear of the backrest"
         if exercise.where == "standing":
             assert foot_down(j) or foot_down(j, "_far"), "stands on a foot"
@@ -135,10 +141,11 @@ def test_place_and_props_follow_the_words(exercise: Exercise) -> None:
 # -- safe on an office chair with wheels ---------------------------------------------------------
 
 HIP_HIKE = 0.03  # the most a seated exercise raises the hip: one side of the pelvis lifted
-# What a side view cannot show (sitting across a corner, turning sideways, leaning on the
-# backrest from the side) must not be asked for in the words either.
-UNSEEN = re.compile(r"corner|sideways|stand up|lean (?:back )?(?:on|against) the backrest"
+# What the pictures cannot show (sitting across a corner, leaning on the backrest from the
+# side) must not be asked for in the words either; a sideways move only in a front view.
+UNSEEN = re.compile(r"corner|stand up|lean (?:back )?(?:on|against) the backrest"
                     r"|over the (?:top of the )?backrest|use a chair (?:that|without)")
+UNSEEN_FROM_THE_SIDE = re.compile(r"sideways")
 
 
 def rolling_chair_risks(pose: Pose) -> list[str]:
@@ -153,7 +160,11 @@ def rolling_chair_risks(pose: Pose) -> list[str]:
         risks.append("perched on the seat's edge: the chair can shoot back or tip")
     if not (foot_down(j) or foot_down(j, "_far")):
         risks.append("no foot on the floor to hold the chair still")
-    if j["shoulder"][0] - back < 0.015:
+    if pose.front:  # x runs sideways: the trunk's weight must stay over the seat
+        middle = (j["shoulder"][0] + j["shoulder_far"][0]) / 2
+        if not back <= middle <= front:
+            risks.append("leaning out past the seat's side: the chair can tip")
+    elif j["shoulder"][0] - back < 0.015:
         risks.append("weight into the backrest: the chair reclines or rolls")
     return risks
 
@@ -166,6 +177,8 @@ def test_every_chair_exercise_is_safe_on_a_chair_with_wheels() -> None:
             assert not rolling_chair_risks(pose), (e.id, n, rolling_chair_risks(pose))
         words = " ".join([*(s.text for s in e.steps), *e.cautions]).lower()
         assert not UNSEEN.search(words), (e.id, UNSEEN.search(words))
+        if not all(p.front for p in FRAMES[e.id]):
+            assert not UNSEEN_FROM_THE_SIDE.search(words), e.id
 
 
 def test_the_rolling_chair_measure_catches_each_risk() -> None:
@@ -179,6 +192,10 @@ def test_the_rolling_chair_measure_catches_each_risk() -> None:
     assert rolling_chair_risks(feet_up) == ["no foot on the floor to hold the chair still"]
     lean = replace(sit, torso=-40, perch=-0.08)  # slumped back into the backrest
     assert "weight into the backrest: the chair reclines or rolls" in rolling_chair_risks(lean)
+    reach = FRAMES["seated-side-reach"][0]  # seen from the front, bending sideways
+    assert rolling_chair_risks(reach) == []
+    assert rolling_chair_risks(replace(reach, lean=70)) == [
+        "leaning out past the seat's side: the chair can tip"]
 
 
 # -- one check per exercise --------------------------------------------------------------------
@@ -322,12 +339,36 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert all(not foot_down(joints(p)) for p in poses)
 
 
+def middle(j: Joints, part: str) -> Point:
+    """Half way between a joint and its far twin (hips, shoulders, knees, ankles)."""
+    (ax, ay), (bx, by) = j[part], j[part + "_far"]
+    return ((ax + bx) / 2, (ay + by) / 2)
+
+
+# Seen from the front, x runs across the body: its right side (the near one) on the viewer's
+# left, so "to the right" is towards -x.
+TO_THE = {"right": -1, "left": 1}
+
+
 @check("seated-knee-sways")
 def _(poses: tuple[Pose, ...]) -> None:
-    for pose in poses:
-        j = joints(pose)
-        assert foot_down(j) and foot_down(j, "_far"), "feet stay planted"
-    assert "thigh" in poses[0].short, "the knees turn away from the side view"
+    # Seen from the front, so the sways show: to the right, then to the left, both knees
+    # well to one side of their feet, the feet wide and still, the chest square.
+    assert all(p.front for p in poses)
+    frames = [joints(p) for p in poses]
+    assert [f["ankle"] for f in frames] == [frames[0]["ankle"]] * len(frames), "feet still"
+    assert [f["ankle_far"] for f in frames] == [frames[0]["ankle_far"]] * len(frames)
+    for j, way in zip(frames, ("right", "left"), strict=True):
+        for side in ("", "_far"):
+            assert TO_THE[way] * (j["knee" + side][0] - j["ankle" + side][0]) >= 0.05, (way, side)
+            assert foot_down(j, side)
+            assert to_segment(j["hand" + side], j["hip" + side], j["knee" + side]) <= 0.07
+        assert abs(middle(j, "shoulder")[0] - middle(j, "hip")[0]) <= 0.005, "chest square"
+        hips = abs(j["hip"][0] - j["hip_far"][0])
+        assert abs(j["ankle"][0] - j["ankle_far"][0]) > hips + 0.04, "feet wider than the hips"
+    for side in ("", "_far"):
+        travel = frames[1]["knee" + side][0] - frames[0]["knee" + side][0]
+        assert travel >= 0.12, f"the knee{side} sways a visible way"
 
 
 @check("seated-hip-hikes")
@@ -610,10 +651,25 @@ def _(poses: tuple[Pose, ...]) -> None:
 @check("standing-side-reach")
 @check("seated-side-reach")
 def _(poses: tuple[Pose, ...]) -> None:
-    for pose, hand in zip(poses, ("hand", "hand_far"), strict=True):
+    # Seen from the front, so the side bend shows: the right arm up and over to the left,
+    # then the left arm over to the right, then the start; hips level, feet down.
+    assert all(p.front for p in poses) and len(poses) == 3
+    for pose in poses:
         j = joints(pose)
-        assert j[hand][1] > j["head"][1], "an arm reaches up and over"
+        assert j["hip"][1] == j["hip_far"][1], "hips level, both sitting bones heavy"
         assert foot_down(j) and foot_down(j, "_far")
+    for pose, hand, way in ((poses[0], "hand", "left"), (poses[1], "hand_far", "right")):
+        j = joints(pose)
+        sign, pelvis = TO_THE[way], middle(j, "hip")[0]
+        assert sign * (middle(j, "shoulder")[0] - pelvis) >= 0.05, "the trunk bends " + way
+        assert sign * (j["head"][0] - pelvis) >= 0.07, "the head goes with it"
+        assert j[hand][1] > j["head"][1] + HEAD_R, "the reaching hand above the head"
+        assert sign * (j[hand][0] - j["head"][0]) >= 0.03, "and over it, " + way
+        assert sign * (j["shoulder" if hand == "hand" else "shoulder_far"][0] - pelvis) < 0.05
+        assert hand.replace("hand", "arm") in pose.active
+    start = joints(poses[2])
+    assert abs(middle(start, "shoulder")[0] - middle(start, "hip")[0]) <= 0.005, "upright"
+    assert start["hand"][1] < start["shoulder"][1] and start["hand_far"][1] < start["shoulder"][1]
 
 
 def _lunge(poses: tuple[Pose, ...]) -> None:
@@ -658,6 +714,35 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert j["knee_far"][1] > 0.15 and j["knee_far"][0] < j["hip"][0] + 0.1, "knee to chest"
     assert near(j["hand"], j["knee_far"], 0.06)
     assert BUILTIN["supine-hip-flexor-release"].category == "stretch"
+
+
+def test_a_standing_front_figure_stands_on_feet_under_its_hips() -> None:
+    stands = [(ident, p) for ident, poses in FRAMES.items() for p in poses
+              if p.front and p.anchor != "seat"]
+    assert stands, "a standing exercise is drawn from the front"
+    for ident, pose in stands:
+        j = joints(pose)
+        for side in ("", "_far"):
+            assert on_floor(j, "ankle" + side, 0.005), (ident, side)
+            assert abs(j["ankle" + side][0] - j["hip" + side][0]) <= 0.03, "under the hip"
+            leg = math.dist(j["hip" + side], j["knee" + side]) + math.dist(
+                j["knee" + side], j["ankle" + side])
+            assert leg == pytest.approx(THIGH + SHIN, abs=0.01), "legs their true length"
+            bend = turn(seg(j, "hip" + side, "knee" + side), seg(j, "knee" + side, "ankle" + side))
+            assert bend <= 10 and turn(seg(j, "hip" + side, "ankle" + side), 180) <= 5, "straight"
+        hips = j["hip"][0] - j["hip_far"][0]
+        assert abs(hips) == pytest.approx(abs(j["ankle"][0] - j["ankle_far"][0]), abs=0.05)
+
+
+def test_front_view_arms_keep_their_length() -> None:
+    for ident, poses in FRAMES.items():
+        for pose in (p for p in poses if p.front):
+            j = joints(pose)
+            for side in ("", "_far"):
+                upper = math.dist(j["shoulder" + side], j["elbow" + side])
+                fore = math.dist(j["elbow" + side], j["hand" + side])
+                assert upper == pytest.approx(UPPER_ARM, abs=0.005), (ident, side)
+                assert fore == pytest.approx(FOREARM, abs=0.005), (ident, side)
 
 
 def test_every_builtin_exercise_has_a_pose_check() -> None:

@@ -1,4 +1,5 @@
-"""Pictures of exercises: a side-view stick figure posed from key frames, drawn with Pillow.
+"""Pictures of exercises: a stick figure seen from the side (or from the front, for sideways
+moves) posed from key frames, drawn with Pillow.
 
 The poses are data (`poses`, `pose_data`); this module only draws them and caches the PNGs.
 """
@@ -33,7 +34,7 @@ from tray_app.exercises.poses import (
 )
 
 # Bump when the drawing changes, so cached pictures are redrawn.
-RENDER_VERSION = 5
+RENDER_VERSION = 6
 
 BACKGROUND = (246, 243, 236)
 BODY = (43, 45, 66)
@@ -137,13 +138,15 @@ def _front_figure(pose: Pose, j: dict[str, Point],
                   colour: Callable[..., tuple[int, int, int]]) -> list[_Line]:  # fmt: skip
     """The figure seen from the front (poses.front_joints): both sides drawn alike."""
     mid_hip = ((j["hip"][0] + j["hip_far"][0]) / 2, (j["hip"][1] + j["hip_far"][1]) / 2)
-    mid_top = ((j["shoulder"][0] + j["shoulder_far"][0]) / 2, j["shoulder"][1])
+    mid_top = ((j["shoulder"][0] + j["shoulder_far"][0]) / 2,
+               (j["shoulder"][1] + j["shoulder_far"][1]) / 2)
+    tilt = angle_of(mid_top, j["head"])  # the head follows a side bend
     crest = [(x, y + 0.05) for x, y in (j["hip"], j["hip_far"])]  # the top of the pelvis
     lines = [
         _Line((j["hip"], crest[0], crest[1], j["hip_far"]), TORSO_W, colour("hip")),
-        _Line((mid_hip, mid_top), TORSO_W, colour("torso")),
+        _Line((mid_hip, j["waist"], mid_top), TORSO_W, colour("torso")),
         _Line((j["shoulder"], j["shoulder_far"]), LIMB_W, colour("torso")),
-        _Line((mid_top, (mid_top[0], mid_top[1] + NECK)), LIMB_W, colour("head")),
+        _Line((mid_top, toward(mid_top, tilt, NECK)), LIMB_W, colour("head")),
         _Line((j["head"],), HEAD_R * 2, colour("head")),
     ]
     for side in ("", "_far"):
@@ -151,8 +154,8 @@ def _front_figure(pose: Pose, j: dict[str, Point],
                            LIMB_W, colour("leg" + side)))
         lines.append(_Line(tuple(j[n + side] for n in ("shoulder", "elbow", "hand")),
                            LIMB_W, colour("arm" + side)))
-    for dx in (-0.025, 0.025):  # two eyes: it faces you
-        lines.append(_Line(((j["head"][0] + dx, j["head"][1] + 0.01),), 0.02, BACKGROUND))
+    for turn in (-68, 68):  # two eyes, level with the tilted head: it faces you
+        lines.append(_Line((toward(j["head"], tilt + turn, 0.027),), 0.02, BACKGROUND))
     return lines
 
 

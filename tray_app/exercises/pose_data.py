@@ -79,6 +79,11 @@ HOOK = _feet_at(with_(SUPINE, leg=(40, 150, 90), leg_far=(40, 150, 90)), 0.22)
 # back rises a little towards the shoulders.
 ALL_FOURS = Pose(torso=78, neck=95, arm=(180, 180), arm_far=(180, 180), leg=(180, 270, 270),
                  leg_far=(180, 270, 270), props=("mat",), rest="knee")  # fmt: skip
+# Seen from the front, for sideways moves: seated with the feet wide, and standing with the
+# feet hip-width apart. How far knees sway (body units) and how far a side bend goes (degrees).
+SIT_WIDE = with_(_SIT, front=True, wide=0.04)
+STAND_FRONT = with_(STAND, front=True)
+SWAY, SIDE_BEND = 0.08, 22
 BESIDE_DESK = reach(with_(STAND, props=("desk",), desk_x=-0.3), on_desk(0.07), "_far")
 # For a knee raised in front: the desk behind the hip, so the thigh never seems to rest on it.
 DESK_BEHIND = reach(with_(STAND, props=("desk",), desk_x=-0.62), on_desk(-0.15), "_far")
@@ -166,10 +171,12 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
         with_(SIT_HOLD, leg=(84, 160, 100), active=("leg",)),
         with_(SIT_HOLD, leg=(86, 190, 90), active=("leg",)),
     ),
+    # Seen from the front, as the sways go: to the right (the viewer's left), then the left;
+    # the feet wide and still, the hands riding on the thighs. Every frame is a sway, so the
+    # window shows one per repetition (core.tempo.frame_at).
     "seated-knee-sways": (
-        _hands_on_thighs(_feet_at(with_(SIT, short=("thigh", "thigh_far"),
-                                        active=("leg", "leg_far")), 0.24)),
-        SIT,
+        with_(SIT_WIDE, sway=-SWAY, active=("leg", "leg_far")),
+        with_(SIT_WIDE, sway=SWAY, active=("leg", "leg_far")),
     ),
     # Seen from the front: a hike lifts one side of the pelvis, which a side view hides.
     "seated-hip-hikes": (
@@ -351,13 +358,17 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
               near_joint("knee", 0.035, -0.06), "_far"),
         SIT,
     ),
+    # Seen from the front, as the bend goes: the right arm up and over to the left (the
+    # viewer's right), then the left arm over to the right, then the start.
     "seated-side-reach": (
-        with_(SIT, arm=(350, 345), active=("arm", "torso")),
-        with_(SIT, arm_far=(350, 345), active=("arm_far", "torso")),
+        with_(SIT_WIDE, lean=SIDE_BEND, overhead="arm", active=("arm", "torso")),
+        with_(SIT_WIDE, lean=-SIDE_BEND, overhead="arm_far", active=("arm_far", "torso")),
+        SIT_WIDE,
     ),
     "standing-side-reach": (
-        with_(STAND, arm=(350, 345), active=("arm", "torso")),
-        with_(STAND, arm_far=(350, 345), active=("arm_far", "torso")),
+        with_(STAND_FRONT, lean=SIDE_BEND, overhead="arm", active=("arm", "torso")),
+        with_(STAND_FRONT, lean=-SIDE_BEND, overhead="arm_far", active=("arm_far", "torso")),
+        STAND_FRONT,
     ),
     "split-stance-lunge": (
         reach(with_(_lunge(with_(STAND, props=("desk",), desk_x=-0.3), 0.2, 35),

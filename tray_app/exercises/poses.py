@@ -72,6 +72,16 @@ class Pose:
     # far sitting bone staying on the seat.
     front: bool = False
     hike: float = 0.0
+    # Also for front views: `lean` bends the trunk sideways by that many degrees (positive
+    # towards the viewer's right, the figure's left), shoulders and head following; `overhead`
+    # names the arm ("arm", "arm_far") that reaches up and over towards the bend; `sway` moves
+    # both knees sideways by that much (positive to the viewer's right), the feet staying put;
+    # `wide` sets each foot that much further out than its hip. With anchor "floor" (the
+    # default) a front view stands, else it sits.
+    lean: float = 0.0
+    overhead: str = ""
+    sway: float = 0.0
+    wide: float = 0.0
     chair_x: float = 0.0
     desk_x: float = 0.2
     wall_x: float = -0.12
@@ -101,28 +111,57 @@ HIP_HALF, SHOULDER_HALF = 0.07, 0.1
 
 
 def front_joints(pose: Pose) -> dict[str, Point]:
-    """A seated figure seen from the front: x runs across the body (its right side, the
-    `near` one, on the viewer's left), y up. The trunk stays upright over a pelvis tilted by
-    `hike`; each thigh points at the viewer, so a knee shows just below its hip and the shin
-    hangs to a foot flat on the floor; the hands rest on the thighs. The trunk is drawn from
-    the middle of the pelvis to the middle of the shoulders."""
-    far_hip = (pose.chair_x + HIP_HALF, HIP_ON_SEAT + pose.lift)
+    """A figure seen from the front: x runs across the body (its right side, the `near` one,
+    on the viewer's left), y up. Seated (anchor "seat"), each thigh points at the viewer, so a
+    knee shows just below its hip and the shin hangs to a foot flat on the floor; standing,
+    the legs run straight down to feet flat under the hips. The pelvis tilts by `hike`, the
+    far sitting bone staying on the seat; the trunk rises from above the seat's middle,
+    bending sideways at the `waist` by `lean` (its lower part half as much), and the head
+    goes most of the way with the chest. A hand rests on its thigh (seated) or hangs by the
+    side (standing); the `overhead` arm reaches up and over towards the bend while the other
+    hand goes down by the side, to the seat's edge or down the outside of the thigh."""
+    seated = pose.anchor == "seat"
+    centre = pose.chair_x if seated else pose.x
+    hip_y = HIP_ON_SEAT + pose.lift if seated else ANKLE_H + THIGH + SHIN + pose.lift
+    far_hip = (centre + HIP_HALF, hip_y)
     h = math.radians(pose.hike)
     j: dict[str, Point] = {"hip_far": far_hip,
                            "hip": (far_hip[0] - 2 * HIP_HALF * math.cos(h),
                                    far_hip[1] + 2 * HIP_HALF * math.sin(h))}
-    top = (pose.chair_x, far_hip[1] + TORSO)  # the waist bends: shoulders and head stay level
-    j["shoulder"], j["shoulder_far"] = (top[0] - SHOULDER_HALF, top[1]), (top[0] + SHOULDER_HALF,
-                                                                           top[1])
-    j["head"] = (top[0], top[1] + NECK + HEAD_R)
+    # The trunk's root stays over the seat's middle, so a hike bends the waist and leaves the
+    # shoulders and head level.
+    j["waist"] = toward((centre, hip_y), pose.lean / 2, 0.4 * TORSO)
+    top = toward(j["waist"], pose.lean, 0.6 * TORSO)
+    j["shoulder"] = toward(top, pose.lean - 90, SHOULDER_HALF)
+    j["shoulder_far"] = toward(top, pose.lean + 90, SHOULDER_HALF)
+    j["head"] = toward(top, pose.lean * 0.8, NECK + HEAD_R)
     for side, sign in (("", -1), ("_far", 1)):
         hip = j["hip" + side]
-        j["knee" + side] = (hip[0] + sign * 0.01, hip[1] - 0.03)
-        j["ankle" + side] = (j["knee" + side][0], ANKLE_H)
-        j["toe" + side] = (j["ankle" + side][0] + sign * 0.035, ANKLE_H - 0.01)
-        j["hand" + side] = (j["knee" + side][0], j["knee" + side][1] + 0.04)
-        j["elbow" + side] = (j["shoulder" + side][0] + sign * 0.04,
-                             (j["shoulder" + side][1] + j["hand" + side][1]) / 2)
+        foot_x = hip[0] + sign * (0.01 + pose.wide)
+        if seated:  # the knee rolls with the sway; the leading one drops a little
+            leading = pose.sway * sign > 0
+            j["knee" + side] = (foot_x + pose.sway,
+                                hip[1] - 0.03 - abs(pose.sway) * (0.5 if leading else 0.2))
+        else:
+            j["knee" + side] = (hip[0] + sign * (0.01 + pose.wide / 2), hip[1] - THIGH)
+        j["ankle" + side] = (foot_x, ANKLE_H)
+        j["toe" + side] = (foot_x + sign * 0.035, ANKLE_H - 0.01)
+        shoulder = j["shoulder" + side]
+        if pose.overhead == "arm" + side:  # up and over, towards the other side
+            upper = pose.lean - sign * 15
+            j["elbow" + side] = toward(shoulder, upper, UPPER_ARM)
+            j["hand" + side] = toward(j["elbow" + side], upper - sign * 25, FOREARM)
+            continue
+        if pose.overhead:  # down by the side: on the seat's edge, or down the thigh
+            hand = ((centre + sign * SEAT_HALF, SEAT_H + 0.03) if seated
+                    else (hip[0] + sign * 0.06, hip[1] - 0.1))
+        elif seated:  # half way down the thigh, riding on it when the knees sway
+            hand = ((hip[0] + j["knee" + side][0]) / 2, (hip[1] + j["knee" + side][1]) / 2 + 0.04)
+        else:  # hanging by the side
+            hand = (shoulder[0] + sign * 0.03, shoulder[1] - UPPER_ARM - FOREARM + 0.01)
+        upper, fore = _two_links(shoulder, hand, UPPER_ARM, FOREARM, -sign)
+        j["elbow" + side] = toward(shoulder, upper, UPPER_ARM)
+        j["hand" + side] = toward(j["elbow" + side], fore, FOREARM)
     return j
 
 
