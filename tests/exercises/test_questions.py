@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import Display, wait_for
-from tray_app.cli.questions import HINT, OFFER_ENV, ask, offer_at_start
+from tray_app.cli.questions import OFFER_ENV, ask, hint, offer_at_start
 from tray_app.core.exercise import PLACES
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.safety import SAFETY_LINE
@@ -85,7 +85,7 @@ def test_the_app_offers_them_at_start_until_answered(tmp_path: Path,
     path = settings_file(tmp_path)
     monkeypatch.setenv(OFFER_ENV, "1")
     offer_at_start(path, console=True, no_window=False)
-    assert HINT in capsys.readouterr().err
+    assert hint() in capsys.readouterr().err
     ask(path, io.StringIO(""), io.StringIO(), skip=True)
     offer_at_start(path, console=True, no_window=False)
     assert capsys.readouterr().err == ""
@@ -125,7 +125,7 @@ def test_a_first_console_start_says_how_to_answer_them(tmp_path: Path) -> None:
     proc = sandbox.start("--console")
     try:
         sandbox.wait_running(proc)
-        assert HINT in sandbox.output()
+        assert hint() in sandbox.output()
     finally:
         stop(proc)
     # Skipped once, never offered again.
@@ -133,7 +133,7 @@ def test_a_first_console_start_says_how_to_answer_them(tmp_path: Path) -> None:
     proc = sandbox.start("--console")
     try:
         sandbox.wait_running(proc)
-        assert HINT not in sandbox.output()
+        assert hint() not in sandbox.output()
     finally:
         stop(proc)
 

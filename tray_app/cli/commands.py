@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tray_app.core.problems import ProblemsError
 from tray_app.support import paths
 from tray_app.support.exit_codes import EXIT_FAIL, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE, UsageError
-from tray_app.support.i18n import _
+from tray_app.support.i18n import _, tr
 from tray_app.support.resources import default_settings_file
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def programme(args: argparse.Namespace) -> int:
             _err(problem)
             return EXIT_USAGE
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
     return _report(*_send(prog.request(args)))
 
@@ -190,7 +190,7 @@ def check_settings(args: argparse.Namespace) -> int:
             return EXIT_OK
         load_checked(path)  # the user's exercises file and exclusions too
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
     print(_("{path}: OK").format(path=path))
     return EXIT_OK
@@ -206,7 +206,7 @@ def settings(args: argparse.Namespace) -> int:
         if not args.config:
             ensure_user_file(path)
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
     entry = _autostart_entry()
     enabled = entry.is_enabled() if entry is not None else None
@@ -270,7 +270,7 @@ def exercises(args: argparse.Namespace) -> int:
             )
         catalogue = load_catalogue(ex_settings)
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
     if args.check:
         everything = load_catalogue(ExerciseSettings(places=PLACES, extra=ex_settings.extra))
@@ -304,7 +304,7 @@ def stats(args: argparse.Namespace) -> int:
     try:
         settings = load_user_settings(args)
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
     from tray_app.cli.programme import summary
 
@@ -324,7 +324,7 @@ def history(args: argparse.Namespace) -> int:
     try:
         settings = load_user_settings(args)  # where days turn: schedule.day_starts
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
     if command == "import":
         return hc.run_history_import(paths.history_file(), args.path, settings)

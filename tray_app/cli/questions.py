@@ -14,12 +14,31 @@ from tray_app.core.safety import SAFETY_LINE
 from tray_app.core.screening import QUESTIONS, summary
 from tray_app.settings.answers import current_answers, is_screened, save_answers
 from tray_app.support.exit_codes import EXIT_OK, EXIT_USAGE
+from tray_app.support.i18n import N_, _, tr
 
 # "0" turns the offer at start off (the test suite sets it: its apps start on fresh configs).
 OFFER_ENV = "SITBREAK_QUESTIONS"
-HINT = ("answer a few health questions so that moves which may not suit you are left out: "
-        "`sitbreak exercises questions` (`--skip` to skip them)")
-YES, NO = ("y", "yes"), ("n", "no")
+HINT = N_("answer a few health questions so that moves which may not suit you are left out: "
+          "{command} ({skip} to skip them)")
+YES, NO = ("y", "yes"), ("n", "no")  # English answers work in every language
+
+
+def _yes_no() -> tuple[str, str, set[str], set[str]]:
+    """The short yes and no the prompt shows, and every answer taken as each."""
+    # Translators: the one-letter answer "yes" typed at the console's health questions
+    yes = _("y")
+    # Translators: the one-letter answer "no" typed at the console's health questions
+    no = _("n")
+    # Translators: the word "yes" typed at the console's health questions
+    yes_word = _("yes")
+    # Translators: the word "no" typed at the console's health questions
+    no_word = _("no")
+    return yes, no, {*YES, yes, yes_word.lower()}, {*NO, no, no_word.lower()}
+
+
+def hint() -> str:
+    """How to answer the questions in a terminal (printed where no window can ask)."""
+    return _(HINT).format(command="`sitbreak exercises questions`", skip="`--skip`")
 
 
 def ask(path: Path, inp: TextIO, out: TextIO, *, skip: bool = False) -> int:
@@ -28,28 +47,33 @@ def ask(path: Path, inp: TextIO, out: TextIO, *, skip: bool = False) -> int:
     try:
         answers: dict[str, bool] | None = None
         if not skip:
-            print(SAFETY_LINE, file=out)
-            print("Answer y or n; Enter keeps the answer in [brackets].", file=out)
+            print(tr(SAFETY_LINE), file=out)
+            yes, no, _yes, _no = _yes_no()
+            print(_("Answer {yes} or {no}; Enter keeps the answer in [brackets].").format(
+                yes=yes, no=no), file=out)
             answers = {}
             now = current_answers(path)
             for q in QUESTIONS:
-                answer = _one(q.text, now[q.id], inp, out)
+                answer = _one(_(q.text), now[q.id], inp, out)
                 if answer is None:
                     break
                 answers[q.id] = answer
         exclude = save_answers(path, answers)
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
-    print(summary(answers) if answers else "Skipped: nothing changed.", file=out)
-    print(f"Saved in {path} ([exercises] exclude = {list(exclude)}). Change it any time in "
-          "Settings (Never offer) or by running `sitbreak exercises questions` again.", file=out)
+    print(tr(summary(answers)) if answers else _("Skipped: nothing changed."), file=out)
+    print(_("Saved in {path} ([exercises] exclude = {exclude}). Change it any time in Settings "
+            "(Never offer) or by running {command} again.").format(
+                path=path, exclude=list(exclude), command="`sitbreak exercises questions`"),
+          file=out)
     return EXIT_OK
 
 
 def _one(text: str, now: bool, inp: TextIO, out: TextIO) -> bool | None:
+    yes, no, yes_words, no_words = _yes_no()
     while True:
-        print(f"{text} [{'y' if now else 'n'}] ", end="", file=out, flush=True)
+        print(f"{text} [{yes if now else no}] ", end="", file=out, flush=True)
         line = inp.readline()
         if not line:
             print(file=out)
@@ -57,9 +81,9 @@ def _one(text: str, now: bool, inp: TextIO, out: TextIO) -> bool | None:
         word = line.strip().lower()
         if not word:
             return now
-        if word in YES or word in NO:
-            return word in YES
-        print("Please answer y or n.", file=out)
+        if word in yes_words or word in no_words:
+            return word in yes_words
+        print(_("Please answer {yes} or {no}.").format(yes=yes, no=no), file=out)
 
 
 def offer_at_start(path: Path, console: bool, no_window: bool) -> None:
@@ -75,7 +99,7 @@ def offer_at_start(path: Path, console: bool, no_window: bool) -> None:
         return  # the app's own start reports a broken file
     desktop = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if console or no_window or not desktop:
-        print(f"sitbreak: {HINT}", file=sys.stderr, flush=True)
+        print(f"sitbreak: {hint()}", file=sys.stderr, flush=True)
         return
     from tray_app.support.child_env import child_env
 
@@ -84,5 +108,5 @@ def offer_at_start(path: Path, console: bool, no_window: bool) -> None:
                           str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          env=child_env(), start_new_session=True)
     except OSError as exc:
-        print(f"sitbreak: could not open the health questions ({exc}); {HINT}",
-              file=sys.stderr, flush=True)
+        print("sitbreak: " + _("could not open the health questions ({error}); {hint}").format(
+            error=exc, hint=hint()), file=sys.stderr, flush=True)

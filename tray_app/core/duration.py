@@ -13,7 +13,9 @@ from typing import Any
 
 from tray_app.core.text import Text
 
-HELP = 'use a duration such as "50m", "90s" or "1h30m" (a bare number means minutes)'
+HELP = Text('use a duration such as "50m", "90s" or "1h30m" (a bare number means minutes)')
+NOT_FINITE, NEGATIVE = Text("must be a finite number"), Text("must not be negative")
+NOT_ZERO = Text("must be more than zero")
 
 _UNITS: dict[str, int] = {
     **dict.fromkeys(("d", "day", "days"), 86400),
@@ -27,7 +29,13 @@ _LONGEST = 64  # characters; no real duration is longer
 
 
 class BadValue(ValueError):
-    """A value that does not fit its key; the text says what is allowed."""
+    """A value that does not fit its key; the text (args[0], a core Text where the core
+    raises it: the edge translates it) says what is allowed, after the `reason` if any."""
+
+    def __init__(self, text: str, reason: str | None = None) -> None:
+        super().__init__(Text("{reason}; {allowed}", reason=reason, allowed=text) if reason
+                         else text)
+        self.allowed, self.reason = text, reason
 
 
 def parse_duration(value: Any) -> float:
@@ -36,15 +44,15 @@ def parse_duration(value: Any) -> float:
         raise BadValue(HELP)
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise BadValue("must be a finite number; " + HELP)
+            raise BadValue(HELP, NOT_FINITE)
         if value < 0:
-            raise BadValue("must not be negative; " + HELP)
+            raise BadValue(HELP, NEGATIVE)
         return float(value) * 60
     if not isinstance(value, str):
         raise BadValue(HELP)
     text = value.strip().lower()
     if text.startswith("-"):
-        raise BadValue("must not be negative; " + HELP)
+        raise BadValue(HELP, NEGATIVE)
     if not text or len(text) > _LONGEST:
         raise BadValue(HELP)
     if _NUMBER.fullmatch(text):
@@ -105,23 +113,23 @@ def range_span(low: float, high: float, zero_ok: bool = False) -> Text:
     return Text("0 (off) or {span}", span=span) if zero_ok else span
 
 
-def range_text(low: float, high: float, zero_ok: bool = False) -> str:
+def range_text(low: float, high: float, zero_ok: bool = False) -> Text:
     """What a duration key allows, e.g. 'use 0 (off) or a duration from 1s to 24h'."""
-    return f"use {range_span(low, high, zero_ok)}"
+    return Text("use {span}", span=range_span(low, high, zero_ok))
 
 
 def parse_duration_within(value: Any, low: float, high: float, zero_ok: bool = False) -> float:
     """parse_duration, then the range check every caller needs; raises BadValue."""
-    allowed = range_text(low, high, zero_ok) + ', such as "50m", "90s" or "1h30m"'
+    allowed = Text('{range}, such as "50m", "90s" or "1h30m"',
+                   range=range_text(low, high, zero_ok))
     try:
         seconds = parse_duration(value)
     except BadValue as exc:
-        reason = str(exc).removesuffix(HELP).rstrip("; ")
-        raise BadValue(f"{reason}; {allowed}" if reason else allowed) from None
+        raise BadValue(allowed, exc.reason) from None
     if seconds == 0 and zero_ok:
         return 0.0
     if seconds == 0:
-        raise BadValue("must be more than zero; " + allowed)
+        raise BadValue(allowed, NOT_ZERO)
     if not low <= seconds <= high:
         raise BadValue(allowed)
     return seconds

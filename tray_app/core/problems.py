@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tray_app.core.text import Joined, Text
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,12 +19,17 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
+        return str(self.text())
+
+    def text(self) -> Text:
+        """The problem as a core Text (English here; the edge translates its words)."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = (Text("{where}: {key}: {message}", where=where, key=self.key, message=self.message)
+                if self.key else Text("{where}: {message}", where=where, message=self.message))
         if self.value is not None:
-            text += f" (got {self.value})"
+            text = Text("{problem} (got {value})", problem=text, value=self.value)
         if self.allowed:
-            text += f"; {self.allowed}"
+            text = Text("{problem}; {allowed}", problem=text, allowed=self.allowed)
         return text
 
 
@@ -32,6 +39,10 @@ class ProblemsError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__(format_problems(self.problems))
+
+    def text(self) -> Joined:
+        """Every problem, a line each, as core Texts (`str(self)` is the English)."""
+        return Joined([p.text() for p in self.problems], sep="\n")
 
 
 def format_problems(problems: list[Problem]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tray_app.core.problems import Problem, ProblemsError
 from tray_app.settings.validate import check_text
+from tray_app.support.i18n import _
 from tray_app.support.resources import DEFAULT_SETTINGS, DataFileError, packaged, read_file
 from tray_app.support.userfile import Unreadable, read_user_text
 
@@ -30,8 +31,8 @@ def read_settings_text(path: Path) -> str:
     try:
         return read_user_text(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
-        raise ProblemsError([Problem(str(path), "", "does not exist",
-                                     allowed="check the path and the file name")]) from None
+        raise ProblemsError([Problem(str(path), "", _("does not exist"),
+                                     allowed=_("check the path and the file name"))]) from None
     except Unreadable as exc:
         raise ProblemsError([Problem(str(path), "", str(exc))]) from None
 
@@ -47,8 +48,8 @@ def ensure_user_file(path: Path, default: Path = DEFAULT_FILE) -> bool:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise ProblemsError([Problem(
-                str(path), "", "is a symbolic link that leads back to itself (a loop)",
-                allowed="replace it with a file, or remove it to start from the defaults",
+                str(path), "", _("is a symbolic link that leads back to itself (a loop)"),
+                allowed=_("replace it with a file, or remove it to start from the defaults"),
             )]) from None
     if path.exists():
         return False

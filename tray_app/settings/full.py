@@ -11,6 +11,7 @@ from tray_app.core.problems import Problem, ProblemsError
 from tray_app.exercises.loader import read_builtin, read_catalogue, select
 from tray_app.settings.files import read_settings_text
 from tray_app.settings.validate import Report, by_line, check_text, cut, show
+from tray_app.support.i18n import _
 
 
 def check_all(text: str, file: str) -> Report:
@@ -42,19 +43,22 @@ def exercise_problems(report: Report, file: str) -> list[Problem]:
         if entry not in names:
             import difflib
             close = difflib.get_close_matches(cut(entry), names, n=1, cutoff=0.6)
-            hint = "`sitbreak exercises --all` lists the ids and tags"
+            hint = _("{command} lists the ids and tags").format(
+                command="`sitbreak exercises --all`")
             if close:
-                hint = f"did you mean '{close[0]}'? " + hint
-            out.append(Problem(file, "exercises.exclude", "matches no exercise id or tag",
+                hint = _("did you mean '{word}'? {hint}").format(word=close[0], hint=hint)
+            out.append(Problem(file, "exercises.exclude", _("matches no exercise id or tag"),
                                value=f'"{cut(entry)}"', allowed=hint,
                                line=report.lines.get("exercises.exclude")))
     if not out and ex.places and not select(exercises, ex):
-        keys = "exercises.places and exercises.exclude" if ex.exclude else "exercises.places"
+        keys = (_("{a} and {b}").format(a="exercises.places", b="exercises.exclude")
+                if ex.exclude else "exercises.places")
         out.append(Problem(
-            file, keys, "leave no exercise to offer: every break would be empty",
-            value=f"places {show(list(ex.places))}, exclude {show(list(ex.exclude))}",
-            allowed="add a place or exclude fewer ids or tags; `sitbreak exercises --all` "
-                    "lists them with their places",
+            file, keys, _("leave no exercise to offer: every break would be empty"),
+            value=_("places {places}, exclude {exclude}").format(
+                places=show(list(ex.places)), exclude=show(list(ex.exclude))),
+            allowed=_("add a place or exclude fewer ids or tags; {command} lists them with "
+                      "their places").format(command="`sitbreak exercises --all`"),
             line=min((report.lines[k] for k in ("exercises.places", "exercises.exclude")
                       if k in report.lines), default=None)))
     return problems + out
@@ -65,8 +69,8 @@ def load_checked(path: Path) -> Settings:
     try:
         report = check_all(read_settings_text(path), str(path))
     except (OSError, ValueError, RuntimeError) as exc:  # whatever else a path can raise
-        raise ProblemsError([Problem(str(path), "", f"cannot be used ({cut(str(exc), 200)})",
-                                     allowed="check the file and the paths in it")]) from None
+        raise ProblemsError([Problem(str(path), "", _("cannot be used ({error})").format(
+            error=cut(str(exc), 200)), allowed=_("check the file and the paths in it"))]) from None
     if report.problems:
         raise ProblemsError(report.problems)
     return report.settings

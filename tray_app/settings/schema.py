@@ -31,6 +31,7 @@ from tray_app.core.model import (
 )
 from tray_app.core.text import Text
 from tray_app.support import i18n
+from tray_app.support.i18n import _
 
 H = 3600.0
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -79,14 +80,14 @@ def _durations(key: Key, value: Any) -> tuple[float, ...]:
 
 def _bool(_key: Key, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise BadValue("use true or false (without quotes)")
+        raise BadValue(_("use true or false (without quotes)"))
     return value
 
 
 def _int(key: Key, value: Any) -> int:
     low, high = int(key.low or 0), int(key.high or 0)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise BadValue(f"use a whole number from {low} to {high}")
+        raise BadValue(_("use a whole number from {low} to {high}").format(low=low, high=high))
     return value
 
 
@@ -95,11 +96,11 @@ def _list(value: Any, item: Callable[[Any], Any], *, example: str, non_empty: bo
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise BadValue(f"use a list in square brackets, e.g. {example}")
+        raise BadValue(_("use a list in square brackets, e.g. {example}").format(example=example))
     if non_empty and not value:
-        raise BadValue("the list must not be empty")
+        raise BadValue(_("the list must not be empty"))
     if len(value) > LONGEST_LIST:
-        raise BadValue(f"use at most {LONGEST_LIST} entries")
+        raise BadValue(_("use at most {n} entries").format(n=LONGEST_LIST))
     return tuple(item(v) for v in value)
 
 
@@ -110,7 +111,7 @@ def weekday(value: Any) -> int:
         return WEEKDAYS.index(name)
     if name in DAY_NAMES:
         return DAY_NAMES.index(name)
-    raise BadValue("use day names: " + ", ".join(f'"{d}"' for d in WEEKDAYS))
+    raise BadValue(_("use day names: {names}").format(names=", ".join(f'"{d}"' for d in WEEKDAYS)))
 
 
 def _days(_key: Key, value: Any) -> tuple[int, ...]:
@@ -122,23 +123,23 @@ def parse_clock(value: Any) -> int:
     parts = value.strip().split(":") if isinstance(value, str) else []
     if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts) \
             or not 1 <= len(parts[0]) <= 2 or len(parts[1]) != 2:
-        raise BadValue('use a time of day such as "08:30"')
+        raise BadValue(_('use a time of day such as "08:30"'))
     h, mi = int(parts[0]), int(parts[1])
     if mi > 59 or h > 24 or (h == 24 and mi):
-        raise BadValue('use a time of day between "00:00" and "24:00"')
+        raise BadValue(_('use a time of day between "00:00" and "24:00"'))
     return h * 60 + mi
 
 
 def _clock(_key: Key, value: Any) -> int:
     out = parse_clock(value)
     if out >= 24 * 60:
-        raise BadValue('use a time of day between "00:00" and "23:59"')
+        raise BadValue(_('use a time of day between "00:00" and "23:59"'))
     return out
 
 
 def _range(value: Any) -> tuple[int, int]:
     if isinstance(value, str) and "-" in value:
-        start, _, end = value.partition("-")
+        start, _dash, end = value.partition("-")
         try:
             a, b = parse_clock(start), parse_clock(end)
         except BadValue:
@@ -146,7 +147,8 @@ def _range(value: Any) -> tuple[int, int]:
         else:
             if a != b:
                 return (a, b)
-    raise BadValue('use ranges such as "09:00-17:30" (an end before the start runs past midnight)')
+    raise BadValue(_('use ranges such as "09:00-17:30" (an end before the start runs past '
+                     'midnight)'))
 
 
 def _hours(_key: Key, value: Any) -> tuple[tuple[int, int], ...]:
@@ -156,7 +158,7 @@ def _hours(_key: Key, value: Any) -> tuple[tuple[int, int], ...]:
 def _place(value: Any) -> str:
     if isinstance(value, str) and value in PLACES:
         return value
-    raise BadValue("use any of " + ", ".join(f'"{p}"' for p in PLACES))
+    raise BadValue(_("use any of {names}").format(names=", ".join(f'"{p}"' for p in PLACES)))
 
 
 def _places(_key: Key, value: Any) -> tuple[str, ...]:
@@ -165,7 +167,7 @@ def _places(_key: Key, value: Any) -> tuple[str, ...]:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise BadValue("use a string in quotes")
+        raise BadValue(_("use a string in quotes"))
     return value
 
 
@@ -180,16 +182,16 @@ def _path(_key: Key, value: Any) -> str:
     """A path that can be opened: no NUL byte, not absurdly long, and a ~user that exists."""
     text = _text(value)
     if "\x00" in text:
-        raise BadValue("a path can't hold a NUL byte (\\u0000); write the file's real path")
+        raise BadValue(_("a path can't hold a NUL byte (\\u0000); write the file's real path"))
     if len(text) > MAX_PATH_CHARS:
-        raise BadValue(f"use a path of at most {MAX_PATH_CHARS} characters")
+        raise BadValue(_("use a path of at most {n} characters").format(n=MAX_PATH_CHARS))
     if text.startswith("~"):
         import os.path
 
         if os.path.expanduser(text) == text:  # an unknown user (or no home at all)
             user = text.split("/")[0][1:]
-            raise BadValue(f"there is no user '{user[:40]}' on this machine for ~{user[:40]}; "
-                           "write the full path, or ~/ for your own home")
+            raise BadValue(_("there is no user '{user}' on this machine for ~{user}; write the "
+                             "full path, or ~/ for your own home").format(user=user[:40]))
     return text
 
 
@@ -199,7 +201,8 @@ CHECKIN_TIMES = ("first", "last")  # the first and the last break of the day
 def _moment(value: Any) -> str:
     if isinstance(value, str) and value in CHECKIN_TIMES:
         return value
-    raise BadValue("use any of " + ", ".join(f'"{m}"' for m in CHECKIN_TIMES))
+    raise BadValue(_("use any of {names}").format(
+        names=", ".join(f'"{m}"' for m in CHECKIN_TIMES)))
 
 
 def _moments(_key: Key, value: Any) -> tuple[str, ...]:
@@ -210,7 +213,7 @@ def _moments(_key: Key, value: Any) -> tuple[str, ...]:
 def _glob(_key: Key, value: Any) -> str:
     text = _text(value)
     if text and not text.startswith("/"):
-        raise BadValue('use an absolute pattern such as "/dev/video*", or "" for none')
+        raise BadValue(_('use an absolute pattern such as "/dev/video*", or "" for none'))
     return text
 
 
@@ -222,8 +225,8 @@ def languages() -> list[str]:
 def _language(_key: Key, value: Any) -> str:
     text = _text(value)
     if text and text not in languages():
-        raise BadValue('use "" (the desktop\'s language) or one of ' + ", ".join(
-            f'"{lang}"' for lang in languages()))
+        raise BadValue(_('use "" (the desktop\'s language) or one of {names}').format(
+            names=", ".join(f'"{lang}"' for lang in languages())))
     return text
 
 

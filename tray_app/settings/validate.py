@@ -12,6 +12,7 @@ from tray_app.core.duration import BadValue
 from tray_app.core.model import Settings
 from tray_app.core.problems import Problem
 from tray_app.settings.schema import SCHEMA, SECTIONS, build_section
+from tray_app.support.i18n import N_, _, ngettext, tr
 
 # Values and names longer than this are cut in messages (a 50 MB value made a 100 MB message).
 SHOWN_CHARS = 60
@@ -55,8 +56,12 @@ def did_you_mean(word: str, choices: list[str], what: str = "keys") -> str:
     import difflib  # only for a mistake: not loaded by a running sitbreak that has none
 
     close = difflib.get_close_matches(word[:SHOWN_CHARS], choices, n=1, cutoff=0.6)
-    known = f"known {what}: " + ", ".join(choices)
-    return f"did you mean '{close[0]}'? {known[0].upper()}{known[1:]}" if close else known
+    known = ", ".join(choices)
+    if close:
+        return (_("did you mean '{word}'? Known sections: {known}") if what == "sections" else
+                _("did you mean '{word}'? Known keys: {known}")).format(word=close[0], known=known)
+    return (_("known sections: {known}") if what == "sections" else
+            _("known keys: {known}")).format(known=known)
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -79,22 +84,24 @@ def key_lines(text: str) -> dict[str, int]:
 def syntax_problem(text: str, file: str) -> Problem | None:
     """Why the text is not TOML at all, or None when it parses."""
     if text.startswith(BOM):
-        return Problem(file, "", "starts with an invisible byte order mark (BOM)", line=1,
-                       allowed="save the file as UTF-8 without BOM (most editors offer it "
-                       "under 'Save with encoding')")
+        return Problem(file, "", _("starts with an invisible byte order mark (BOM)"), line=1,
+                       allowed=_("save the file as UTF-8 without BOM (most editors offer it "
+                                 "under 'Save with encoding')"))
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        return Problem(file, "", f"is not valid TOML: {cut(str(exc), 200)}", line=int(m[1]) if m
-                       else None, allowed="fix the syntax (quotes around strings, key = value, "
-                       "[section])")
+        return Problem(file, "", _("is not valid TOML: {error}").format(error=cut(str(exc), 200)),
+                       line=int(m[1]) if m else None,
+                       allowed=_("fix the syntax (quotes around strings, key = value, "
+                                 "[section])"))
     except RecursionError:
-        return Problem(file, "", "is nested too deeply to read (brackets inside brackets)",
-                       allowed="every setting is a plain value or a flat list")
+        return Problem(file, "", _("is nested too deeply to read (brackets inside brackets)"),
+                       allowed=_("every setting is a plain value or a flat list"))
     except ValueError as exc:  # an integer of more than 4300 digits
-        return Problem(file, "", f"holds a number too long to read ({cut(str(exc), 80)})",
-                       allowed="every number in the settings has a few digits")
+        return Problem(file, "", _("holds a number too long to read ({error})").format(
+                           error=cut(str(exc), 80)),
+                       allowed=_("every number in the settings has a few digits"))
     return None
 
 
@@ -111,13 +118,14 @@ def check_text(text: str, file: str = "settings.toml") -> Report:
     sections: dict[str, dict[str, Any]] = {}
     for sname, body in data.items():
         if sname not in SCHEMA:
-            problems.append(Problem(file, cut(sname), "unknown section",
+            problems.append(Problem(file, cut(sname), _("unknown section"),
                                     allowed=did_you_mean(sname, list(SCHEMA), "sections"),
                                     line=lines.get(sname)))
             continue
         if not isinstance(body, dict):
-            problems.append(Problem(file, sname, "must be a [section] of keys", value=show(body),
-                                    allowed=f"write it as [{sname}]", line=lines.get(sname)))
+            problems.append(Problem(file, sname, _("must be a [section] of keys"),
+                                    value=show(body), line=lines.get(sname),
+                                    allowed=_("write it as [{section}]").format(section=sname)))
             bad.update(f"{sname}.{k}" for k in SCHEMA[sname])
             continue
         values: dict[str, Any] = {}
@@ -125,7 +133,7 @@ def check_text(text: str, file: str = "settings.toml") -> Report:
             dotted = f"{sname}.{kname}"
             spec = SCHEMA[sname].get(kname)
             if spec is None:
-                problems.append(Problem(file, cut(dotted), "unknown key",
+                problems.append(Problem(file, cut(dotted), _("unknown key"),
                                         allowed=did_you_mean(kname, list(SCHEMA[sname])),
                                         line=lines.get(dotted)))
                 continue
@@ -134,8 +142,8 @@ def check_text(text: str, file: str = "settings.toml") -> Report:
                 values[kname] = spec.parse(value)
             except BadValue as exc:
                 bad.add(dotted)
-                problems.append(Problem(file, dotted, "bad value", value=show(value),
-                                        allowed=str(exc), line=lines.get(dotted)))
+                problems.append(Problem(file, dotted, _("bad value"), value=show(value),
+                                        allowed=tr(exc.args[0]), line=lines.get(dotted)))
         sections[sname] = values
     built = {name: build_section(name, sections.get(name, {})) for name in SECTIONS}
     settings = Settings(**built)
@@ -148,29 +156,33 @@ def check_text(text: str, file: str = "settings.toml") -> Report:
 MAX_PROBLEMS = 30
 
 
-MORE = "fix the ones above and check again to see the rest"
+MORE = N_("fix the ones above and check again to see the rest")
 
 
 def _is_more(p: Problem) -> bool:
-    return p.allowed == MORE
+    return p.allowed == _(MORE)
 
 
 def by_line(problems: list[Problem]) -> list[Problem]:
     """In the file's order, so they read top to bottom; whole-file ones first; at most
     MAX_PROBLEMS, then one line counting the rest."""
-    hidden = sum(int(p.message.split()[1]) for p in problems if _is_more(p))
+    hidden = sum(int(re.findall(r"\d+", p.message)[0]) for p in problems if _is_more(p))
     ordered = sorted((p for p in problems if not _is_more(p)), key=lambda p: p.line or 0)
     hidden += max(0, len(ordered) - MAX_PROBLEMS)
     shown = ordered[:MAX_PROBLEMS]
     if not hidden or not shown:
         return shown
-    return [*shown, Problem(shown[0].file, "", f"and {hidden} more problems", allowed=MORE)]
+    return [*shown, Problem(shown[0].file, "", ngettext(
+        "and {n} more problem", "and {n} more problems", hidden).format(n=hidden),
+        allowed=_(MORE))]
 
 
 def _where(key: str, lines: dict[str, int], raw: dict[str, Any], default: str) -> str:
     if key in raw:
-        return f"{key} = {show(raw[key])} on line {lines.get(key, '?')}"
-    return f"{key} is {default} (the default: it is not in the file)"
+        return _("{key} = {value} on line {line}").format(key=key, value=show(raw[key]),
+                                                          line=lines.get(key, "?"))
+    return _("{key} is {value} (the default: it is not in the file)").format(key=key,
+                                                                              value=default)
 
 
 def _pair(file: str, a: str, b: str, message: str, allowed: str, lines: dict[str, int],
@@ -179,7 +191,8 @@ def _pair(file: str, a: str, b: str, message: str, allowed: str, lines: dict[str
     written = [k for k in (a, b) if k in lines]
     line = min((lines[k] for k in written), default=None)
     value = f"{_where(a, lines, raw, defaults[0])}; {_where(b, lines, raw, defaults[1])}"
-    return Problem(file, f"{a} and {b}", message, value=value, allowed=allowed, line=line)
+    return Problem(file, _("{a} and {b}").format(a=a, b=b), message, value=value,
+                   allowed=allowed, line=line)
 
 
 def cross_key_problems(s: Settings, file: str, lines: dict[str, int], raw: dict[str, Any],
@@ -192,16 +205,17 @@ def cross_key_problems(s: Settings, file: str, lines: dict[str, int], raw: dict[
             s.breaks.heads_up > 0 and s.breaks.heads_up >= s.sitting.break_after:
         out.append(_pair(
             file, "sitting.break_after", "breaks.heads_up",
-            "the heads-up must come before the break",
-            f"make breaks.heads_up shorter than {short(s.sitting.break_after)} "
-            f"(or 0 to turn the heads-up off), or sitting.break_after longer than "
-            f"{short(s.breaks.heads_up)}", lines, raw,
+            _("the heads-up must come before the break"),
+            _("make breaks.heads_up shorter than {after} (or 0 to turn the heads-up off), or "
+              "sitting.break_after longer than {heads_up}").format(
+                after=short(s.sitting.break_after), heads_up=short(s.breaks.heads_up)),
+            lines, raw,
             (f'"{short(s.sitting.break_after)}"', f'"{short(s.breaks.heads_up)}"')))
     if not bad & {"snooze.options", "snooze.max_per_break"} and \
             s.snooze.max_per_break > 0 and not s.snooze.options:
         out.append(_pair(
             file, "snooze.options", "snooze.max_per_break",
-            "snooze.options is empty but snooze.max_per_break allows snoozes",
-            'give at least one duration, e.g. ["5m"], or set max_per_break = 0', lines, raw,
+            _("snooze.options is empty but snooze.max_per_break allows snoozes"),
+            _('give at least one duration, e.g. ["5m"], or set max_per_break = 0'), lines, raw,
             ("[]", str(s.snooze.max_per_break))))
     return out

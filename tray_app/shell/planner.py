@@ -15,7 +15,7 @@ from tray_app.core.problems import ProblemsError
 from tray_app.core.progression import Family, Progress
 from tray_app.core.state import State
 from tray_app.ports import HistoryStore
-from tray_app.support.i18n import _
+from tray_app.support.i18n import _, tr
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class BreakPlanner:
                 self._catalogue = load_catalogue(settings)
             except ProblemsError as exc:
                 # Keep the last good catalogue; say what is wrong with the user's file.
-                self.on_notice(f"exercises not reloaded:\n{exc}")
+                self.on_notice(_("exercises not reloaded:\n{problems}").format(
+                    problems=tr(exc.text())))
                 if not self._catalogue:
                     from tray_app.core.model import ExerciseSettings as Defaults
 

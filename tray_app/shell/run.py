@@ -15,6 +15,7 @@ from tray_app.shell.run_options import RunOptions
 from tray_app.shell.signals import wait_for_signals
 from tray_app.support import paths
 from tray_app.support.exit_codes import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tray_app.support.i18n import tr
 from tray_app.support.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def run_app(args: RunOptions) -> int:
     try:
         settings = compose.first_settings(settings_path, made_if_missing=not args.config)
     except ProblemsError as exc:
-        print(exc, file=sys.stderr)
+        print(tr(exc.text()), file=sys.stderr)
         return EXIT_USAGE
 
     try:

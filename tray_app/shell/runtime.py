@@ -61,7 +61,7 @@ from tray_app.ports import (
 from tray_app.shell.clock import Clock, default_clock
 from tray_app.shell.owner import SchedulerTimer, Timer
 from tray_app.support import i18n
-from tray_app.support.i18n import tr
+from tray_app.support.i18n import _, tr
 
 log = logging.getLogger(__name__)
 
@@ -457,10 +457,11 @@ class Runtime:
         except ProblemsError as exc:
             if sig != self._bad_settings_sig:
                 self._bad_settings_sig = sig
-                text = f"settings not applied, keeping the last good ones:\n{exc}"
+                text = _("settings not applied, keeping the last good ones:\n{problems}").format(
+                    problems=tr(exc.text()))
                 log.warning("%s", text)
                 self.adapters.on_notice(text)
-                self._apply(SettingsRejected(str(exc), path.name))
+                self._apply(SettingsRejected(exc.text(), path.name))
             if force:
                 raise
             return

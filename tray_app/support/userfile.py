@@ -12,6 +12,8 @@ import stat
 from pathlib import Path
 from typing import TextIO
 
+from tray_app.support.i18n import _
+
 
 class Unreadable(Exception):
     """The file cannot be used; the text says why in words for people."""
@@ -30,28 +32,31 @@ def read_user_text(path: Path, limit: int) -> str:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise Unreadable(
-                "is a symbolic link that leads back to itself (a loop); replace it with a file"
+                _("is a symbolic link that leads back to itself (a loop); replace it with a file")
             ) from None
-        raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
+        raise Unreadable(_("cannot be read ({error})").format(error=exc.strerror or exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("is not a regular file (a pipe, device or folder); name a text file")
+            raise Unreadable(_("is not a regular file (a pipe, device or folder); name a text "
+                               "file"))
         if info.st_size > limit:
-            raise Unreadable(f"is too big ({info.st_size} bytes; at most {limit})")
+            raise Unreadable(_("is too big ({size} bytes; at most {limit})").format(
+                size=info.st_size, limit=limit))
         try:
             data = _read_at_most(fd, limit + 1)
         except OSError as exc:  # /proc/kmsg: "regular", but a read would wait (EAGAIN)
-            raise Unreadable(f"cannot be read as a file ({exc.strerror or exc}); name a "
-                             "text file") from None
+            raise Unreadable(_("cannot be read as a file ({error}); name a text file").format(
+                error=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise Unreadable(f"is too big (more than {limit} bytes)")
+        raise Unreadable(_("is too big (more than {limit} bytes)").format(limit=limit))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Unreadable(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        raise Unreadable(_("is not UTF-8 text (byte {n}); save it as UTF-8").format(
+            n=exc.start)) from None
 
 
 def _read_at_most(fd: int, size: int) -> bytes:

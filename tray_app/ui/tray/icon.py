@@ -292,8 +292,9 @@ class TrayController:
             change(self.edits)
         except ProblemsError as exc:
             # The user's file is broken: say so, and leave it exactly as it is.
-            self._notify(f"sitbreak: {path.name} has a problem",
-                         f"Not changed; fix the file first.\n{exc}")
+            self._notify(_("sitbreak: {name} has a problem").format(name=path.name),
+                         _("Not changed; fix the file first.\n{problems}").format(
+                             problems=tr(exc.text())))
             return
         except Exception as exc:  # unreadable, changed on disk meanwhile, not writable
             self._notify("sitbreak: could not change the settings", str(exc))
