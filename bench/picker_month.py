@@ -7,8 +7,10 @@ For each setting it runs `days` x `breaks` breaks through the real picker (core.
 each routine fed back as history as the app does, and reports: each category's share of the
 exercise time against its target (picker.SHARE), the share of breaks that got the user out of
 the chair (a standing or floor exercise, or the stand-up-and-walk step), the longest run of
-seated-only breaks, same-day repeats, routines longer than the break, and what
-`picker.coverage` says the setting cannot offer. One line per setting, or JSON lines.
+seated-only breaks, same-day repeats (an exercise served twice in a day while its category
+had one not served that day which the break could hold, `picker.servable`; and, as
+`repeats_any`, counting those too long for the break), routines longer than the break, and
+what `picker.coverage` says the setting cannot offer. One line per setting, or JSON lines.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tray_app.core.exercise import CATEGORIES, Exercise
 from tray_app.core.model import ExerciseSettings
-from tray_app.core.picker import RECENT, SHARE, coverage, gets_up, pick
+from tray_app.core.picker import RECENT, SHARE, coverage, gets_up, pick, servable
 from tray_app.exercises.loader import load_catalogue
 
 PLACE_SETS: dict[str, tuple[str, ...]] = {
@@ -47,7 +49,9 @@ EXCLUSIONS: dict[str, tuple[str, ...]] = {
 @dataclass
 class Month:
     routines: list[list[Exercise]] = field(default_factory=list)
-    repeats: int = 0  # an exercise served twice in a day while its category had unused ones
+    repeats: int = 0  # an exercise served twice in a day while its category had an unused
+    # one the break could hold
+    repeats_any: int = 0  # the same, counting unused ones too long for the break
     too_long: int = 0  # routines longer than the break
 
     def shares(self) -> dict[str, float]:
@@ -74,8 +78,11 @@ def simulate(catalogue: list[Exercise], length: float, days: int, breaks: int,
     month = Month()
     history: list[tuple[str, str]] = []
     members: dict[str, set[str]] = {}
+    holds: dict[str, set[str]] = {}  # those a break of `length` can hold
+    fit = {e.id for e in servable(catalogue, length)}
     for e in catalogue:
         members.setdefault(e.category, set()).add(e.id)
+        holds.setdefault(e.category, set()).update({e.id} & fit)
     for d in range(days):
         today: set[str] = set()
         for b in range(breaks):
@@ -84,7 +91,8 @@ def simulate(catalogue: list[Exercise], length: float, days: int, breaks: int,
             month.too_long += sum(e.seconds for e in routine) > max(length, 0) and len(routine) > 1
             for e in routine:
                 if e.id in today and members.get(e.category, set()) - today:
-                    month.repeats += 1
+                    month.repeats_any += 1
+                    month.repeats += bool(holds.get(e.category, set()) - today)
                 today.add(e.id)
             history = [(e.id, e.category) for e in reversed(routine)] + history
     return month
@@ -117,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                     "up_share": round(month.up_share(), 3),
                     "longest_seated_run": month.longest_seated_run(),
                     "same_day_repeats": month.repeats,
+                    "same_day_repeats_any": month.repeats_any,
                     "too_long": month.too_long,
                     "cannot_offer": gaps,
                 }  # fmt: skip
@@ -126,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{places_name:15} {ex_name:18} {length:5.0f}s n={len(catalogue):2} "
                           f"strength={row['strength_share']:.2f} off={row['off_target']:.2f} "
                           f"up={row['up_share']:.2f} seated-run={row['longest_seated_run']:2} "
-                          f"repeats={month.repeats:3} long={month.too_long} "
+                          f"repeats={month.repeats:3} ({month.repeats_any:3}) "
+                          f"long={month.too_long} "
                           f"gaps={len(gaps)}")
     return 0
 

@@ -17,6 +17,7 @@ from tray_app.core.picker import (
     STRENGTH,
     another,
     pick,
+    servable,
     spares,
 )
 from tray_app.exercises.loader import load_catalogue
@@ -252,3 +253,62 @@ def test_the_history_keeps_as_many_picks_as_the_picker_is_given() -> None:
     from tray_app.history.writer import RECENT as KEPT
 
     assert WINDOW == RECENT <= KEPT
+
+
+def _exercise(ident: str, category: str, where: str, seconds: int) -> Exercise:
+    return Exercise(ident, ident, category, where, (Step("a", seconds),), "c", "w")
+
+
+def _behind(category: str, seconds: int) -> list[tuple[str, str]]:
+    # History of exercises no longer in the catalogue (each counts as 60 s of `category`).
+    return [(f"gone-{category}-{n}", category) for n in range(seconds // 60)]
+
+
+def test_a_category_waits_for_its_long_fresh_exercise_rather_than_repeat_a_short_one() -> None:
+    """Late in a long break only the core exercise done a minute ago fits; the core one not
+    done yet is too long for the room left. It waits for the next break, which it leads."""
+    done = _exercise("core-done", "core", "chair", 60)
+    fresh = _exercise("core-fresh", "core", "chair", 200)
+    posture = _exercise("posture-long", "posture", "chair", 200)
+    catalogue = [done, fresh, posture]
+    recent = [(done.id, done.category), *_behind("hip-extensors", 600)]
+    first = pick(catalogue, recent, 300, 1, stand=False)
+    assert [e.id for e in first] == ["posture-long"], "no repeat of core-done"
+    recent = [(e.id, e.category) for e in reversed(first)] + recent
+    assert pick(catalogue, recent, 300, 1, stand=False)[0].id == "core-fresh"
+
+
+def test_what_gets_you_up_is_not_a_repeat_while_another_category_has_a_fresh_one() -> None:
+    """Core is furthest behind, its standing exercise was done a break ago and its chair one
+    not yet: the break leads with posture's fresh standing exercise and brings the chair core
+    exercise after it, instead of the standing core one again."""
+    core_up = _exercise("core-standing", "core", "standing", 50)
+    core_chair = _exercise("core-chair", "core", "chair", 50)
+    posture_up = _exercise("posture-standing", "posture", "standing", 50)
+    catalogue = [core_up, core_chair, posture_up]
+    recent = [(core_up.id, core_up.category), *_behind("posture", 120),
+              *_behind("hip-extensors", 600)]
+    routine = pick(catalogue, recent, 120, 1, stand=True)
+    assert {e.id for e in routine} == {"posture-standing", "core-chair"}
+
+
+@pytest.mark.parametrize("name", PLACE_SETS)
+def test_no_exercise_twice_a_day_while_its_category_has_one_the_break_can_hold(name: str) -> None:
+    """Stricter than the room an exercise had: a category whose exercise not done today fits
+    the break (beside what gets the user up) waits for it rather than repeat one, save for
+    the odd standing exercise that gets the user up (at most 2% of the month's picks)."""
+    places = PLACE_SETS[name]
+    catalogue = load_catalogue(ExerciseSettings(places=places))
+    holds = servable(catalogue, BREAK, stand="standing" in places)
+    repeats = picks = 0
+    for day in MONTHS[name].days:
+        done: set[str] = set()
+        for routine in day:
+            for e in routine:
+                picks += 1
+                waiting = any(x.category == e.category and x.id not in done for x in holds)
+                if e.id in done and waiting:
+                    repeats += 1
+                    assert e.where in UP_PLACES and routine[0] is e, (e.id, routine)
+                done.add(e.id)
+    assert repeats <= 0.02 * picks, (repeats, picks)

@@ -9,10 +9,13 @@ in the same routine.
 
 What has to fit comes first: an exercise is chosen among those that fit the time left, and only
 then is the no-repeat rule applied to them, so a short break still gets each category's work
-that fits. A break too short for anything gets the shortest exercise of the category furthest
-behind (never simply the shortest of all, which starved the long strength work). With
-standing allowed (`stand`), every break gets the user out of the chair: a standing or floor
-exercise leads the routine when one fits, else a stand-up-and-walk step comes first.
+that fits. The rule serves each category's exercises in turn, the one done longest ago (or
+never) next: when that one lacks room in this routine (a long one, late in a long break), the
+category waits for a later break, which it leads once behind its share, rather than repeat
+one done today. A break too short for anything gets the shortest exercise of the category
+furthest behind (never simply the shortest of all, which starved the long strength work).
+With standing allowed (`stand`), every break gets the user out of the chair: a standing or
+floor exercise leads the routine when one fits, else a stand-up-and-walk step comes first.
 `coverage` says in words what a setting cannot offer.
 
 Pure and deterministic: the same catalogue, history and seed always give the same answer.
@@ -20,6 +23,7 @@ Pure and deterministic: the same catalogue, history and seed always give the sam
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Collection, Sequence
 
@@ -55,6 +59,9 @@ SAME_LENGTH = 15
 # How many recent picks callers pass: more than a day's worth, so the day's no-repeat rule and
 # the time balance see the whole day.
 RECENT = 40
+# A category may lead a break with a standing exercise while up to this many seconds (about one
+# exercise) ahead of its share, rather than repeat a standing exercise of one behind it.
+AHEAD_S = 60
 # Seconds of the stand-up-and-walk step, when a break needs one (less in a shorter break).
 WALK_S = 30
 
@@ -190,6 +197,26 @@ class _Plan:
             self.add(category, seconds.get(ident, UNKNOWN_SECONDS))
         self.age = {ident: n for n, (ident, _) in reversed(list(enumerate(recent)))}
         self.never = len(recent) + 1
+        self._due: dict[tuple[float, bool], dict[str, int]] = {}
+
+    def due(self, budget: float, up: bool) -> dict[str, int]:
+        """For each category, how long ago (`age`, `never` for not done) its exercise done
+        longest ago was, among those a break of `budget` can hold (with `up`, only those that
+        get the user up): what `_fresh` lets come next."""
+        key = (budget, up)
+        if key not in self._due:
+            due: dict[str, int] = {}
+            fit = servable(self.pool, budget, stand=self.stand)
+            strength = [e for e in fit if e.category in STRENGTH]
+            for e in fit:
+                # A stretch counts only where a strength exercise fits beside it.
+                paired = e.category != STRETCH or any(
+                    e.seconds + s.seconds <= budget and _compatible(e, [s]) for s in strength)
+                if paired and (not up or e.where in UP_PLACES):
+                    age = self.age.get(e.id, self.never)
+                    due[e.category] = max(age, due.get(e.category, age))
+            self._due[key] = due
+        return self._due[key]
 
     def add(self, category: str, seconds: float) -> None:
         self.done[category] = self.done.get(category, 0.0) + seconds
@@ -265,9 +292,27 @@ class _Plan:
         taken = {e.category for e in routine}
         options = [e for e in self.pool if e.category not in taken and _compatible(e, routine)]
         # Fits first, then the no-repeat rule among what fits.
-        fitting = [e for e in options if used + e.seconds <= budget
-                   and (not up or e.where in UP_PLACES)]
-        fitting = _fresh(fitting, self.age)
+        fits = [e for e in options if used + e.seconds <= budget
+                and (not up or e.where in UP_PLACES)]
+        if fill:  # "Another exercise": the length comes first, so no category waits
+            return self._choose(_fresh(fits, self.age), routine, options, done, budget, fill)
+        strict = _fresh(fits, self.age, self.due(budget, False))
+        if not up:
+            return self._choose(strict, routine, options, done, budget, fill)
+        # What gets the user up comes from a category near or behind its share whose chair
+        # work is not due first; failing that, a standing exercise may come back sooner (the
+        # shares and getting up come before variety).
+        behind = [e for e in strict if self.behind(e.category, done) > -AHEAD_S]
+        return (self._choose(behind, routine, options, done, budget, fill)
+                or self._choose(_fresh(fits, self.age, self.due(budget, True)), routine,
+                                options, done, budget, fill))  # fmt: skip
+
+    def _choose(self, fitting: list[Exercise], routine: list[Exercise],
+                options: list[Exercise], done: dict[str, float], budget: float,
+                fill: bool) -> list[Exercise]:  # fmt: skip
+        """The best of `fitting` for the next slot of `routine`: the category furthest behind,
+        a stretch with a strength partner from `options`; or []."""
+        used = sum(e.seconds for e in routine)
         ranked = sorted({e.category for e in fitting},
                         key=lambda c: (-self.behind(c, done), self.tie[c]))  # fmt: skip
         for category in ranked:
@@ -277,28 +322,32 @@ class _Plan:
             if category != STRETCH or _has_strength(routine):
                 return [choice]
             room = budget - used - choice.seconds
-            partners = [
-                e for e in _fresh(options, self.age)
-                if e.category in STRENGTH and e.seconds <= room
-                and _compatible(e, [*routine, choice])
-            ]  # fmt: skip
+            room_for = [e for e in options if e.category in STRENGTH and e.seconds <= room
+                        and _compatible(e, [*routine, choice])]  # fmt: skip
+            partners = _fresh(room_for, self.age, None if fill else self.due(budget, False))
             if partners:
                 return [self.best(partners), choice]
         return []
 
 
-def _fresh(pool: Sequence[Exercise], age: dict[str, int]) -> list[Exercise]:
+def _fresh(pool: Sequence[Exercise], age: dict[str, int],
+           due: dict[str, int] | None = None) -> list[Exercise]:  # fmt: skip
     """What may be picked: in each category, the exercises not done lately (`age` holds the
-    recent ones), or when it has none left, only its one done longest ago. The single home of
-    the no-repeat rule; it holds for today's picks whatever span `recent` covers, as today's
-    are the newest."""
+    recent ones), or when it has none left, only its one done longest ago. With `due` (each
+    category's longest-ago age among what the break can hold, from `_Plan.due`), a category
+    whose exercise due next does not fit here offers nothing: it waits for a break where it
+    fits rather than repeat a newer one. The single home of the no-repeat rule; it holds for
+    today's picks whatever span `recent` covers, as today's are the newest."""
     by_category: dict[str, list[Exercise]] = {}
     for e in pool:
         by_category.setdefault(e.category, []).append(e)
     allowed: set[str] = set()
-    for members in by_category.values():
-        unused = [e.id for e in members if e.id not in age]
-        allowed.update(unused or [max(members, key=lambda e: age[e.id]).id])
+    for category, members in by_category.items():
+        ages = {e.id: age.get(e.id, math.inf) for e in members}
+        oldest = max(ages.values())
+        if due is not None and oldest < due.get(category, -1):
+            continue
+        allowed.update(i for i, a in ages.items() if a == oldest)
     return [e for e in pool if e.id in allowed]
 
 
@@ -317,20 +366,14 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
     out: list[str] = []
     length = duration(round(break_seconds))
     stand = allows_standing(catalogue) if stand is None else stand
-    ups = [e for e in catalogue if e.where in UP_PLACES and e.seconds <= break_seconds]
-    walk = 0.0 if not stand or ups else min(WALK_S, break_seconds)
-
-    def fits(e: Exercise) -> bool:
-        if not stand or e.where in UP_PLACES:
-            return e.seconds + walk <= break_seconds
-        return any(e.seconds + u.seconds <= break_seconds and _compatible(e, [u]) for u in ups)
-
+    walk = _walk_needed(catalogue, break_seconds, stand)
+    fit = {e.id for e in servable(catalogue, break_seconds, stand=stand)}
     for category in CATEGORIES:
         members = [e for e in catalogue if e.category == category]
         if not members:
             out.append(f"no {category} exercise is left with these places and exclusions: "
                        f"allow more places in [exercises] places, or exclude less")
-        elif not any(fits(e) for e in members):
+        elif not any(e.id in fit for e in members):
             need = min(_room_needed(e, catalogue, stand) for e in members)
             if category == STRETCH:  # it comes after strength work
                 need += min((e.seconds for e in catalogue if e.category in STRENGTH), default=0)
@@ -347,6 +390,31 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
         out.append(f"no standing exercise fits a {length} break: each break begins with "
                    f"{duration(round(walk))} of standing up and walking")
     return out
+
+
+def servable(catalogue: Sequence[Exercise], break_seconds: float, *,
+             stand: bool | None = None) -> list[Exercise]:  # fmt: skip
+    """The exercises a break of `break_seconds` can hold: each fits it, and with standing
+    allowed (`stand`) one done in the chair fits beside an exercise that gets the user up (or
+    beside the walk, when none of those fits)."""
+    stand = allows_standing(catalogue) if stand is None else stand
+    ups = [e for e in catalogue if e.where in UP_PLACES and e.seconds <= break_seconds]
+    walk = _walk_needed(catalogue, break_seconds, stand)
+
+    def fits(e: Exercise) -> bool:
+        if not stand or e.where in UP_PLACES:
+            return e.seconds + walk <= break_seconds
+        return any(e.seconds + u.seconds <= break_seconds and _compatible(e, [u]) for u in ups)
+
+    return [e for e in catalogue if fits(e)]
+
+
+def _walk_needed(catalogue: Sequence[Exercise], break_seconds: float, stand: bool) -> float:
+    """Seconds of stand-up-and-walk each break needs: none unless standing is allowed and no
+    exercise that gets the user up fits the break."""
+    if not stand or any(e.where in UP_PLACES and e.seconds <= break_seconds for e in catalogue):
+        return 0.0
+    return min(WALK_S, break_seconds)
 
 
 def _room_needed(e: Exercise, catalogue: Sequence[Exercise], stand: bool) -> float:
