@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tray_app.core.duration import ExactSeconds, Seconds
+from tray_app.core.exercise import category_name
 from tray_app.core.session import ExerciseDone, Session
 from tray_app.core.state import State
 from tray_app.core.status import clock_text
@@ -38,7 +39,8 @@ def end_lines(state: State, session: Session, done: Sequence[ExerciseDone],
     lines = [Text("You did {exercises} ({duration}).", exercises=did,
                   duration=ExactSeconds(round(seconds))) if did
              else Text("You moved for {duration}.", duration=moved)]
-    minutes = [Text("{duration} {category}", duration=ExactSeconds(round(m * 60)), category=cat)
+    minutes = [Text("{duration} {category}", duration=ExactSeconds(round(m * 60)),
+                    category=category_name(cat))
                for cat, m in today.minutes_by_category if round(m * 60) > 0]
     if minutes:
         lines.append(Text("Today: {minutes}.", minutes=Joined(minutes)))

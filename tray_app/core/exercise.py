@@ -5,8 +5,48 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tray_app.core.text import Text
+
 CATEGORIES = ("psoas-strength", "psoas-mobility", "hip-extensors", "core", "posture", "stretch")
 PLACES = ("chair", "standing", "floor")
+# How the windows, the closing screen and the statistics name them: the ids are the settings'
+# words, so the English shows the id; translators give each its language's name.
+CATEGORY_NAMES: dict[str, Text] = {
+    # Translators: an exercise category (strengthening the psoas), as the windows name it
+    "psoas-strength": Text("psoas-strength"),
+    # Translators: an exercise category (moving the psoas through its range), as shown
+    "psoas-mobility": Text("psoas-mobility"),
+    # Translators: an exercise category (glutes and hamstrings), as the windows name it
+    "hip-extensors": Text("hip-extensors"),
+    # Translators: an exercise category (trunk muscles that support the spine), as shown
+    "core": Text("core"),
+    # Translators: an exercise category (how one sits and stands), as the windows name it
+    "posture": Text("posture"),
+    # Translators: an exercise category, as the windows name it
+    "stretch": Text("stretch"),
+    # Translators: the category of the stand-up-and-walk step of a break
+    "walk": Text("walk"),
+}
+PLACE_NAMES: dict[str, Text] = {
+    # Translators: where an exercise is done: on a chair
+    "chair": Text("chair"),
+    # Translators: where an exercise is done: standing
+    "standing": Text("standing"),
+    # Translators: where an exercise is done: on the floor
+    "floor": Text("floor"),
+}
+
+
+def category_name(category: str) -> str:
+    """The category as shown (a user's own category shows as written)."""
+    return CATEGORY_NAMES.get(category, category)
+
+
+def place_name(where: str) -> str:
+    """The place as shown."""
+    return PLACE_NAMES.get(where, where)
+
+
 # Tag for movements that extend (arch) the lumbar spine; such an exercise carries a caution
 # for spondylolisthesis and stenosis, and users can exclude the tag.
 BACK_BEND = "back-bend"

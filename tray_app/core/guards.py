@@ -7,7 +7,7 @@ refusals are all built from it.
 
 from __future__ import annotations
 
-from tray_app.core.duration import human
+from tray_app.core.duration import Seconds
 from tray_app.core.events import (
     AnotherExercise,
     Done,
@@ -23,6 +23,7 @@ from tray_app.core.events import (
 )
 from tray_app.core.model import Phase
 from tray_app.core.state import Command, Refused, State
+from tray_app.core.text import Text
 
 _COMMAND_OF: dict[type, Command] = {
     TakeBreakNow: Command.START,
@@ -51,44 +52,46 @@ def refusal(state: State, cmd: Command) -> str | None:
     running = p is Phase.ON_BREAK
     if cmd is Command.START:
         if p is Phase.OFF_HOURS:  # the next tick would end it unrecorded, status saying off
-            return ("it is outside your working hours (schedule.days and schedule.hours); "
-                    "breaks are offered again when they start")
-        return "you are already on a break" if running else None
+            return Text("it is outside your working hours (schedule.days and schedule.hours); "
+                        "breaks are offered again when they start")
+        return Text("you are already on a break") if running else None
     if cmd in (Command.NEXT, Command.DONE):
         if not running or session is None:
-            return "no break is running" + (
-                "; start it first (sitbreak break-now)" if p is Phase.BREAK_DUE else ""
-            )
+            return (Text("no break is running; start it first ({command})",
+                         command="sitbreak break-now") if p is Phase.BREAK_DUE
+                    else Text("no break is running"))
         if strict and cmd is Command.NEXT:
-            return "strict mode is on (breaks.strict = true): the steps move on by themselves"
+            return Text("strict mode is on (breaks.strict = true): the steps move on by "
+                        "themselves")
         left = session.time_left(state.mono)
         if strict and left > 1e-6:
-            return (f"strict mode is on (breaks.strict = true): {human(left)} of the break "
-                    "still to go")
+            return Text("strict mode is on (breaks.strict = true): {duration} of the break "
+                        "still to go", duration=Seconds(left))
         return None
     if cmd is Command.ANOTHER:
         if session is None or p not in (Phase.BREAK_DUE, Phase.ON_BREAK):
-            return "no break is on offer"
-        return None if session.can_swap() else "there is no other exercise to swap in"
+            return Text("no break is on offer")
+        return None if session.can_swap() else Text("there is no other exercise to swap in")
     if cmd is Command.SNOOZE:
         if not state.ticked or p in (Phase.PAUSED, Phase.AWAY, Phase.OFF_HOURS):
-            return f"no break is coming while {_phase_words(p)}"
+            return _phase_words(p)
         if not snooze_options(state):
             n = state.settings.snooze.max_per_break
-            return f"no snoozes left for this break ({n} of {n} used); take it or skip it"
+            return Text("no snoozes left for this break ({n} of {n} used); take it or skip it",
+                        n=n)
         return None
     if cmd is Command.SKIP:
         upcoming = p is Phase.SITTING and state.heads_up_sent
         if p not in (Phase.BREAK_DUE, Phase.SNOOZED, Phase.ON_BREAK) and not upcoming:
-            return "no break is due, so there is nothing to skip"
+            return Text("no break is due, so there is nothing to skip")
         if strict:
-            return "strict mode is on (breaks.strict = true): breaks cannot be skipped"
+            return Text("strict mode is on (breaks.strict = true): breaks cannot be skipped")
         return None
     if cmd is Command.RESUME:
-        return None if p is Phase.PAUSED else "sitbreak is not paused"
+        return None if p is Phase.PAUSED else Text("sitbreak is not paused")
     if cmd is Command.CLOSE:
         if session is None or state.window_dismissed:
-            return "no break window is open"
+            return Text("no break window is open")
         return None
     return None  # PAUSE: always
 
@@ -98,8 +101,12 @@ def allowed(state: State) -> frozenset[Command]:
     return frozenset(c for c in Command if refusal(state, c) is None)
 
 
-def _phase_words(p: Phase) -> str:
-    return {Phase.PAUSED: "paused", Phase.OFF_HOURS: "off hours"}.get(p, "away from the desk")
+def _phase_words(p: Phase) -> Text:
+    if p is Phase.PAUSED:
+        return Text("no break is coming while paused")
+    if p is Phase.OFF_HOURS:
+        return Text("no break is coming while off hours")
+    return Text("no break is coming while away from the desk")
 
 
 def check_names(state: State, event: Event) -> None:
@@ -111,10 +118,12 @@ def check_names(state: State, event: Event) -> None:
         return
     ex = session.exercise
     if ident is not None and (ex is None or ident != ex.id):
-        shown = ex.id if ex is not None else "no exercise"
-        raise Refused(f"the break shows {shown}, not {ident!r}")
+        if ex is None:
+            raise Refused(Text("the break shows no exercise, not {id}", id=repr(ident)))
+        raise Refused(Text("the break shows {shown}, not {id}", shown=ex.id, id=repr(ident)))
     if step_no is not None and step_no != session.step:
-        raise Refused(f"step {step_no} is not the step on show ({session.step})")
+        raise Refused(Text("step {n} is not the step on show ({shown})", n=step_no,
+                           shown=session.step))
 
 
 def snooze_options(state: State) -> tuple[float, ...]:

@@ -537,7 +537,7 @@ def _pause(state: State, event: Pause, fx: list[Effect]) -> State:
     if event.seconds is not None:
         until = state.wall + event.seconds
     if until is not None and until <= state.wall:
-        raise Refused("that time has already passed")
+        raise Refused(Text("that time has already passed"))
     if until is not None:
         check_pause_end(until, state.wall)
     fx.append(_record(Kind.PAUSED, state.wall, (until - state.wall) if until else 0.0))
@@ -642,8 +642,8 @@ def _programme(state: State, event: Rate | AnswerLevel | CheckInPain | RetestRes
         case Rate(rating=rating, exercise_id=ident):
             ident = ident or state.last_exercise_id
             if ident is None:
-                raise Refused("no exercise done yet to rate; name one: "
-                              "sitbreak rate RATING EXERCISE_ID")
+                raise Refused(Text("no exercise done yet to rate; name one: {command}",
+                                   command="sitbreak rate RATING EXERCISE_ID"))
             fx.append(Record(rating_row(wall, ident, rating)))
             if rating == HURT:
                 advice = advice_for((*state.hurt_walls, wall), wall)

@@ -49,10 +49,9 @@ RATING_LABELS = {EASY: Text("Easy"), FINE: Text("Fine"), TOO_HARD: Text("Too har
 # Why a family's level changed (the statistics name these).
 ACCEPTED, TWENTY_FOUR_HOUR = "accepted", "24-hour rule"
 
-CLINICIAN_ADVICE = (
+CLINICIAN_ADVICE = Text(
     "Two moves hurt within a week. Before going on with them, check with a clinician (a "
-    "physiotherapist or your doctor) which moves suit you. " + SAFETY_LINE
-)
+    "physiotherapist or your doctor) which moves suit you. {safety}", safety=SAFETY_LINE)
 
 
 @dataclass(frozen=True)

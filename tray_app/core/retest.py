@@ -85,15 +85,18 @@ def check_result(item_id: str, value: float, side: str | None = None) -> str | N
     """Why a result can't be recorded, or None."""
     item = BY_ID.get(item_id)
     if item is None:
-        return f"unknown re-test {item_id!r}; one of: {', '.join(BY_ID)}"
+        return Text("unknown re-test {item}; one of: {items}", item=repr(item_id),
+                    items=", ".join(BY_ID))
     if item.per_side and side not in SIDES:
-        return f"{item_id} is measured per side: give left or right"
+        return Text("{item} is measured per side: give left or right", item=item_id)
     if not item.per_side and side is not None:
-        return f"{item_id} has no sides"
+        return Text("{item} has no sides", item=item_id)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_VALUE:
-        return f"{item_id}: the result must be a number 0-{MAX_VALUE} {item.unit}, got {value!r}"
+        return Text("{item}: the result must be a number 0-{most} {unit}, got {value}",
+                    item=item_id, most=MAX_VALUE, unit=item.unit, value=repr(value))
     if item.unit == REPS and value != int(value):
-        return f"{item_id}: repetitions are a whole number, got {value!r}"
+        return Text("{item}: repetitions are a whole number, got {value}", item=item_id,
+                    value=repr(value))
     return None
 
 

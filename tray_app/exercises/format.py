@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from tray_app.core.exercise import Exercise, Step
+from tray_app.core.exercise import Exercise, Step, category_name, place_name
 from tray_app.core.model import Settings
 from tray_app.core.safety import SAFETY_LINE
 from tray_app.exercises.shown import shown
@@ -124,7 +124,7 @@ def show_text(exercise: Exercise, width: int = 78) -> str:
         exercise.name,
         "=" * len(exercise.name),
         _("Category: {category}   Where: {where}   Takes: {duration}").format(
-            category=exercise.category, where=exercise.where,
+            category=tr(category_name(exercise.category)), where=tr(place_name(exercise.where)),
             duration=localised(exercise.seconds, exact=True)),
         "",
     ]

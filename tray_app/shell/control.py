@@ -14,7 +14,7 @@ from tray_app.core.problems import ProblemsError
 from tray_app.core.state import Refused
 from tray_app.shell.runtime import Runtime
 from tray_app.support.exit_codes import EXIT_REFUSED, EXIT_USAGE
-from tray_app.support.i18n import _
+from tray_app.support.i18n import _, tr
 
 # How long `status` waits for a fresh tick before answering from the newest state.
 STATUS_FRESH_WAIT_S = 0.03
@@ -75,9 +75,11 @@ def handle_request(runtime: Runtime, req: dict[str, Any],
     params = {k: v for k, v in req.items() if k != "cmd"}
     try:
         reply = (REQUESTS.get(cmd) or _core_command(cmd))(runtime, params, unsaved)
-    except Refused as exc:
-        return {"ok": False, "error": str(exc), "code": EXIT_REFUSED}
-    except (ProblemsError, UnknownCommand) as exc:
+    except Refused as exc:  # the reason is a core Text: said in the app's language
+        return {"ok": False, "error": tr(exc.args[0]) if exc.args else "", "code": EXIT_REFUSED}
+    except ProblemsError as exc:
+        return {"ok": False, "error": tr(exc.text()), "code": EXIT_USAGE}
+    except UnknownCommand as exc:
         return {"ok": False, "error": str(exc), "code": EXIT_USAGE}
     except (BadCommand, TypeError, ValueError) as exc:
         return {"ok": False, "error": f"bad request: {exc}", "code": EXIT_USAGE}

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from tray_app.core.commands import BadCommand, command_event
 from tray_app.core.duration import human
 from tray_app.core.events import BreakPlanned, BreakViewFailed, Event
-from tray_app.core.exercise import Exercise
+from tray_app.core.exercise import Exercise, category_name, place_name
 from tray_app.core.session import BreakView
 from tray_app.core.state import State
 from tray_app.shell.planner import BreakPlanner
@@ -56,7 +56,8 @@ class ConsolePrompt:
         from tray_app.exercises.shown import shown
 
         for ex in map(shown, exercises):
-            out.append(f"  {ex.name} ({ex.category}, {ex.where}, {duration(ex.seconds)})")
+            kind = f"{tr(category_name(ex.category))}, {tr(place_name(ex.where))}"
+            out.append(f"  {ex.name} ({kind}, {duration(ex.seconds)})")
             out += [f"    {line}" for line in care_lines(ex)]  # what the window shows too
             for n, stp in enumerate(ex.steps, 1):
                 out.append(f"    {n}. {stp.text} ({duration(stp.seconds, exact=True)})")

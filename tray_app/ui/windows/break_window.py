@@ -22,6 +22,7 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import Any, TextIO
 
+from tray_app.core.exercise import category_name, place_name
 from tray_app.core.progression import RATING_LABELS, RATINGS
 from tray_app.core.session import BreakView
 from tray_app.support.i18n import N_, _, ngettext, tr
@@ -358,11 +359,12 @@ class BreakWindow:
                 try:
                     value = float(text)
                 except ValueError:
-                    problems.append(f"{item_id}: {text!r} is not a number")
+                    problems.append(_("{item}: {text} is not a number").format(
+                        item=tr(BY_ID[item_id].name), text=repr(text)))
                     continue
                 problem = check_result(item_id, value, side)
                 if problem:
-                    problems.append(problem)
+                    problems.append(tr(problem))
                 else:
                     results.append((item_id, value, side))
             if problems:
@@ -460,7 +462,8 @@ class BreakWindow:
         self._on_show = spec.id if spec is not None else ""
         ex = spec.exercise if spec is not None else None
         self.name_label.configure(text=ex.name if ex is not None else _("Movement break"))
-        where = " · ".join(p for p in (ex.where, ex.category) if p) if ex is not None else ""
+        where = " · ".join(tr(p) for p in (place_name(ex.where), category_name(ex.category))
+                           if p) if ex is not None else ""
         self.where_label.configure(text=where)
         self.cue_label.configure(text=ex.cue if ex is not None else "")
         self.position_label.configure(text=self.screen.position())
