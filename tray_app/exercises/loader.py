@@ -20,6 +20,7 @@ from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import Problem, ProblemsError
 from tray_app.core.tags import MEANS, exact_tags, needed
 from tray_app.support.resources import CATALOGUE, DataFileError, packaged
+from tray_app.support.i18n import _
 from tray_app.support.userfile import Unreadable, read_user_text
 
 BUILTIN_CATALOGUE = packaged(CATALOGUE)
@@ -86,12 +87,12 @@ def read_catalogue(
         text = read_user_text(path, MAX_CATALOGUE_BYTES)  # never a FIFO or /dev/zero
     except FileNotFoundError:
         return [], [
-            Problem(file, "", "the exercise file does not exist",
-                    allowed="fix the path in [exercises] extra, or set it to \"\"")
+            Problem(file, "", _("the exercise file does not exist"),
+                    allowed=_("fix the path in [exercises] extra, or set it to \"\""))
         ]
     except Unreadable as err:
-        return [], [Problem(file, "", f"the exercise file {err}",
-                            allowed="fix the path in [exercises] extra, or set it to \"\"")]
+        return [], [Problem(file, "", _("the exercise file {problem}").format(problem=err),
+                            allowed=_("fix the path in [exercises] extra, or set it to \"\""))]
     return parse_catalogue(text, file, taken=taken)
 
 
@@ -106,12 +107,13 @@ def parse_catalogue(
         found = re.search(r"at line (\d+)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         return [], [
-            Problem(file, "", f"this is not valid TOML: {message}",
+            Problem(file, "", _("this is not valid TOML: {error}").format(error=message),
                     line=int(found.group(1)) if found else None)
         ]
     except RecursionError:
-        return [], [Problem(file, "", "this is nested too deeply to read (brackets inside "
-                            "brackets)", allowed="use the form of the built-in catalogue")]
+        return [], [Problem(file, "", _("this is nested too deeply to read (brackets inside "
+                                        "brackets)"),
+                            allowed=_("use the form of the built-in catalogue"))]
     return _Checker(file, text, set(taken)).catalogue(data)
 
 
@@ -148,7 +150,7 @@ class _Checker:
     def _exercise(self, index: int, entry: Any) -> Exercise | None:
         label = f"exercise[{index + 1}]"
         if not isinstance(entry, dict):
-            self._add(label, "must be a table", repr(entry), None, index, None)
+            self._add(label, _("must be a table"), repr(entry), None, index, None)
             return None
         before = len(self.problems)
         ident = entry.get("id")
@@ -159,7 +161,7 @@ class _Checker:
                 self._unknown(f"{label}.{key}", REQUIRED + OPTIONAL, key, index)
         for key in REQUIRED:
             if key not in entry:
-                self._add(f"{label}.{key}", "is missing", None, None, index, None)
+                self._add(f"{label}.{key}", _("is missing"), None, None, index, None)
         self._check_id(label, ident, index)
         strings = {k: self._text(label, k, entry.get(k), index) for k in ("name", "cue", "why")}
         category = self._choice(label, "category", entry.get("category"), CATEGORIES, index)
@@ -180,12 +182,12 @@ class _Checker:
         if ident is None:
             return  # reported as missing
         if not isinstance(ident, str) or not ID_PATTERN.match(ident):
-            self._add(f"{label}.id", "is not a valid id", repr(ident),
-                      "use lower-case letters, digits and dashes, e.g. \"seated-march\"",
+            self._add(f"{label}.id", _("is not a valid id"), repr(ident),
+                      _("use lower-case letters, digits and dashes, e.g. \"seated-march\""),
                       index, "id")
         elif ident in self.taken:
-            self._add(f"{label}.id", "is used by another exercise", repr(ident),
-                      "every exercise needs its own id", index, "id")
+            self._add(f"{label}.id", _("is used by another exercise"), repr(ident),
+                      _("every exercise needs its own id"), index, "id")
         else:
             self.taken.add(ident)
 
@@ -196,27 +198,32 @@ class _Checker:
         need = needed(where, (s.text for s in steps))
         for tag, why in need.items():
             if tag not in tags:
-                self._add(f"{label}.tags", f"{why!r} means the exercise {MEANS[tag]}, but it "
-                          f"is not tagged {tag!r}", None, f"add {tag!r} to tags, so people "
-                          "who must avoid it can exclude it", index, "tags")
+                self._add(f"{label}.tags", _("{words} means the exercise {means}, but it is not "
+                                             "tagged {tag}").format(words=repr(why),
+                                                                    means=_(MEANS[tag]),
+                                                                    tag=repr(tag)),
+                          None, _("add {tag} to tags, so people who must avoid it can exclude "
+                                  "it").format(tag=repr(tag)), index, "tags")
         for tag in exact_tags() & set(tags) - set(need):
-            self._add(f"{label}.tags", f"tagged {tag!r} but no step uses a {tag}", None,
-                      f"remove {tag!r} (it {MEANS[tag]}), or name the {tag} in the step that "
-                      "uses it", index, "tags")
+            self._add(f"{label}.tags", _("tagged {tag} but no step uses a {prop}").format(
+                tag=repr(tag), prop=tag), None,
+                _("remove {tag} (it {means}), or name the {prop} in the step that uses it").format(
+                    tag=repr(tag), means=_(MEANS[tag]), prop=tag), index, "tags")
         if BACK_BEND in tags and not any(
             c in caution.lower() for caution in cautions for c in SPINE_CONDITIONS
         ):
-            self._add(f"{label}.cautions", f"a {BACK_BEND!r} exercise needs a caution for "
-                      "people with spondylolisthesis or spinal stenosis", None,
-                      "e.g. \"Arches the lower back: skip it if you have spondylolisthesis or "
-                      "spinal stenosis, unless your clinician says otherwise.\"", index,
+            self._add(f"{label}.cautions", _("a {tag} exercise needs a caution for people with "
+                                             "spondylolisthesis or spinal stenosis").format(
+                                                 tag=repr(BACK_BEND)), None,
+                      _("e.g. \"Arches the lower back: skip it if you have spondylolisthesis or "
+                      "spinal stenosis, unless your clinician says otherwise.\""), index,
                       "cautions")
 
     def _text(self, label: str, key: str, value: Any, index: int) -> str:
         if value is None:
             return ""
         if not isinstance(value, str) or not value.strip():
-            self._add(f"{label}.{key}", "must be a non-empty text", repr(value), None, index, key)
+            self._add(f"{label}.{key}", _("must be a non-empty text"), repr(value), None, index, key)
             return ""
         return value.strip()
 
@@ -225,7 +232,7 @@ class _Checker:
         if value is None:
             return ""
         if value not in allowed:
-            self._add(f"{label}.{key}", f"unknown {noun or key}", repr(value),
+            self._add(f"{label}.{key}", _("unknown {what}").format(what=noun or key), repr(value),
                       _allowed(str(value), allowed), index, key)
             return ""
         return str(value)
@@ -234,8 +241,8 @@ class _Checker:
         if not isinstance(value, list) or not all(
             isinstance(v, str) and v.strip() for v in value
         ):
-            self._add(f"{label}.{key}", "must be a list of texts", repr(value),
-                      "e.g. [\"first\", \"second\"]", index, key)
+            self._add(f"{label}.{key}", _("must be a list of texts"), repr(value),
+                      _("e.g. [\"first\", \"second\"]"), index, key)
             return ()
         return tuple(v.strip() for v in value)
 
@@ -243,22 +250,22 @@ class _Checker:
         if value is None:
             return ()
         if not isinstance(value, list) or not value:
-            self._add(f"{label}.steps", "needs at least one step", repr(value),
-                      "steps = [{ text = \"...\", seconds = 30 }]", index, "steps")
+            self._add(f"{label}.steps", _("needs at least one step"), repr(value),
+                      _("steps = [{ text = \"...\", seconds = 30 }]"), index, "steps")
             return ()
         steps: list[Step] = []
         for number, step in enumerate(value, start=1):
             where = f"{label}.steps[{number}]"
             if not isinstance(step, dict):
-                self._add(where, "must be a table", repr(step),
-                          "{ text = \"...\", seconds = 30 }", index, "steps")
+                self._add(where, _("must be a table"), repr(step),
+                          _("{ text = \"...\", seconds = 30 }"), index, "steps")
                 continue
             for key in step:
                 if key not in STEP_KEYS:
                     self._unknown(f"{where}.{key}", STEP_KEYS, key, index)
             text = step.get("text")
             if not isinstance(text, str) or not text.strip():
-                message = "is missing" if text is None else "must be a non-empty text"
+                message = _("is missing") if text is None else _("must be a non-empty text")
                 self._add(f"{where}.text", message, None if text is None else repr(text),
                           None, index, "steps")
             counts = self._counts(where, step, index, number)
@@ -270,20 +277,22 @@ class _Checker:
             if seconds is None and probe.work:
                 seconds = math.ceil(probe.work)  # derived from the repetitions
             if seconds is None:
-                self._add(f"{where}.seconds", "is missing", None,
-                          "give seconds, or reps with tempo or hold to derive them",
+                self._add(f"{where}.seconds", _("is missing"), None,
+                          _("give seconds, or reps with tempo or hold to derive them"),
                           index, "steps")
                 continue
             if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
-                self._add(f"{where}.seconds", "must be a positive whole number of seconds",
-                          repr(seconds), "e.g. 30", index, "seconds", nth=number)
+                self._add(f"{where}.seconds", _("must be a positive whole number of seconds"),
+                          repr(seconds), _("e.g. 30"), index, "seconds", nth=number)
                 continue
             if seconds < probe.work:
-                self._add(f"{where}.seconds", f"is shorter than the work it holds: "
-                          f"{_work_text(probe)} = {probe.work:g} s, so the last repetitions "
-                          "would be cut off", repr(seconds),
-                          f"make seconds at least {math.ceil(probe.work)}, or do fewer "
-                          "repetitions", index, "seconds", nth=number)
+                self._add(f"{where}.seconds", _("is shorter than the work it holds: {work} = "
+                                                "{seconds} s, so the last repetitions would "
+                                                "be cut off").format(work=_work_text(probe),
+                                                                     seconds=f"{probe.work:g}"),
+                          repr(seconds), _("make seconds at least {n}, or do fewer "
+                                           "repetitions").format(n=math.ceil(probe.work)),
+                          index, "seconds", nth=number)
                 continue
             if isinstance(text, str) and text.strip():
                 steps.append(Step(text.strip(), seconds, reps, tempo, hold))
@@ -295,19 +304,19 @@ class _Checker:
         reps, tempo, hold = step.get("reps"), step.get("tempo"), step.get("hold")
         ok = True
         if reps is not None and (isinstance(reps, bool) or not isinstance(reps, int) or reps <= 0):
-            self._add(f"{where}.reps", "must be a positive whole number of repetitions",
-                      repr(reps), "e.g. 8", index, "reps", nth=number)
+            self._add(f"{where}.reps", _("must be a positive whole number of repetitions"),
+                      repr(reps), _("e.g. 8"), index, "reps", nth=number)
             ok = False
         for key, value in (("tempo", tempo), ("hold", hold)):
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, int | float) or value <= 0
             ):
-                self._add(f"{where}.{key}", "must be a positive number of seconds",
-                          repr(value), "e.g. 3 or 2.5", index, key, nth=number)
+                self._add(f"{where}.{key}", _("must be a positive number of seconds"),
+                          repr(value), _("e.g. 3 or 2.5"), index, key, nth=number)
                 ok = False
         if ok and reps is not None and tempo is None and hold is None:
-            self._add(f"{where}.reps", "needs tempo (seconds one repetition takes) or hold "
-                      "(seconds held in each)", repr(reps), "e.g. reps = 8, tempo = 4",
+            self._add(f"{where}.reps", _("needs tempo (seconds one repetition takes) or hold "
+                      "(seconds held in each)"), repr(reps), _("e.g. reps = 8, tempo = 4"),
                       index, "reps", nth=number)
             ok = False
         if not ok:
@@ -317,7 +326,7 @@ class _Checker:
     # -- reporting ----------------------------------------------------------------------------
 
     def _unknown(self, key: str, known: tuple[str, ...], name: str, index: int | None) -> None:
-        self._add(key, "unknown key", None, _allowed(name, known), index, name)
+        self._add(key, _("unknown key"), None, _allowed(name, known), index, name)
 
     def _add(self, key: str, message: str, value: str | None, allowed: str | None,
              index: int | None, toml_key: str | None, nth: int = 1) -> None:  # fmt: skip
@@ -355,16 +364,17 @@ class _Checker:
 
 def _work_text(step: Step) -> str:
     each = " + ".join(
-        f"{v:g} s {name}" for name, v in (("moving", step.tempo), ("held", step.hold)) if v
+        text.format(s=f"{v:g}") for text, v in ((_("{s} s moving"), step.tempo),
+                                                 (_("{s} s held"), step.hold)) if v
     )
     return f"{step.reps or 1} × ({each})"
 
 
 def _allowed(value: str, allowed: tuple[str, ...]) -> str:
     """'allowed: a, b, c' plus a did-you-mean when the value is close to one of them."""
-    text = "allowed: " + ", ".join(allowed)
+    text = _("allowed: {names}").format(names=", ".join(allowed))
     import difflib
     close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
     if close:
-        text = f"did you mean {close[0]!r}? {text}"
+        text = _("did you mean {word}? {allowed}").format(word=repr(close[0]), allowed=text)
     return text
