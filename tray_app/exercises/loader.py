@@ -19,8 +19,8 @@ from tray_app.core.exercise import BACK_BEND, CATEGORIES, PLACES, Exercise, Step
 from tray_app.core.model import ExerciseSettings
 from tray_app.core.problems import Problem, ProblemsError
 from tray_app.core.tags import MEANS, exact_tags, needed
-from tray_app.support.resources import CATALOGUE, DataFileError, packaged
 from tray_app.support.i18n import _
+from tray_app.support.resources import CATALOGUE, DataFileError, packaged
 from tray_app.support.userfile import Unreadable, read_user_text
 
 BUILTIN_CATALOGUE = packaged(CATALOGUE)
@@ -223,7 +223,8 @@ class _Checker:
         if value is None:
             return ""
         if not isinstance(value, str) or not value.strip():
-            self._add(f"{label}.{key}", _("must be a non-empty text"), repr(value), None, index, key)
+            self._add(f"{label}.{key}", _("must be a non-empty text"), repr(value), None, index,
+                      key)
             return ""
         return value.strip()
 
