@@ -34,6 +34,7 @@ from tray_app.exercises.poses import (
     along_torso,
     angle_of,
     joints,
+    seen_from_above,
 )
 
 BUILTIN = {e.id: e for e in load_catalogue(ExerciseSettings(places=PLACES))}
@@ -339,36 +340,57 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert all(not foot_down(joints(p)) for p in poses)
 
 
-def middle(j: Joints, part: str) -> Point:
-    """Half way between a joint and its far twin (hips, shoulders, knees, ankles)."""
-    (ax, ay), (bx, by) = j[part], j[part + "_far"]
+def middle(j: Joints, part: str, other: str = "") -> Point:
+    """Half way between two joints: by default a joint and its far twin (hips, shoulders)."""
+    (ax, ay), (bx, by) = j[part], j[other or part + "_far"]
     return ((ax + bx) / 2, (ay + by) / 2)
 
 
-# Seen from the front, x runs across the body: its right side (the near one) on the viewer's
-# left, so "to the right" is towards -x.
+# Seen from the front (or from above, lying on the back), x runs across the body: its right
+# side (the near one) on the viewer's left, so "to the right" is towards -x.
 TO_THE = {"right": -1, "left": 1}
 
 
-@check("seated-knee-sways")
-def _(poses: tuple[Pose, ...]) -> None:
-    # Seen from the front, so the sways show: to the right, then to the left, both knees
-    # well to one side of their feet, the feet wide and still, the chest square.
+def knees_sway(poses: tuple[Pose, ...]) -> list[Joints]:
+    """Seen from the front (or, lying, from above), so the sways show: both knees to the
+    right, then both to the left, each well to one side of the line from its hip to its
+    foot; the feet wide and still, the chest square. Returns the frames' joints."""
     assert all(p.front for p in poses)
     frames = [joints(p) for p in poses]
-    assert [f["ankle"] for f in frames] == [frames[0]["ankle"]] * len(frames), "feet still"
-    assert [f["ankle_far"] for f in frames] == [frames[0]["ankle_far"]] * len(frames)
+    for foot in ("ankle", "ankle_far"):
+        assert [f[foot] for f in frames] == [frames[0][foot]] * len(frames), "feet still"
     for j, way in zip(frames, ("right", "left"), strict=True):
         for side in ("", "_far"):
-            assert TO_THE[way] * (j["knee" + side][0] - j["ankle" + side][0]) >= 0.05, (way, side)
-            assert foot_down(j, side)
-            assert to_segment(j["hand" + side], j["hip" + side], j["knee" + side]) <= 0.07
+            line = middle(j, "hip" + side, "ankle" + side)[0]
+            assert TO_THE[way] * (j["knee" + side][0] - line) >= 0.05, (way, side)
         assert abs(middle(j, "shoulder")[0] - middle(j, "hip")[0]) <= 0.005, "chest square"
         hips = abs(j["hip"][0] - j["hip_far"][0])
         assert abs(j["ankle"][0] - j["ankle_far"][0]) > hips + 0.04, "feet wider than the hips"
     for side in ("", "_far"):
         travel = frames[1]["knee" + side][0] - frames[0]["knee" + side][0]
         assert travel >= 0.12, f"the knee{side} sways a visible way"
+    return frames
+
+
+@check("seated-knee-sways")
+def _(poses: tuple[Pose, ...]) -> None:
+    for j in knees_sway(poses):
+        for side in ("", "_far"):
+            assert foot_down(j, side)
+            assert to_segment(j["hand" + side], j["hip" + side], j["knee" + side]) <= 0.07
+
+
+@check("windshield-wipers")
+def _(poses: tuple[Pose, ...]) -> None:
+    assert all(seen_from_above(p) and "mat" in p.props for p in poses), "lying, from above"
+    frames = knees_sway(poses)
+    assert frames[0]["shoulder"] == frames[1]["shoulder"], "shoulders stay heavy"
+    for j in frames:
+        for side, sign in (("", -1), ("_far", 1)):
+            hand = j["hand" + side]
+            assert hand[1] < j["shoulder" + side][1] - 0.2, "arms down by the sides, not overhead"
+            assert sign * (hand[0] - j["hip" + side][0]) >= 0.05, "a little away from the body"
+    assert {"leg", "leg_far"} <= set(poses[0].active)
 
 
 @check("seated-hip-hikes")
@@ -389,17 +411,6 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert fwd["knee"][0] > fwd["hip"][0] + 0.05 and back["knee"][0] < back["hip"][0] - 0.03
     assert turn(seg(back, "hip", "knee"), 180) <= 25, "the back swing stays small"
     assert all(foot_down(joints(p), "_far") for p in poses)
-
-
-@check("windshield-wipers")
-def _(poses: tuple[Pose, ...]) -> None:
-    for pose in poses:
-        j = joints(pose)
-        for hand in ("hand", "hand_far"):
-            assert on_floor(j, hand, 0.03), "arms rest on the floor"
-            assert j[hand][0] > j["shoulder"][0], "not overhead"
-        assert foot_down(j) and foot_down(j, "_far")
-    assert "leg" in poses[0].active
 
 
 @check("seated-glute-squeeze")
@@ -718,7 +729,7 @@ def _(poses: tuple[Pose, ...]) -> None:
 
 def test_a_standing_front_figure_stands_on_feet_under_its_hips() -> None:
     stands = [(ident, p) for ident, poses in FRAMES.items() for p in poses
-              if p.front and p.anchor != "seat"]
+              if p.front and p.anchor != "seat" and not seen_from_above(p)]
     assert stands, "a standing exercise is drawn from the front"
     for ident, pose in stands:
         j = joints(pose)

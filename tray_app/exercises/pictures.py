@@ -30,6 +30,7 @@ from tray_app.exercises.poses import (
     Pose,
     angle_of,
     joints,
+    seen_from_above,
     toward,
 )
 
@@ -47,7 +48,7 @@ FLOOR = (120, 110, 95)
 MAT = (205, 222, 214)
 
 
-# Line widths in body units.
+# Line widths in body units (0: a filled outline).
 LIMB_W, TORSO_W = 0.036, 0.06
 
 
@@ -70,7 +71,11 @@ def _scene(poses: Sequence[Pose]) -> tuple[list[list[_Line]], list[list[_Line]]]
 
 def _props(pose: Pose) -> list[_Line]:
     lines: list[_Line] = []
-    if "mat" in pose.props:
+    above = seen_from_above(pose)
+    if "mat" in pose.props and above:  # the whole mat, seen from above, under the figure
+        x0, x1 = pose.x - 0.32, pose.x + 0.32
+        lines.append(_Line(((x0, -0.03), (x1, -0.03), (x1, 0.9), (x0, 0.9)), 0.0, MAT))
+    elif "mat" in pose.props:
         lines.append(_Line(((-0.7, 0.006), (0.9, 0.006)), 0.012, MAT))
     if "wall" in pose.props:
         lines.append(_Line(((pose.wall_x - 0.015, 0.0), (pose.wall_x - 0.015, 1.15)), 0.03, PROP))
@@ -98,7 +103,8 @@ def _props(pose: Pose) -> list[_Line]:
             _Line(((d + 0.03, 0.0), (d + 0.03, top)), 0.03, PROP),
             _Line(((d + DESK_W - 0.03, 0.0), (d + DESK_W - 0.03, top)), 0.03, PROP),
         ]
-    lines.append(_Line(((-2.0, -0.01), (2.0, -0.01)), 0.02, FLOOR))
+    if not above:
+        lines.append(_Line(((-2.0, -0.01), (2.0, -0.01)), 0.02, FLOOR))
     return lines
 
 
@@ -200,6 +206,9 @@ def frames(exercise: Exercise, size: int = 240) -> list[Image.Image]:
 
 def _draw(draw: ImageDraw.ImageDraw, pts: list[tuple[float, float]], width: float,
           colour: tuple[int, int, int]) -> None:  # fmt: skip
+    if width <= 0:  # a filled outline (a mat seen from above)
+        draw.polygon(pts, fill=colour)
+        return
     r = width / 2
     if len(pts) > 1:
         draw.line(pts, fill=colour, width=max(1, round(width)), joint="curve")

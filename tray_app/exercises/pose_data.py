@@ -84,6 +84,7 @@ ALL_FOURS = Pose(torso=78, neck=95, arm=(180, 180), arm_far=(180, 180), leg=(180
 SIT_WIDE = with_(_SIT, front=True, wide=0.04)
 STAND_FRONT = with_(STAND, front=True)
 SWAY, SIDE_BEND = 0.08, 22
+HOOK_ABOVE, WIPE = with_(HOOK, front=True, wide=0.04), 0.11  # lying, seen from above
 BESIDE_DESK = reach(with_(STAND, props=("desk",), desk_x=-0.3), on_desk(0.07), "_far")
 # For a knee raised in front: the desk behind the hip, so the thigh never seems to rest on it.
 DESK_BEHIND = reach(with_(STAND, props=("desk",), desk_x=-0.62), on_desk(-0.15), "_far")
@@ -193,10 +194,11 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
         with_(BESIDE_DESK, leg=(145, 160, 100), fix="ankle_far", active=("leg",)),
         with_(BESIDE_DESK, leg=(198, 198, 120), fix="ankle_far", active=("leg",)),
     ),
+    # Seen from above, where knees dropping to one side show: to the right (the viewer's
+    # left), then to the left, the feet wide and the shoulders still.
     "windshield-wipers": (
-        _feet_at(with_(HOOK, leg=(65, 110, 90), leg_far=(65, 110, 90), active=("leg",),
-                       short=("thigh", "thigh_far")), 0.22),
-        with_(HOOK, active=("leg",)),
+        with_(HOOK_ABOVE, sway=-WIPE, active=("leg", "leg_far")),
+        with_(HOOK_ABOVE, sway=WIPE, active=("leg", "leg_far")),
     ),
     "lying-pelvic-tilt": (
         with_(HOOK, pelvis=115, active=("hip",)),

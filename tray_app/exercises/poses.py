@@ -76,8 +76,9 @@ class Pose:
     # towards the viewer's right, the figure's left), shoulders and head following; `overhead`
     # names the arm ("arm", "arm_far") that reaches up and over towards the bend; `sway` moves
     # both knees sideways by that much (positive to the viewer's right), the feet staying put;
-    # `wide` sets each foot that much further out than its hip. With anchor "floor" (the
-    # default) a front view stands, else it sits.
+    # `wide` sets each foot that much further out than its hip. With anchor "seat" a front
+    # view sits; else it stands, or, when the trunk lies flat (`torso` 270, as on the back),
+    # it lies on its back seen from above, its head at the top of the picture.
     lean: float = 0.0
     overhead: str = ""
     sway: float = 0.0
@@ -108,21 +109,36 @@ def length(pose: Pose, segment: str, full: float) -> float:
 
 # Half the width of the pelvis and of the shoulders, seen from the front.
 HIP_HALF, SHOULDER_HALF = 0.07, 0.1
+# Lying on the back seen from above, knees bent and feet flat: where the ankles show (room for
+# the toes below them), how far the heels are from the hips and the knees from the hips
+# (the thigh rising at 40 degrees from the vertical, as in the side view's hook lying).
+LYING_ANKLE_Y, LYING_HEEL, LYING_KNEE = FOOT + 0.02, 0.22, THIGH * math.sin(math.radians(40))
+
+
+def seen_from_above(pose: Pose) -> bool:
+    """A front view of a figure lying on its back: the viewer looks down at it."""
+    return pose.front and pose.anchor != "seat" and abs((pose.torso + 180) % 360 - 180) > 45
 
 
 def front_joints(pose: Pose) -> dict[str, Point]:
     """A figure seen from the front: x runs across the body (its right side, the `near` one,
     on the viewer's left), y up. Seated (anchor "seat"), each thigh points at the viewer, so a
     knee shows just below its hip and the shin hangs to a foot flat on the floor; standing,
-    the legs run straight down to feet flat under the hips. The pelvis tilts by `hike`, the
+    the legs run straight down to feet flat under the hips. Lying on the back (seen from
+    above, y running up the body), the knees point at the ceiling, so each shows between its
+    hip and its foot until `sway` drops both to one side. The pelvis tilts by `hike`, the
     far sitting bone staying on the seat; the trunk rises from above the seat's middle,
     bending sideways at the `waist` by `lean` (its lower part half as much), and the head
     goes most of the way with the chest. A hand rests on its thigh (seated) or hangs by the
     side (standing); the `overhead` arm reaches up and over towards the bend while the other
-    hand goes down by the side, to the seat's edge or down the outside of the thigh."""
-    seated = pose.anchor == "seat"
+    hand goes down by the side, to the seat's edge or down the outside of the thigh; lying,
+    the arms rest on the mat a little away from the body."""
+    seated, lying = pose.anchor == "seat", seen_from_above(pose)
     centre = pose.chair_x if seated else pose.x
-    hip_y = HIP_ON_SEAT + pose.lift if seated else ANKLE_H + THIGH + SHIN + pose.lift
+    if lying:  # seen from above, y runs up the body: heels a foot's length from the hips
+        hip_y = LYING_ANKLE_Y + LYING_HEEL
+    else:
+        hip_y = HIP_ON_SEAT + pose.lift if seated else ANKLE_H + THIGH + SHIN + pose.lift
     far_hip = (centre + HIP_HALF, hip_y)
     h = math.radians(pose.hike)
     j: dict[str, Point] = {"hip_far": far_hip,
@@ -142,10 +158,16 @@ def front_joints(pose: Pose) -> dict[str, Point]:
             leading = pose.sway * sign > 0
             j["knee" + side] = (foot_x + pose.sway,
                                 hip[1] - 0.03 - abs(pose.sway) * (0.5 if leading else 0.2))
+        elif lying:  # the knee points at the ceiling, above its shin, until it sways
+            j["knee" + side] = ((hip[0] + foot_x) / 2 + pose.sway, hip[1] - LYING_KNEE)
         else:
             j["knee" + side] = (hip[0] + sign * (0.01 + pose.wide / 2), hip[1] - THIGH)
-        j["ankle" + side] = (foot_x, ANKLE_H)
-        j["toe" + side] = (foot_x + sign * 0.035, ANKLE_H - 0.01)
+        if lying:  # a foot flat on the mat, its toes away from the body
+            j["ankle" + side] = (foot_x, LYING_ANKLE_Y)
+            j["toe" + side] = (foot_x + sign * 0.01, LYING_ANKLE_Y - FOOT)
+        else:
+            j["ankle" + side] = (foot_x, ANKLE_H)
+            j["toe" + side] = (foot_x + sign * 0.035, ANKLE_H - 0.01)
         shoulder = j["shoulder" + side]
         if pose.overhead == "arm" + side:  # up and over, towards the other side
             upper = pose.lean - sign * 15
@@ -155,6 +177,8 @@ def front_joints(pose: Pose) -> dict[str, Point]:
         if pose.overhead:  # down by the side: on the seat's edge, or down the thigh
             hand = ((centre + sign * SEAT_HALF, SEAT_H + 0.03) if seated
                     else (hip[0] + sign * 0.06, hip[1] - 0.1))
+        elif lying:  # resting on the mat a little away from the body
+            hand = (shoulder[0] + sign * 0.12, shoulder[1] - UPPER_ARM - FOREARM + 0.03)
         elif seated:  # half way down the thigh, riding on it when the knees sway
             hand = ((hip[0] + j["knee" + side][0]) / 2, (hip[1] + j["knee" + side][1]) / 2 + 0.04)
         else:  # hanging by the side
