@@ -14,6 +14,7 @@ from tray_app.core.model import Kind, Row
 from tray_app.history import rows as bounds
 from tray_app.history.store import History
 from tray_app.history.totals import Days
+from tray_app.support.i18n import _, ngettext, number
 from tray_app.support.userfile import open_private
 
 CSV_HEADER = ("id", "time_utc", "time_local", "wall", "kind", "duration_s", "exercise_id",
@@ -99,7 +100,7 @@ class _Lines:
 
     def add(self, line: int, text: str) -> None:
         if len(self.named) < MAX_NAMED:
-            self.named.append(f"line {line}: {text}")
+            self.named.append(_("line {n}: {problem}").format(n=line, problem=text))
         else:
             self.more += 1
 
@@ -110,18 +111,22 @@ class _Lines:
         if not self.named:
             return
         total = len(self.named) + self.more
-        more = f"\n  and {self.more} more lines like these" if self.more else ""
-        raise ImportProblem(f"{total} line{'s' if total != 1 else ''} can't be imported:\n  "
-                            + "\n  ".join(self.named) + more)
+        more = "\n  " + ngettext("and {n} more line like these", "and {n} more lines like these",
+                                 self.more).format(n=self.more) if self.more else ""
+        raise ImportProblem(ngettext("{n} line can't be imported:", "{n} lines can't be imported:",
+                                     total).format(n=total)
+                            + "\n  " + "\n  ".join(self.named) + more)
 
 
 def _number(text: str, what: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{what} {text[:40]!r} is not a number") from None
+        raise ValueError(_("{field} {value} is not a number").format(
+            field=what, value=repr(text[:40]))) from None
     if not math.isfinite(value):
-        raise ValueError(f"{what} {text[:40]!r} is not a finite number")
+        raise ValueError(_("{field} {value} is not a finite number").format(
+            field=what, value=repr(text[:40])))
     return value
 
 
@@ -132,26 +137,28 @@ def _wall(record: dict[str, str]) -> float:
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"time_utc {text[:40]!r} is not a date and time") from None
+        raise ValueError(_("{field} {value} is not a date and time").format(
+            field="time_utc", value=repr(text[:40]))) from None
     try:
         return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
     except (OverflowError, ValueError):
-        raise ValueError(f"time_utc {text[:40]!r} is outside the dates sitbreak keeps") from None
+        raise ValueError(_("{field} {value} is outside the dates sitbreak keeps").format(
+            field="time_utc", value=repr(text[:40]))) from None
 
 
 def _row(record: dict[str, str]) -> Row:
     """The row a line holds, or ValueError saying why it can't be read."""
     for name, value in record.items():
         if len(value) > bounds.MAX_DETAIL_CHARS:
-            raise ValueError(f"{name} is {len(value)} characters long "
-                             f"(at most {bounds.MAX_DETAIL_CHARS})")
+            raise ValueError(_("{field} is {n} characters long (at most {most})").format(
+                field=name, n=len(value), most=bounds.MAX_DETAIL_CHARS))
         if bounds.SURROGATE.search(value):
-            raise ValueError(f"{name} is not UTF-8 text")
+            raise ValueError(_("{field} is not UTF-8 text").format(field=name))
         if value.startswith("'"):
             record[name] = restore(value)
     kind = record["kind"].strip()
     if not kind:
-        raise ValueError("kind is empty")
+        raise ValueError(_("{field} is empty").format(field="kind"))
     duration = record.get("duration_s", "").strip()
     return Row(
         kind=kind,
@@ -198,12 +205,12 @@ class Checked:
             try:
                 names = next(reader, [])
             except csv.Error as err:
-                raise ImportProblem(f"line 1: {err}") from None
+                raise ImportProblem(_("line {n}: {problem}").format(n=1, problem=err)) from None
             if "kind" not in names or not ({"wall", "time_utc"} & set(names)):
-                shown = ", ".join(n[:40] for n in names[:12]) or "nothing"
-                raise ImportProblem(
-                    "line 1: not a sitbreak history export (the header needs kind and wall "
-                    f"or time_utc; it has {shown})")
+                shown = ", ".join(n[:40] for n in names[:12]) or _("nothing")
+                raise ImportProblem(_("line {n}: {problem}").format(n=1, problem=_(
+                    "not a sitbreak history export (the header needs kind and wall or "
+                    "time_utc; it has {fields})").format(fields=shown)))
             wanted = [(n, i) for i, n in enumerate(names) if n in _READ]
             width = len(names)
             while True:
@@ -212,13 +219,15 @@ class Checked:
                 except StopIteration:
                     return
                 except csv.Error as err:
-                    self.problems.add(reader.line_num, f"{err}; the file can't be read past it")
+                    self.problems.add(reader.line_num, _("{error}; the file can't be read past "
+                                                         "it").format(error=err))
                     return
                 line = reader.line_num
                 if len(fields) != width:
                     if not fields:
                         continue  # a blank line, as DictReader skipped them
-                    self.problems.add(line, f"expected {width} fields, found {len(fields)}")
+                    self.problems.add(line, _("expected {n} fields, found {found}").format(
+                        n=width, found=len(fields)))
                     continue
                 record = {n: fields[i] for n, i in wanted}
                 try:
@@ -243,7 +252,8 @@ class Checked:
         day = self.days.of(row.wall)
         total = self._exercise_s.get(day, 0.0) + row.duration_s
         if total > bounds.MAX_BREAK_S:
-            return f"{day} would hold {total / 3600:.1f} hours of exercise (at most 24)"
+            return _("{day} would hold {hours} hours of exercise (at most 24)").format(
+                day=day, hours=number(total / 3600, 1))
         self._exercise_s[day] = total
         return None
 

@@ -12,6 +12,7 @@ import math
 import re
 
 from tray_app.core.model import Kind, Row
+from tray_app.support.i18n import _
 
 KINDS = frozenset(k.value for k in Kind)
 # Stored rows: dates every offset and day boundary can still turn into a calendar day.
@@ -41,14 +42,16 @@ def _text_problem(name: str, value: object, limit: int, newlines: bool) -> str |
     if value is None:
         return None
     if not isinstance(value, str):
-        return f"{name} is not text"
+        return _("{field} is not text").format(field=name)
     if len(value) > limit:
-        return f"{name} is {len(value)} characters long (at most {limit})"
+        return _("{field} is {n} characters long (at most {most})").format(field=name, n=len(value),
+                                                                        most=limit)
     found = (_CONTROL_BUT_LINES if newlines else _CONTROL).search(value)
     if found:
-        return f"{name} holds the control character {found.group()!r}"
+        return _("{field} holds the control character {char}").format(field=name,
+                                                                      char=repr(found.group()))
     if SURROGATE.search(value):
-        return f"{name} is not UTF-8 text"
+        return _("{field} is not UTF-8 text").format(field=name)
     return None
 
 
@@ -57,17 +60,20 @@ def problem(row: Row, first: float = STORE_FIRST_WALL, last: float = STORE_LAST_
     """Why `row` can't be stored (between wall times `first` and `last`), or None."""
     if not isinstance(row.kind, str) or row.kind not in KINDS:
         shown = repr(row.kind)[:40]
-        return f"kind {shown} is not one sitbreak writes"
+        return _("{field} {value} is not one sitbreak writes").format(field="kind", value=shown)
     for name, value in (("wall", row.wall), ("duration_s", row.duration_s)):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"{name} is not a number"
+            return _("{field} is not a number").format(field=name)
         if not math.isfinite(value):
-            return f"{name} {value!r} is not a finite number"
+            return _("{field} {value} is not a finite number").format(field=name,
+                                                                         value=repr(value))
     if not first <= row.wall < last:
-        return f"wall {row.wall!r} is outside {_year(first)}..{_year(last)}"
+        return _("{field} {value} is outside {first}..{last}").format(
+            field="wall", value=repr(row.wall), first=_year(first), last=_year(last))
     longest = MAX_BREAK_S if row.kind in BREAK_KINDS else MAX_DURATION_S
     if not 0 <= row.duration_s <= longest:
-        return f"duration_s {row.duration_s!r} is outside 0..{longest:.0f} seconds"
+        return _("{field} {value} is outside 0..{most} seconds").format(
+            field="duration_s", value=repr(row.duration_s), most=f"{longest:.0f}")
     return (_text_problem("exercise_id", row.exercise_id, MAX_ID_CHARS, False)
             or _text_problem("category", row.category, MAX_ID_CHARS, False)
             or _text_problem("detail", row.detail, MAX_DETAIL_CHARS, True))
