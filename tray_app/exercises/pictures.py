@@ -1,5 +1,5 @@
-"""Pictures of exercises: a stick figure seen from the side (or from the front, for sideways
-moves) posed from key frames, drawn with Pillow.
+"""Pictures of exercises: a stick figure seen from the side (or, for sideways moves, from the
+front: from above when it lies on its back) posed from key frames, drawn with Pillow.
 
 The poses are data (`poses`, `pose_data`); this module only draws them and caches the PNGs.
 """
