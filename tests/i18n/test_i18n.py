@@ -164,3 +164,62 @@ def test_english_loads_no_catalogue_nor_gettext() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"LANG": "en_US.UTF-8", "PATH": "/usr/bin:/bin"})
     assert run.stdout.strip() == "False"
+
+
+def _builtin() -> list:
+    from tray_app.core.exercise import PLACES
+    from tray_app.core.model import ExerciseSettings
+    from tray_app.exercises.loader import load_catalogue
+
+    return load_catalogue(ExerciseSettings(places=PLACES))
+
+
+def test_every_exercise_is_shown_whole_in_every_language(speak) -> None:
+    """Name, steps, tip, reason and cautions of each built-in exercise come from the catalogue
+    in each language (exercises.shown: the break window, the console, exercises show)."""
+    from tray_app.exercises.shown import shown
+
+    catalogue = _builtin()
+    assert shown(catalogue[0]) is catalogue[0]  # English: as written, nothing copied
+    for lang in sorted(SHIPPED):
+        speak(lang)
+        for ex in catalogue:
+            local = shown(ex)
+            texts = [(ex.name, local.name), (ex.cue, local.cue), (ex.why, local.why),
+                     *((a.text, b.text) for a, b in zip(ex.steps, local.steps, strict=True)),
+                     *zip(ex.cautions, local.cautions, strict=True)]
+            assert all(i18n.tr(english) == mine for english, mine in texts), (lang, ex.id)
+            # A translation that equals the English is a loan word ("Dead bug"), not a gap:
+            # at most a few per language, and never a step or a caution.
+            same = [e for e, m in texts[3:] if e == m]
+            assert not same, (lang, ex.id, same)
+            assert local.steps[0].seconds == ex.steps[0].seconds and local.tags == ex.tags
+
+
+def test_exercises_show_speaks_the_users_language(speak) -> None:
+    from tray_app.exercises.format import care_lines, show_text
+    from tray_app.exercises.shown import shown
+
+    ex = next(e for e in _builtin() if e.cautions)
+    english = show_text(ex)
+    speak("de")
+    german = show_text(ex)
+    assert german != english
+    assert german.splitlines()[0] == i18n.tr(ex.name) != ex.name
+    assert i18n.tr(ex.cautions[0]) in german.replace("\n    ", " ")
+    assert care_lines(shown(ex))[0].startswith(i18n._("Take care: {caution}").split("{")[0])
+    assert "Kategorie" in german or "Category" not in german  # its labels too
+
+
+def test_a_family_level_is_named_and_described_in_the_language(speak) -> None:
+    from tray_app.core.progression import Level, with_level
+    from tray_app.exercises.shown import shown
+
+    ex = next(e for e in _builtin() if any(s.reps for s in e.steps))
+    harder = with_level(ex, Level(ex.id, reps=7, hold=None, tempo=None))
+    counted = next(s for s in harder.steps if s.reps)
+    assert "This level: 7 times" in counted.text
+    speak("pl")
+    text = shown(harder).steps[harder.steps.index(counted)].text
+    assert "7" in text and "This level" not in text and text.startswith(
+        i18n.tr(next(s for s in ex.steps if s.reps).text))

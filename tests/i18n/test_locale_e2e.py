@@ -141,3 +141,55 @@ def _owner(item_owner, env: dict[str, str], pid: int) -> str | None:
         return item_owner(env, pid)
     except Exception:  # not on the bus yet
         return None
+
+
+def _builtin_names() -> dict[str, str]:
+    """Each built-in exercise's English name -> its German one (from the shipped catalogue)."""
+    from tray_app.core.exercise import PLACES
+    from tray_app.core.model import ExerciseSettings
+    from tray_app.exercises.loader import load_catalogue
+    from tray_app.support import i18n
+
+    german = i18n.load("de")
+    return {e.name: german.gettext(e.name)
+            for e in load_catalogue(ExerciseSettings(places=PLACES))}
+
+
+@pytest.mark.e2e
+def test_exercises_show_and_list_speak_german(tmp_path: Path) -> None:
+    sandbox = Sandbox(tmp_path, GERMAN)
+    shown = sandbox.cli("exercises", "show", "glute-bridge")
+    assert shown.returncode == 0, shown.stderr
+    english_name = "Glute bridge"
+    names = _builtin_names()
+    first = shown.stdout.splitlines()[0]
+    assert first == names[english_name] != english_name, first
+    assert "Kategorie" in shown.stdout and english_name not in shown.stdout
+    listed = sandbox.cli("exercises").stdout
+    assert names[english_name] in listed and english_name not in listed
+
+
+@pytest.mark.e2e
+def test_a_break_in_the_console_shows_its_exercises_in_german(tmp_path: Path) -> None:
+    sandbox = Sandbox(tmp_path, GERMAN)
+    config = quick_settings(tmp_path / "s.toml")
+    proc = sandbox.start("--console", "--no-window", "--config", str(config))
+    names = _builtin_names()
+    try:
+        sandbox.wait_running(proc)
+        sandbox.wait_state("break_due", timeout=20)
+        wait_for(lambda: "sitbreak break-now" in sandbox.output(), timeout=10,
+                 what="the break in the console")
+        out = sandbox.output()
+    finally:
+        stop(proc)
+    listed = [line.strip() for line in out.splitlines() if line.startswith("  ")
+              and not line.startswith("   ")]
+    german = [n for n in names.values() if any(line.startswith(f"{n} (") for line in listed)]
+    assert german, out  # the routine's exercises, by their German names
+    assert not [n for n in names if n not in names.values()
+                and any(line.startswith(f"{n} (") for line in listed)], out
+    from tray_app.support import i18n
+
+    said = i18n.load("de").gettext("Time to move: you have sat for {duration}.")
+    assert said.split("{")[0] in out and "Time to move" not in out, out
