@@ -18,6 +18,7 @@ from tray_app.core.duration import BadValue
 from tray_app.core.exercise import PLACES
 from tray_app.core.model import WEEKDAYS
 from tray_app.core.problems import Problem
+from tray_app.settings.answers import in_their_order
 from tray_app.settings.edit import apply_changes
 from tray_app.settings.full import check_all
 from tray_app.settings.schema import CHECKIN_TIMES, SCHEMA, Key, weekday
@@ -105,8 +106,18 @@ class Form:
                         else self.defaults.get(f.key) for f in self.fields}
 
     def changes(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        return {key: to_toml(self.by_key[key].spec, value) for key, value in values.items()
-                if key in self.by_key and value != self.initial[key]}
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in self.by_key:
+                continue
+            initial = self.initial[key]
+            if self.by_key[key].spec.kind == "names":  # a list shows them in its own order
+                if set(value) == set(initial):
+                    continue
+                value = in_their_order(initial, value)
+            if value != initial:
+                out[key] = to_toml(self.by_key[key].spec, value)
+        return out
 
     def new_text(self, values: Mapping[str, Any]) -> str:
         return apply_changes(self.text, self.changes(values))

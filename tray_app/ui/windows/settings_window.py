@@ -7,7 +7,11 @@ asks the first to come to the front and exits. It writes JSON lines on stdout:
   {"event": "shown"} once mapped, {"event": "raised"} (a window was already open),
   {"event": "checked", "problems": {key: text}, "other": [...], "save_enabled": bool} after each
   check, {"event": "saved", "autostart": true|false|null}, and {"event": "closed"} last.
-Keyboard: Tab moves through every field in file order, Enter saves, Esc cancels.
+Keyboard: Tab moves through every field in file order, Enter saves, Esc cancels. The Exercises
+group's "Health questions…" (also Alt and its underlined letter) asks the first-run questions
+again in a dialog, ticked as "Never offer" stands; their answers change that field and
+"Health questions answered" in the form, and Save writes them with the rest (settings.answers).
+Its events: {"event": "questions-shown", "answers": {...}}, "questions-used", "questions-closed".
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from typing import Any, TextIO
 
 from tray_app.core.exercise import Exercise
 from tray_app.core.problems import ProblemsError
+from tray_app.core.screening import answers_from
+from tray_app.core.tags import MEANS
 from tray_app.settings import ChangedOnDisk, read_settings_text, write_settings
+from tray_app.settings.answers import answered
 from tray_app.settings.docs import default_text, default_values, explanations
 from tray_app.support import i18n
 from tray_app.support.i18n import _, tr
@@ -113,6 +120,7 @@ class SettingsWindow:
         self.widgets: dict[str, tk.Widget] = {}
         self.errors: dict[str, ttk.Label] = {}
         self._closed = False
+        self.questions: tk.Toplevel | None = None
         self._build()
         self.root.bind("<Escape>", lambda _e: self.cancel())
         self.root.bind("<Return>", lambda _e: self.save())
@@ -148,6 +156,10 @@ class SettingsWindow:
                 for name, bv in var.items():
                     bv.set(name in value)
             elif isinstance(var, tk.Listbox):
+                for name in value:  # e.g. a tag from the health questions no exercise has
+                    if name not in self._exclude_names:
+                        self._exclude_names.append(name)
+                        var.insert("end", f"tag: {name}" if name in MEANS else f"{name} (unknown)")
                 var.selection_clear(0, "end")
                 for i, name in enumerate(self._exclude_names):
                     if name in value:
@@ -195,6 +207,9 @@ class SettingsWindow:
                     widget = self._field(group, row, f)
                     first = first or widget
                     row += 2
+            if section == "exercises":
+                self._questions_button(group, row)
+                row += 1
             ttk.Button(group, text=_("Restore defaults: {group}").format(group=title),
                        command=lambda s=section: self.restore(s)).grid(
                 row=row, column=1, sticky="w", pady=(4, 0))
@@ -290,6 +305,64 @@ class SettingsWindow:
             box.bind(seq, lambda _e: self._show_preview(), add="+")
         frame.listbox = box  # type: ignore[attr-defined]
         return frame
+
+    def _questions_button(self, group: ttk.LabelFrame, row: int) -> None:
+        text = _("Health questions…")
+        self.questions_button = ttk.Button(group, text=text, command=self.ask_questions,
+                                           underline=0)
+        self.questions_button.grid(row=row, column=1, sticky="w", pady=(4, 0))
+        self._follow_focus(self.questions_button)
+        self.questions_button.bind(
+            "<FocusIn>", lambda _e: self.emit({"event": "focus-button", "name": "questions"}),
+            add="+")
+        letter = accelerator(text)
+        if letter:  # Alt and the underlined letter, from any field of the window
+            self.root.bind("<Alt-KeyPress>", lambda e: self._alt_key(e, letter), add="+")
+
+    def _alt_key(self, event: tk.Event, letter: str) -> str | None:
+        if letter not in (event.char.lower(), event.keysym.lower()):
+            return None
+        self.questions_button.focus_set()
+        self.ask_questions()
+        return "break"
+
+    def ask_questions(self) -> None:
+        """The health questions in a modal dialog, ticked as the form's "Never offer" stands
+        (unsaved edits included); their answers go into the form, never straight to the file."""
+        if self._closed:
+            return
+        if self.questions is not None and self.questions.winfo_exists():
+            self.questions.lift()
+            return
+        from tray_app.ui.windows.questions_window import QuestionsWindow
+
+        top = tk.Toplevel(self.root)
+        top.transient(self.root)
+        self.questions = top
+        dialog = QuestionsWindow(
+            top, answers=answers_from(self.values()["exercises.exclude"]),
+            use=self.use_answers,
+            emit=lambda e: self.emit({**e, "event": "questions-" + str(e["event"])}))
+        top.bind("<Destroy>", lambda e: self._questions_closed(e, top), add="+")
+        try:
+            top.wait_visibility()  # a grab needs the dialog on screen
+            top.grab_set()
+            top.focus_force()
+            dialog.save_button.focus_set()
+        except tk.TclError:
+            pass  # closed before it was shown, or another grab: still usable
+
+    def use_answers(self, answers: dict[str, bool]) -> None:
+        """The dialog's answers into the form: only "Never offer" and "Health questions
+        answered" change (as the first run sets them); other unsaved edits stay."""
+        self.set_values(answered(self.values()["exercises.exclude"], answers))
+
+    def _questions_closed(self, event: tk.Event, top: tk.Toplevel) -> None:
+        if event.widget is not top or self._closed:
+            return
+        self.questions = None
+        self.root.focus_force()
+        self.questions_button.focus_set()
 
     def _show_preview(self) -> None:
         box: tk.Listbox = self.vars["exercises.exclude"]
@@ -434,6 +507,13 @@ class SettingsWindow:
             if isinstance(self.first, ttk.Entry):
                 self.first.selection_range(0, "end")  # as Tab does: typing replaces it
         self.emit({"event": "shown"})
+
+
+def accelerator(label: str) -> str:
+    """The letter Alt goes with for a button whose first character is underlined (as
+    translated): lower case, or "" when the label starts with no letter or digit."""
+    first = label[:1]
+    return first.lower() if first.isalnum() else ""
 
 
 def _select_all(event: tk.Event) -> str:
