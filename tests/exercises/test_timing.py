@@ -108,6 +108,36 @@ def test_the_window_holds_the_picture_still_and_counts_repetitions() -> None:
     assert window_at(knee, 0, 2.0)[0] == 1, "getting ready: the start position"
 
 
+def test_each_side_of_a_held_reach_shows_its_own_picture() -> None:
+    """Right arm over in the first hold, left arm over in the second ("Switch: ..."): the
+    working pose follows the side, not always the first one."""
+    from tray_app.exercises.pose_data import FRAMES
+
+    for ident in ("seated-side-reach", "standing-side-reach"):
+        reach = next(e for e in ALL if e.id == ident)
+        poses = FRAMES[ident]
+        assert len(poses) == 3 and "right" in reach.steps[1].text.lower()
+        assert reach.steps[2].text.lower().startswith("switch: reach the left arm")
+
+        def shown(step: int, when: float, reach: Exercise = reach, frames: int = len(poses)
+                  ) -> int:
+            from dataclasses import replace
+
+            from tests.ui.sample_views import RUNNING
+            from tray_app.ui.windows.break_screen import Screen
+            from tray_app.ui.windows.protocol import BreakRequest, ExerciseSpec
+
+            n = reach.steps[step].seconds
+            view = replace(RUNNING, routine=(reach.id,), spares=(), step=step, step_seconds=n,
+                           step_left_s=n, planned_seconds=reach.seconds)
+            spec = ExerciseSpec.from_exercise(reach)
+            return Screen(BreakRequest(exercises=(spec,)), view, 0.0).frame(when, frames)
+
+        holding = [reach.steps[i].seconds - 2 for i in (1, 2)]
+        assert shown(1, holding[0]) == 0 and shown(2, holding[1]) == 1, ident
+        assert shown(0, 1.0) == 2 and shown(2, 0.5) == 2, "getting into position: the start"
+
+
 def test_a_pose_of_the_fault_is_marked_and_drawn_with_a_cross() -> None:
     from tray_app.exercises.pictures import WRONG, frames
     from tray_app.exercises.pose_data import FRAMES

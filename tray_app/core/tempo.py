@@ -80,10 +80,12 @@ def moment(step: Step, t: float) -> Moment:
 
 
 def frame_at(step: Step, t: float, frames: int, alternating: bool, *,
-             setup: bool = False) -> int:
+             setup: bool = False, counted: int = 0) -> int:
     """Which of an exercise's picture frames to show `t` seconds into `step`. Frames are
     working pose first, rest pose last; when every frame is a working pose (`alternating`:
-    right side, left side), repetition k shows frame k, for the whole repetition. A hold
+    right side, left side), repetition k shows frame k, for the whole repetition. Several
+    working poses before the rest pose are sides held step by step (right, then left): the
+    exercise's `counted`-th step with counted work (0-based) works in pose `counted`. A hold
     stays on one frame. A step without counted work shows the start when it is the `setup`
     (the exercise's first step), else the position its words build up to."""
     if frames <= 1:
@@ -93,4 +95,4 @@ def frame_at(step: Step, t: float, frames: int, alternating: bool, *,
         return max(0, m.rep - 1) % frames
     if not step.work:
         return frames - 1 if setup else 0
-    return 0 if m.working else frames - 1
+    return counted % (frames - 1) if m.working else frames - 1

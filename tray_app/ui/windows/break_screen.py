@@ -86,8 +86,9 @@ class Screen:
         if not self.view.running:
             return frame_at(counted[0], (now - self.received) % counted[0].seconds, frames,
                             alternating)
+        before = sum(1 for s in ex.steps[:self.view.step] if s.work)  # which side, if sided
         return frame_at(ex.steps[self.view.step], self.step_elapsed(now), frames, alternating,
-                        setup=self.view.step == 0)
+                        setup=self.view.step == 0, counted=before)
 
     def rep_text(self, now: float) -> str:
         """"rep 2 of 5" while a counted step runs ("get into position" before its first)."""
