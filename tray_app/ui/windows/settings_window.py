@@ -26,7 +26,7 @@ from pathlib import Path
 from tkinter import messagebox, ttk
 from typing import Any, TextIO
 
-from tray_app.core.exercise import Exercise
+from tray_app.core.exercise import Exercise, category_name
 from tray_app.core.problems import ProblemsError
 from tray_app.core.screening import answers_from
 from tray_app.core.tags import MEANS
@@ -286,9 +286,10 @@ class SettingsWindow:
         tags = sorted({t for e in self.exercises for t in e.tags})
         self._exclude_names = [e.id for e in self.exercises] + tags
         self._exclude_names += [n for n in initial if n not in self._exclude_names]
-        lines = [f"{e.name} ({e.id}; {e.category}{'; ' if e.tags else ''}{', '.join(e.tags)})"
-                 for e in self.exercises] + [f"tag: {t}" for t in tags]
-        lines += [f"{n} (unknown)" for n in self._exclude_names[len(lines):]]
+        lines = [f"{tr(e.name)} ({e.id}; {tr(category_name(e.category))}"
+                 f"{'; ' if e.tags else ''}{', '.join(e.tags)})"
+                 for e in self.exercises] + [_("tag: {tag}").format(tag=t) for t in tags]
+        lines += [_("{name} (unknown)").format(name=n) for n in self._exclude_names[len(lines):]]
         box = tk.Listbox(frame, selectmode="multiple", height=6, width=40, exportselection=False,
                          activestyle="dotbox")
         for line in lines:
@@ -556,10 +557,11 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout,
         try:
             window = SettingsWindow(args.path, out, autostart, single)
         except ProblemsError as exc:
-            print(exc, file=sys.stderr)
+            print(tr(exc.text()), file=sys.stderr)
             return 2
         except tk.TclError as exc:
-            print(f"sitbreak: cannot open the settings window: {exc}", file=sys.stderr)
+            print("sitbreak: " + _("cannot open the settings window: {error}").format(error=exc),
+                  file=sys.stderr)
             return 1
         window.run()
     finally:
