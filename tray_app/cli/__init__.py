@@ -181,7 +181,8 @@ def _days(text: str) -> int:
         days = 0
     if days < 1:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number of days; give a whole number, 1 or more, e.g. --days 30")
+            _("{text} is not a number of days; give a whole number, 1 or more, e.g. {example}")
+            .format(text=repr(text), example="--days 30"))
     return days
 
 
@@ -226,6 +227,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
     The parsers die here: `run` lasts as long as the app, and every subcommand's parser
     (~0.1 MiB) would otherwise stay alive in main's frame all that time.
     """
+    follow_language_setting(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and getattr(args, "command", None) in DURATION_COMMANDS and all(
@@ -233,11 +235,38 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
     ):
         args.duration = [*args.duration, *extra]  # the duration check says what is wrong
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(_("unrecognized arguments: %s") % " ".join(extra))
     if not hasattr(args, "func"):
         parser.print_help()
         return None
     return args
+
+
+def follow_language_setting(argv: Sequence[str]) -> None:
+    """Speak the settings file's `[general] language` from the help on: read cheaply, before
+    the parser is built, from `--config PATH` if given, else the user's file. Any problem is
+    ignored here; the command that loads the settings reports a broken file."""
+    import tomllib
+
+    from tray_app.support import paths
+
+    path = None
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--config" and i + 1 < len(argv):
+            path = argv[i + 1]
+        elif word.startswith("--config="):
+            path = word.partition("=")[2]
+    try:
+        with open(path or paths.settings_file(), "rb") as f:
+            language = tomllib.load(f)["general"]["language"]
+    except (OSError, ValueError, KeyError, TypeError):  # TOMLDecodeError is a ValueError
+        return
+    if isinstance(language, str) and language:
+        from tray_app.support import i18n
+
+        i18n.follow_setting(language)
 
 
 if __name__ == "__main__":

@@ -71,10 +71,10 @@ def _send(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         _err(str(exc))
         return EXIT_FAIL, {}
     except (OSError, ValueError) as exc:
-        _err(f"could not reach the running sitbreak: {exc}")
+        _err(_("could not reach the running sitbreak: {error}").format(error=exc))
         return EXIT_FAIL, {}
     if not reply.get("ok"):
-        _err(str(reply.get("error", "the command failed")))
+        _err(str(reply.get("error") or _("the command failed")))
         return int(reply.get("code", EXIT_FAIL)), reply
     if reply.get("warning"):
         _err(str(reply["warning"]))
@@ -133,7 +133,8 @@ def _duration(words: list[str] | str | None, limits: tuple[float, float]) -> flo
     try:
         return parse_duration_within(text, *limits)
     except BadValue as exc:
-        raise UsageError(f"bad duration {text[:60]!r}: {exc}") from None
+        raise UsageError(_("bad duration {text}: {error}").format(
+            text=repr(text[:60]), error=tr(exc.args[0]))) from None
 
 
 def snooze(args: argparse.Namespace) -> int:
@@ -163,12 +164,14 @@ def pause(args: argparse.Namespace) -> int:
 
     request: dict[str, Any] = {"cmd": "pause"}
     if args.until is not None and args.duration:
-        raise UsageError("give a duration or --until HH:MM, not both")
+        raise UsageError(_("give a duration or {until}, not both").format(
+            until="--until HH:MM"))
     if args.until is not None:  # --until '' is a mistake, not "pause for ever"
         try:
             request["until_wall"] = until_wall(args.until)
         except BadValue as exc:
-            raise UsageError(f"bad time {args.until!r}: {exc}") from None
+            raise UsageError(_("bad time {text}: {error}").format(
+                text=repr(args.until), error=tr(exc.args[0]))) from None
     else:
         request["seconds"] = _duration(args.duration, PAUSE_S)
     return _report(*_send(request))
@@ -216,7 +219,7 @@ def settings(args: argparse.Namespace) -> int:
             try:
                 print(entry.enable(default_launch()) if autostart else entry.disable())
             except Exception as exc:  # no launch command, a read-only folder, ...
-                _err(f"could not change start at login: {exc}")
+                _err(_("could not change start at login: {error}").format(error=exc))
         from tray_app.shell.control_channel import NotRunning, send_command
 
         # The running app applies the file now, not at its next look; if none runs, fine.
@@ -279,14 +282,16 @@ def exercises(args: argparse.Namespace) -> int:
     if getattr(args, "exercises_command", None) == "show":
         found = [e for e in catalogue if e.id == args.id]
         if not found:
-            _err(f"no exercise with id {args.id!r}; `sitbreak exercises --all` lists them")
+            _err(_("no exercise with id {id}; {command} lists them").format(
+                id=repr(args.id), command="`sitbreak exercises --all`"))
             return EXIT_USAGE
         from tray_app.cli.programme import show_exercise
 
         print(show_exercise(found[0], paths.history_file(), settings))  # at the level in use
         return EXIT_OK
     if args.category and args.category not in CATEGORIES:
-        _err(f"unknown category {args.category!r}; use one of {', '.join(CATEGORIES)}")
+        _err(_("unknown category {category}; use one of {categories}").format(
+            category=repr(args.category), categories=", ".join(CATEGORIES)))
         return EXIT_USAGE
     if args.json:
         print(fmt.list_json(catalogue, args.category))
@@ -331,9 +336,12 @@ def history(args: argparse.Namespace) -> int:
 
     def confirm(question: str) -> bool:
         if not sys.stdin or not sys.stdin.isatty():
-            _err("not deleting without confirmation: add --yes")
+            _err(_("not deleting without confirmation: add {option}").format(option="--yes"))
             return False
-        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+        from tray_app.cli.questions import _yes_no  # the language's y/n; English's work too
+
+        yes, no, yes_words, _no_words = _yes_no()
+        return input(f"{question} [{yes}/{no.upper()}] ").strip().lower() in yes_words
 
     return hc.run_history_clear(
         paths.history_file(), args.before, args.yes, confirm, settings=settings
@@ -355,7 +363,7 @@ def autostart(args: argparse.Namespace) -> int:
             return EXIT_FAIL
         using = getattr(args, "using", None)
         if using and not hasattr(entry, "unit"):
-            _err("--using is for Linux only")
+            _err(_("{option} is for Linux only").format(option="--using"))
             return EXIT_USAGE
         print(entry.enable(command, using=using) if using else entry.enable(command))
     elif args.action == "disable":
