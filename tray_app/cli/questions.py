@@ -64,7 +64,7 @@ def ask(path: Path, inp: TextIO, out: TextIO, *, skip: bool = False) -> int:
         return EXIT_USAGE
     print(tr(summary(answers)) if answers else _("Skipped: nothing changed."), file=out)
     print(_("Saved in {path} ([exercises] exclude = {exclude}). Change it any time in Settings "
-            "(Never offer) or by running {command} again.").format(
+            "(Health questions…) or by running {command} again.").format(
                 path=path, exclude=list(exclude), command="`sitbreak exercises questions`"),
           file=out)
     return EXIT_OK
