@@ -281,7 +281,7 @@ def test_check_takes_out_rows_an_older_import_let_in(tmp_path: Path) -> None:
     store.close()
     out = io.StringIO()
     assert run_history_check(path, out, err=io.StringIO()) == 1
-    assert "1 events the statistics can't use" in out.getvalue() and count(path) == 1
+    assert "1 event the statistics can't use" in out.getvalue() and count(path) == 1
     assert (tmp_path / "h.sqlite3.set-aside.csv").read_text().count("\n") == 2
     out = io.StringIO()
     assert run_history_check(path, out, err=io.StringIO()) == 0

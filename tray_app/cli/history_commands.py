@@ -28,15 +28,21 @@ def _open_existing(history_path: Path, err: TextIO) -> History | None:
     return History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
 
 
+def _try_again(error: HistoryUnavailable) -> str:
+    return _("{error}; try again in a moment").format(error=error)
+
+
 def _chart_problem(chart_path: Path) -> str | None:
     """Why the chart can't be written there, before any work is done."""
     parent = chart_path.parent
     if chart_path.is_dir():
-        return f"{chart_path} is a folder; give a file name such as {chart_path / 'week.png'}"
+        return _("{path} is a folder; give a file name such as {example}").format(
+            path=chart_path, example=chart_path / "week.png")
     if problem := output_problem(chart_path):
         return problem
     if not parent.is_dir():
-        return f"the folder {parent} does not exist; create it first or choose another place"
+        return _("the folder {folder} does not exist; create it first or choose another place"
+                 ).format(folder=parent)
     return None
 
 
@@ -56,13 +62,15 @@ def run_stats(
     """`sitbreak stats [--days N] [--json | --csv] [--chart PATH.png]`; `programme` gives the
     programme's keys of the JSON (cli.programme.summary)."""
     if fmt not in FORMATS:
-        print(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", file=err)
+        print(_("unknown format {format}; use one of {formats}").format(
+            format=repr(fmt), formats=", ".join(FORMATS)), file=err)
         return EXIT_USAGE
     if days < 1:
-        print(f"--days must be at least 1 (got {days})", file=err)
+        print(_("{option} must be at least 1 (got {days})").format(option="--days", days=days),
+              file=err)
         return EXIT_USAGE
     if chart_path is not None and (problem := _chart_problem(Path(chart_path))):
-        print(f"can't write the chart: {problem}", file=err)
+        print(_("can't write the chart: {problem}").format(problem=problem), file=err)
         return EXIT_USAGE
     now = time.time() if now is None else now
     rule = rule or days_for(settings)
@@ -71,11 +79,12 @@ def run_stats(
         history = _open_existing(history_path, err)
         span = max(7, span_days(history, rule, now))
         if days > span:
-            print(f"showing {span} days, all of the history (asked for {days})", file=err)
+            print(_("showing {span} days, all of the history (asked for {days})").format(
+                span=span, days=days), file=err)
             days = span
         shown, summary = collect(history, settings, days, now, rule)
     except HistoryUnavailable as e:
-        print(f"{e}; try again in a moment", file=err)
+        print(_try_again(e), file=err)
         return EXIT_FAIL
     finally:
         if history is not None:
@@ -85,7 +94,7 @@ def run_stats(
         try:
             extra = programme(history_path, settings, now)
         except HistoryUnavailable as e:
-            print(f"{e}; try again in a moment", file=err)
+            print(_try_again(e), file=err)
             return EXIT_FAIL
     if fmt == "json":
         out.write(stats_json(shown, summary, extra) + "\n")
@@ -96,8 +105,9 @@ def run_stats(
         if extra is not None:
             from tray_app.history.programme import programme_lines
 
-            out.write("\nProgramme\n" + "".join(f"  {line}\n"
-                                                for line in programme_lines(dict(extra))))
+            # Translators: the heading of the programme's lines in `sitbreak stats`
+            out.write("\n" + _("Programme") + "\n"
+                      + "".join(f"  {line}\n" for line in programme_lines(dict(extra))))
     if chart_path is not None:
         from tray_app.ui.windows.chart import (
             save_weekly_chart,  # Pillow only when a chart is wanted
@@ -106,7 +116,8 @@ def run_stats(
         try:
             save_weekly_chart(shown[-7:], Path(chart_path))
         except OSError as e:
-            print(f"can't write the chart to {chart_path}: {e}", file=err)
+            print(_("can't write the chart to {path}: {error}").format(path=chart_path, error=e),
+                  file=err)
             return EXIT_FAIL
         print(_("chart written to {path}").format(path=chart_path), file=err)
     return EXIT_OK
@@ -114,16 +125,19 @@ def run_stats(
 
 def _export_problem(target: str, force: bool) -> str | None:
     if not target.strip():
-        return "give the name of the CSV file to write, e.g. `sitbreak history export week.csv`"
+        return _("give the name of the CSV file to write, e.g. {example}").format(
+            example="`sitbreak history export week.csv`")
     path = Path(target)
     if path.is_dir():
-        return f"{path} is a folder; give a file name such as {path / 'sitbreak-history.csv'}"
+        return _("{path} is a folder; give a file name such as {example}").format(
+            path=path, example=path / "sitbreak-history.csv")
     if problem := output_problem(path):
         return problem
     if path.exists() and not force:
-        return f"{path} already exists; add --force to replace it"
+        return _("{path} already exists; add {option} to replace it").format(
+            path=path, option="--force")
     if not path.parent.is_dir():
-        return f"the folder {path.parent} does not exist"
+        return _("the folder {folder} does not exist").format(folder=path.parent)
     return None
 
 
@@ -139,7 +153,7 @@ def run_history_export(
     target = str(target)
     problem = _export_problem(target, force)
     if problem:
-        print(f"not exported: {problem}", file=err)
+        print(_("not exported: {problem}").format(problem=problem), file=err)
         return EXIT_USAGE
     try:
         history = History.open(Path(history_path), on_notice=lambda m: print(m, file=err))
@@ -148,7 +162,7 @@ def run_history_export(
         finally:
             history.close()
     except (HistoryUnavailable, OSError) as e:
-        print(f"export failed: {e}", file=err)
+        print(_("export failed: {error}").format(error=e), file=err)
         return EXIT_FAIL
     print(ngettext("wrote {n} event to {path}", "wrote {n} events to {path}", n).format(
         n=n, path=target), file=out)
@@ -183,7 +197,7 @@ def run_history_import(
     fold every finished day, so statistics are fast at once."""
     path = Path(source)
     if not str(source).strip() or not path.is_file():
-        print(f"not imported: {source!r} is not a file", file=err)
+        print(_("not imported: {path} is not a file").format(path=repr(str(source))), file=err)
         return EXIT_USAGE
     now = time.time() if now is None else now
     days = days_for(settings)
@@ -198,13 +212,11 @@ def run_history_import(
         finally:
             history.close()
     except ImportProblem as e:
-        print(f"nothing imported from {path}: {e}", file=err)
+        print(_("nothing imported from {path}: {problem}").format(path=path, problem=e),
+              file=err)
         return EXIT_USAGE
-    except (HistoryUnavailable, OSError) as e:
-        print(f"import failed, nothing imported: {e}", file=err)
-        return EXIT_FAIL
-    except sqlite3.Error as e:  # from the transaction: it was rolled back
-        print(f"import failed, nothing imported: {e}", file=err)
+    except (HistoryUnavailable, OSError, sqlite3.Error) as e:  # sqlite3's: rolled back
+        print(_("import failed, nothing imported: {error}").format(error=e), file=err)
         return EXIT_FAIL
     print(ngettext("imported {n} event from {path}", "imported {n} events from {path}", added)
           .format(n=added, path=path) + "; "
@@ -212,9 +224,12 @@ def run_history_import(
     if checked.unknown_exercises:
         names = ", ".join(sorted(checked.unknown_exercises)[:10])
         n = sum(checked.unknown_exercises.values())
-        print(f"{n} of them name exercises this catalogue does not have ({names}"
-              f"{', ...' if len(checked.unknown_exercises) > 10 else ''}): kept, and shown by "
-              "their id in the statistics", file=out)
+        more = ", ..." if len(checked.unknown_exercises) > 10 else ""
+        print(ngettext("{n} of them names an exercise this catalogue does not have ({names}): "
+                       "kept, and shown by its id in the statistics",
+                       "{n} of them name exercises this catalogue does not have ({names}): "
+                       "kept, and shown by their id in the statistics", n).format(
+            n=n, names=names + more), file=out)
     return EXIT_OK
 
 
@@ -223,11 +238,13 @@ def parse_before(text: str | None) -> date | None:
     if text is None:
         return None
     if not text.strip():
-        raise ValueError("--before needs a date (YYYY-MM-DD); it was empty")
+        raise ValueError(_("{option} needs a date (YYYY-MM-DD); it was empty").format(
+            option="--before"))
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"--before {text!r} is not a date; use YYYY-MM-DD") from None
+        raise ValueError(_("{option} {text} is not a date; use YYYY-MM-DD").format(
+            option="--before", text=repr(text))) from None
 
 
 def _day_start(rule: Days, day: date) -> float:
@@ -259,7 +276,7 @@ def run_history_clear(
     try:
         day = parse_before(before)
     except ValueError as e:
-        print(f"nothing deleted: {e}", file=err)
+        print(_("nothing deleted: {problem}").format(problem=e), file=err)
         return EXIT_USAGE
     if not Path(history_path).exists():
         print(_("there is no history to clear"), file=out)
@@ -288,7 +305,7 @@ def run_history_clear(
         finally:
             history.close()
     except HistoryUnavailable as e:
-        print(f"clear failed: {e}", file=err)
+        print(_("clear failed: {error}").format(error=e), file=err)
         return EXIT_FAIL
     print(ngettext("deleted {n} event and the daily totals {scope}",
                    "deleted {n} events and the daily totals {scope}", deleted).format(
@@ -319,14 +336,19 @@ def run_history_check(history_path: Path, out: TextIO = sys.stdout, *,
         finally:
             history.close()
     except HistoryUnavailable as e:
-        print(f"check failed: {e}", file=err)
+        print(_("check failed: {error}").format(error=e), file=err)
         return EXIT_FAIL
     if aside:
-        print(f"{aside} events the statistics can't use (from an older import) were moved to "
-              f"{_set_aside_path(history_path)}, each with why", file=out)
+        print(ngettext("{n} event the statistics can't use (from an older import) was moved "
+                       "to {path}, with why",
+                       "{n} events the statistics can't use (from an older import) were moved "
+                       "to {path}, each with why", aside).format(
+            n=aside, path=_set_aside_path(history_path)), file=out)
     if result != "ok" or history.notices:
         found = f" ({result})" if result != "ok" else ""
-        print(f"{history_path} was damaged{found}; now {n} events", file=out)
+        print(ngettext("{path} was damaged{found}; now {n} event",
+                       "{path} was damaged{found}; now {n} events", n).format(
+            path=history_path, found=found, n=n), file=out)
         for notice in history.notices:
             print(notice, file=out)
         return EXIT_FAIL
