@@ -756,6 +756,70 @@ def test_front_view_arms_keep_their_length() -> None:
                 assert fore == pytest.approx(FOREARM, abs=0.005), (ident, side)
 
 
+@check("standing-thigh-press")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert foot_down(j) and foot_down(j, "_far"), "both feet stay on the floor"
+        assert j["knee"][1] < j["hip"][1] - 0.2, "the thigh stays down: the hip straight"
+        assert near(j["hand"], along_torso(0.0, 0.045)(j), 0.05), "a hand on the front of the thigh"
+        assert on_desk(pose, j, "hand_far")
+    assert {"leg", "arm"} <= set(poses[0].active)
+
+
+@check("supported-standing-march")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose, up, down in ((poses[0], "", "_far"), (poses[1], "_far", "")):
+        j = joints(pose)
+        lift = turn(seg(j, "hip", "knee" + up), 180)
+        assert 25 <= lift <= 50, "the thigh about halfway to level, never past it"
+        assert not foot_down(j, up) and foot_down(j, down)
+        assert on_desk(pose, j, "hand") and on_desk(pose, j, "hand_far"), "both hands on the desk"
+
+
+@check("standing-hip-glide")
+def _(poses: tuple[Pose, ...]) -> None:
+    glide, stand = (joints(p) for p in poses)
+    assert 0.02 <= glide["hip"][0] - stand["hip"][0] <= 0.06, "the hips glide a few cm forward"
+    assert poses[0].pelvis is not None and poses[0].pelvis >= 105, "the tailbone tucked"
+    assert torso_lean(poses[0]) >= 0, "no leaning back"
+    for pose, j in zip(poses, (glide, stand), strict=True):
+        assert foot_down(j) and foot_down(j, "_far")
+        assert on_desk(pose, j, "hand") and on_desk(pose, j, "hand_far")
+
+
+@check("standing-heel-pedals")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose, bent, flat in ((poses[0], "", "_far"), (poses[1], "_far", "")):
+        j = joints(pose)
+        assert on_floor(j, "toe" + bent) and gap(j, "ankle" + bent) >= 0.03, "heel up, toes down"
+        assert j["knee" + bent][0] > j["knee" + flat][0] + 0.05, "the knee bends forward"
+        assert on_floor(j, "ankle" + flat), "the other foot flat"
+
+
+@check("desk-long-arm-stretch")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    assert 80 <= torso_lean(poses[0]) <= 95 and flat_back(poses[0]), "trunk level, back flat"
+    assert 5 <= knee_bend(j) <= 30, "soft knees"
+    assert turn(seg(j, "shoulder", "hand"), seg(j, "hip", "shoulder")) <= 15, "arms long"
+    for pose in poses:
+        k = joints(pose)
+        assert on_desk(pose, k, "hand") and on_desk(pose, k, "hand_far") and foot_down(k)
+
+
+@check("standing-heel-hamstring-stretch")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose in poses:
+        j = joints(pose)
+        assert knee_bend(j) <= 5 and on_floor(j, "ankle", 0.03), "leg straight, heel down"
+        assert j["toe"][1] > j["ankle"][1] + 0.03, "toes up"
+        assert j["ankle"][0] - j["ankle_far"][0] >= 0.09, "the heel a small step in front"
+        assert 10 <= knee_bend(j, "_far") <= 40 and foot_down(j, "_far"), "the other knee bent"
+        assert on_desk(pose, j, "hand_far")
+    assert 15 <= torso_lean(poses[0]) <= 40 and flat_back(poses[0])
+
+
 def test_every_builtin_exercise_has_a_pose_check() -> None:
     assert set(CHECKS) == set(BUILTIN)
 

@@ -398,6 +398,51 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
                     near_joint("knee_far", 0.0, 0.03)), near_joint("knee_far", 0.0, 0.03), "_far"),
         SUPINE,
     ),
+    # Standing work that needs neither balance nor a back bend: both feet stay on the floor,
+    # or both hands on the desk.
+    "standing-thigh-press": (
+        reach(with_(DESK_BEHIND, leg=(176, 186, 92), rest="ankle_far", active=("leg", "arm")),
+              near_joint("hip", 0.045, -0.02)),
+        reach(DESK_BEHIND, near_joint("hip", 0.045, -0.02)),
+    ),
+    "supported-standing-march": (
+        _hands_on_desk(with_(FACING_DESK, torso=8, leg=(145, 185, 95), fix="ankle_far", x=0.0,
+                             desk_x=0.2, active=("leg",)), 0.22),
+        _hands_on_desk(with_(FACING_DESK, torso=8, leg_far=(145, 185, 95), fix="ankle", x=0.0,
+                             desk_x=0.2, active=("leg_far",)), 0.22),
+    ),
+    "standing-hip-glide": (
+        _hands_on_desk(with_(FACING_DESK, torso=0, pelvis=115, leg=(186, 183, 90),
+                             leg_far=(186, 183, 90), fix="ankle", x=0.0, desk_x=0.2,
+                             active=("hip",)), 0.22),
+        _hands_on_desk(with_(FACING_DESK, torso=3, pelvis=90, fix="ankle", x=0.0, desk_x=0.2),
+                       0.22),
+    ),
+    # The heel lifts while the toes stay down: each frame stands on the other flat foot.
+    "standing-heel-pedals": (
+        _hands_on_desk(with_(FACING_DESK, leg=(155, 205, 129), leg_far=(179, 181, 90),
+                             fix="ankle_far", x=0.0, rest="ankle_far", desk_x=0.17,
+                             active=("leg",)), 0.2),
+        _hands_on_desk(with_(FACING_DESK, leg_far=(155, 205, 129), leg=(179, 181, 90),
+                             fix="ankle", x=0.0, rest="ankle", desk_x=0.17,
+                             active=("leg_far",)), 0.2),
+    ),
+    "desk-long-arm-stretch": (
+        _hands_on_desk(with_(FACING_DESK, torso=88, neck=90, leg=(165, 188, 90),
+                             leg_far=(165, 188, 90), fix="ankle", x=0.0, desk_x=0.54,
+                             active=("torso", "arm", "arm_far")), 0.585),
+        _hands_on_desk(with_(FACING_DESK, torso=72, neck=74, leg=(172, 184, 90),
+                             leg_far=(172, 184, 90), fix="ankle", x=0.0, desk_x=0.54), 0.585),
+    ),
+    "standing-heel-hamstring-stretch": (
+        reach(reach(with_(DESK_BEHIND, torso=30, neck=34, leg=(164.7, 164.7, 40),
+                          leg_far=(162, 192, 90), rest="ankle_far", desk_x=-0.55,
+                          active=("leg",)), near_joint("knee", -0.02, 0.035)),
+              on_desk(-0.1), "_far"),
+        reach(reach(with_(DESK_BEHIND, leg=(164.7, 164.7, 40), leg_far=(162, 192, 90),
+                          rest="ankle_far", desk_x=-0.55), near_joint("knee", -0.02, 0.035)),
+              on_desk(-0.1), "_far"),
+    ),
 }
 
 # The stand-up-and-walk step a break gets when no standing exercise fits (core.exercise):
