@@ -13,7 +13,7 @@ from typing import Any
 from tray_app.core.exercise import Exercise
 from tray_app.core.model import Settings
 from tray_app.core.progression import Family, Progress
-from tray_app.support.i18n import _
+from tray_app.support.i18n import _, ngettext, tr
 
 
 def progress_of(history_path: Path, settings: Settings, now: float,
@@ -30,8 +30,8 @@ def level_lines(exercise: Exercise, progress: Progress, families: tuple[Family, 
                 now: float) -> list[str]:
     """What `exercises show` says of the exercise's family: its levels, the one in use, and a
     rest after "this hurt"."""
-    from tray_app.core.duration import human
     from tray_app.core.progression import family_of, in_rotation
+    from tray_app.support.i18n import duration
 
     fam = family_of(families).get(exercise.id)
     lines = []
@@ -39,13 +39,16 @@ def level_lines(exercise: Exercise, progress: Progress, families: tuple[Family, 
         fp = progress.family(fam.id)
         mine = [i for i, lv in enumerate(fam.levels, 1) if lv.exercise_id == exercise.id]
         span = f"{mine[0]}" if len(mine) == 1 else f"{mine[0]}-{mine[-1]}"
-        lines.append(f"Family: {fam.name} ({fam.id}), level {span} of {fam.top}; "
-                     f"level in use: {fp.level}")
+        lines.append(_("Family: {name} ({id}), level {span} of {top}; level in use: {level}")
+                     .format(name=tr(fam.name), id=fam.id, span=span, top=fam.top,
+                             level=fp.level))
     if not in_rotation(progress, exercise.id, now):
         left = progress.rested_until[exercise.id] - now
-        days = -(-left // 86400)
-        when = f"{days:.0f} days" if days > 1 else human(left)
-        lines.append(f"Resting after 'this hurt': back in your breaks in {when}")
+        days = int(-(-left // 86400))
+        when = ngettext("{n} day", "{n} days", days).format(n=days) if days > 1 else duration(
+            left)
+        lines.append(_("Resting after 'this hurt': back in your breaks in {when}").format(
+            when=when))
     return lines
 
 
@@ -59,7 +62,7 @@ def show_exercise(exercise: Exercise, history_path: Path, settings: Settings,
     try:
         progress, families = progress_of(history_path, settings, now)
     except Exception as exc:  # the history is busy or damaged: show the exercise as it is
-        return f"{fmt.show_text(exercise)}\n\n(levels unknown: {exc})"
+        return fmt.show_text(exercise) + "\n\n" + _("(levels unknown: {error})").format(error=exc)
     shown = in_use(exercise, progress, families, {exercise.id: exercise}, now)
     extra = level_lines(exercise, progress, families, now)
     return fmt.show_text(shown) + ("\n\n" + "\n".join(extra) if extra else "")
@@ -91,7 +94,8 @@ def request(args: argparse.Namespace) -> dict[str, Any]:
     if args.value is None:
         from tray_app.support.exit_codes import UsageError
 
-        raise UsageError(f"give the result: sitbreak retest {args.item} VALUE")
+        raise UsageError(_("give the result: {command}").format(
+            command=f"sitbreak retest {args.item} VALUE"))
     req = {"cmd": "retest", "item": args.item, "value": args.value}
     if args.side:
         req["side"] = args.side
@@ -110,30 +114,34 @@ def unknown_name(args: argparse.Namespace, settings: Callable[[], Settings]) -> 
 
         extra = settings().exercises.extra
         known = [e.id for e in load_catalogue(ExerciseSettings(places=PLACES, extra=extra))]
-        name, what, listing = args.exercise_id, "exercise", "`sitbreak exercises --all`"
+        name, listing = args.exercise_id, "`sitbreak exercises --all`"
+        problem = _("no exercise with id {id}; {hint}{command} lists them")
     elif args.command == "level":
         from tray_app.exercises.progressions import builtin_families
 
         known = [f.id for f in builtin_families()]
-        name, what, listing = args.family, "family", "`sitbreak stats --json` (levels)"
+        name, listing = args.family, "`sitbreak stats --json` (levels)"
+        problem = _("no family with id {id}; {hint}{command} lists them")
     else:
         return None
     if name in known:
         return None
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"no {what} with id {name!r}; {hint}{listing} lists them"
+    hint = _("did you mean {name}?").format(name=repr(close[0])) + " " if close else ""
+    return problem.format(id=repr(name), hint=hint, command=listing)
 
 
 def retest_text(settings: Settings) -> str:
     """`sitbreak retest` with no item: what the re-test asks for the places allowed."""
-    from tray_app.core.retest import items_for
+    from tray_app.core.retest import REPS, items_for
 
-    lines = ["The re-test (a few minutes; skip any item). Record each result with "
-             "`sitbreak retest ITEM VALUE [--side left|right]`:"]
+    lines = [_("The re-test (a few minutes; skip any item). Record each result with {command}:")
+             .format(command="`sitbreak retest ITEM VALUE [--side left|right]`")]
     for item in items_for(settings.exercises.places):
-        sides = " (each side)" if item.per_side else ""
-        lines.append(f"  {item.id}: {item.name}{sides}, in {item.unit}. {item.how}")
+        unit = _("reps") if item.unit == REPS else _("s")  # as the break window's re-test
+        text = (_("{name} (each side), in {unit}.") if item.per_side else
+                _("{name}, in {unit}.")).format(name=tr(item.name), unit=unit)
+        lines.append(f"  {item.id}: {text} {tr(item.how)}")
     return "\n".join(lines)
 
 
