@@ -8,8 +8,9 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from tray_app.core.duration import table as hm  # "3h 05m", for the table's columns
-from tray_app.core.exercise import CATEGORIES
+from tray_app.core.exercise import CATEGORIES, category_name
 from tray_app.core.stats import COUNT_FIELDS, DayStats, Totals, WeekSummary
+from tray_app.support.i18n import _, ngettext, number, tr
 
 FORMATS = ("text", "json", "csv")
 
@@ -96,54 +97,80 @@ def _signed(change: float, percent: float | None, unit: Callable[[float], str]) 
     return text + (f" ({percent:+.0f}%)" if percent is not None else "")
 
 
+def _min(minutes: float) -> str:
+    """Whole minutes, in the language's number form and abbreviation ("14 min")."""
+    return _("{m} min").format(m=number(minutes))
+
+
+def _columns() -> list[tuple[str, int]]:
+    """The day table's headers and their widths: the English width, wider where the
+    language's word needs it."""
+    # Translators: the columns of the `sitbreak stats` table, each a word or two: the day,
+    # time sitting, stretches of sitting, the longest stretch, breaks offered, taken, snoozed,
+    # skipped and done, natural breaks (the user left on their own), posture reminders and
+    # minutes of exercise.
+    words = [(_("day"), 14), (_("sitting"), 9), (_("stretches"), 11), (_("longest"), 9),
+             # Translators: columns of the `sitbreak stats` table (breaks offered, taken, ...)
+             (_("offered"), 9), (_("taken"), 7), (_("snoozed"), 9), (_("skipped"), 9),
+             # Translators: columns of the `sitbreak stats` table (breaks done, natural breaks,
+             # posture reminders, minutes of exercise)
+             (_("done"), 6), (_("natural"), 9), (_("posture"), 9), (_("exercise"), 10)]
+    return [(w, max(width, len(w) + 2)) for w, width in words]
+
+
 def stats_text(days: Sequence[DayStats], summary: WeekSummary) -> str:
     """A table of days and a week summary with the change against the week before."""
-    lines = [
-        f"{'day':<14}{'sitting':>9}{'stretches':>11}{'longest':>9}{'offered':>9}"
-        f"{'taken':>7}{'snoozed':>9}{'skipped':>9}{'done':>6}{'natural':>9}{'posture':>9}"
-        f"{'exercise':>10}"
-    ]
+    cols = _columns()
+    widths = [width for _w, width in cols]
+    lines = [cols[0][0].ljust(widths[0]) + "".join(w.rjust(n) for w, n in cols[1:])]
     for d in days:
-        lines.append(
-            f"{d.day:%a %Y-%m-%d}"[:14].ljust(14)
-            + f"{hm(d.sitting_seconds):>9}{d.stretches:>11}{hm(d.longest_stretch_seconds):>9}"
-            f"{d.breaks_offered:>9}{d.breaks_taken:>7}{d.snoozed:>9}{d.skipped:>9}"
-            f"{d.completed:>6}{d.natural_breaks:>9}{d.posture_nudges:>9}"
-            f"{d.exercise_minutes:>7.0f} min"
-        )
+        cells = [hm(d.sitting_seconds), d.stretches, hm(d.longest_stretch_seconds),
+                 d.breaks_offered, d.breaks_taken, d.snoozed, d.skipped, d.completed,
+                 d.natural_breaks, d.posture_nudges, _min(d.exercise_minutes)]
+        lines.append(f"{d.day:%a %Y-%m-%d}"[:14].ljust(widths[0])
+                     + "".join(str(c).rjust(n) for c, n in zip(cells, widths[1:], strict=True)))
     top = top_exercises(days)
     if top:
-        lines += ["", f"Most exercise minutes over these {len(days)} days: "
-                  + ", ".join(f"{ex} {m:.0f} min" for ex, m in top)]
+        lines += ["", ngettext("Most exercise minutes over this {n} day: {exercises}",
+                               "Most exercise minutes over these {n} days: {exercises}",
+                               len(days)).format(
+            n=len(days), exercises=", ".join(f"{ex} {_min(m)}" for ex, m in top))]
     t, c = summary.totals, summary.change
     count = str  # counts print as plain numbers
+    # Translators: the labels of the week's lines in `sitbreak stats` (aligned in a column)
+    labels = {"sitting": _("sitting"), "taken": _("breaks taken"),
+              "standing": _("breaks standing"), "offered": _("breaks offered"),
+              "exercise": _("exercise"), "longest": _("longest sit"),
+              "categories": _("by category"), "missing": _("not done yet")}
+    width = max(15, *(len(w) for w in labels.values()))
+
+    def line(label: str, value: object, rest: str = "") -> str:
+        return f"  {labels[label].ljust(width)}{str(value).rjust(9)}" + (f"   {rest}" * bool(rest))
+
     lines += [
         "",
-        f"Last 7 days ({summary.start:%d %b} to {summary.end:%d %b}), against the 7 before:",
-        f"  sitting        {hm(t.sitting_seconds):>9}   "
-        + _signed(c["sitting_seconds"].absolute, c["sitting_seconds"].percent, hm),
-        f"  breaks taken   {t.breaks_taken:>9}   "
-        + _signed(c["breaks_taken"].absolute, c["breaks_taken"].percent, lambda v: count(int(v))),
-        f"  breaks standing{t.breaks_standing:>9}   (of the breaks you exercised in, those "
-        "that got you out of the chair)",
-        f"  breaks offered {t.breaks_offered:>9}   "
-        + _signed(
-            c["breaks_offered"].absolute, c["breaks_offered"].percent, lambda v: count(int(v))
-        ),
-        f"  exercise       {t.exercise_minutes:>5.0f} min   "
-        + _signed(
-            c["exercise_minutes"].absolute, c["exercise_minutes"].percent, lambda v: f"{v:.0f} min"
-        ),
-        f"  longest sit    {hm(t.longest_stretch_seconds):>9}",
+        _("Last 7 days ({start} to {end}), against the 7 before:").format(
+            start=f"{summary.start:%d %b}", end=f"{summary.end:%d %b}"),
+        line("sitting", hm(t.sitting_seconds),
+             _signed(c["sitting_seconds"].absolute, c["sitting_seconds"].percent, hm)),
+        line("taken", t.breaks_taken, _signed(c["breaks_taken"].absolute,
+                                              c["breaks_taken"].percent,
+                                              lambda v: count(int(v)))),
+        line("standing", t.breaks_standing, _("(of the breaks you exercised in, those that got "
+                                              "you out of the chair)")),
+        line("offered", t.breaks_offered, _signed(c["breaks_offered"].absolute,
+                                                  c["breaks_offered"].percent,
+                                                  lambda v: count(int(v)))),
+        line("exercise", _min(t.exercise_minutes),
+             _signed(c["exercise_minutes"].absolute, c["exercise_minutes"].percent, _min)),
+        line("longest", hm(t.longest_stretch_seconds)),
     ]
     if t.exercise_minutes_by_category:
-        parts = [
-            f"{cat} {m:.0f} min"
-            for cat, m in t.exercise_minutes_by_category.items()
-            if m > 0
-        ]
-        lines.append("  by category    " + ", ".join(parts))
+        parts = [f"{tr(category_name(cat))} {_min(m)}"
+                 for cat, m in t.exercise_minutes_by_category.items() if m > 0]
+        lines.append(f"  {labels['categories'].ljust(width)}" + ", ".join(parts))
     missing = [c for c in CATEGORIES if t.exercise_minutes_by_category.get(c, 0) <= 0]
     if t.completed and missing:
-        lines.append("  not done yet   " + ", ".join(missing))
+        lines.append(f"  {labels['missing'].ljust(width)}"
+                     + ", ".join(tr(category_name(c)) for c in missing))
     return "\n".join(lines) + "\n"
