@@ -97,8 +97,9 @@ def _signed(change: float, percent: float | None, unit: Callable[[float], str]) 
     return text + (f" ({percent:+.0f}%)" if percent is not None else "")
 
 
-def _min(minutes: float) -> str:
-    """Whole minutes, in the language's number form and abbreviation ("14 min")."""
+def minutes_text(minutes: float) -> str:
+    """Whole minutes, in the language's number form and abbreviation ("14 min"); the charts'
+    too."""
     return _("{m} min").format(m=number(minutes))
 
 
@@ -126,7 +127,7 @@ def stats_text(days: Sequence[DayStats], summary: WeekSummary) -> str:
     for d in days:
         cells = [hm(d.sitting_seconds), d.stretches, hm(d.longest_stretch_seconds),
                  d.breaks_offered, d.breaks_taken, d.snoozed, d.skipped, d.completed,
-                 d.natural_breaks, d.posture_nudges, _min(d.exercise_minutes)]
+                 d.natural_breaks, d.posture_nudges, minutes_text(d.exercise_minutes)]
         lines.append(f"{d.day:%a %Y-%m-%d}"[:14].ljust(widths[0])
                      + "".join(str(c).rjust(n) for c, n in zip(cells, widths[1:], strict=True)))
     top = top_exercises(days)
@@ -134,7 +135,7 @@ def stats_text(days: Sequence[DayStats], summary: WeekSummary) -> str:
         lines += ["", ngettext("Most exercise minutes over this {n} day: {exercises}",
                                "Most exercise minutes over these {n} days: {exercises}",
                                len(days)).format(
-            n=len(days), exercises=", ".join(f"{ex} {_min(m)}" for ex, m in top))]
+            n=len(days), exercises=", ".join(f"{ex} {minutes_text(m)}" for ex, m in top))]
     t, c = summary.totals, summary.change
     count = str  # counts print as plain numbers
     # Translators: the labels of the week's lines in `sitbreak stats` (aligned in a column)
@@ -161,12 +162,12 @@ def stats_text(days: Sequence[DayStats], summary: WeekSummary) -> str:
         line("offered", t.breaks_offered, _signed(c["breaks_offered"].absolute,
                                                   c["breaks_offered"].percent,
                                                   lambda v: count(int(v)))),
-        line("exercise", _min(t.exercise_minutes),
-             _signed(c["exercise_minutes"].absolute, c["exercise_minutes"].percent, _min)),
+        line("exercise", minutes_text(t.exercise_minutes),
+             _signed(c["exercise_minutes"].absolute, c["exercise_minutes"].percent, minutes_text)),
         line("longest", hm(t.longest_stretch_seconds)),
     ]
     if t.exercise_minutes_by_category:
-        parts = [f"{tr(category_name(cat))} {_min(m)}"
+        parts = [f"{tr(category_name(cat))} {minutes_text(m)}"
                  for cat, m in t.exercise_minutes_by_category.items() if m > 0]
         lines.append(f"  {labels['categories'].ljust(width)}" + ", ".join(parts))
     missing = [c for c in CATEGORIES if t.exercise_minutes_by_category.get(c, 0) <= 0]

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from tray_app.core.exercise import CATEGORIES
+from tray_app.core.exercise import CATEGORIES, category_name
 from tray_app.core.stats import UNCATEGORISED, DayStats
+from tray_app.history.report import minutes_text
+from tray_app.support.i18n import _, ngettext, number, tr
 
 BACKGROUND = (255, 255, 255)
 TEXT = (33, 37, 41)
@@ -95,18 +97,21 @@ def weekly_chart(days: Sequence[DayStats], size: tuple[int, int] = SIZE,
     f_title, f_text, f_small = _font(20, bold=True), _font(14), _font(12)
 
     if title is None:
-        title = "Time sitting per day"
-        if days:
-            title += f", {days[0].day:%d %b} – {days[-1].day:%d %b %Y}"
+        title = _("Time sitting per day, {first} – {last}").format(
+            first=f"{days[0].day:%d %b}", last=f"{days[-1].day:%d %b %Y}") if days else _(
+            "Time sitting per day")
     draw.text((PLOT_LEFT - 50, 16), title, font=f_title, fill=TEXT)
 
-    # Legend for the bars, top right.
-    lx = PLOT_RIGHT - 250
+    # Legend for the bars, top right; room made for the language's longer words.
+    hours_sitting, break_taken = _("hours sitting"), _("break taken")
+    gap = max(128, 20 + draw.textlength(hours_sitting, font=f_small) + 16)
+    lx = min(PLOT_RIGHT - 250, SIZE[0] - 12 - (gap + 18 + draw.textlength(break_taken,
+                                                                          font=f_small)))
     draw.rectangle((lx, 22, lx + 14, 36), fill=BAR)
-    draw.text((lx + 20, 21), "hours sitting", font=f_small, fill=TEXT)
-    dx = lx + 128
+    draw.text((lx + 20, 21), hours_sitting, font=f_small, fill=TEXT)
+    dx = lx + gap
     draw.ellipse((dx, 23, dx + 12, 35), fill=BREAK_DOT)
-    draw.text((dx + 18, 21), "break taken", font=f_small, fill=TEXT)
+    draw.text((dx + 18, 21), break_taken, font=f_small, fill=TEXT)
 
     # Hours axis with grid lines.
     hours = [d.sitting_seconds / 3600 for d in days]
@@ -119,8 +124,9 @@ def weekly_chart(days: Sequence[DayStats], size: tuple[int, int] = SIZE,
     for h in range(0, top + 1, step):
         y = y_of(h)
         draw.line((PLOT_LEFT, y, PLOT_RIGHT, y), fill=GRID, width=1)
-        draw.text((PLOT_LEFT - 8, y), f"{h} h", font=f_small, fill=MUTED, anchor="rm")
-    _vertical_text(base, PLOT_LEFT - 60, (PLOT_TOP + PLOT_BOTTOM) / 2, "hours sitting", f_small)
+        draw.text((PLOT_LEFT - 8, y), _("{h} h").format(h=h), font=f_small, fill=MUTED,
+                  anchor="rm")
+    _vertical_text(base, PLOT_LEFT - 60, (PLOT_TOP + PLOT_BOTTOM) / 2, hours_sitting, f_small)
     draw.line((PLOT_LEFT, PLOT_TOP, PLOT_LEFT, PLOT_BOTTOM), fill=MUTED, width=1)
 
     # One bar per day, separated by gaps so the columns can be told apart.
@@ -136,13 +142,13 @@ def weekly_chart(days: Sequence[DayStats], size: tuple[int, int] = SIZE,
             # A few seconds of sitting still gets a 1 px bar (and y0 > y1 raises in Pillow).
             bar_y = min(round(y_top), PLOT_BOTTOM - 1)
             draw.rectangle((round(x0), bar_y, round(x1), PLOT_BOTTOM - 1), fill=BAR)
-        label = f"{h:.1f} h" if h > 0 else "–"
+        label = _("{h} h").format(h=number(h, 1)) if h > 0 else "–"
         dots = d.breaks_taken > 0
         _text_centered(draw, cx, y_top - (34 if dots else 18), label, f_small, TEXT)
         _draw_breaks(draw, cx, y_top - 10, d.breaks_taken, f_small)
         _text_centered(draw, cx, PLOT_BOTTOM + 6, f"{d.day:%a}", f_text, TEXT)
         _text_centered(draw, cx, PLOT_BOTTOM + 24, f"{d.day:%d %b}", f_small, MUTED)
-        taken = f"{d.breaks_taken} break" + ("" if d.breaks_taken == 1 else "s")
+        taken = ngettext("{n} break", "{n} breaks", d.breaks_taken).format(n=d.breaks_taken)
         _text_centered(draw, cx, PLOT_BOTTOM + 40, taken, f_small,
                        BREAK_DOT if d.breaks_taken else MUTED)
     draw.line((PLOT_LEFT, PLOT_BOTTOM, PLOT_RIGHT, PLOT_BOTTOM), fill=MUTED, width=1)
@@ -172,14 +178,14 @@ def _draw_categories(draw: ImageDraw.ImageDraw, minutes: dict[str, float], f_tex
     """A stacked bar of the week's exercise minutes by category, with a labelled key below."""
     top = 396
     total = sum(minutes.values())
-    draw.text((PLOT_LEFT - 50, top), f"Exercise this week by category ({total:.0f} min)",
-              font=f_text, fill=TEXT)
+    draw.text((PLOT_LEFT - 50, top), _("Exercise this week by category ({minutes})").format(
+        minutes=minutes_text(total)), font=f_text, fill=TEXT)
     bar_top, bar_bottom = top + 26, top + 46
     left, right = PLOT_LEFT - 50, PLOT_RIGHT
     if total <= 0:
         draw.rectangle((left, bar_top, right, bar_bottom), outline=GRID, fill=BACKGROUND)
         draw.text(((left + right) / 2, (bar_top + bar_bottom) / 2),
-                  "no exercises completed yet", font=f_small, fill=MUTED, anchor="mm")
+                  _("no exercises completed yet"), font=f_small, fill=MUTED, anchor="mm")
         return
     x = float(left)
     for cat, m in minutes.items():
@@ -197,8 +203,8 @@ def _draw_categories(draw: ImageDraw.ImageDraw, minutes: dict[str, float], f_tex
         colour = CATEGORY_COLOURS.get(cat, CATEGORY_COLOURS[UNCATEGORISED])
         draw.rectangle((kx, ky, kx + 14, ky + 14), fill=colour)
         m = minutes.get(cat, 0.0)
-        draw.text((kx + 20, ky - 1), f"{cat}: {m:.0f} min", font=f_small,
-                  fill=TEXT if m > 0 else MUTED)
+        draw.text((kx + 20, ky - 1), f"{tr(category_name(cat))}: {minutes_text(m)}",
+                  font=f_small, fill=TEXT if m > 0 else MUTED)
 
 
 def save_weekly_chart(days: Sequence[DayStats], path: Path,

@@ -10,7 +10,9 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from tray_app.core.retest import BY_ID
+from tray_app.core.retest import BY_ID, REPS
+from tray_app.history.report import minutes_text
+from tray_app.support.i18n import _, tr
 from tray_app.ui.windows.chart import BACKGROUND, GRID, MUTED, TEXT, _font
 
 SIZE = (900, 520)
@@ -28,22 +30,24 @@ def programme_chart(days: Sequence[tuple[date, float | None, float]],
     img = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(img)
     f_title, f_small = _font(18, bold=True), _font(12)
-    draw.text((LEFT - 50, 12), "Back pain and strength work, day by day", font=f_title,
+    draw.text((LEFT - 50, 12), _("Back pain and strength work, day by day"), font=f_title,
               fill=TEXT)
     _legend(draw, f_small)
     _days(draw, days, f_small, top=48, bottom=230)
-    draw.text((LEFT - 50, 272), "Re-tests over the months", font=f_title, fill=TEXT)
+    draw.text((LEFT - 50, 272), _("Re-tests over the months"), font=f_title, fill=TEXT)
     _retests(draw, retests, f_small, top=306, bottom=470)
     return img
 
 
 def _legend(draw: ImageDraw.ImageDraw, font: Any) -> None:
-    x = RIGHT - 300
+    strength, pain = _("strength minutes"), _("back pain (0-10)")
+    gap = max(150, 20 + draw.textlength(strength, font=font) + 16)
+    x = min(RIGHT - 300, SIZE[0] - 12 - (gap + 24 + draw.textlength(pain, font=font)))
     draw.rectangle((x, 16, x + 14, 30), fill=STRENGTH)
-    draw.text((x + 20, 15), "strength minutes", font=font, fill=TEXT)
-    x += 150
+    draw.text((x + 20, 15), strength, font=font, fill=TEXT)
+    x += gap
     draw.line((x, 23, x + 18, 23), fill=PAIN, width=3)
-    draw.text((x + 24, 15), "back pain (0-10)", font=font, fill=TEXT)
+    draw.text((x + 24, 15), pain, font=font, fill=TEXT)
 
 
 def _days(draw: ImageDraw.ImageDraw, days: Sequence[tuple[date, float | None, float]],
@@ -54,7 +58,7 @@ def _days(draw: ImageDraw.ImageDraw, days: Sequence[tuple[date, float | None, fl
         y = bottom - pain / 10 * (bottom - top)
         draw.line((LEFT, y, RIGHT, y), fill=GRID)
         draw.text((RIGHT + 6, y), str(pain), font=font, fill=MUTED, anchor="lm")
-    draw.text((LEFT - 8, top), f"{scale:.0f} min", font=font, fill=MUTED, anchor="rm")
+    draw.text((LEFT - 8, top), minutes_text(scale), font=font, fill=MUTED, anchor="rm")
     draw.text((LEFT - 8, bottom), "0", font=font, fill=MUTED, anchor="rm")
     if not days:
         return
@@ -75,8 +79,9 @@ def _days(draw: ImageDraw.ImageDraw, days: Sequence[tuple[date, float | None, fl
     for x, y in points:
         draw.ellipse((x - 3, y - 3, x + 3, y + 3), fill=PAIN)
     if not points:
-        draw.text(((LEFT + RIGHT) / 2, top + 10), "no check-ins yet (settings: programme."
-                  "checkins, or `sitbreak checkin N`)", font=font, fill=MUTED, anchor="mt")
+        draw.text(((LEFT + RIGHT) / 2, top + 10), _("no check-ins yet (settings: {key}, or "
+                  "{command})").format(key="programme.checkins", command="`sitbreak checkin N`"),
+                  font=font, fill=MUTED, anchor="mt")
 
 
 def _retests(draw: ImageDraw.ImageDraw, retests: Sequence[Mapping[str, Any]], font: Any,
@@ -86,12 +91,14 @@ def _retests(draw: ImageDraw.ImageDraw, retests: Sequence[Mapping[str, Any]], fo
     series: dict[str, list[tuple[float, float]]] = {}
     for r in retests:
         item = BY_ID.get(str(r["item"]))
-        name = (item.name if item else str(r["item"])) + (f", {r['side']}" if r["side"] else "")
-        unit = f" ({item.unit})" if item else ""
+        side = {"left": _("left"), "right": _("right")}.get(r["side"], r["side"])
+        name = (tr(item.name) if item else str(r["item"])) + (f", {side}" if side else "")
+        unit = f" ({_('reps') if item.unit == REPS else _('s')})" if item else ""
         series.setdefault(name + unit, []).append((float(r["wall"]), float(r["value"])))
     if not series:
-        draw.text(((LEFT + RIGHT) / 2, (top + bottom) / 2), "no re-test yet: it is offered "
-                  "once a month (or `sitbreak retest`)", font=font, fill=MUTED, anchor="mm")
+        draw.text(((LEFT + RIGHT) / 2, (top + bottom) / 2), _("no re-test yet: it is offered "
+                  "once a month (or {command})").format(command="`sitbreak retest`"), font=font,
+                  fill=MUTED, anchor="mm")
         return
     shown = sorted(series.items())[:6]
     rows = (len(shown) + 2) // 3
