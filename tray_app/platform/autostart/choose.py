@@ -17,6 +17,7 @@ from typing import Protocol
 
 import tray_app
 from tray_app.support import resources
+from tray_app.support.i18n import _
 
 SCRIPT_NAMES = ("sitbreak", "sitbreak.exe")
 
@@ -96,14 +97,15 @@ def default_command(
         return [str(script), "run"]
     python = python or sys.executable
     if not python or not Path(python).is_file():
-        raise NoLaunchCommand(
-            f"cannot find the Python running sitbreak ({python or 'unknown'}); "
-            "start sitbreak with its installed `sitbreak` command and try again")
+        raise NoLaunchCommand(_(
+            "cannot find the Python running sitbreak ({python}); start sitbreak with its "
+            "installed {command} command and try again").format(
+                python=python or _("unknown"), command="`sitbreak`"))
     if not _imports_sitbreak_anywhere(python):
-        raise NoLaunchCommand(
-            f"{python} cannot start this sitbreak from another folder (it is not installed "
-            "for that Python); install it (`pip install .` or pipx) and use its `sitbreak` "
-            "command")
+        raise NoLaunchCommand(_(
+            "{python} cannot start this sitbreak from another folder (it is not installed for "
+            "that Python); install it ({pip} or {pipx}) and use its {command} command").format(
+                python=python, pip="`pip install .`", pipx="pipx", command="`sitbreak`"))
     if platform.startswith("win"):
         pythonw = Path(python).with_name("pythonw.exe")
         if pythonw.is_file():

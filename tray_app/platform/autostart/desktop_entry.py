@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from tray_app.support.i18n import N_, catalogues
+from tray_app.support.i18n import N_, _, catalogues
 
 APP_ID = "sitbreak"
 MANAGED_KEY = "X-Sitbreak-Managed"  # marks files sitbreak wrote, so it removes only those
@@ -49,7 +49,7 @@ def exec_value(command: Iterable[str]) -> str:
 
 def render(fields: Mapping[str, str]) -> str:
     """A `[Desktop Entry]` group from already escaped values, in the given order."""
-    return "[Desktop Entry]\n" + "".join(f"{k}={v}\n" for k, v in fields.items())
+    return "[Desktop Entry]\n" + "".join(f"{k}={v}\n" for k, v in fields.items())  # i18n: not shown
 
 
 def read_main_group(path: Path) -> dict[str, str]:
@@ -148,6 +148,19 @@ def _data_dirs(env: Mapping[str, str] | None) -> list[Path]:
     return [Path(d) for d in dirs.split(":") if d]
 
 
+def state_text(path: Path, enabled: bool, ours: bool = True) -> str:
+    """What `autostart status` says of a login entry at `path` (a file or a unit): enabled or
+    not, and whether sitbreak made it."""
+    if not path.exists():
+        return _("disabled (no {path})").format(path=path)
+    if ours:
+        text = _("enabled ({path})") if enabled else _("disabled ({path})")
+    else:
+        text = (_("enabled ({path}, not made by sitbreak)") if enabled
+                else _("disabled ({path}, not made by sitbreak)"))
+    return text.format(path=path)
+
+
 def system_launcher(env: Mapping[str, str] | None = None) -> Path | None:
     """The system's own sitbreak.desktop (the .deb's), if one is installed."""
     for folder in _data_dirs(env):
@@ -174,10 +187,10 @@ def install_desktop(
     """
     found = system_launcher(env)
     if found is not None:
-        raise SystemLauncher(
-            f"{found} is already in the application menu (installed with the system's package); "
+        raise SystemLauncher(_(
+            "{path} is already in the application menu (installed with the system's package); "
             "a copy of your own would hide it and break when the package is removed. Nothing "
-            "was written.")
+            "was written.").format(path=found))
     data_home = xdg_dir(env, "XDG_DATA_HOME", ".local/share")
     written: list[Path] = []
     for size, src in _icon_sources(Path(icons_dir)).items():

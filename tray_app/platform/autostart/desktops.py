@@ -17,6 +17,7 @@ from typing import Any
 from tray_app.platform.autostart.desktop_entry import is_managed
 from tray_app.platform.autostart.linux import XdgAutostart
 from tray_app.platform.autostart.systemd import SystemdUserUnit
+from tray_app.support.i18n import _
 
 # Desktops whose session starts XDG autostart entries (their XDG_CURRENT_DESKTOP names).
 READS_XDG_AUTOSTART = {
@@ -51,16 +52,19 @@ def desktop_names(env: Mapping[str, str]) -> list[str]:
 def fitting_method(env: Mapping[str, str], systemd_here: bool) -> tuple[str, str]:
     """("xdg" or "systemd", why) for this desktop."""
     names = desktop_names(env)
-    shown = env.get("XDG_CURRENT_DESKTOP", "") or "unknown"
+    shown = env.get("XDG_CURRENT_DESKTOP", "") or _("unknown")
     if any(n in READS_XDG_AUTOSTART for n in names):
-        return "xdg", f"the desktop ({shown}) reads XDG autostart"
+        return "xdg", _("the desktop ({desktop}) reads XDG autostart").format(desktop=shown)
     if any(n in NO_XDG_AUTOSTART for n in names):
         if systemd_here:
-            return "systemd", f"the desktop ({shown}) does not read XDG autostart"
-        return "xdg", (f"the desktop ({shown}) does not read XDG autostart and there is no "
-                       "systemd here; add the line below to its configuration")
-    return "xdg", (f"the desktop ({shown}) is not one sitbreak knows; if it does not start "
-                   "XDG autostart entries use `sitbreak autostart enable --using systemd`")
+            return "systemd", _("the desktop ({desktop}) does not read XDG autostart").format(
+                desktop=shown)
+        return "xdg", _("the desktop ({desktop}) does not read XDG autostart and there is no "
+                        "systemd here; add the line below to its configuration").format(
+            desktop=shown)
+    return "xdg", _("the desktop ({desktop}) is not one sitbreak knows; if it does not start "
+                    "XDG autostart entries use {command}").format(
+        desktop=shown, command="`sitbreak autostart enable --using systemd`")
 
 
 def _systemd_here() -> bool:
@@ -107,12 +111,16 @@ class LinuxAutostart:
     def enable(self, command: list[str], using: str | None = None) -> str:
         """Enable the fitting way (or `using`: "xdg"/"systemd"); remove sitbreak's other one."""
         method = using or self.method
-        why = "as asked" if using else self.why
+        why = _("as asked") if using else self.why
         chosen, other = self._backend(method), self._backend("xdg" if method == "systemd"
                                                              else "systemd")
-        lines = [chosen.enable(command), f"using {_label(method)}: {why}"]
+        using_text = (_("using a systemd user unit: {why}") if method == "systemd"
+                      else _("using XDG autostart: {why}"))
+        lines = [chosen.enable(command), using_text.format(why=why)]
         if other.is_enabled() and self._made_by_us(other):
-            lines.append(f"(and {other.disable()}, so sitbreak is not started twice)")
+            # Translators: {result} is what disabling said, e.g. "disabled: removed PATH"
+            lines.append(_("(and {result}, so sitbreak is not started twice)").format(
+                result=other.disable()))
         note = self._note(method, command)
         if note:
             lines.append(note)
@@ -122,7 +130,8 @@ class LinuxAutostart:
         """Remove whichever sitbreak made."""
         present = [b for b in (self.xdg, self.unit) if Path(b.location).exists()]
         if not present:
-            return f"already disabled: there is no {self.xdg.path} nor {self.unit.path}"
+            return _("already disabled: there is no {path} nor {unit}").format(
+                path=self.xdg.path, unit=self.unit.path)
         return "\n".join(b.disable() for b in present)
 
     def is_enabled(self) -> bool:
@@ -132,7 +141,9 @@ class LinuxAutostart:
     def status(self) -> str:
         """Enabled or not, where and how; a second line when the session will not start it."""
         chosen = self._chosen()
-        line = f"{chosen.status()} by {_label('systemd' if chosen is self.unit else 'xdg')}"
+        # Translators: {status} is e.g. "enabled (PATH)"
+        line = (_("{status} by a systemd user unit") if chosen is self.unit
+                else _("{status} by XDG autostart")).format(status=chosen.status())
         if chosen.is_enabled():
             note = self._note("systemd" if chosen is self.unit else "xdg")
             if note:
@@ -155,15 +166,15 @@ class LinuxAutostart:
                                args=" ".join(json.dumps(a) for a in argv))
         if method == "xdg":
             if any(n in NO_XDG_AUTOSTART for n in names) and line:
-                return f"note: this desktop does not read XDG autostart; add to {line}"
+                # Translators: {line} is a configuration file and the line to add to it
+                return _("note: this desktop does not read XDG autostart; add to {line}").format(
+                    line=line)
             return ""
         if self.unit.session_starts_target() is False:
-            where = f"add to {line}" if line else "start sitbreak from the desktop's own start-up"
-            return ("note: this session has not started graphical-session.target, so the unit "
-                    "starts sitbreak only in sessions that do (uwsm, sway-systemd, a display "
-                    f"manager's systemd session); otherwise {where}")
+            where = _("add to {line}").format(line=line) if line else _(
+                "start sitbreak from the desktop's own start-up")
+            return _("note: this session has not started {target}, so the unit starts sitbreak "
+                     "only in sessions that do (uwsm, sway-systemd, a display manager's systemd "
+                     "session); otherwise {where}").format(target="graphical-session.target",
+                                                          where=where)
         return ""
-
-
-def _label(method: str) -> str:
-    return "a systemd user unit" if method == "systemd" else "XDG autostart"

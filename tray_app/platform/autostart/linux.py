@@ -15,9 +15,11 @@ from tray_app.platform.autostart.desktop_entry import (
     localized,
     read_main_group,
     render,
+    state_text,
     write_atomic,
     xdg_dir,
 )
+from tray_app.support.i18n import _
 
 
 class XdgAutostart:
@@ -58,27 +60,30 @@ class XdgAutostart:
     def enable(self, command: list[str]) -> str:
         """Write the entry; leave a file the user made alone."""
         if self.path.exists() and not is_managed(self.path):
-            state = "starts sitbreak" if self.is_enabled() else "is switched off"
-            return (f"left alone: {self.path} was not made by sitbreak and {state}; "
-                    "edit it yourself or remove it and enable again")
+            left = _("left alone: {path} was not made by sitbreak and starts sitbreak; edit it "
+                     "yourself or remove it and enable again") if self.is_enabled() else _(
+                "left alone: {path} was not made by sitbreak and is switched off; edit it "
+                "yourself or remove it and enable again")
+            return left.format(path=self.path)
         text = self.content(command)
         try:
             if self.path.read_text(encoding="utf-8") == text:
-                return f"already enabled: {self.path}"
+                return _("already enabled: {path}").format(path=self.path)
         except OSError:
             pass
         write_atomic(self.path, text)
-        return f"enabled: sitbreak will start at login ({self.path})"
+        return _("enabled: sitbreak will start at login ({path})").format(path=self.path)
 
     def disable(self) -> str:
         """Remove the entry if sitbreak made it."""
         if not self.path.exists():
-            return f"already disabled: there is no {self.path}"
+            return _("already disabled: there is no {path}").format(path=self.path)
         if not is_managed(self.path):
-            return (f"left alone: {self.path} was not made by sitbreak (no {MANAGED_KEY}=true); "
-                    "remove it yourself to stop it starting at login")
+            return _("left alone: {path} was not made by sitbreak (no {mark}); remove it "
+                     "yourself to stop it starting at login").format(
+                path=self.path, mark=f"{MANAGED_KEY}=true")
         self.path.unlink()
-        return f"disabled: removed {self.path}"
+        return _("disabled: removed {path}").format(path=self.path)
 
     def is_enabled(self) -> bool:
         """The file exists and is not hidden or switched off (as desktops toggle it)."""
@@ -90,8 +95,4 @@ class XdgAutostart:
 
     def status(self) -> str:
         """Enabled or not, where, and whether sitbreak made the file."""
-        if not self.path.exists():
-            return f"disabled (no {self.path})"
-        made = "" if is_managed(self.path) else ", a file not made by sitbreak"
-        word = "enabled" if self.is_enabled() else "disabled"
-        return f"{word} ({self.path}{made})"
+        return state_text(self.path, self.is_enabled(), is_managed(self.path))

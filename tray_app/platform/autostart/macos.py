@@ -6,7 +6,8 @@ import plistlib
 from pathlib import Path
 from typing import Any
 
-from tray_app.platform.autostart.desktop_entry import write_atomic
+from tray_app.platform.autostart.desktop_entry import state_text, write_atomic
+from tray_app.support.i18n import _
 
 LABEL = "org.sitbreak.agent"
 
@@ -53,21 +54,23 @@ class MacAutostart:
     def enable(self, command: list[str]) -> str:
         """Write the agent (takes effect at the next login)."""
         if self.path.exists() and not self._ours():
-            return f"left alone: {self.path} was not made by sitbreak; remove it and enable again"
+            return _("left alone: {path} was not made by sitbreak; remove it and enable again"
+                     ).format(path=self.path)
         data = self.content(command)
         if self.path.exists() and self.path.read_bytes() == data:
-            return f"already enabled: {self.path}"
+            return _("already enabled: {path}").format(path=self.path)
         write_atomic(self.path, data)
-        return f"enabled: sitbreak will start at login ({self.path})"
+        return _("enabled: sitbreak will start at login ({path})").format(path=self.path)
 
     def disable(self) -> str:
         """Remove the agent if its label is sitbreak's."""
         if not self.path.exists():
-            return f"already disabled: there is no {self.path}"
+            return _("already disabled: there is no {path}").format(path=self.path)
         if not self._ours():
-            return f"left alone: {self.path} was not made by sitbreak; remove it yourself"
+            return _("left alone: {path} was not made by sitbreak; remove it yourself").format(
+                path=self.path)
         self.path.unlink()
-        return f"disabled: removed {self.path}"
+        return _("disabled: removed {path}").format(path=self.path)
 
     def is_enabled(self) -> bool:
         """Our agent exists and is not marked Disabled."""
@@ -76,5 +79,4 @@ class MacAutostart:
 
     def status(self) -> str:
         """Enabled or not, and where."""
-        word = "enabled" if self.is_enabled() else "disabled"
-        return f"{word} ({self.path})" if self.path.exists() else f"disabled (no {self.path})"
+        return state_text(self.path, self.is_enabled())

@@ -13,7 +13,14 @@ import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from tray_app.platform.autostart.desktop_entry import APP_ID, COMMENT, write_atomic, xdg_dir
+from tray_app.platform.autostart.desktop_entry import (
+    APP_ID,
+    COMMENT,
+    state_text,
+    write_atomic,
+    xdg_dir,
+)
+from tray_app.support.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +45,7 @@ def quote_exec(arg: str) -> str:
 def unit_text(command: list[str]) -> str:
     """The unit sitbreak writes to start `command` with the graphical session."""
     return (
-        "[Unit]\n"
+        "[Unit]\n"  # i18n: not shown (the unit file)
         f"Description={APP_ID}: {COMMENT.lower()}\n"
         # Started with the desktop, stopped with it (at logout, before the display goes).
         f"PartOf={TARGET}\n"
@@ -105,8 +112,8 @@ class SystemdUserUnit:
     def enable(self, command: list[str]) -> str:
         """Write the unit and enable it (systemctl when a user manager runs, else the link)."""
         if self.path.exists() and not self.ours():
-            return (f"left alone: {self.path} was not made by sitbreak; edit it yourself or "
-                    "remove it and enable again")
+            return _("left alone: {path} was not made by sitbreak; edit it yourself or remove it "
+                     "and enable again").format(path=self.path)
         text = unit_text(command)
         changed = False
         try:
@@ -116,32 +123,37 @@ class SystemdUserUnit:
         if changed:
             write_atomic(self.path, text)
         if not changed and self._linked():
-            return f"already enabled: {self.path}"
-        how = "by the link"
+            return _("already enabled: {path}").format(path=self.path)
+        # Translators: {link} is the file that enables the unit (a link systemd reads)
+        enabled = _("enabled: a systemd user unit starts sitbreak with {target} ({path}, enabled "
+                    "by the link {link})")
         if self._systemctl("daemon-reload") is not None:
             done = self._systemctl("enable", UNIT)
             if done is not None and done.returncode == 0 and self._linked():
-                how = "with systemctl --user enable"
+                # Translators: {command} is "systemctl --user enable"; {link} the file it made
+                enabled = _("enabled: a systemd user unit starts sitbreak with {target} ({path}, "
+                            "enabled with {command} {link})")
         if not self._linked():
             self.link.parent.mkdir(parents=True, exist_ok=True)
             self.link.symlink_to(self.path)
-        return (f"enabled: a systemd user unit starts sitbreak with {TARGET} ({self.path}, "
-                f"enabled {how} {self.link})")
+        return enabled.format(target=TARGET, path=self.path, link=self.link,
+                              command="systemctl --user enable")
 
     def disable(self) -> str:
         """Disable and remove the unit if sitbreak made it."""
         if not self.path.exists() and not self._linked():
-            return f"already disabled: there is no {self.path}"
+            return _("already disabled: there is no {path}").format(path=self.path)
         if self.path.exists() and not self.ours():
-            return (f"left alone: {self.path} was not made by sitbreak; disable it yourself "
-                    f"(systemctl --user disable {UNIT})")
+            return _("left alone: {path} was not made by sitbreak; disable it yourself "
+                     "({command})").format(path=self.path,
+                                           command=f"systemctl --user disable {UNIT}")
         self._systemctl("disable", UNIT)
         if self.link.is_symlink() and (not self.link.exists()
                                        or self.link.resolve() == self.path.resolve()):
             self.link.unlink()
         self.path.unlink(missing_ok=True)
         self._systemctl("daemon-reload")
-        return f"disabled: removed {self.path}"
+        return _("disabled: removed {path}").format(path=self.path)
 
     def is_enabled(self) -> bool:
         """The unit exists and graphical-session.target wants it."""
@@ -154,8 +166,4 @@ class SystemdUserUnit:
 
     def status(self) -> str:
         """Enabled or not, and where."""
-        if not self.path.exists():
-            return f"disabled (no {self.path})"
-        made = "" if self.ours() else ", a unit not made by sitbreak"
-        word = "enabled" if self.is_enabled() else "disabled"
-        return f"{word} ({self.path}{made})"
+        return state_text(self.path, self.is_enabled(), self.ours())

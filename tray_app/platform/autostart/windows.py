@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from typing import Any
 
+from tray_app.support.i18n import _
+
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 VALUE = "sitbreak"
 
@@ -25,7 +27,7 @@ class WindowsAutostart:
     @property
     def location(self) -> str:
         """The registry value, written the way regedit shows it."""
-        return f"HKCU\\{RUN_KEY}\\{VALUE}"
+        return f"HKCU\\{RUN_KEY}\\{VALUE}"  # i18n: not shown (a registry path)
 
     def watch_paths(self) -> list[Any]:
         """Nothing to watch: the registry value is read when the menu is rebuilt."""
@@ -55,24 +57,24 @@ class WindowsAutostart:
         """Store `command` as one command line (Windows quoting)."""
         line = subprocess.list2cmdline(command)
         if self.current() == line:
-            return f"already enabled: {self.location}"
+            return _("already enabled: {path}").format(path=self.location)
         key = self._open(write=True)
         try:
             self.reg.SetValueEx(key, VALUE, 0, self.reg.REG_SZ, line)
         finally:
             self.reg.CloseKey(key)
-        return f"enabled: sitbreak will start at login ({self.location})"
+        return _("enabled: sitbreak will start at login ({path})").format(path=self.location)
 
     def disable(self) -> str:
         """Delete the `sitbreak` value; other programs' values stay."""
         if self.current() is None:
-            return f"already disabled: there is no {self.location}"
+            return _("already disabled: there is no {path}").format(path=self.location)
         key = self._open(write=True)
         try:
             self.reg.DeleteValue(key, VALUE)
         finally:
             self.reg.CloseKey(key)
-        return f"disabled: removed {self.location}"
+        return _("disabled: removed {path}").format(path=self.location)
 
     def is_enabled(self) -> bool:
         """Whether the value exists."""
@@ -82,5 +84,5 @@ class WindowsAutostart:
         """Enabled or not, and the stored command line."""
         line = self.current()
         if line is None:
-            return f"disabled (no {self.location})"
-        return f"enabled ({self.location} = {line})"
+            return _("disabled (no {path})").format(path=self.location)
+        return _("enabled ({path} = {command})").format(path=self.location, command=line)
