@@ -48,7 +48,7 @@ def test_check_names_what_a_thin_setting_lacks_and_the_fix(
 @pytest.mark.desktop
 @pytest.mark.e2e
 def test_the_settings_window_shows_the_same_words(display: Display, tmp_path: Path) -> None:
-    path = settings_with(tmp_path, '["floor"]', "2m")
+    path = settings_with(tmp_path, '["floor"]', "90s")
     runtime = tmp_path / "run"  # the window's one-per-user lock: this test's own
     runtime.mkdir(mode=0o700)
     env = display.env(NO_AT_BRIDGE="1", XDG_RUNTIME_DIR=str(runtime),

@@ -820,6 +820,36 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert 15 <= torso_lean(poses[0]) <= 40 and flat_back(poses[0])
 
 
+@check("lying-heel-taps")
+def _(poses: tuple[Pose, ...]) -> None:
+    for pose, down, up in ((poses[0], "", "_far"), (poses[1], "_far", "")):
+        j = joints(pose)
+        assert on_floor(j, "toe" + down), "the toes touch the mat"
+        assert turn(seg(j, "hip", "knee" + up), 0) <= 10, "the other thigh points up"
+        for side in ("", "_far"):
+            assert 80 <= knee_bend(j, side) <= 100, "the knees stay bent as they are"
+        assert on_floor(j, "hip") and on_floor(j, "shoulder")
+
+
+@check("lying-knee-circles")
+def _(poses: tuple[Pose, ...]) -> None:
+    knees = {tuple(round(c, 2) for c in joints(p)["knee"]) for p in poses}
+    assert len(knees) == len(poses) >= 3, "the knee travels round"
+    for pose in poses:
+        j = joints(pose)
+        assert turn(seg(j, "hip", "knee"), 0) <= 20, "round a thigh pointing at the ceiling"
+        assert foot_down(j, "_far") and on_floor(j, "hip")
+
+
+@check("lying-double-knee-hug")
+def _(poses: tuple[Pose, ...]) -> None:
+    j = joints(poses[0])
+    for side in ("", "_far"):
+        assert j["knee" + side][0] < j["hip"][0], "both knees come towards the chest"
+        assert near(j["hand" + side], j["knee" + side], 0.06), "hands hold the legs"
+    assert on_floor(j, "hip") and on_floor(j, "shoulder"), "head and shoulders stay down"
+
+
 def test_every_builtin_exercise_has_a_pose_check() -> None:
     assert set(CHECKS) == set(BUILTIN)
 

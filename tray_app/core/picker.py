@@ -206,13 +206,8 @@ class _Plan:
         key = (budget, up)
         if key not in self._due:
             due: dict[str, int] = {}
-            fit = servable(self.pool, budget, stand=self.stand)
-            strength = [e for e in fit if e.category in STRENGTH]
-            for e in fit:
-                # A stretch counts only where a strength exercise fits beside it.
-                paired = e.category != STRETCH or any(
-                    e.seconds + s.seconds <= budget and _compatible(e, [s]) for s in strength)
-                if paired and (not up or e.where in UP_PLACES):
+            for e in servable(self.pool, budget, stand=self.stand):
+                if not up or e.where in UP_PLACES:
                     age = self.age.get(e.id, self.never)
                     due[e.category] = max(age, due.get(e.category, age))
             self._due[key] = due
@@ -367,7 +362,7 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
     length = duration(round(break_seconds))
     stand = allows_standing(catalogue) if stand is None else stand
     walk = _walk_needed(catalogue, break_seconds, stand)
-    fit = {e.id for e in servable(catalogue, break_seconds, stand=stand)}
+    fit = {e.id for e in servable(catalogue, break_seconds, stand=stand, paired=False)}
     for category in CATEGORIES:
         members = [e for e in catalogue if e.category == category]
         if not members:
@@ -393,10 +388,11 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
 
 
 def servable(catalogue: Sequence[Exercise], break_seconds: float, *,
-             stand: bool | None = None) -> list[Exercise]:  # fmt: skip
+             stand: bool | None = None, paired: bool = True) -> list[Exercise]:  # fmt: skip
     """The exercises a break of `break_seconds` can hold: each fits it, and with standing
     allowed (`stand`) one done in the chair fits beside an exercise that gets the user up (or
-    beside the walk, when none of those fits)."""
+    beside the walk, when none of those fits); with `paired`, a stretch only where a strength
+    exercise fits beside it (it never comes alone)."""
     stand = allows_standing(catalogue) if stand is None else stand
     ups = [e for e in catalogue if e.where in UP_PLACES and e.seconds <= break_seconds]
     walk = _walk_needed(catalogue, break_seconds, stand)
@@ -406,7 +402,12 @@ def servable(catalogue: Sequence[Exercise], break_seconds: float, *,
             return e.seconds + walk <= break_seconds
         return any(e.seconds + u.seconds <= break_seconds and _compatible(e, [u]) for u in ups)
 
-    return [e for e in catalogue if fits(e)]
+    fit = [e for e in catalogue if fits(e)]
+    if not paired:
+        return fit
+    strength = [s for s in fit if s.category in STRENGTH]
+    return [e for e in fit if e.category != STRETCH or any(
+        e.seconds + s.seconds <= break_seconds and _compatible(e, [s]) for s in strength)]
 
 
 def _walk_needed(catalogue: Sequence[Exercise], break_seconds: float, stand: bool) -> float:

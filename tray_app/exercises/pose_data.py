@@ -443,6 +443,22 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
                           rest="ankle_far", desk_x=-0.55), near_joint("knee", -0.02, 0.035)),
               on_desk(-0.1), "_far"),
     ),
+    # From the tabletop (knees over the hips, shins level) one foot lowers to tap the mat.
+    "lying-heel-taps": (
+        with_(HOOK, leg=(45, 135, 110), leg_far=(0, 90, 45), active=("leg", "torso")),
+        with_(HOOK, leg=(0, 90, 45), leg_far=(45, 135, 110), active=("leg_far", "torso")),
+    ),
+    "lying-knee-circles": (
+        with_(HOOK, leg=(345, 75, 45), active=("leg",)),
+        with_(HOOK, leg=(15, 105, 45), active=("leg",)),
+        with_(HOOK, leg=(0, 70, 30), active=("leg",)),
+    ),
+    "lying-double-knee-hug": (
+        reach(reach(with_(SUPINE, leg=(330, 110, 40), leg_far=(330, 110, 40),
+                          active=("hip", "leg", "leg_far")), near_joint("knee", 0.0, 0.03)),
+              near_joint("knee_far", 0.0, 0.03), "_far"),
+        HOOK,
+    ),
 }
 
 # The stand-up-and-walk step a break gets when no standing exercise fits (core.exercise):
