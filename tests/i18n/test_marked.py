@@ -1,8 +1,9 @@
 """Issue 27: a user-facing text written in a converted module is marked for translation.
 
 Read from the source (AST): in the modules listed below, a string literal or f-string in a place
-the user reads (a help or description, a widget's text or title, a dialog, a menu label, a text
-a function returns) must be
+the user reads (a help or description, a widget's text or title, a dialog, a menu label, words
+drawn into a chart, a text a function returns; in the command line's modules also what is
+printed, written, asked or raised as a usage error, and the lines of a `lines` list) must be
 wrapped in `_()`, `N_()`, `ngettext()` or, in the pure core, `core.text.Text()`. The list grows
 as modules are converted; the others are named in NOT_YET so nobody takes them for done.
 """
@@ -21,8 +22,15 @@ CONVERTED = (
     "core/menu.py",  # the tray menu's labels (translated by ui/tray/icon.py's to_pystray)
     "core/status.py",  # the status line (translated by the runtime's status)
     "core/machine.py",  # notification titles, bodies and buttons (the runtime translates)
-    "cli/__init__.py",  # every command's help and description
-    "cli/programme.py",  # rate, level, checkin, retest: their help
+    "cli/__init__.py",  # every command's help and description, argparse's errors
+    "cli/programme.py",  # rate, level, checkin, retest: their help, levels, the re-test list
+    "cli/commands.py",  # errors, usage errors, the history-clear confirmation
+    "cli/history_commands.py",  # stats and history: results and error messages
+    "cli/questions.py",  # the console's health questions (the language's y/n)
+    "cli/relaunch.py",  # prints nothing today; listed so that a message it gains is marked
+    "history/report.py",  # the `sitbreak stats` table (its --json/CSV field names are a contract)
+    "ui/windows/chart.py",  # the words drawn into the weekly chart
+    "ui/windows/programme_chart.py",  # the words drawn into the programme's chart
     "ui/windows/settings_window.py",  # the window's words, group titles and key labels
     "ui/windows/settings_form.py",  # the group titles (N_)
     "ui/windows/stats_window.py",  # the statistics window (its numbers in the locale's form)
@@ -35,15 +43,18 @@ CONVERTED = (
     "ui/windows/break_screen.py",  # the break window's buttons, counts and keys
     "ui/windows/break_window.py",  # its own words: rating, re-test, check-in, closing screen
     "platform/autostart/desktop_entry.py",  # the launcher's keys, in every language
+    "platform/autostart/choose.py",  # why no launch command is found
+    "platform/autostart/desktops.py",  # which way fits the desktop, and the notes
+    "platform/autostart/linux.py",  # what enable, disable and status say (XDG autostart)
+    "platform/autostart/systemd.py",  # ... (the systemd user unit)
+    "platform/autostart/macos.py",  # ... (the LaunchAgent)
+    "platform/autostart/windows.py",  # ... (the Run key)
 )
 # Still English only, each a job of its own (the report of issue 27 lists them).
 NOT_YET = (
     "settings/schema.py",  # range messages (its labels are extracted by xgettext's Key:2)
     "core/progression.py",  # the programme's lines (levels, ratings): statistics, CLI
     "core/retest.py",  # the result checks' messages (the items' names and steps are Text)
-    "cli/commands.py",  # its commonest outputs are marked, not yet all (print is not scanned)
-    "cli/history_commands.py",  # its results are marked, its error messages not yet
-    "cli/questions.py",  # the console's health questions: English, so answers stay y/n
     "exercises/",
 )
 MARKERS = {"_", "N_", "ngettext", "Text", "Plural"}
@@ -90,7 +101,7 @@ def _plain_text(node: ast.expr) -> bool:
         return any(_plain_text(v) for v in node.values)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return any(c.isalpha() for c in NAMES.sub("", node.value))
-    if isinstance(node, ast.BinOp):  # "a" + f"b"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):  # "a" + f"b"
         return _plain_text(node.left) or _plain_text(node.right)
     if isinstance(node, ast.IfExp):  # "a" if x else "b"
         return _plain_text(node.body) or _plain_text(node.orelse)
@@ -188,6 +199,7 @@ def test_the_scan_finds_what_the_command_line_prints() -> None:
         'lines = [f"{\'day\':<14}{\'sitting\':>9}", f"{d.day:%a %Y-%m-%d}"[:14].ljust(14)]\n'
         'out.write("\\nProgramme\\n" + "".join(more))\n'
         'raise NoLaunchCommand(f"cannot find ({python or \'unknown\'})")\n'
+        'def where(home):\n    return home / "applications" / f"{APP_ID}.desktop"\n'
     )
     assert [line.split(":")[0] for line in unmarked(source)] == [
         "1", "2", "3", "5", "6", "7", "9", "10", "11", "12", "18", "21", "22", "23"]
