@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tray_app.core.problems import ProblemsError
 from tray_app.support import paths
@@ -17,6 +17,7 @@ from tray_app.support.resources import default_settings_file
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
 
 def _err(text: str) -> None:
@@ -334,18 +335,23 @@ def history(args: argparse.Namespace) -> int:
     if command == "import":
         return hc.run_history_import(paths.history_file(), args.path, settings)
 
-    def confirm(question: str) -> bool:
-        if not sys.stdin or not sys.stdin.isatty():
-            _err(_("not deleting without confirmation: add {option}").format(option="--yes"))
-            return False
-        from tray_app.cli.questions import _yes_no  # the language's y/n; English's work too
-
-        yes, no, yes_words, _no_words = _yes_no()
-        return input(f"{question} [{yes}/{no.upper()}] ").strip().lower() in yes_words
-
     return hc.run_history_clear(
-        paths.history_file(), args.before, args.yes, confirm, settings=settings
+        paths.history_file(), args.before, args.yes, confirm_deletion, settings=settings
     )
+
+
+def confirm_deletion(question: str, ask: Callable[[str], str] = input,
+                     stdin: TextIO | None = None) -> bool:
+    """`question [y/N]` asked in the terminal, in the language (its y and yes, and English's,
+    say yes; anything else no); no terminal, no deletion."""
+    stdin = sys.stdin if stdin is None else stdin
+    if not stdin or not stdin.isatty():
+        _err(_("not deleting without confirmation: add {option}").format(option="--yes"))
+        return False
+    from tray_app.cli.questions import _yes_no  # the words the health questions take
+
+    yes, no, yes_words, _no_words = _yes_no()
+    return ask(f"{question} [{yes}/{no.upper()}] ").strip().lower() in yes_words
 
 
 # --- desktop integration -------------------------------------------------------------------------
