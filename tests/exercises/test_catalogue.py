@@ -289,7 +289,7 @@ BACK_BENDS = {
     "seated-pelvic-tilt", "standing-pelvic-tilt", "standing-hip-extension", "split-stance-lunge",
     "desk-supported-lunge", "half-kneeling-lunge", "seated-back-extension",
     "standing-quad-hip-stretch", "leg-swings", "bird-dog", "standing-knee-drive",
-    "lying-pelvic-tilt",
+    "lying-pelvic-tilt", "all-fours-hip-lift",
 }  # fmt: skip
 
 

@@ -850,6 +850,27 @@ def _(poses: tuple[Pose, ...]) -> None:
     assert on_floor(j, "hip") and on_floor(j, "shoulder"), "head and shoulders stay down"
 
 
+@check("all-fours-hip-lift")
+def _(poses: tuple[Pose, ...]) -> None:
+    lift, start = (joints(p) for p in poses)
+    assert abs(lift["knee"][1] - lift["hip"][1]) <= 0.03, "thigh level with the back, no higher"
+    assert 80 <= knee_bend(lift) <= 100, "the knee stays at a right angle"
+    assert lift["ankle"][1] > lift["knee"][1] + 0.15, "sole towards the ceiling"
+    assert on_floor(lift, "knee_far") and on_floor(lift, "hand") and on_floor(lift, "hand_far")
+    assert poses[0].torso == poses[1].torso, "the trunk stays still"
+    assert on_floor(start, "knee") and on_floor(start, "knee_far")
+
+
+@check("all-fours-rock-back")
+def _(poses: tuple[Pose, ...]) -> None:
+    back, start = (joints(p) for p in poses)
+    assert back["hip"][0] < start["hip"][0] - 0.1, "the hips rock back towards the heels"
+    for hand in ("hand", "hand_far"):
+        assert near(back[hand], start[hand], 0.01), "the hands stay where they are"
+    for j in (back, start):
+        assert on_floor(j, "knee") and on_floor(j, "knee_far")
+
+
 def test_every_builtin_exercise_has_a_pose_check() -> None:
     assert set(CHECKS) == set(BUILTIN)
 

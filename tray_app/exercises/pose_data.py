@@ -459,6 +459,18 @@ FRAMES: dict[str, tuple[Pose, ...]] = {
               near_joint("knee_far", 0.0, 0.03), "_far"),
         HOOK,
     ),
+    "all-fours-hip-lift": (
+        with_(ALL_FOURS, leg=(270, 0, 270), rest="knee_far", active=("leg", "hip")),
+        ALL_FOURS,
+    ),
+    # The hips rock back over the heels while the hands stay where they were.
+    "all-fours-rock-back": (
+        reach(reach(with_(ALL_FOURS, torso=70, neck=80, leg=(125, 270, 270),
+                          leg_far=(125, 270, 270), fix="knee", x=joints(ALL_FOURS)["knee"][0],
+                          active=("hip", "leg", "leg_far")), joints(ALL_FOURS)["hand"]),
+              joints(ALL_FOURS)["hand_far"], "_far"),
+        ALL_FOURS,
+    ),
 }
 
 # The stand-up-and-walk step a break gets when no standing exercise fits (core.exercise):
