@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tray_app.core.exercise import CATEGORIES, PLACES, WALK, WALK_ID, Exercise, gets_up
 from tray_app.core.model import ExerciseSettings
-from tray_app.core.picker import RECENT, SHARE, STRENGTH, coverage, pick, spares
+from tray_app.core.picker import RECENT, SHARE, STRENGTH, coverage, pick, servable, spares
 from tray_app.core.screening import QUESTIONS
 from tray_app.exercises.loader import load_catalogue, read_builtin
 
@@ -112,6 +112,18 @@ def test_a_month_in_each_place_set_keeps_near_the_shares_or_says_why(
     strength = sum(got[c] for c in STRENGTH)
     if not any(c in said for c in STRENGTH):
         assert strength >= 0.5, got
+    # Ten breaks a day: nothing twice in a day while its category has an exercise not yet done
+    # that the break can hold (measured: none in any of these 21 months).
+    holds = servable(catalogue, length, stand="standing" in places)
+    repeats = picks = 0
+    for day in range(0, len(routines), 10):
+        done: set[str] = set()
+        for e in (e for r in routines[day:day + 10] for e in r):
+            picks += 1
+            waiting = any(x.category == e.category and x.id not in done for x in holds)
+            repeats += e.id in done and waiting
+            done.add(e.id)
+    assert repeats <= 0.01 * picks, (repeats, picks)
 
 
 def test_the_coverage_words_name_the_fix() -> None:
