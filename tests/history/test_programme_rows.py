@@ -118,7 +118,7 @@ def test_stats_text_and_the_statistics_window_show_the_programme(tmp_path: Path)
     assert "\nProgramme\n  Levels: Floor core 1/3\n" in text
     assert "  Ratings: easy 1 · fine 2 · too hard 1 · this hurt 1\n" in text
     assert "  This hurt: seated-march on " in text
-    assert "  Back pain, last 1 check-ins: 3\n" in text
+    assert "  Back pain, last 1 check-in: 3\n" in text
     assert "  Re-test, Seated high knee hold, left: 24 s (" in text
     assert "  Re-test, Sit-to-stand in 30 s: 13 reps (" in text
     req = stats_window_request(path, Settings(), tmp_path / "weekly.png", now=NOW)

@@ -10,6 +10,7 @@ from typing import Any
 from tray_app.core.model import Kind, Row, Settings
 from tray_app.core.progression import PROGRAMME_KINDS, Family, Progress
 from tray_app.history.store import History
+from tray_app.support.i18n import _, ngettext, tr
 
 
 def programme_rows(path: Path) -> list[Row]:
@@ -64,44 +65,50 @@ def programme_lines(data: dict[str, Any], families_used_only: bool = True) -> li
     ratings, "this hurt", the check-in trend and the re-tests over the months."""
     from datetime import datetime
 
-    from tray_app.core.progression import RATING_LABELS
+    from tray_app.core.progression import CLINICIAN_ADVICE, RATING_LABELS
     from tray_app.core.retest import BY_ID
 
     def day(wall: float) -> str:
         return datetime.fromtimestamp(wall).strftime("%d %b")
 
     levels = data.get("levels", {})
-    shown = [f"{v['name']} {v['level']}/{v['top']}" for v in levels.values()
+    shown = [f"{tr(v['name'])} {v['level']}/{v['top']}" for v in levels.values()
              if not families_used_only or v["level"] > 1 or v["changes"]]
-    out = ["Levels: " + (" · ".join(shown) if shown else "every family at level 1")]
+    out = [_("Levels: {levels}").format(
+        levels=" · ".join(shown) if shown else _("every family at level 1"))]
     ratings = data.get("ratings", {})
     if any(ratings.values()):
-        out.append("Ratings: " + " · ".join(f"{RATING_LABELS[k].lower()} {n}"
-                                            for k, n in ratings.items()))
+        out.append(_("Ratings: {ratings}").format(ratings=" · ".join(
+            f"{tr(RATING_LABELS[k]).lower()} {n}" for k, n in ratings.items())))
     for hurt in data.get("hurt", [])[-3:]:
-        out.append(f"This hurt: {hurt['exercise_id']} on {day(hurt['wall'])} "
-                   f"(rested until {day(hurt['rested_until'])})")
+        out.append(_("This hurt: {exercise} on {day} (rested until {until})").format(
+            exercise=hurt["exercise_id"], day=day(hurt["wall"]), until=day(hurt["rested_until"])))
     pains = [c["pain"] for c in data.get("checkins", [])][-14:]
     if pains:
         half = len(pains) // 2
         trend = ""
         if len(pains) >= 4:  # the later half against the earlier, by half a point
             change = sum(pains[half:]) / (len(pains) - half) - sum(pains[:half]) / half
-            trend = " (falling)" if change < -0.5 else " (rising)" if change > 0.5 else (
-                " (steady)")
-        out.append(f"Back pain, last {len(pains)} check-ins: {' '.join(map(str, pains))}{trend}")
+            trend = " " + (_("(falling)") if change < -0.5 else _("(rising)") if change > 0.5
+                           else _("(steady)"))
+        out.append(ngettext("Back pain, last {n} check-in: {pains}{trend}",
+                            "Back pain, last {n} check-ins: {pains}{trend}", len(pains)).format(
+            n=len(pains), pains=" ".join(map(str, pains)), trend=trend))
     series: dict[str, list[str]] = {}
     for r in data.get("retests", []):
         item = BY_ID.get(r["item"])
-        name = (item.name if item else r["item"]) + (f", {r['side']}" if r["side"] else "")
+        side = {"left": _("left"), "right": _("right")}.get(r["side"], r["side"])
+        name = (tr(item.name) if item else r["item"]) + (f", {side}" if side else "")
         unit = f" {item.unit}" if item else ""
         series.setdefault(name, []).append(f"{r['value']:g}{unit} ({day(r['wall'])})")
     for name, values in series.items():
-        out.append(f"Re-test, {name}: " + " → ".join(values[-6:]))
+        out.append(_("Re-test, {name}: {values}").format(name=name,
+                                                         values=" → ".join(values[-6:])))
     if data.get("retest_due"):
-        out.append("A re-test is due: a few minutes, in a break or with `sitbreak retest`.")
+        out.append(_("A re-test is due: a few minutes, in a break or with {command}.").format(
+            command="`sitbreak retest`"))
     if data.get("clinician_advice"):
-        out.append(str(data["clinician_advice"]))
+        out.append(tr(CLINICIAN_ADVICE))
     return out
 
 

@@ -286,7 +286,7 @@ class TrayController:
         """Change the settings file through `edits` (settings.edit.MenuEdits, from the app)."""
         path = self.settings_path
         if path is None or self.edits is None:
-            self._notify("sitbreak", "There is no settings file to change.")
+            self._notify("sitbreak", _("There is no settings file to change."))
             return
         try:
             change(self.edits)
@@ -297,7 +297,7 @@ class TrayController:
                              problems=tr(exc.text())))
             return
         except Exception as exc:  # unreadable, changed on disk meanwhile, not writable
-            self._notify("sitbreak: could not change the settings", str(exc))
+            self._notify(_("sitbreak: could not change the settings"), str(exc))
             return
         self.runtime.post_tick()  # the tick's reload check picks the new file up at once
 
