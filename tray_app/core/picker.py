@@ -27,16 +27,18 @@ import math
 import random
 from collections.abc import Callable, Collection, Sequence
 
-from tray_app.core.duration import exact as duration
+from tray_app.core.duration import ExactSeconds
 from tray_app.core.exercise import (
     CATEGORIES,
     UP_PLACES,
     WALK,
     WALK_ID,
     Exercise,
+    category_name,
     gets_up,
     stand_and_walk,
 )
+from tray_app.core.text import Text
 
 STRETCH = "stretch"
 # Categories that count as strength work for the "no stretch alone" rule.
@@ -359,31 +361,38 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
     category with a single exercise (it comes back every day); no standing exercise that fits
     (breaks then begin with a stand-up-and-walk step). [] when every category is served."""
     out: list[str] = []
-    length = duration(round(break_seconds))
+    length = ExactSeconds(round(break_seconds))
     stand = allows_standing(catalogue) if stand is None else stand
     walk = _walk_needed(catalogue, break_seconds, stand)
     fit = {e.id for e in servable(catalogue, break_seconds, stand=stand, paired=False)}
     for category in CATEGORIES:
         members = [e for e in catalogue if e.category == category]
+        name = category_name(category)
         if not members:
-            out.append(f"no {category} exercise is left with these places and exclusions: "
-                       f"allow more places in [exercises] places, or exclude less")
+            out.append(Text("no {category} exercise is left with these places and exclusions: "
+                            "allow more places in {places}, or exclude less", category=name,
+                            places="[exercises] places"))
         elif not any(e.id in fit for e in members):
             need = min(_room_needed(e, catalogue, stand) for e in members)
             if category == STRETCH:  # it comes after strength work
                 need += min((e.seconds for e in catalogue if e.category in STRENGTH), default=0)
-            out.append(f"no {category} exercise fits a {length} break"
-                       + (" beside what gets you up" if stand else "")
-                       + f": set [breaks] length to at least {duration(need)} to get it")
+            words = ("no {category} exercise fits a {length} break beside what gets you up: set "
+                     "{key} to at least {need} to get it" if stand else
+                     "no {category} exercise fits a {length} break: set {key} to at least "
+                     "{need} to get it")
+            out.append(Text(words, category=name, length=length, key="[breaks] length",
+                            need=ExactSeconds(need)))
         elif category == STRETCH and not _stretch_fits(catalogue, break_seconds - walk):
-            out.append(f"no stretch fits a {length} break together with the strength work it "
-                       "comes after: set [breaks] length longer to get stretches")
+            out.append(Text("no stretch fits a {length} break together with the strength work "
+                            "it comes after: set {key} longer to get stretches", length=length,
+                            key="[breaks] length"))
         elif len(members) == 1:
-            out.append(f"only one {category} exercise ({members[0].id}) is left: it comes "
-                       "back every day")
+            out.append(Text("only one {category} exercise ({id}) is left: it comes back every "
+                            "day", category=name, id=members[0].id))
     if walk:
-        out.append(f"no standing exercise fits a {length} break: each break begins with "
-                   f"{duration(round(walk))} of standing up and walking")
+        out.append(Text("no standing exercise fits a {length} break: each break begins with "
+                        "{walk} of standing up and walking", length=length,
+                        walk=ExactSeconds(round(walk))))
     return out
 
 

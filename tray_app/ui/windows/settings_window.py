@@ -416,7 +416,7 @@ class SettingsWindow:
             changes = {}
         coverage = self._coverage() if ok else []
         self.coverage_label.configure(
-            text="\n".join(_("Cannot offer: {what}").format(what=c) for c in coverage))
+            text="\n".join(_("Cannot offer: {what}").format(what=tr(c)) for c in coverage))
         self.emit({"event": "checked", "problems": per_key, "other": other,
                    "save_enabled": not self.save_button.instate(["disabled"]),
                    "changes": changes, "coverage": coverage})
