@@ -49,17 +49,32 @@ CONVERTED = (
     "platform/autostart/systemd.py",  # ... (the systemd user unit)
     "platform/autostart/macos.py",  # ... (the LaunchAgent)
     "platform/autostart/windows.py",  # ... (the Run key)
+    "settings/schema.py",  # the range messages (its labels are extracted by xgettext's Key:2)
+    "settings/validate.py",  # check-settings' and the settings window's problems
+    "settings/full.py",  # ... about the exercises the settings name
+    "settings/files.py",  # ... about the file itself
+    "support/userfile.py",  # why a file the user named can't be read
+    "core/problems.py",  # the words around a problem ("got ...")
+    "core/guards.py",  # why a command is refused (sitbreak skip, snooze ...)
+    "core/progression.py",  # a level's name and words, the clinician advice
+    "core/retest.py",  # the re-test result checks
+    "core/picker.py",  # what the settings cannot offer (exercises --check)
+    "exercises/format.py",  # exercises list/show, the care lines (exercise texts: shown.py)
+    "exercises/loader.py",  # an exercise file's problems
+    "history/programme.py",  # the programme's lines in stats
+    "history/csv_io.py",  # why lines of an import can't be imported
+    "history/rows.py",  # ... (one row's values)
+    "shell/prompts.py",  # the console's break prompt
+    "shell/planner.py",  # the console's programme lines
 )
 # Still English only, each a job of its own (the report of issue 27 lists them).
 NOT_YET = (
-    "settings/schema.py",  # range messages (its labels are extracted by xgettext's Key:2)
-    "core/progression.py",  # the programme's lines (levels, ratings): statistics, CLI
-    "core/retest.py",  # the result checks' messages (the items' names and steps are Text)
-    "exercises/",
+    # A broken install's own data file (progressions.toml is not the user's): English.
+    "exercises/progressions.py",
 )
 MARKERS = {"_", "N_", "ngettext", "Text", "Plural"}
 # Keyword arguments whose value the user reads.
-SHOWN_KEYWORDS = {"help", "description", "text", "title", "label", "message"}
+SHOWN_KEYWORDS = {"help", "description", "text", "title", "label", "message", "allowed"}
 # Calls whose positional arguments the user reads: the call's name -> which (by position).
 SHOWN_POSITIONAL: dict[str, tuple[int, ...]] = {
     "title": (0,), "MenuItem": (0,), "askyesno": (0, 1), "askokcancel": (0, 1),
@@ -69,12 +84,15 @@ SHOWN_POSITIONAL: dict[str, tuple[int, ...]] = {
     # Exceptions whose text is a message for people (printed as they are).
     "UsageError": (0,), "NoLaunchCommand": (0,), "SystemLauncher": (0,),
     "ArgumentTypeError": (0,),
+    # Problems, refusals and bad values: what the user reads of them.
+    "Problem": (2, 4), "BadValue": (0,), "Refused": (0,), "Unreadable": (0,),
+    "ImportProblem": (0,), "_add": (1, 3),
 }
 # In the command line's modules (and those they print), what is printed is shown too.
 PRINTED: dict[str, tuple[int, ...]] = {
     "print": tuple(range(8)), "_err": (0,), "input": (0,), "error": (0,), "write": (0,),
 }
-PRINTING = ("cli/", "history/", "platform/autostart/")
+PRINTING = ("cli/", "history/", "platform/autostart/", "shell/prompts.py")
 # Modules whose functions return messages for people (besides the core's).
 RETURNING = ("core/", "cli/", "history/report.py", "platform/autostart/")
 # Lists of lines the command line prints: what is put in them is shown.
@@ -224,3 +242,15 @@ def test_the_lists_name_real_modules() -> None:
     for module in (*CONVERTED, *NOT_YET):
         assert (PKG / module).exists(), module
     assert not set(CONVERTED) & set(NOT_YET)
+
+
+def test_the_scan_finds_problems_refusals_and_bad_values() -> None:
+    source = (
+        'Problem(f, "k", "bad value", allowed="use x")\n'
+        'raise Refused("no break is running")\n'
+        'raise BadValue(f"use a number up to {n}")\n'
+        'self._add(key, "is missing", None, "give it", 0, None)\n'
+        'ok = [Problem(f, "k", _("bad"), allowed=_("use")), Refused(Text("no"))]\n'
+    )
+    found = [line.split(":")[0] for line in unmarked(source, returns=False, prints=False)]
+    assert sorted(found) == ["1", "1", "2", "3", "4", "4"]

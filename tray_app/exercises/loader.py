@@ -134,8 +134,9 @@ class _Checker:
         entries = data.get("exercise")
         if not isinstance(entries, list) or not entries:
             self.problems.append(
-                Problem(self.file, "exercise", "the file has no exercises",
-                        allowed="add one or more [[exercise]] tables")
+                Problem(self.file, "exercise", _("the file has no exercises"),
+                        allowed=_("add one or more {tables} tables").format(
+                            tables="[[exercise]]"))
             )
             return [], self.problems
         exercises: list[Exercise] = []
