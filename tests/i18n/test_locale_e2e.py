@@ -193,3 +193,44 @@ def test_a_break_in_the_console_shows_its_exercises_in_german(tmp_path: Path) ->
 
     said = i18n.load("de").gettext("Time to move: you have sat for {duration}.")
     assert said.split("{")[0] in out and "Time to move" not in out, out
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.desktop
+def test_the_break_window_shows_the_exercise_and_its_cautions_in_german(
+        tmp_path: Path, display: Display) -> None:
+    """The real app on Xvfb: its break window's title, exercise name and care lines (read
+    from the window's own debug events, SITBREAK_WINDOW_DEBUG=1 logged with --verbose)."""
+    import json
+
+    from tray_app.support import i18n
+
+    require("xdotool")
+    german = i18n.load("de")
+    sandbox = Sandbox(tmp_path, {**GERMAN, "DISPLAY": display.name, "NO_AT_BRIDGE": "1",
+                                 "SITBREAK_WINDOW_DEBUG": "1"})
+    config = quick_settings(tmp_path / "s.toml")
+    proc = sandbox.start("--console", "--verbose", "--config", str(config))
+
+    def events(name: str) -> list[dict]:
+        return [json.loads(line.split("break window: ", 1)[1])
+                for line in sandbox.output().splitlines()
+                if "break window: " in line and f'"event":"{name}"' in line]
+
+    try:
+        sandbox.wait_running(proc)
+        title = german.gettext("Time to move")
+        wait_for(lambda: display.run("xdotool", "search", "--name", f"^{title}$",
+                                     check=False).split(), timeout=30, what="the break window")
+        shown = wait_for(lambda: events("exercise"), timeout=15, what="an exercise on show")
+        views = wait_for(lambda: events("view"), timeout=15, what="the window's view")
+    finally:
+        stop(proc)
+    names = _builtin_names()
+    assert shown[0]["name"] in names.values() and shown[0]["name"] not in names, shown[0]
+    take_care = german.gettext("Take care: {caution}").split("{")[0]
+    involves = german.gettext("Involves: {tags}").split("{")[0]
+    care = views[0]["care"]
+    assert not care or care.startswith((take_care, involves)), care
+    assert "Take care" not in care and "Involves" not in care
