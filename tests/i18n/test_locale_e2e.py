@@ -207,7 +207,6 @@ def test_the_break_window_shows_the_exercise_and_its_cautions_in_german(
 
     from tray_app.support import i18n
 
-    require("xdotool")
     german = i18n.load("de")
     sandbox = Sandbox(tmp_path, {**GERMAN, "DISPLAY": display.name, "NO_AT_BRIDGE": "1",
                                  "SITBREAK_WINDOW_DEBUG": "1"})
@@ -221,9 +220,7 @@ def test_the_break_window_shows_the_exercise_and_its_cautions_in_german(
 
     try:
         sandbox.wait_running(proc)
-        title = german.gettext("Time to move")
-        wait_for(lambda: display.run("xdotool", "search", "--name", f"^{title}$",
-                                     check=False).split(), timeout=30, what="the break window")
+        wait_for(lambda: events("shown"), timeout=30, what="the break window on screen")
         shown = wait_for(lambda: events("exercise"), timeout=15, what="an exercise on show")
         views = wait_for(lambda: events("view"), timeout=15, what="the window's view")
     finally:
