@@ -184,12 +184,12 @@ def test_a_break_in_the_console_shows_its_exercises_in_german(tmp_path: Path) ->
         out = sandbox.output()
     finally:
         stop(proc)
-    listed = [line.strip() for line in out.splitlines() if line.startswith("  ")
-              and not line.startswith("   ")]
-    german = [n for n in names.values() if any(line.startswith(f"{n} (") for line in listed)]
-    assert german, out  # the routine's exercises, by their German names
-    assert not [n for n in names if n not in names.values()
-                and any(line.startswith(f"{n} (") for line in listed)], out
+    # "  Name (category, place, time)", the name with its family's level after " · ".
+    listed = [line.strip().split(" (")[0].split(" · ")[0] for line in out.splitlines()
+              if line.startswith("  ") and not line.startswith("   ") and " (" in line]
+    exercises = [n for n in listed if n in names or n in names.values()]
+    assert exercises and all(n in names.values() for n in exercises), out
+    assert not set(exercises) & (set(names) - set(names.values())), out
     from tray_app.support import i18n
 
     said = i18n.load("de").gettext("Time to move: you have sat for {duration}.")
@@ -226,7 +226,8 @@ def test_the_break_window_shows_the_exercise_and_its_cautions_in_german(
     finally:
         stop(proc)
     names = _builtin_names()
-    assert shown[0]["name"] in names.values() and shown[0]["name"] not in names, shown[0]
+    name = shown[0]["name"].split(" · ")[0]  # a family's exercise also names its level
+    assert name in names.values() and name not in names, shown[0]
     take_care = german.gettext("Take care: {caution}").split("{")[0]
     involves = german.gettext("Involves: {tags}").split("{")[0]
     care = views[0]["care"]
