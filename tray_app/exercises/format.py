@@ -109,8 +109,9 @@ def check_text(exercises: Sequence[Exercise], settings: Settings) -> str:
 def care_lines(exercise: Exercise) -> list[str]:
     """The exercise's own cautions and what it involves (its tags), one line each: shown by
     `exercises show`, by the break window before Start and on the exercise's first step, and
-    by the console prompt. Empty when it has neither."""
-    lines = [_("Take care: {caution}").format(caution=tr(c)) for c in exercise.cautions]
+    by the console prompt. Empty when it has neither. `exercise` is as shown (shown.shown):
+    its cautions are in the user's language already."""
+    lines = [_("Take care: {caution}").format(caution=c) for c in exercise.cautions]
     if exercise.tags:  # the tags are the settings' words ([exercises] exclude): kept as they are
         lines.append(_("Involves: {tags}").format(tags=", ".join(exercise.tags)))
     return lines
