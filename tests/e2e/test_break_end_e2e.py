@@ -36,7 +36,11 @@ def test_without_a_window_the_end_comes_as_a_notification(tmp_path: Path) -> Non
 def test_a_finished_break_shows_a_closing_screen_that_closes_itself(tmp_path: Path,
                                                                     display: Display) -> None:
     box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name, "SITBREAK_CLOCK_SPEED": "60"})
-    cfg = quick_settings(tmp_path / "s.toml", break_after="50m")
+    # A 10 min routine lasts 10 s on the fast clock: the window must be up before it ends (a
+    # 2 min one lasted 2 s, and under CI's load the window came after the break had ended);
+    # no input on Xvfb for 10 s is 10 min on that clock: a long idle_reset keeps it sitting.
+    cfg = quick_settings(tmp_path / "s.toml", break_after="50m", idle_reset="2h",
+                         breaks={"length": "10m"})
     proc = box.start("--console", "--config", str(cfg))
     try:
         box.wait_running(proc)
