@@ -79,16 +79,20 @@ def test_the_tray_shows_in_gnome_and_its_menu_acts(gnome: Gnome, tmp_path: Path)
         # The left-most new thing is our icon (the extension adds it left of the others).
         gnome.input.click(min((where[0] + where[2]) // 2, where[0] + 11), PANEL_H // 2)
 
-        def menu() -> tuple[Image.Image, tuple[int, int, int, int]] | None:
-            with Image.open(gnome.screenshot(tmp_path / "menu.png")) as im:
-                shot = im.convert("RGB")
-            found = grey_box(shot)
-            return (shot, found) if found else None
-
-        shot, menu_box = wait_for(menu, timeout=10, interval=0.3, what="the menu to open")
         item = f"{owner}/StatusNotifierItem"
         top = menu_labels(gnome.env, item)
         labels = [label for _i, label in top]
+
+        def menu() -> tuple[Image.Image, tuple[int, int, int, int]] | None:
+            # Drawn whole: a row for each label (under load a shot caught the menu with 9 of
+            # its 12 rows while it was still opening).
+            with Image.open(gnome.screenshot(tmp_path / "menu.png")) as im:
+                shot = im.convert("RGB")
+            found = grey_box(shot)
+            whole = found and len(bright_rows(shot, found)) in (len(labels), len(labels) - 1)
+            return (shot, found) if whole else None
+
+        shot, menu_box = wait_for(menu, timeout=10, interval=0.3, what="the menu to open")
         y = row_of(labels, bright_rows(shot, menu_box), "Pause")
         gnome.input.click((menu_box[0] + menu_box[2]) // 2, y)  # GNOME opens it in place
         pause_id = next(i for i, label in top if label == "Pause")
