@@ -27,6 +27,20 @@ def _active_window(conn: xdisplay.Display) -> int:
     return int(prop.value[0]) if prop is not None and len(prop.value) else 0
 
 
+def _focused(display: Display, conn: xdisplay.Display, name: str) -> int:
+    """The new window `name` once it is the active one. openbox focuses a new window itself;
+    under CI's load it once did not within 30 s, so after a few seconds the test asks for it
+    the way a pager would (xdotool windowactivate: _NET_ACTIVE_WINDOW)."""
+    import contextlib
+
+    with contextlib.suppress(pytest.fail.Exception):
+        return wait_for(lambda: _active_window(conn), timeout=3, what=f"{name} to get focus")
+    ids = wait_for(lambda: display.run("xdotool", "search", "--classname", name,
+                                       check=False).split(), what=f"{name} to be mapped")
+    display.run("xdotool", "windowactivate", ids[-1], check=False)
+    return wait_for(lambda: _active_window(conn), what=f"{name} to get focus")
+
+
 def _set_fullscreen(conn: xdisplay.Display, window: int, action: int) -> None:
     """Ask the window manager (as a pager would, EWMH-style) to change the fullscreen state."""
     root = conn.screen().root
@@ -71,7 +85,7 @@ def test_fullscreen_focused_window_flips_the_probe(display: Display, shared: boo
         assert not probe.is_fullscreen_focused()
         with background(["xmessage", "-name", "sitbreak-test", "sitting too long?"],
                         display.env()):
-            window = wait_for(lambda: _active_window(conn), what="xmessage to get focus")
+            window = _focused(display, conn, "sitbreak-test")
             assert not probe.is_fullscreen_focused()
             _set_fullscreen(conn, window, ADD)
             wait_for(probe.is_fullscreen_focused, what="the probe to see fullscreen")
