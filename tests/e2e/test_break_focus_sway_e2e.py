@@ -49,10 +49,12 @@ def test_the_break_window_gets_the_keyboard_on_sway(sway: Sway, tmp_path: Path) 
         # A key typed now goes where sway sends keys: to the break window, whose Enter starts
         # the break (Start is the highlighted button before it starts).
         # wtype's new virtual keyboard brings its own keymap, and Xwayland can drop the key
-        # that comes with a keymap change: up to four presses, each given 5 s to act (the
-        # desktop tests run beside the X11 ones, so the window may answer slowly).
+        # that comes with a keymap change: each wtype first taps Shift (harmless if it is the
+        # one dropped), waits, then presses Return on the keymap now in place; up to four
+        # tries, each given 5 s to act (beside the X11 stream the window may answer slowly).
         for _ in range(4):
-            sway.start([wtype, "-k", "Return"], env=sway.env).wait(10)
+            sway.start([wtype, "-M", "shift", "-m", "shift", "-s", "400", "-k", "Return"],
+                       env=sway.env).wait(10)
             with contextlib.suppress(pytest.fail.Exception):
                 wait_for(lambda: box.status()["state"] == "on_break", timeout=5, interval=0.1,
                          what="the break to start")
