@@ -74,3 +74,26 @@ def test_a_broken_file_is_reported_not_edited() -> None:
     f = form("[sitting\n")
     assert f.broken is not None
     assert f.problems(dict(f.initial))[1][0].startswith("s.toml:1")
+
+
+def test_in_german_a_rule_still_shows_beside_both_fields_in_german(monkeypatch) -> None:
+    """The keys a problem is about stay keys in every language (a translated "and" between
+    them once hid a rule's message from both fields); its words are German."""
+    from tray_app.support import i18n
+
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "de")
+    monkeypatch.delenv(i18n.SETTING_ENV, raising=False)
+    i18n.reset()
+    try:
+        f = form()
+        per_key, other = f.problems(dict(f.initial, **{"sitting.break_after": "30s"}))
+        assert set(per_key) == {"sitting.break_after", "breaks.heads_up"} and other == []
+        assert per_key["breaks.heads_up"] == per_key["sitting.break_after"]
+        bad, _ = f.problems(dict(f.initial, **{"history.keep_days": "lots"}))
+        assert i18n._("not allowed") != "not allowed"
+        assert bad["history.keep_days"].startswith(i18n._("not allowed"))
+        assert "not allowed" not in bad["history.keep_days"]
+        assert "got" not in bad["history.keep_days"]
+    finally:
+        monkeypatch.undo()
+        i18n.reset()

@@ -6,6 +6,14 @@ from dataclasses import dataclass
 
 from tray_app.core.text import Joined, Text
 
+# Two keys a rule ties together, as a Problem's `key` says them: "a and b" (see `settings_keys`).
+_AND = " and "
+
+
+def pair_key(a: str, b: str) -> str:
+    """The `key` of a problem about a rule between keys `a` and `b`."""
+    return f"{a}{_AND}{b}"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,10 +29,16 @@ class Problem:
     def __str__(self) -> str:
         return str(self.text())
 
+    def settings_keys(self) -> list[str]:
+        """The settings keys the problem is about: one, or both of a rule's (`pair_key`)."""
+        return self.key.split(_AND) if self.key else []
+
     def text(self) -> Text:
         """The problem as a core Text (English here; the edge translates its words)."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        text = (Text("{where}: {key}: {message}", where=where, key=self.key, message=self.message)
+        keys = self.settings_keys()
+        key = Text("{a} and {b}", a=keys[0], b=keys[1]) if len(keys) == 2 else self.key
+        text = (Text("{where}: {key}: {message}", where=where, key=key, message=self.message)
                 if self.key else Text("{where}: {message}", where=where, message=self.message))
         if self.value is not None:
             text = Text("{problem} (got {value})", problem=text, value=self.value)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tray_app.core.model import Settings
-from tray_app.core.problems import Problem, ProblemsError
+from tray_app.core.problems import Problem, ProblemsError, pair_key
 from tray_app.exercises.loader import read_builtin, read_catalogue, select
 from tray_app.settings.files import read_settings_text
 from tray_app.settings.validate import Report, by_line, check_text, cut, show
@@ -51,8 +51,8 @@ def exercise_problems(report: Report, file: str) -> list[Problem]:
                                value=f'"{cut(entry)}"', allowed=hint,
                                line=report.lines.get("exercises.exclude")))
     if not out and ex.places and not select(exercises, ex):
-        keys = (_("{a} and {b}").format(a="exercises.places", b="exercises.exclude")
-                if ex.exclude else "exercises.places")
+        keys = pair_key("exercises.places", "exercises.exclude") if ex.exclude else \
+            "exercises.places"
         out.append(Problem(
             file, keys, _("leave no exercise to offer: every break would be empty"),
             value=_("places {places}, exclude {exclude}").format(

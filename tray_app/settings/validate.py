@@ -10,7 +10,7 @@ from typing import Any
 
 from tray_app.core.duration import BadValue
 from tray_app.core.model import Settings
-from tray_app.core.problems import Problem
+from tray_app.core.problems import Problem, pair_key
 from tray_app.settings.schema import SCHEMA, SECTIONS, build_section
 from tray_app.support.i18n import N_, _, ngettext, tr
 
@@ -191,8 +191,7 @@ def _pair(file: str, a: str, b: str, message: str, allowed: str, lines: dict[str
     written = [k for k in (a, b) if k in lines]
     line = min((lines[k] for k in written), default=None)
     value = f"{_where(a, lines, raw, defaults[0])}; {_where(b, lines, raw, defaults[1])}"
-    return Problem(file, _("{a} and {b}").format(a=a, b=b), message, value=value,
-                   allowed=allowed, line=line)
+    return Problem(file, pair_key(a, b), message, value=value, allowed=allowed, line=line)
 
 
 def cross_key_problems(s: Settings, file: str, lines: dict[str, int], raw: dict[str, Any],

@@ -18,12 +18,13 @@ from tray_app.core.duration import BadValue
 from tray_app.core.exercise import PLACES
 from tray_app.core.model import WEEKDAYS
 from tray_app.core.problems import Problem
+from tray_app.core.text import Text
 from tray_app.settings.answers import in_their_order
 from tray_app.settings.edit import apply_changes
 from tray_app.settings.full import check_all
 from tray_app.settings.schema import CHECKIN_TIMES, SCHEMA, Key, weekday
 from tray_app.settings.validate import syntax_problem
-from tray_app.support.i18n import N_
+from tray_app.support.i18n import N_, _, tr
 
 # The file's sections as the window groups them, with their headings.
 GROUPS: tuple[tuple[str, str], ...] = (  # titles marked: the window translates them
@@ -129,7 +130,7 @@ class Form:
         per_key: dict[str, str] = {}
         other: list[str] = []
         for p in check_all(self.new_text(values), self.file).problems:
-            keys = [k for k in p.key.split(" and ") if k in self.by_key]
+            keys = [k for k in p.settings_keys() if k in self.by_key]
             for key in keys:
                 per_key.setdefault(key, short_message(p))
             if not keys:
@@ -139,7 +140,7 @@ class Form:
 
 def short_message(p: Problem) -> str:
     """A problem as shown beside its field: no file or key, which the field already says."""
-    text = p.message if p.message != "bad value" else "not allowed"
-    if p.value is not None and " and " not in p.key:  # a pair's values are both on screen
-        text += f" (got {p.value})"
+    text = p.message if p.message != _("bad value") else _("not allowed")
+    if p.value is not None and len(p.settings_keys()) < 2:  # a pair's values are both on screen
+        text = tr(Text("{problem} (got {value})", problem=text, value=p.value))
     return f"{text}; {p.allowed}" if p.allowed else text
