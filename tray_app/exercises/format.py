@@ -26,7 +26,7 @@ def list_text(exercises: Sequence[Exercise], category: str | None = None) -> str
     user's language; ids, categories and places are the settings' words)."""
     header = (_("ID"), _("CATEGORY"), _("WHERE"), _("TIME"), _("NAME"))
     rows = [header] + [
-        (e.id, e.category, e.where, localised(e.seconds, exact=True), shown(e).name)
+        (e.id, e.category, e.where, localised(e.seconds, exact=True), tr(e.name))
         for e in _only(exercises, category)
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
