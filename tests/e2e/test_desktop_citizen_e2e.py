@@ -11,7 +11,7 @@ from Xlib import display as xdisplay
 
 from tests.desktop import Display, background, dbus_session, dunst, dunst_config, require, wait_for
 from tests.e2e.sitbreak_proc import Sandbox, quick_settings, stop
-from tests.platform.test_fullscreen_desktop import ADD, REMOVE, _active_window, _set_fullscreen
+from tests.platform.test_fullscreen_desktop import ADD, REMOVE, _focused, _set_fullscreen
 from tests.platform.test_session_desktop import MANAGER, OUR_SESSION, SESSION, _logind
 
 pytestmark = [pytest.mark.desktop, pytest.mark.e2e]  # Xvfb, dunst or a private D-Bus
@@ -36,7 +36,7 @@ def test_fullscreen_window_holds_the_break_until_it_leaves_fullscreen(
                  .count("window id"), what="openbox to start")
         slides = subprocess.Popen(["xmessage", "-name", "slides", "a presentation"],
                                   env=display.env())
-        window = wait_for(lambda: _active_window(conn), what="xmessage to get focus")
+        window = _focused(display, conn, "slides")
         _set_fullscreen(conn, window, ADD)
         proc = box.start("--console", "--config", str(cfg))
         try:
