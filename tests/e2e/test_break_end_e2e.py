@@ -35,10 +35,11 @@ def test_without_a_window_the_end_comes_as_a_notification(tmp_path: Path) -> Non
 @pytest.mark.desktop
 def test_a_finished_break_shows_a_closing_screen_that_closes_itself(tmp_path: Path,
                                                                     display: Display) -> None:
-    box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name, "SITBREAK_CLOCK_SPEED": "60"})
-    # A 10 min routine lasts 10 s on the fast clock: the window must be up before it ends (a
-    # 2 min one lasted 2 s, and under CI's load the window came after the break had ended);
-    # no input on Xvfb for 10 s is 10 min on that clock: a long idle_reset keeps it sitting.
+    # On a clock ten times fast, the routine (6 to 10 min) lasts 36 to 60 s: the window must
+    # be up before it ends. At 60 times a 6 min routine lasted 6 s, and twice under CI's load
+    # the window came after the break had ended. No input on Xvfb is idle time: a long
+    # idle_reset keeps it sitting; the next break is 50 min (5 real minutes) away.
+    box = Sandbox(tmp_path, extra_env={"DISPLAY": display.name, "SITBREAK_CLOCK_SPEED": "10"})
     cfg = quick_settings(tmp_path / "s.toml", break_after="50m", idle_reset="2h",
                          breaks={"length": "10m"})
     proc = box.start("--console", "--config", str(cfg))
@@ -46,7 +47,8 @@ def test_a_finished_break_shows_a_closing_screen_that_closes_itself(tmp_path: Pa
         box.wait_running(proc)
         assert box.cli("break-now").returncode == 0
         wait_for(lambda: visible_windows(display), timeout=40, what="the break window")
-        box.wait_state("sitting", timeout=30)  # the routine ran out: completed
+        assert box.status()["state"] == "on_break", "the window came after the break had ended"
+        box.wait_state("sitting", timeout=90)  # the routine ran out: completed
         ended = time.monotonic()
         assert visible_windows(display), "the closing screen"
         assert "Break done" not in box.output()  # the window said it: no notification too
