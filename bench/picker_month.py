@@ -62,6 +62,11 @@ class Month:
         total = sum(seconds.values()) or 1
         return {c: seconds[c] / total for c in sorted(seconds)}
 
+    def filled(self, length: float) -> float:
+        """The mean share of the break's length its routine fills."""
+        return sum(min(1.0, sum(e.seconds for e in r) / length)
+                   for r in self.routines) / max(1, len(self.routines))
+
     def up_share(self) -> float:
         return sum(gets_up(r) for r in self.routines) / max(1, len(self.routines))
 
@@ -127,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                     "same_day_repeats": month.repeats,
                     "same_day_repeats_any": month.repeats_any,
                     "too_long": month.too_long,
+                    "filled": round(month.filled(length), 3),
                     "cannot_offer": gaps,
                 }  # fmt: skip
                 if args.json:
@@ -136,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                           f"strength={row['strength_share']:.2f} off={row['off_target']:.2f} "
                           f"up={row['up_share']:.2f} seated-run={row['longest_seated_run']:2} "
                           f"repeats={month.repeats:3} ({month.repeats_any:3}) "
-                          f"long={month.too_long} "
+                          f"long={month.too_long} filled={row['filled']:.2f} "
                           f"gaps={len(gaps)}")
     return 0
 

@@ -66,6 +66,9 @@ RECENT = 40
 AHEAD_S = 60
 # Seconds of the stand-up-and-walk step, when a break needs one (less in a shorter break).
 WALK_S = 30
+# `coverage` says a break is longer than any routine once it is longer by more than this
+# (about one exercise): the balance leaves routines a little short of the length anyway.
+LONG_SLACK_S = 60
 
 
 def pick(
@@ -258,9 +261,15 @@ class _Plan:
         for e in start:
             done[e.category] = done.get(e.category, 0.0) + e.seconds
         routine = list(start)
+        top_up = False
         while True:
             up = up_first and not gets_up(routine)
-            chosen = self._next(routine, done, budget, fill, up=up)
+            chosen = self._next(routine, done, budget, fill, up=up, top_up=top_up)
+            if not chosen and not fill and not top_up and not up:
+                # Every category has its share: the rest of the break still gets exercise (the
+                # user set its length), from categories not yet in it, in their serving order.
+                top_up = True
+                chosen = self._next(routine, done, budget, fill, top_up=True)
             if not chosen:
                 break
             for e in chosen:
@@ -282,9 +291,10 @@ class _Plan:
         return [self.best(_fresh([e for e in members if e.seconds == shortest], self.age))]
 
     def _next(self, routine: list[Exercise], done: dict[str, float], budget: float,
-              fill: bool, *, up: bool = False) -> list[Exercise]:  # fmt: skip
+              fill: bool, *, up: bool = False, top_up: bool = False) -> list[Exercise]:  # fmt: skip
         """The next exercise for `routine` (with its strength partner for a stretch), or [].
-        With `up`, only a standing or floor exercise (or a stretch with one as its partner)."""
+        With `up`, only a standing or floor exercise (or a stretch with one as its partner);
+        with `top_up`, from any category, still in each one's serving order."""
         used = sum(e.seconds for e in routine)
         taken = {e.category for e in routine}
         options = [e for e in self.pool if e.category not in taken and _compatible(e, routine)]
@@ -295,7 +305,7 @@ class _Plan:
             return self._choose(_fresh(fits, self.age), routine, options, done, budget, fill)
         strict = _fresh(fits, self.age, self.due(budget, False))
         if not up:
-            return self._choose(strict, routine, options, done, budget, fill)
+            return self._choose(strict, routine, options, done, budget, fill or top_up)
         # What gets the user up comes from a category near or behind its share whose chair
         # work is not due first; failing that, a standing exercise may come back sooner (the
         # shares and getting up come before variety).
@@ -393,7 +403,29 @@ def coverage(catalogue: Sequence[Exercise], break_seconds: float, *,
         out.append(Text("no standing exercise fits a {length} break: each break begins with "
                         "{walk} of standing up and walking", length=length,
                         walk=ExactSeconds(round(walk))))
+    most = most_seconds(catalogue, stand)
+    if catalogue and break_seconds > most + LONG_SLACK_S:
+        out.append(Text("a full {length} break: a routine holds one exercise of each category, "
+                        "at most {most} with these places and exclusions, so breaks end "
+                        "sooner; set {key} to {most} or less", length=length,
+                        most=ExactSeconds(most), key="[breaks] length"))
     return out
+
+
+def most_seconds(catalogue: Sequence[Exercise], stand: bool) -> int:
+    """The longest routine `catalogue` can make: the longest exercise of each category, with
+    floor or chair work but not both (and the walk when standing is required and nothing
+    else gets the user up)."""
+    most = 0
+    for world in ({"chair", "standing"}, {"floor", "standing"}):
+        longest: dict[str, int] = {}
+        for e in catalogue:
+            if e.where in world:
+                longest[e.category] = max(longest.get(e.category, 0), round(e.seconds))
+        members = [e for e in catalogue if e.where in world]
+        walk = WALK_S if stand and members and not any(e.where in UP_PLACES for e in members) else 0
+        most = max(most, sum(longest.values()) + walk)
+    return most
 
 
 def servable(catalogue: Sequence[Exercise], break_seconds: float, *,
