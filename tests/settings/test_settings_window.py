@@ -262,9 +262,7 @@ def test_the_tray_item_opens_the_window_and_a_save_applies(tmp_path: Path) -> No
                              str(settings)], env, cwd=ROOT):
                 x, y, w, h = wait_for(lambda: _docked(d), timeout=30, what="the icon")
                 wait_for(lambda: _status(folder), timeout=30, what="the control channel")
-                d.run("xdotool", "mousemove", str(x + w // 2), str(y + h // 2))
-                d.run("xdotool", "click", "3")
-                time.sleep(1.0)  # the menu maps under the pointer
+                _open_menu(d, x + w // 2, y + h // 2)
                 # From the bottom: Quit, About, Statistics, Open settings file, Settings…
                 d.run("xdotool", "key", "--delay", "80", "Up", "Up", "Up", "Up", "Up", "Return")
                 win = wait_for(lambda: d.run("xdotool", "search", "--name",
@@ -282,6 +280,24 @@ def test_the_tray_item_opens_the_window_and_a_save_applies(tmp_path: Path) -> No
                 assert time.monotonic() - saved_at <= 1.0
                 assert send_command(folder, {"cmd": "quit"})["ok"]
     assert settings.read_text() == before.replace('break_after = "50m"', 'break_after = "40m"')
+
+
+def _open_menu(d: Display, x: int, y: int) -> None:
+    """Right-click the icon and wait for its menu to show. A fixed second of waiting was not
+    enough under CI's load: the keys meant for the menu went nowhere."""
+    def shown() -> set[str]:
+        return set(d.run("xdotool", "search", "--onlyvisible", "--classname", "sitbreak",
+                         check=False).split())
+
+    before = shown()
+    d.run("xdotool", "mousemove", str(x), str(y))
+    for _attempt in range(3):
+        d.run("xdotool", "click", "3")
+        with contextlib.suppress(pytest.fail.Exception):
+            wait_for(lambda: shown() - before, timeout=10, what="the tray menu")
+            time.sleep(0.3)  # it takes the keyboard as it maps
+            return
+    pytest.fail("the tray menu did not open after three right clicks")
 
 
 def _docked(d: Display) -> tuple[int, int, int, int] | None:
