@@ -19,9 +19,11 @@ from pathlib import Path
 
 def main() -> None:
     backend = sys.argv[1] if len(sys.argv) > 1 else "xorg"
+    import datetime
+
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    scheduler = BackgroundScheduler()
+    scheduler = BackgroundScheduler(timezone=datetime.UTC)  # as shell.owner makes it
     scheduler.add_job(lambda: None, "interval", seconds=5)
     scheduler.start()
     if backend == "console":

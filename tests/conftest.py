@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from tests.desktop import Bus, Display, dbus_session, xvfb
+from tests.desktop import Bus, Display, dbus_session, noon_zone, xvfb
 from tests.gnome import Gnome, gnome_desktop
 from tests.kwin import KWin, kwin_desktop
 from tests.wayland import Sway, sway_desktop
@@ -26,6 +27,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 # The apps the tests start run on fresh settings: no first-run health questions window
 # (tests/exercises/test_questions.py turns it on where it tests it).
 os.environ["SITBREAK_QUESTIONS"] = "0"
+# The suite runs at about local noon, whatever the hour: a day boundary (schedule.day_starts,
+# 04:00 by default, or midnight) never falls inside a test that reads the real clock. A CI run
+# that started at 03:58 UTC failed two such tests: a day's rows straddled 04:00, and an app on
+# its 60x clock crossed 04:00 before it quit and not after it started again. The apps the
+# tests start inherit the zone. Tests of day boundaries use fixed times and their own zones.
+# SITBREAK_TEST_TZ runs it in a zone of your choosing instead (to try an hour near a boundary).
+os.environ["TZ"] = os.environ.get("SITBREAK_TEST_TZ") or noon_zone(time.time())
+time.tzset()
 # The tests read sitbreak's English texts, whatever the machine's locale; tests/i18n sets the
 # language it tests (an empty SITBREAK_LANGUAGE lets the locale variables decide again).
 os.environ["SITBREAK_LANGUAGE"] = "en"

@@ -86,6 +86,22 @@ def require(tool: str) -> str:
 PATIENCE = float(os.environ.get("SITBREAK_TEST_PATIENCE", "1"))
 
 
+def noon_zone(now: float) -> str:
+    """A POSIX TZ value whose local time at `now` is within 8 minutes of noon (in steps of 15
+    minutes, so processes started a moment apart agree)."""
+    utc = time.gmtime(now)
+    east = 12 * 60 - (utc.tm_hour * 60 + utc.tm_min)  # minutes east of UTC
+    east = 15 * round(east / 15)
+    if east > 12 * 60:
+        east -= 24 * 60
+    elif east <= -12 * 60:
+        east += 24 * 60
+    hours, minutes = divmod(abs(east), 60)
+    # POSIX counts west of UTC as positive: UTC+08:00 is "-8:00".
+    name, posix = ("+", "-") if east >= 0 else ("-", "+")
+    return f"<{name}{hours:02d}{minutes:02d}>{posix}{hours}:{minutes:02d}"
+
+
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
     """Poll until `predicate()` is truthy; return its value or fail after `timeout` seconds
     (times PATIENCE). A wait that succeeds returns at once, so patience costs nothing then."""

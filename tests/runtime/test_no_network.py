@@ -22,9 +22,10 @@ def test_after_refusing_tls_the_scheduler_runs_and_ssl_cannot_load() -> None:
         import threading
         from tray_app.support.no_network import refuse_tls
         print(refuse_tls())
+        import datetime
         from apscheduler.schedulers.background import BackgroundScheduler
         ran = threading.Event()
-        scheduler = BackgroundScheduler()
+        scheduler = BackgroundScheduler(timezone=datetime.UTC)  # as shell.owner makes it
         scheduler.add_job(ran.set)
         scheduler.start()
         print(ran.wait(10))

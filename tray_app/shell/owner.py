@@ -93,6 +93,10 @@ class SchedulerTimer:
         self._real_seconds = real_seconds
         self._scheduler = OwnerScheduler(
             executors={"default": OwnerThreadExecutor()},
+            # Every job's time is an aware datetime, so the scheduler's zone only names "now".
+            # Left to find the local zone, it asks tzlocal, which refuses a TZ that is not a
+            # zoneinfo name (TZ="UTC-3" or "<+0800>-8"): sitbreak did not start there.
+            timezone=dt.UTC,
             # A late job still runs: the default grace of 1 s silently drops a late one-shot job.
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
