@@ -265,11 +265,11 @@ class _Plan:
         while True:
             up = up_first and not gets_up(routine)
             chosen = self._next(routine, done, budget, fill, up=up, top_up=top_up)
-            if not chosen and not fill and not top_up and not up:
+            if not chosen and not (fill or top_up or up):
                 # Every category has its share: the rest of the break still gets exercise (the
                 # user set its length), from categories not yet in it, in their serving order.
                 top_up = True
-                chosen = self._next(routine, done, budget, fill, top_up=True)
+                continue
             if not chosen:
                 break
             for e in chosen:
@@ -418,11 +418,10 @@ def most_seconds(catalogue: Sequence[Exercise], stand: bool) -> int:
     else gets the user up)."""
     most = 0
     for world in ({"chair", "standing"}, {"floor", "standing"}):
-        longest: dict[str, int] = {}
-        for e in catalogue:
-            if e.where in world:
-                longest[e.category] = max(longest.get(e.category, 0), round(e.seconds))
         members = [e for e in catalogue if e.where in world]
+        longest: dict[str, int] = {}
+        for e in members:
+            longest[e.category] = max(longest.get(e.category, 0), round(e.seconds))
         walk = WALK_S if stand and members and not any(e.where in UP_PLACES for e in members) else 0
         most = max(most, sum(longest.values()) + walk)
     return most
