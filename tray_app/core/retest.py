@@ -18,6 +18,11 @@ REPS, SECONDS = "reps", "s"
 SIDES = ("left", "right")
 # How a side is shown (the command line and the history keep "left" and "right").
 SIDE_NAMES: dict[str, Text] = {"left": Text("left"), "right": Text("right")}
+
+
+def side_name(side: str | None) -> Text | str:
+    """How a re-test's side is shown: its name, or what the row holds when it is not one."""
+    return SIDE_NAMES.get(side or "", side or "")
 INTERVAL_DAYS = (7, 365)  # the settings range of [progression] retest_days
 DEFAULT_INTERVAL_DAYS = 30
 MAX_VALUE = 600  # no result is above this (10 minutes of holding, 600 repetitions)

@@ -66,7 +66,7 @@ def programme_lines(data: dict[str, Any], families_used_only: bool = True) -> li
     from datetime import datetime
 
     from tray_app.core.progression import CLINICIAN_ADVICE, RATING_LABELS
-    from tray_app.core.retest import BY_ID, SIDE_NAMES
+    from tray_app.core.retest import BY_ID, side_name
 
     def day(wall: float) -> str:
         return datetime.fromtimestamp(wall).strftime("%d %b")
@@ -97,7 +97,7 @@ def programme_lines(data: dict[str, Any], families_used_only: bool = True) -> li
     series: dict[str, list[str]] = {}
     for r in data.get("retests", []):
         item = BY_ID.get(r["item"])
-        side = tr(SIDE_NAMES.get(r["side"], r["side"] or ""))
+        side = tr(side_name(r["side"]))
         name = (tr(item.name) if item else r["item"]) + (f", {side}" if side else "")
         unit = f" {item.unit}" if item else ""
         series.setdefault(name, []).append(f"{r['value']:g}{unit} ({day(r['wall'])})")

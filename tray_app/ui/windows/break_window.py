@@ -319,7 +319,7 @@ class BreakWindow:
     def _open_retest(self) -> None:
         """A small form: each item of the re-test (core.retest) with what to do and a field
         for the result; empty fields are skipped. Save sends each result as `retest`."""
-        from tray_app.core.retest import BY_ID, REPS, SIDE_NAMES, SIDES, check_result
+        from tray_app.core.retest import BY_ID, REPS, SIDES, check_result, side_name
 
         top = tk.Toplevel(self.root, name="retest")
         top.title(_("Re-test"))
@@ -340,8 +340,7 @@ class BreakWindow:
             row.pack(anchor="w")
             for side in (SIDES if item.per_side else (None,)):
                 if side is not None:
-                    side_name = tr(SIDE_NAMES[side])
-                    ttk.Label(row, text=side_name).pack(side="left", padx=(0, 2))
+                    ttk.Label(row, text=tr(side_name(side))).pack(side="left", padx=(0, 2))
                 var = tk.StringVar()
                 name = f"{item_id}_{side}" if side else item_id
                 ttk.Entry(row, textvariable=var, width=6, name=name).pack(side="left",

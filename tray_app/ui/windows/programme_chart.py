@@ -10,7 +10,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from tray_app.core.retest import BY_ID, REPS, SIDE_NAMES
+from tray_app.core.retest import BY_ID, REPS, side_name
 from tray_app.history.report import minutes_text
 from tray_app.support.i18n import _, tr
 from tray_app.ui.windows.chart import BACKGROUND, GRID, MUTED, TEXT, _font
@@ -91,7 +91,7 @@ def _retests(draw: ImageDraw.ImageDraw, retests: Sequence[Mapping[str, Any]], fo
     series: dict[str, list[tuple[float, float]]] = {}
     for r in retests:
         item = BY_ID.get(str(r["item"]))
-        side = tr(SIDE_NAMES.get(r["side"], r["side"] or ""))
+        side = tr(side_name(r["side"]))
         name = (tr(item.name) if item else str(r["item"])) + (f", {side}" if side else "")
         unit = f" ({_('reps') if item.unit == REPS else _('s')})" if item else ""
         series.setdefault(name + unit, []).append((float(r["wall"]), float(r["value"])))
